@@ -1,0 +1,68 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { MAX_SUBNETS } from "../service/limits";
+import { NetworkPattern } from "./plan";
+import { EcsNetwork } from "./shape";
+
+export interface AdoptNetworkArgs {
+    /** `public` when the task subnets route 0.0.0.0/0 to an internet gateway, else `private`. */
+    pattern: NetworkPattern;
+    vpcId: pulumi.Input<string>;
+    vpcCidr: pulumi.Input<string>;
+    /** The subnets tasks go in: 1 to 16 (ECS's limit for a service's awsvpc configuration). */
+    taskSubnetIds: pulumi.Input<string>[];
+    /** @default [] (unknown) */
+    availabilityZones?: pulumi.Input<string>[];
+}
+
+/**
+ * The network shape from the ids of a VPC a team already has, so its services can use the service
+ * components without rebuilding the network. Tasks get public IPs exactly when `pattern` is public.
+ */
+export function adoptNetwork(args: AdoptNetworkArgs): EcsNetwork {
+    if (args.pattern !== "public" && args.pattern !== "private") {
+        throw new Error(`adoptNetwork: pattern "${String(args.pattern)}" is not public or private; say which one the task subnets follow.`);
+    }
+    const count = args.taskSubnetIds.length;
+    if (count < 1 || count > MAX_SUBNETS) {
+        throw new Error(`adoptNetwork: taskSubnetIds must list between 1 and ${MAX_SUBNETS} subnets (got ${count}); ECS accepts at most ${MAX_SUBNETS} per service.`);
+    }
+    return {
+        pattern: args.pattern,
+        vpcId: pulumi.output(args.vpcId),
+        vpcCidr: pulumi.output(args.vpcCidr),
+        taskSubnetIds: pulumi.output(args.taskSubnetIds),
+        taskSubnetCount: count,
+        tasksGetPublicIp: args.pattern === "public",
+        availabilityZones: pulumi.output(args.availabilityZones ?? []),
+    };
+}
+
+/** The parts of an `awsx.ec2.Vpc` that the shape needs (an awsx v3 `Vpc` fits as it is). */
+export interface AwsxVpcLike {
+    readonly vpcId: pulumi.Output<string>;
+    readonly vpc: pulumi.Output<aws.ec2.Vpc>;
+    readonly publicSubnetIds: pulumi.Output<string[]>;
+    readonly privateSubnetIds: pulumi.Output<string[]>;
+    readonly privateSubnets: pulumi.Output<aws.ec2.Subnet[]>;
+    readonly publicSubnets: pulumi.Output<aws.ec2.Subnet[]>;
+}
+
+/**
+ * The network shape from a VPC built with `awsx.ec2.Vpc`: `private` puts tasks in its private
+ * subnets (outbound through awsx's NAT gateways), `public` in its public subnets with public IPs.
+ */
+export function adoptAwsxVpc(vpc: AwsxVpcLike, pattern: NetworkPattern): EcsNetwork {
+    if (pattern !== "public" && pattern !== "private") {
+        throw new Error(`adoptAwsxVpc: pattern "${String(pattern)}" is not public or private; pick the awsx subnets tasks go in.`);
+    }
+    const subnets = pattern === "public" ? vpc.publicSubnets : vpc.privateSubnets;
+    return {
+        pattern,
+        vpcId: vpc.vpcId,
+        vpcCidr: vpc.vpc.cidrBlock,
+        taskSubnetIds: pattern === "public" ? vpc.publicSubnetIds : vpc.privateSubnetIds,
+        tasksGetPublicIp: pattern === "public",
+        availabilityZones: subnets.apply((list) => pulumi.all(list.map((s) => s.availabilityZone))),
+    };
+}

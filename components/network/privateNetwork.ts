@@ -1,0 +1,176 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { nameTags } from "../tags";
+import { NatStrategy, planPrivateNetwork } from "./plan";
+import { EcsNetwork } from "./shape";
+import { createPublicTier, createVpc, lookUpZones, PublicTier } from "./vpcBase";
+import { createVpcEndpoints, VpcEndpoints } from "./endpoints";
+
+export interface PrivateSubnetNetworkArgs {
+    /** The VPC's IPv4 block, /16 to /28. @default "10.0.0.0/16" */
+    cidrBlock?: string;
+    /** How many zones, taken in the region's order. Exclusive with `availabilityZones`. @default 2 */
+    azCount?: number;
+    /** Zone names to use, in order. Exclusive with `azCount`. */
+    availabilityZones?: string[];
+    /**
+     * `OnePerAz`: a NAT gateway in every zone, each private subnet routes to its own zone's NAT.
+     * `Single`: one NAT in the first zone for all (cheaper, no zone redundancy).
+     * `None`: no outbound internet (pair it with `vpcEndpoints`).
+     * @default "OnePerAz"
+     */
+    natStrategy?: NatStrategy;
+    /** One CIDR per zone for the private task subnets. @default /(p+3) blocks, AZ i in block i */
+    privateSubnetCidrs?: string[];
+    /** One CIDR per NAT gateway for the public subnets that hold them. @default /(p+6) blocks in the last /(p+3) */
+    publicSubnetCidrs?: string[];
+    /**
+     * Endpoints that keep image pulls and logs off the NAT: an S3 gateway endpoint on the private
+     * route tables, and interface endpoints for ecr.api, ecr.dkr and logs in the private subnets,
+     * with private DNS and a security group that admits 443 from the VPC CIDR only.
+     * @default false
+     */
+    vpcEndpoints?: boolean;
+    /** Tags for every child; `Name` is always set from the child's name. @default {} */
+    tags?: Record<string, string>;
+}
+
+/**
+ * The private pattern: private task subnets with no public IPs, outbound through NAT gateways
+ * that sit (with their Elastic IPs) in small public subnets that hold nothing else.
+ */
+export class PrivateSubnetNetwork extends pulumi.ComponentResource implements EcsNetwork {
+    readonly pattern = "private" as const;
+    readonly tasksGetPublicIp = false;
+    readonly natStrategy: NatStrategy;
+    readonly taskSubnetCount: number;
+    readonly vpc: aws.ec2.Vpc;
+    readonly vpcId: pulumi.Output<string>;
+    readonly vpcCidr: pulumi.Output<string>;
+    readonly internetGateway?: aws.ec2.InternetGateway;
+    readonly publicSubnets: aws.ec2.Subnet[];
+    readonly privateSubnets: aws.ec2.Subnet[];
+    readonly privateSubnetIds: pulumi.Output<string[]>;
+    readonly privateRouteTables: aws.ec2.RouteTable[];
+    readonly natGateways: aws.ec2.NatGateway[];
+    readonly natElasticIps: aws.ec2.Eip[];
+    readonly endpoints?: VpcEndpoints;
+    readonly taskSubnetIds: pulumi.Output<string[]>;
+    readonly availabilityZones: pulumi.Output<string[]>;
+
+    constructor(name: string, args: PrivateSubnetNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
+        const label = `PrivateSubnetNetwork "${name}"`;
+        const plan = planPrivateNetwork(label, args);
+        super("ecsnet:network:PrivateSubnetNetwork", name, {}, opts);
+        this.natStrategy = plan.natStrategy!;
+
+        this.availabilityZones = lookUpZones(this, label, plan);
+        this.vpc = createVpc(this, name, plan, this.availabilityZones, args.tags);
+
+        let tier: PublicTier | undefined;
+        if (plan.internetGateway) {
+            // NAT subnets map no public IPs: nothing but the NAT gateways belongs there.
+            tier = createPublicTier(this, name, this.vpc, plan.publicSubnets, this.availabilityZones, {
+                mapPublicIpOnLaunch: false,
+                tier: "nat",
+                tags: args.tags,
+            });
+        }
+        this.internetGateway = tier?.internetGateway;
+        this.publicSubnets = tier?.subnets ?? [];
+
+        const natPairs = plan.natGateways.map((nat, i) => {
+            const natName = `${name}-nat-${i}`;
+            const eip = new aws.ec2.Eip(
+                `${natName}-eip`,
+                { domain: "vpc", tags: nameTags(`${natName}-eip`, args.tags) },
+                // AWS needs the internet gateway before the address can be used for a NAT.
+                { parent: this, dependsOn: [tier!.internetGateway] },
+            );
+            const natGateway = new aws.ec2.NatGateway(
+                natName,
+                {
+                    allocationId: eip.allocationId,
+                    subnetId: this.publicSubnets[nat.publicSubnet].id,
+                    connectivityType: "public",
+                    tags: nameTags(natName, args.tags),
+                },
+                { parent: this, dependsOn: [tier!.defaultRoute] },
+            );
+            return { eip, natGateway };
+        });
+        this.natElasticIps = natPairs.map((p) => p.eip);
+        this.natGateways = natPairs.map((p) => p.natGateway);
+
+        const privates = plan.privateSubnets.map((s, i) => {
+            const subnetName = `${name}-private-${i}`;
+            const subnet = new aws.ec2.Subnet(
+                subnetName,
+                {
+                    vpcId: this.vpc.id,
+                    cidrBlock: s.cidr,
+                    availabilityZone: this.availabilityZones.apply((z) => z[s.az]),
+                    mapPublicIpOnLaunch: false,
+                    tags: { ...nameTags(subnetName, args.tags), "ecsnet:tier": "private" },
+                },
+                { parent: this },
+            );
+            // One route table per private subnet, in every strategy, so moving between Single and
+            // OnePerAz only changes routes, never replaces subnets or tables.
+            const routeTable = new aws.ec2.RouteTable(
+                `${subnetName}-rt`,
+                { vpcId: this.vpc.id, tags: nameTags(`${subnetName}-rt`, args.tags) },
+                { parent: this },
+            );
+            new aws.ec2.RouteTableAssociation(
+                `${subnetName}-rta`,
+                { subnetId: subnet.id, routeTableId: routeTable.id },
+                { parent: this },
+            );
+            if (s.nat !== undefined) {
+                new aws.ec2.Route(
+                    `${subnetName}-default`,
+                    { routeTableId: routeTable.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: this.natGateways[s.nat].id },
+                    { parent: this },
+                );
+            }
+            return { subnet, routeTable };
+        });
+        this.privateSubnets = privates.map((p) => p.subnet);
+        this.privateRouteTables = privates.map((p) => p.routeTable);
+        this.privateSubnetIds = pulumi.all(this.privateSubnets.map((s) => s.id));
+        this.taskSubnetIds = this.privateSubnetIds;
+        this.taskSubnetCount = this.privateSubnets.length;
+        this.vpcId = this.vpc.id;
+        this.vpcCidr = this.vpc.cidrBlock;
+
+        if (plan.natStrategy === "None" && !plan.vpcEndpoints) {
+            pulumi.log.warn(`${label}: natStrategy None without vpcEndpoints leaves tasks no way to pull images or ship logs; add vpcEndpoints or use OnePerAz/Single.`, this);
+        }
+        if (plan.vpcEndpoints) {
+            this.endpoints = createVpcEndpoints(this, name, {
+                vpc: this.vpc,
+                subnetIds: this.privateSubnetIds,
+                routeTableIds: this.privateRouteTables.map((t) => t.id),
+                tags: args.tags,
+            });
+        }
+
+        this.registerOutputs({
+            pattern: this.pattern,
+            tasksGetPublicIp: this.tasksGetPublicIp,
+            natStrategy: this.natStrategy,
+            vpcId: this.vpcId,
+            vpcCidr: this.vpcCidr,
+            internetGatewayId: this.internetGateway?.id,
+            publicSubnetIds: pulumi.all(this.publicSubnets.map((s) => s.id)),
+            privateSubnetIds: this.privateSubnetIds,
+            privateRouteTableIds: pulumi.all(this.privateRouteTables.map((t) => t.id)),
+            natGatewayIds: pulumi.all(this.natGateways.map((n) => n.id)),
+            natPublicIps: pulumi.all(this.natElasticIps.map((e) => e.publicIp)),
+            endpointIds: this.endpoints?.ids,
+            taskSubnetIds: this.taskSubnetIds,
+            availabilityZones: this.availabilityZones,
+        });
+    }
+}

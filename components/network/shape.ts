@@ -1,0 +1,20 @@
+import * as pulumi from "@pulumi/pulumi";
+import { NetworkPattern } from "./plan";
+
+/**
+ * What an ECS service needs to know about the network it runs in. Both pattern components
+ * implement it, and `adoptNetwork` / `adoptAwsxVpc` build it from a VPC a team already has.
+ */
+export interface EcsNetwork {
+    /** `public`: tasks get public IPs behind an internet gateway; `private`: NAT or no egress. */
+    readonly pattern: NetworkPattern;
+    readonly vpcId: pulumi.Output<string>;
+    readonly vpcCidr: pulumi.Output<string>;
+    /** The subnets ECS places tasks (and later EC2 hosts) in. */
+    readonly taskSubnetIds: pulumi.Output<string[]>;
+    /** How many task subnets there are, where that is known when the program runs. */
+    readonly taskSubnetCount?: number;
+    /** Whether tasks placed here get a public IP (Fargate `assignPublicIp`). */
+    readonly tasksGetPublicIp: boolean;
+    readonly availabilityZones: pulumi.Output<string[]>;
+}

@@ -1,0 +1,94 @@
+/**
+ * The AWS half of the offline runtime: what a resource's state looks like before AWS has made it,
+ * and answers for the few invokes the program makes. Ids, ARNs and addresses are clearly marked
+ * placeholders: ids look like `<vpc:core-vpc>`, ARNs use account 000000000000, public addresses
+ * come from TEST-NET-3 (203.0.113.0/24). An invoke it does not know is an error, never a guess.
+ */
+import * as pulumi from "@pulumi/pulumi";
+
+export const PLACEHOLDER_ACCOUNT = "000000000000";
+
+/** Zones per region, for the zone lookup. Regions not listed get a, b and c. */
+const REGION_ZONES: Record<string, string[]> = {
+    "us-east-1": ["a", "b", "c", "d", "e", "f"],
+    "us-west-1": ["a", "c"],
+    "ap-northeast-2": ["a", "b", "c", "d"],
+};
+
+export function zonesOf(region: string): string[] {
+    return (REGION_ZONES[region] ?? ["a", "b", "c"]).map((z) => `${region}${z}`);
+}
+
+/** The last segment of a type token, lowercased: `aws:ec2/vpc:Vpc` -> `vpc`. */
+export function shortType(type: string): string {
+    return type.split(":").pop()!.toLowerCase();
+}
+
+export function placeholderId(type: string, name: string): string {
+    return `<${shortType(type)}:${name}>`;
+}
+
+/** The SSM parameter path ECS publishes the recommended ECS-optimised AMI under. */
+export const ECS_AMI_PARAMETER_PREFIX = "/aws/service/ecs/optimized-ami/";
+
+export class MockAws implements pulumi.runtime.Mocks {
+    private readonly ids = new Set<string>();
+    private addresses = 0;
+
+    constructor(readonly region: string) {}
+
+    newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
+        const id = this.uniqueId(args.type, args.name);
+        const service = args.type.split(":")[1]?.split("/")[0] ?? "mock";
+        const physicalName = args.inputs.name ?? args.name;
+        const state: Record<string, unknown> = {
+            ...args.inputs,
+            id,
+            name: physicalName,
+            arn: `arn:aws:${service}:${this.region}:${PLACEHOLDER_ACCOUNT}:${shortType(args.type)}/${physicalName}`,
+        };
+        switch (args.type) {
+            case "aws:ec2/eip:Eip":
+                state.allocationId = `<eipalloc:${args.name}>`;
+                state.publicIp = `203.0.113.${++this.addresses}`;
+                break;
+            case "aws:ecs/taskDefinition:TaskDefinition":
+                state.revision = 1;
+                state.arnWithoutRevision = state.arn;
+                state.arn = `${state.arn}:1`;
+                break;
+            case "aws:ec2/launchTemplate:LaunchTemplate":
+                state.latestVersion = 1;
+                break;
+        }
+        return { id, state };
+    }
+
+    call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+        switch (args.token) {
+            case "aws:index/getAvailabilityZones:getAvailabilityZones": {
+                const names = zonesOf(this.region);
+                return { id: this.region, region: this.region, names, zoneIds: names.map((n) => `mock-${n}`), groupNames: [] };
+            }
+            case "aws:index/getRegion:getRegion":
+                return { id: this.region, name: this.region, region: this.region, endpoint: `ec2.${this.region}.amazonaws.com`, description: "" };
+            case "aws:index/getCallerIdentity:getCallerIdentity":
+                return { id: PLACEHOLDER_ACCOUNT, accountId: PLACEHOLDER_ACCOUNT, arn: `arn:aws:iam::${PLACEHOLDER_ACCOUNT}:root`, userId: "mock" };
+            case "aws:ssm/getParameter:getParameter":
+                if (String(args.inputs.name).startsWith(ECS_AMI_PARAMETER_PREFIX)) {
+                    return { id: args.inputs.name, name: args.inputs.name, type: "String", value: "<ami:ecs-optimized-al2023>", version: 1, arn: "", insecureValue: "" };
+                }
+                break;
+        }
+        throw new Error(`offline runtime: no answer for invoke ${args.token} (${JSON.stringify(args.inputs)}); add one to offline/mockAws.ts`);
+    }
+
+    private uniqueId(type: string, name: string): string {
+        let id = placeholderId(type, name);
+        for (let n = 2; this.ids.has(id); n++) {
+            id = `${placeholderId(type, name).slice(0, -1)}#${n}>`;
+        }
+        this.ids.add(id);
+        return id;
+    }
+}

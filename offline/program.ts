@@ -1,0 +1,41 @@
+/**
+ * Evaluates a Pulumi program for one stack, offline: the stack's config (Pulumi.yaml defaults plus
+ * Pulumi.<stack>.yaml), the mock AWS runtime, and the program's entry module loaded as the CLI
+ * loads it, inside a root Stack resource. Returns every registration and the stack outputs.
+ */
+import * as path from "path";
+import { loadProject, Project, regionOf, stackConfig } from "./project";
+import { OfflineRuntime, Registration } from "./runtime";
+
+export interface Evaluation {
+    project: Project;
+    stack: string;
+    region: string;
+    config: Record<string, unknown>;
+    registrations: Registration[];
+    outputs: Record<string, unknown>;
+}
+
+export interface EvaluateOptions {
+    /** Another stack file to read instead of `Pulumi.<stack>.yaml` (e.g. a test fixture). */
+    stackFile?: string;
+    preview?: boolean;
+}
+
+export async function evaluateStack(dir: string, stack: string, opts: EvaluateOptions = {}): Promise<Evaluation> {
+    const project = loadProject(dir);
+    const config = stackConfig(project, stack, opts.stackFile);
+    const region = regionOf(config, stack);
+    const runtime = await OfflineRuntime.start({ project: project.name, stack, region, config, preview: opts.preview });
+    const entry = require.resolve(path.resolve(dir));
+    const outputs = await runtime.runProgram(() => {
+        // Load the program afresh, as a new `pulumi up` process would.
+        for (const cached of Object.keys(require.cache)) {
+            if (cached.startsWith(path.resolve(dir)) && !cached.includes(`${path.sep}node_modules${path.sep}`) && !cached.includes(`${path.sep}offline${path.sep}`)) {
+                delete require.cache[cached];
+            }
+        }
+        return require(entry);
+    });
+    return { project, stack, region, config, registrations: runtime.registrations, outputs };
+}

@@ -1,0 +1,70 @@
+import * as assert from "assert";
+import * as pulumi from "@pulumi/pulumi";
+import { OfflineRuntime, Registration } from "../offline/runtime";
+
+export const T = {
+    vpc: "aws:ec2/vpc:Vpc",
+    subnet: "aws:ec2/subnet:Subnet",
+    igw: "aws:ec2/internetGateway:InternetGateway",
+    routeTable: "aws:ec2/routeTable:RouteTable",
+    route: "aws:ec2/route:Route",
+    rta: "aws:ec2/routeTableAssociation:RouteTableAssociation",
+    eip: "aws:ec2/eip:Eip",
+    nat: "aws:ec2/natGateway:NatGateway",
+    endpoint: "aws:ec2/vpcEndpoint:VpcEndpoint",
+    sg: "aws:ec2/securityGroup:SecurityGroup",
+    ingress: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+    egress: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+    cluster: "aws:ecs/cluster:Cluster",
+    httpNamespace: "aws:servicediscovery/httpNamespace:HttpNamespace",
+    dnsNamespace: "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace",
+    taskDef: "aws:ecs/taskDefinition:TaskDefinition",
+    service: "aws:ecs/service:Service",
+    logGroup: "aws:cloudwatch/logGroup:LogGroup",
+    role: "aws:iam/role:Role",
+    rolePolicy: "aws:iam/rolePolicy:RolePolicy",
+    policyAttachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+} as const;
+
+export async function startRuntime(region = "us-east-1", config?: Record<string, unknown>): Promise<OfflineRuntime> {
+    return OfflineRuntime.start({ project: "ecsnet", stack: "test", region, config });
+}
+
+export function ofType(regs: Registration[], type: string): Registration[] {
+    return regs.filter((r) => r.type === type);
+}
+
+export function one(regs: Registration[], type: string, name: string): Registration {
+    const found = regs.filter((r) => r.type === type && r.name === name);
+    assert.strictEqual(found.length, 1, `expected exactly one ${type} named ${name}, found ${found.length}`);
+    return found[0];
+}
+
+/** The resource a placeholder id points at (ids are unique per resource). */
+export function byId(regs: Registration[], id: string): Registration {
+    const found = regs.find((r) => r.id === id);
+    assert.ok(found, `no resource has id ${id}`);
+    return found;
+}
+
+export function countsByType(regs: Registration[]): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const r of regs.filter((x) => x.custom)) {
+        counts[r.type] = (counts[r.type] ?? 0) + 1;
+    }
+    return counts;
+}
+
+/** Runs `build` under a fresh runtime and returns what it registered once everything settled. */
+export async function registered(build: () => unknown, region = "us-east-1"): Promise<Registration[]> {
+    const runtime = await startRuntime(region);
+    build();
+    await runtime.settle();
+    return runtime.registrations;
+}
+
+/** An Output's value (or its rejection), for assertions. */
+export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
+    // `promise()` is the SDK's internal accessor; it also surfaces rejections, which `apply` hides.
+    return (output as unknown as { promise(): Promise<T> }).promise();
+}
