@@ -45,6 +45,7 @@ export interface PortConfig {
 export interface ServiceConfig {
     name: string;
     image: string;
+    command?: string[];
     cpu?: number;
     memory?: number;
     desiredCount?: number;
@@ -261,6 +262,7 @@ const port = record<PortConfig>({
 const service = record<ServiceConfig>({
     name: { check: str, required: true },
     image: { check: str, required: true },
+    command: { check: list(str) },
     cpu: { check: int },
     memory: { check: int },
     desiredCount: { check: int },

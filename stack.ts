@@ -1,23 +1,134 @@
+/**
+ * Builds the stack from a typed StackConfig: network -> cluster -> services (servers before the
+ * clients that call them) -> outputs. index.ts hands it the config; tests and the offline plan run
+ * the same code.
+ */
 import * as pulumi from "@pulumi/pulumi";
-import { StackConfig } from "./config";
-import { EcsNetwork, PrivateSubnetNetwork, PublicSubnetNetwork } from "./components";
+import { ConfigError, ServiceConfig, StackConfig } from "./config";
+import { EcsNetwork, EcsService, ExposeArgs, PrivateSubnetNetwork, PublicSubnetNetwork, ServiceConnectCluster } from "./components";
 
 export function buildNetwork(name: string, config: StackConfig["network"]): EcsNetwork & pulumi.Resource {
-    const { pattern, ...layout } = config;
+    const { pattern, natStrategy, vpcEndpoints, ...layout } = config;
     if (pattern === "public") {
-        const { natStrategy: _n, vpcEndpoints: _e, ...publicLayout } = layout;
-        return new PublicSubnetNetwork(name, publicLayout);
+        return new PublicSubnetNetwork(name, layout);
     }
-    return new PrivateSubnetNetwork(name, layout);
+    return new PrivateSubnetNetwork(name, { ...layout, natStrategy, vpcEndpoints });
+}
+
+/**
+ * Services in the order Service Connect needs: every server before the services that call it.
+ * Calls that form a cycle are refused: a client must start after its servers' names exist.
+ */
+export function deployOrder(services: ServiceConfig[], key = "services"): ServiceConfig[] {
+    const byName = new Map(services.map((s) => [s.name, s]));
+    const state = new Map<string, "visiting" | "done">();
+    const order: ServiceConfig[] = [];
+    const visit = (s: ServiceConfig, path: string[]) => {
+        if (state.get(s.name) === "done") {
+            return;
+        }
+        if (state.get(s.name) === "visiting") {
+            const cycle = [...path.slice(path.indexOf(s.name)), s.name].join(" -> ");
+            throw new ConfigError(`${key}: calls form a cycle (${cycle}); Service Connect starts servers before their clients, so break the cycle.`);
+        }
+        state.set(s.name, "visiting");
+        for (const target of s.calls ?? []) {
+            visit(byName.get(target)!, [...path, s.name]);
+        }
+        state.set(s.name, "done");
+        order.push(s);
+    };
+    services.forEach((s) => visit(s, []));
+    return order;
+}
+
+function exposeOf(service: ServiceConfig): ExposeArgs[] {
+    return (service.ports ?? [])
+        .filter((p) => p.serviceConnect)
+        .map((p) => {
+            const sc = typeof p.serviceConnect === "object" ? p.serviceConnect : {};
+            return {
+                portName: p.name,
+                discoveryName: sc.discoveryName,
+                clientAliases: sc.port !== undefined || sc.dnsName !== undefined ? [{ port: sc.port, dnsName: sc.dnsName }] : undefined,
+                idleTimeoutSeconds: sc.idleTimeoutSeconds,
+                perRequestTimeoutSeconds: sc.perRequestTimeoutSeconds,
+            };
+        });
+}
+
+/** The command a user runs to check a client reaches a server through Service Connect. */
+export function execCheckCommand(region: string, cluster: string, service: string, container: string, url: string): string {
+    const task = `$(aws ecs list-tasks --region ${region} --cluster ${cluster} --service-name ${service} --query 'taskArns[0]' --output text)`;
+    return `aws ecs execute-command --region ${region} --cluster ${cluster} --task ${task} --container ${container} --interactive --command "curl -sS ${url}"`;
 }
 
 /** Builds the whole stack from its config and returns the stack outputs. */
 export function buildStack(config: StackConfig) {
-    const stackName = pulumi.getStack();
-    const network = buildNetwork(`${stackName}`, config.network);
+    const name = pulumi.getStack();
+    const region = new pulumi.Config("aws").require("region");
+    const network = buildNetwork(name, config.network);
+    const cluster = new ServiceConnectCluster(name, {
+        namespaceName: config.cluster.namespace,
+        namespaceType: config.cluster.namespaceType,
+        vpcId: config.cluster.namespaceType === "dns" ? network.vpcId : undefined,
+        containerInsights: config.cluster.containerInsights,
+    });
+
+    const services = new Map<string, EcsService>();
+    for (const svc of deployOrder(config.services, `${pulumi.getProject()}:services`)) {
+        services.set(
+            svc.name,
+            new EcsService(svc.name, {
+                cluster,
+                network,
+                containers: [
+                    {
+                        name: svc.name,
+                        image: svc.image,
+                        command: svc.command,
+                        environment: svc.environment,
+                        secrets: svc.secrets,
+                        portMappings: (svc.ports ?? []).map((p) => ({
+                            name: p.name,
+                            containerPort: p.containerPort,
+                            protocol: p.protocol,
+                            appProtocol: p.appProtocol,
+                            openToInternet: p.openToInternet,
+                        })),
+                    },
+                ],
+                cpu: svc.cpu,
+                memory: svc.memory,
+                desiredCount: svc.desiredCount,
+                expose: exposeOf(svc),
+                calls: (svc.calls ?? []).map((target) => services.get(target)!),
+                sensitive: svc.sensitive,
+                enableExecuteCommand: svc.enableExec,
+                logRetentionDays: config.logRetentionDays,
+            }),
+        );
+    }
+
+    const all = [...services.values()];
+    const checks: Record<string, pulumi.Output<string>> = {};
+    for (const svc of config.services.filter((s) => s.enableExec)) {
+        for (const target of svc.calls ?? []) {
+            for (const url of services.get(target)!.endpointUrls) {
+                checks[`${svc.name} -> ${target}`] = pulumi.all([cluster.clusterName, services.get(svc.name)!.service.name]).apply(([c, s]) =>
+                    execCheckCommand(region, c, s, svc.name, url),
+                );
+            }
+        }
+    }
     return {
         pattern: network.pattern,
         vpcId: network.vpcId,
         taskSubnetIds: network.taskSubnetIds,
+        clusterName: cluster.clusterName,
+        namespace: cluster.namespaceName,
+        serviceNames: Object.fromEntries(all.map((s) => [s.serviceName, s.service.name])),
+        serviceConnectEndpoints: Object.fromEntries(all.filter((s) => s.endpointUrls.length > 0).map((s) => [s.serviceName, s.endpointUrls])),
+        execCheckCommands: checks,
     };
 }

@@ -72,6 +72,8 @@ export class MockAws implements pulumi.runtime.Mocks {
             }
             case "aws:index/getRegion:getRegion":
                 return { id: this.region, name: this.region, region: this.region, endpoint: `ec2.${this.region}.amazonaws.com`, description: "" };
+            case "aws:index/getPartition:getPartition":
+                return { id: "aws", partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws" };
             case "aws:index/getCallerIdentity:getCallerIdentity":
                 return { id: PLACEHOLDER_ACCOUNT, accountId: PLACEHOLDER_ACCOUNT, arn: `arn:aws:iam::${PLACEHOLDER_ACCOUNT}:root`, userId: "mock" };
             case "aws:ssm/getParameter:getParameter":

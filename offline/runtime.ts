@@ -76,7 +76,8 @@ export class OfflineRuntime {
             return result as any;
         });
         await this.settle();
-        return outputs;
+        // Stack outputs resolved to plain values, as `pulumi stack output --json` shows them.
+        return (await (pulumi.output(outputs) as unknown as { promise(): Promise<Record<string, unknown>> }).promise()) ?? {};
     }
 
     private listen(monitor: any): void {

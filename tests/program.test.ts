@@ -1,42 +1,175 @@
 import * as assert from "assert";
 import * as path from "path";
+import { ConfigError, parseStackConfig } from "../config";
 import { evaluateStack } from "../offline/program";
 import { listStacks } from "../offline/project";
+import { deployOrder } from "../stack";
 import { countsByType, ofType, T } from "./helpers";
 
 const ROOT = path.resolve(__dirname, "..");
 
+/** The seed scenario's services, on top of the network, in every private stack. */
+const SEED_SERVICES = {
+    [T.httpNamespace]: 1,
+    [T.cluster]: 1,
+    [T.logGroup]: 2,
+    [T.role]: 4,
+    [T.policyAttachment]: 2,
+    [T.rolePolicy]: 1,
+    [T.sg]: 2,
+    [T.egress]: 2,
+    [T.ingress]: 1,
+    [T.taskDef]: 2,
+    [T.service]: 2,
+};
+
 describe("the whole program", () => {
-    it("has the committed stacks dev and prod", () => {
-        assert.deepStrictEqual(listStacks(ROOT).filter((s) => ["dev", "prod"].includes(s)), ["dev", "prod"]);
+    it("has exactly the committed stacks dev, games and prod", () => {
+        assert.deepStrictEqual(listStacks(ROOT), ["dev", "games", "prod"]);
     });
 
-    it("dev: the private pattern on 2 AZs with a single NAT gateway", async () => {
-        const { registrations, outputs } = await evaluateStack(ROOT, "dev");
-        const counts = countsByType(registrations);
-        assert.strictEqual(counts[T.nat], 1);
-        assert.strictEqual(counts[T.eip], 1);
-        assert.strictEqual(ofType(registrations, T.subnet).filter((s) => s.inputs.tags["ecsnet:tier"] === "private").length, 2);
-        assert.strictEqual(counts[T.endpoint], undefined);
-        assert.strictEqual(outputs.pattern, "private");
+    it("dev: the private pattern on 2 AZs, one NAT gateway, the seed services", async () => {
+        const { registrations } = await evaluateStack(ROOT, "dev");
+        assert.deepStrictEqual(countsByType(registrations), {
+            ...SEED_SERVICES,
+            [T.vpc]: 1,
+            [T.igw]: 1,
+            [T.subnet]: 3,
+            [T.routeTable]: 3,
+            [T.rta]: 3,
+            [T.route]: 3,
+            [T.eip]: 1,
+            [T.nat]: 1,
+        });
     });
 
-    it("prod: the private pattern on 3 AZs with a NAT gateway per AZ and endpoints", async () => {
+    it("prod: the private pattern on 3 AZs, a NAT gateway per AZ, endpoints, the seed services", async () => {
         const { registrations } = await evaluateStack(ROOT, "prod");
-        const counts = countsByType(registrations);
-        assert.strictEqual(counts[T.nat], 3);
+        assert.deepStrictEqual(countsByType(registrations), {
+            ...SEED_SERVICES,
+            [T.sg]: 3,
+            [T.ingress]: 2,
+            [T.vpc]: 1,
+            [T.igw]: 1,
+            [T.subnet]: 6,
+            [T.routeTable]: 4,
+            [T.rta]: 6,
+            [T.route]: 4,
+            [T.eip]: 3,
+            [T.nat]: 3,
+            [T.endpoint]: 4,
+        });
         const zones = ofType(registrations, T.subnet).filter((s) => s.inputs.tags["ecsnet:tier"] === "private").map((s) => s.inputs.availabilityZone);
         assert.deepStrictEqual(zones, ["us-east-1a", "us-east-1b", "us-east-1c"]);
-        assert.strictEqual(counts[T.endpoint], 4);
+    });
+
+    it("games: the public pattern with one non-sensitive game server admitting only its UDP game port", async () => {
+        const { registrations } = await evaluateStack(ROOT, "games");
+        assert.deepStrictEqual(countsByType(registrations), {
+            [T.vpc]: 1,
+            [T.igw]: 1,
+            [T.subnet]: 2,
+            [T.routeTable]: 1,
+            [T.rta]: 2,
+            [T.route]: 1,
+            [T.httpNamespace]: 1,
+            [T.cluster]: 1,
+            [T.logGroup]: 1,
+            [T.role]: 2,
+            [T.policyAttachment]: 1,
+            [T.sg]: 1,
+            [T.egress]: 1,
+            [T.ingress]: 1,
+            [T.taskDef]: 1,
+            [T.service]: 1,
+        });
+        const [svc] = ofType(registrations, T.service);
+        assert.strictEqual(svc.inputs.networkConfiguration.assignPublicIp, true);
+        assert.strictEqual(svc.inputs.tags["data-classification"], undefined);
+        const [rule] = ofType(registrations, T.ingress);
+        assert.deepStrictEqual([rule.inputs.ipProtocol, rule.inputs.fromPort, rule.inputs.toPort, rule.inputs.cidrIpv4], ["udp", 7777, 7777, "0.0.0.0/0"]);
     });
 
     it("roots every resource in the stack: the Stack resource is the top parent", async () => {
         const { registrations } = await evaluateStack(ROOT, "dev");
         const stack = registrations.find((r) => r.type === "pulumi:pulumi:Stack")!;
-        assert.ok(stack, "no root Stack resource");
         const urns = new Set(registrations.map((r) => r.urn));
         for (const r of registrations.filter((x) => x !== stack)) {
             assert.ok(r.parent !== null && urns.has(r.parent), `${r.type} ${r.name} has no registered parent`);
         }
+    });
+
+    it("exports the VPC, cluster, service names, endpoint URLs and the exact ECS Exec check", async () => {
+        const { outputs } = await evaluateStack(ROOT, "dev");
+        assert.deepStrictEqual(outputs, {
+            pattern: "private",
+            vpcId: "<vpc:dev-vpc>",
+            taskSubnetIds: ["<subnet:dev-private-0>", "<subnet:dev-private-1>"],
+            clusterName: "dev-cluster",
+            namespace: "serviceconnectns",
+            serviceNames: { "internal-nginx": "internal-nginx", "client-nginx": "client-nginx" },
+            serviceConnectEndpoints: { "internal-nginx": ["http://internal-nginx.serviceconnectns:80"] },
+            execCheckCommands: {
+                "client-nginx -> internal-nginx":
+                    "aws ecs execute-command --region us-east-1 --cluster dev-cluster --task $(aws ecs list-tasks --region us-east-1 --cluster dev-cluster --service-name client-nginx --query 'taskArns[0]' --output text) --container client-nginx --interactive --command \"curl -sS http://internal-nginx.serviceconnectns:80\"",
+            },
+        });
+    });
+});
+
+describe("stack configuration", () => {
+    const base = {
+        pattern: "private",
+        vpcCidr: "10.0.0.0/16",
+        azCount: "2",
+        availabilityZones: "[]",
+        natStrategy: "OnePerAz",
+        vpcEndpoints: "false",
+        namespace: "serviceconnectns",
+        namespaceType: "http",
+        containerInsights: "true",
+        logRetentionDays: "30",
+    };
+
+    it("types the declared keys and the services list", () => {
+        const config = parseStackConfig({ ...base, services: JSON.stringify([{ name: "a", image: "x", ports: [{ name: "web", containerPort: 80, serviceConnect: true }] }]) }, "ecsnet");
+        assert.deepStrictEqual(config.network, { pattern: "private", cidrBlock: "10.0.0.0/16", azCount: 2, natStrategy: "OnePerAz", vpcEndpoints: false });
+        assert.deepStrictEqual(config.services, [{ name: "a", image: "x", ports: [{ name: "web", containerPort: 80, serviceConnect: true }] }]);
+    });
+
+    it("uses availabilityZones instead of azCount when it lists zones", () => {
+        const config = parseStackConfig({ ...base, availabilityZones: '["us-east-1b"]' }, "ecsnet");
+        assert.deepStrictEqual(config.network.availabilityZones, ["us-east-1b"]);
+        assert.strictEqual(config.network.azCount, undefined);
+    });
+
+    const bad: [string, Record<string, string>, string][] = [
+        ["an unknown pattern", { pattern: "hybrid" }, 'ecsnet:pattern must be one of private, public (got "hybrid"); set one of those.'],
+        ["a non-integer azCount", { azCount: "two" }, 'ecsnet:azCount must be an integer (got "two"); set a whole number.'],
+        ["an unknown NAT strategy", { natStrategy: "PerAz" }, 'ecsnet:natStrategy must be one of OnePerAz, Single, None (got "PerAz"); set one of those.'],
+        ["endpoints on the public pattern", { pattern: "public", vpcEndpoints: "true" }, "ecsnet:vpcEndpoints applies to the private pattern only, but ecsnet:pattern is public; remove vpcEndpoints from the stack file or set pattern to private."],
+        ["a service without an image", { services: '[{"name":"a"}]' }, "ecsnet:services[0].image is required; add it."],
+        ["a misspelt service field", { services: '[{"name":"a","image":"x","imge":"y"}]' }, 'ecsnet:services[0] has an unknown field "imge"; the fields are name, image, command, cpu, memory, desiredCount, sensitive, enableExec, calls, ports, environment, secrets.'],
+        ["a port given as a string", { services: '[{"name":"a","image":"x","ports":[{"name":"web","containerPort":"80"}]}]' }, 'ecsnet:services[0].ports[0].containerPort must be an integer (got "80"); write a number without quotes.'],
+        ["a call to a service that does not exist", { services: '[{"name":"a","image":"x","calls":["b"]}]' }, 'ecsnet:services[0].calls[0] names "b", which is not a service in this stack; use one of a.'],
+        ["two services with one name", { services: '[{"name":"a","image":"x"},{"name":"a","image":"y"}]' }, 'ecsnet:services[1].name "a" is used twice; give each service its own name.'],
+    ];
+    for (const [what, change, message] of bad) {
+        it(`refuses ${what}`, () => {
+            assert.throws(() => parseStackConfig({ ...base, ...change }, "ecsnet"), { name: "ConfigError", message });
+        });
+    }
+
+    it("orders servers before their clients and refuses cycles", () => {
+        const order = deployOrder([
+            { name: "web", image: "x", calls: ["api"] },
+            { name: "api", image: "x", calls: ["db"] },
+            { name: "db", image: "x" },
+        ]).map((s) => s.name);
+        assert.deepStrictEqual(order, ["db", "api", "web"]);
+        assert.throws(
+            () => deployOrder([{ name: "a", image: "x", calls: ["b"] }, { name: "b", image: "x", calls: ["a"] }], "ecsnet:services"),
+            new ConfigError("ecsnet:services: calls form a cycle (a -> b -> a); Service Connect starts servers before their clients, so break the cycle."),
+        );
     });
 });

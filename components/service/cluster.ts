@@ -1,0 +1,93 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { nameTags } from "../tags";
+import { Endpoint, ServicePlanError } from "./plan";
+
+export interface ServiceConnectClusterArgs {
+    /** The Cloud Map namespace; clients reach servers as `<discoveryName>.<namespaceName>`. */
+    namespaceName: string;
+    /** `http`: API-only discovery. `dns`: also private DNS records in `vpcId`. @default "http" */
+    namespaceType?: "http" | "dns";
+    /** Required for a `dns` namespace. */
+    vpcId?: pulumi.Input<string>;
+    /** CloudWatch Container Insights. @default true */
+    containerInsights?: boolean;
+    /** Tags for every child; `Name` is always set from the child's name. @default {} */
+    tags?: Record<string, string>;
+}
+
+/**
+ * An ECS cluster with a Cloud Map namespace as its Service Connect default, referenced by ARN
+ * (a namespace *name* that does not resolve makes ECS create a second namespace silently). It also
+ * keeps the register of discovery names and client aliases claimed in the namespace, so two
+ * services of one program can never claim the same name.
+ */
+export class ServiceConnectCluster extends pulumi.ComponentResource {
+    readonly cluster: aws.ecs.Cluster;
+    readonly namespace: aws.servicediscovery.HttpNamespace | aws.servicediscovery.PrivateDnsNamespace;
+    readonly namespaceName: string;
+    readonly namespaceArn: pulumi.Output<string>;
+    readonly clusterName: pulumi.Output<string>;
+    readonly clusterArn: pulumi.Output<string>;
+    private readonly claims = new Map<string, string>();
+
+    constructor(name: string, args: ServiceConnectClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+        const label = `ServiceConnectCluster "${name}"`;
+        const type = args.namespaceType ?? "http";
+        if (type !== "http" && type !== "dns") {
+            throw new ServicePlanError(`${label}: namespaceType "${String(type)}" is not http or dns; use http (API discovery) or dns (also private DNS records).`);
+        }
+        if (!/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/.test(args.namespaceName ?? "")) {
+            throw new ServicePlanError(`${label}: namespaceName "${args.namespaceName}" is not a valid namespace name (lowercase DNS labels separated by dots); use a name such as serviceconnectns.`);
+        }
+        if (type === "dns" && args.vpcId === undefined) {
+            throw new ServicePlanError(`${label}: namespaceType dns needs vpcId (the VPC its private DNS zone serves); pass the network's vpcId or use http.`);
+        }
+        super("ecsnet:ecs:ServiceConnectCluster", name, {}, opts);
+
+        this.namespaceName = args.namespaceName;
+        const namespaceArgs = { name: args.namespaceName, description: `Service Connect namespace of ${name}`, tags: nameTags(`${name}-namespace`, args.tags) };
+        this.namespace =
+            type === "dns"
+                ? new aws.servicediscovery.PrivateDnsNamespace(`${name}-namespace`, { ...namespaceArgs, vpc: args.vpcId! }, { parent: this })
+                : new aws.servicediscovery.HttpNamespace(`${name}-namespace`, namespaceArgs, { parent: this });
+        this.namespaceArn = this.namespace.arn;
+        this.cluster = new aws.ecs.Cluster(
+            `${name}-cluster`,
+            {
+                settings: [{ name: "containerInsights", value: args.containerInsights ?? true ? "enabled" : "disabled" }],
+                serviceConnectDefaults: { namespace: this.namespace.arn },
+                tags: nameTags(`${name}-cluster`, args.tags),
+            },
+            { parent: this },
+        );
+        this.clusterName = this.cluster.name;
+        this.clusterArn = this.cluster.arn;
+        this.registerOutputs({
+            clusterName: this.clusterName,
+            clusterArn: this.clusterArn,
+            namespaceArn: this.namespaceArn,
+            namespaceName: this.namespaceName,
+        });
+    }
+
+    /**
+     * Claims the discovery names and client aliases of a service's endpoints in this namespace, or
+     * throws naming the service that holds one already. Called before the service registers.
+     */
+    claimEndpoints(serviceLabel: string, endpoints: Endpoint[]): void {
+        const wanted = endpoints.flatMap((e, i) => [
+            { key: `discovery:${e.discoveryName}`, what: `expose[${i}].discoveryName "${e.discoveryName}"`, fix: "pick another discoveryName" },
+            { key: `alias:${e.host}:${e.port}`, what: `expose[${i}] client alias ${e.host}:${e.port}`, fix: "pick another dnsName or port" },
+        ]);
+        const mine = new Set<string>();
+        for (const w of wanted) {
+            const holder = mine.has(w.key) ? serviceLabel : this.claims.get(w.key);
+            if (holder !== undefined) {
+                throw new ServicePlanError(`${serviceLabel}: ${w.what} is already used in namespace ${this.namespaceName} by ${holder}; ${w.fix}.`);
+            }
+            mine.add(w.key);
+        }
+        wanted.forEach((w) => this.claims.set(w.key, serviceLabel));
+    }
+}

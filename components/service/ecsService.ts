@@ -1,0 +1,268 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { EcsNetwork } from "../network/shape";
+import { nameTags } from "../tags";
+import { ServiceConnectCluster } from "./cluster";
+import { ecsExecPolicy, ecsTasksTrustPolicy, secretsReadPolicy } from "./iam";
+import { Endpoint, planService, ServiceConnectRole } from "./plan";
+import { ContainerArgs, ExposeArgs } from "./types";
+
+export const DATA_CLASSIFICATION_TAG = "data-classification";
+
+export interface EcsServiceArgs {
+    cluster: ServiceConnectCluster;
+    network: EcsNetwork;
+    containers: ContainerArgs[];
+    /**
+     * How tasks run. Only Fargate today; the EC2 launch type plugs in here.
+     * @default "FARGATE"
+     */
+    launchType?: "FARGATE";
+    /** Task CPU units; with memory, a size Fargate offers. @default 256 */
+    cpu?: number;
+    /** Task memory (MiB). @default 512 */
+    memory?: number;
+    /** @default 1 */
+    desiredCount?: number;
+    /** Ports this service offers to others through Service Connect (makes it a server). @default [] */
+    expose?: ExposeArgs[];
+    /**
+     * Servers this service calls. For each: this service deploys after it, its security group is
+     * admitted on the server's container ports, every container gets `<DISCOVERY_NAME>_URL`, and
+     * the tasks redeploy when the list changes. @default []
+     */
+    calls?: EcsService[];
+    /**
+     * Marks the service and its task definition `data-classification`, and refuses a network
+     * that gives tasks public IPs. @default false
+     */
+    sensitive?: boolean;
+    /** The `data-classification` value for a sensitive service. @default "confidential" */
+    dataClassification?: string;
+    /** ECS Exec; adds only the ssmmessages permissions it needs to the task role. @default false */
+    enableExecuteCommand?: boolean;
+    /** More security groups for the tasks (ECS takes 5 in all, this service's own included). @default [] */
+    securityGroupIds?: pulumi.Input<string>[];
+    /** @default 30 */
+    logRetentionDays?: number;
+    /** Tags for every child; `Name` is always set from the child's name. @default {} */
+    tags?: Record<string, string>;
+}
+
+/**
+ * A Fargate service in a Service Connect namespace: task definition, log group, execution and task
+ * roles, its own security group (no ingress unless a caller or `openToInternet` asks), and the
+ * Service Connect configuration of a server (exposes ports), a client (calls servers), or both.
+ */
+export class EcsService extends pulumi.ComponentResource {
+    readonly serviceName: string;
+    readonly role: ServiceConnectRole;
+    readonly endpoints: Endpoint[];
+    readonly namespace: string;
+    readonly service: aws.ecs.Service;
+    readonly taskDefinition: aws.ecs.TaskDefinition;
+    readonly securityGroup: aws.ec2.SecurityGroup;
+    readonly executionRole: aws.iam.Role;
+    readonly taskRole: aws.iam.Role;
+    readonly logGroup: aws.cloudwatch.LogGroup;
+    readonly endpointUrls: string[];
+
+    constructor(name: string, args: EcsServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+        const label = `EcsService "${name}"`;
+        const calls = args.calls ?? [];
+        const plan = planService(label, {
+            containers: args.containers,
+            cpu: args.cpu ?? 256,
+            memory: args.memory ?? 512,
+            desiredCount: args.desiredCount ?? 1,
+            logRetentionDays: args.logRetentionDays ?? 30,
+            expose: args.expose ?? [],
+            calls: calls.map((s) => ({ label: `EcsService "${s.serviceName}"`, endpoints: s.endpoints, namespace: s.namespace })),
+            sensitive: args.sensitive ?? false,
+            securityGroupIds: args.securityGroupIds?.length ?? 0,
+            network: args.network,
+            namespace: args.cluster.namespaceName,
+        });
+        args.cluster.claimEndpoints(label, plan.endpoints);
+        super("ecsnet:ecs:EcsService", name, {}, opts);
+
+        this.serviceName = name;
+        this.role = plan.role;
+        this.endpoints = plan.endpoints;
+        this.endpointUrls = plan.endpoints.map((e) => e.url);
+        this.namespace = args.cluster.namespaceName;
+        const tags = args.sensitive ? { ...args.tags, [DATA_CLASSIFICATION_TAG]: args.dataClassification ?? "confidential" } : args.tags;
+        const parent = { parent: this };
+        const account = aws.getCallerIdentityOutput({}, parent).accountId;
+        const region = aws.getRegionOutput({}, parent).region;
+        const partition = aws.getPartitionOutput({}, parent).partition;
+
+        this.logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, { retentionInDays: args.logRetentionDays ?? 30, tags: nameTags(`${name}-logs`, tags) }, parent);
+
+        const assumeRolePolicy = account.apply((id) => JSON.stringify(ecsTasksTrustPolicy(id)));
+        this.executionRole = new aws.iam.Role(`${name}-execution`, { assumeRolePolicy, description: `ECS execution role of ${name}: pull images, write logs`, tags: nameTags(`${name}-execution`, tags) }, parent);
+        new aws.iam.RolePolicyAttachment(
+            `${name}-execution-managed`,
+            { role: this.executionRole.name, policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy` },
+            parent,
+        );
+        const secretArns = args.containers.flatMap((c) => Object.values(c.secrets ?? {}));
+        if (secretArns.length > 0) {
+            new aws.iam.RolePolicy(
+                `${name}-execution-secrets`,
+                { role: this.executionRole.id, policy: pulumi.all(secretArns).apply((arns) => JSON.stringify(secretsReadPolicy([...new Set(arns)]))) },
+                parent,
+            );
+        }
+        this.taskRole = new aws.iam.Role(`${name}-task`, { assumeRolePolicy, description: `ECS task role of ${name}`, tags: nameTags(`${name}-task`, tags) }, parent);
+        if (args.enableExecuteCommand) {
+            new aws.iam.RolePolicy(`${name}-task-exec`, { role: this.taskRole.id, policy: JSON.stringify(ecsExecPolicy()) }, parent);
+        }
+
+        this.securityGroup = new aws.ec2.SecurityGroup(
+            `${name}-sg`,
+            { vpcId: args.network.vpcId, description: `Tasks of ECS service ${name}`, tags: nameTags(`${name}-sg`, tags) },
+            parent,
+        );
+        new aws.vpc.SecurityGroupEgressRule(
+            `${name}-egress`,
+            { securityGroupId: this.securityGroup.id, description: "Outbound: image pulls, AWS APIs, called services", ipProtocol: "-1", cidrIpv4: "0.0.0.0/0", tags: nameTags(`${name}-egress`, tags) },
+            parent,
+        );
+        const ingress: pulumi.Resource[] = plan.internetPorts.map(
+            (p) =>
+                new aws.vpc.SecurityGroupIngressRule(
+                    `${name}-internet-${p.protocol}-${p.port}`,
+                    {
+                        securityGroupId: this.securityGroup.id,
+                        description: `Asked for: ${p.protocol} ${p.port} from the internet`,
+                        ipProtocol: p.protocol,
+                        fromPort: p.port,
+                        toPort: p.port,
+                        cidrIpv4: "0.0.0.0/0",
+                        tags: nameTags(`${name}-internet-${p.protocol}-${p.port}`, tags),
+                    },
+                    parent,
+                ),
+        );
+        // The Service Connect proxy on a server listens on the container port: admit this client there, and nowhere else.
+        for (const server of calls) {
+            for (const port of [...new Set(server.endpoints.map((e) => e.containerPort))]) {
+                const ruleName = `${name}-to-${server.serviceName}-${port}`;
+                ingress.push(
+                    new aws.vpc.SecurityGroupIngressRule(
+                        ruleName,
+                        {
+                            securityGroupId: server.securityGroup.id,
+                            description: `${name} calls ${server.serviceName} through Service Connect`,
+                            ipProtocol: "tcp",
+                            fromPort: port,
+                            toPort: port,
+                            referencedSecurityGroupId: this.securityGroup.id,
+                            tags: nameTags(ruleName, tags),
+                        },
+                        parent,
+                    ),
+                );
+            }
+        }
+
+        const containerDefinitions = pulumi.jsonStringify(
+            args.containers.map((c) => ({
+                name: c.name,
+                image: c.image,
+                essential: c.essential ?? true,
+                ...(c.cpu !== undefined ? { cpu: c.cpu } : {}),
+                ...(c.memory !== undefined ? { memory: c.memory } : {}),
+                ...(c.command !== undefined ? { command: c.command } : {}),
+                portMappings: (c.portMappings ?? []).map((p) => ({
+                    name: p.name,
+                    containerPort: p.containerPort,
+                    protocol: p.protocol ?? "tcp",
+                    ...(p.appProtocol !== undefined ? { appProtocol: p.appProtocol } : {}),
+                })),
+                environment: Object.entries({ ...c.environment, ...plan.callEnvironment })
+                    .sort(([a], [b]) => a.localeCompare(b))
+                    .map(([envName, value]) => ({ name: envName, value })),
+                secrets: Object.entries(c.secrets ?? {}).map(([envName, valueFrom]) => ({ name: envName, valueFrom })),
+                logConfiguration: {
+                    logDriver: "awslogs",
+                    options: { "awslogs-group": this.logGroup.name, "awslogs-region": region, "awslogs-stream-prefix": name },
+                },
+            })),
+        );
+        this.taskDefinition = new aws.ecs.TaskDefinition(
+            `${name}-task`,
+            {
+                family: `${name}`,
+                requiresCompatibilities: ["FARGATE"],
+                networkMode: "awsvpc",
+                cpu: String(args.cpu ?? 256),
+                memory: String(args.memory ?? 512),
+                executionRoleArn: this.executionRole.arn,
+                taskRoleArn: this.taskRole.arn,
+                containerDefinitions,
+                tags: nameTags(`${name}-task`, tags),
+            },
+            parent,
+        );
+
+        const serviceConnect =
+            plan.role === "none"
+                ? undefined
+                : {
+                      enabled: true,
+                      namespace: args.cluster.namespaceArn,
+                      ...(plan.serviceConnectEntries.length > 0
+                          ? {
+                                services: plan.serviceConnectEntries.map((entry, i) => ({
+                                    ...entry,
+                                    ...(args.expose![i].tls
+                                        ? { tls: { issuerCertAuthority: { awsPcaAuthorityArn: args.expose![i].tls!.issuerCertAuthorityArn }, kmsKey: args.expose![i].tls!.kmsKey, roleArn: args.expose![i].tls!.roleArn } }
+                                        : {}),
+                                })),
+                            }
+                          : {}),
+                  };
+        this.service = new aws.ecs.Service(
+            `${name}`,
+            {
+                cluster: args.cluster.clusterArn,
+                taskDefinition: this.taskDefinition.arn,
+                desiredCount: args.desiredCount ?? 1,
+                launchType: args.launchType ?? "FARGATE",
+                networkConfiguration: {
+                    subnets: args.network.taskSubnetIds,
+                    securityGroups: [this.securityGroup.id, ...(args.securityGroupIds ?? [])],
+                    assignPublicIp: args.network.tasksGetPublicIp,
+                },
+                serviceConnectConfiguration: serviceConnect,
+                enableExecuteCommand: args.enableExecuteCommand ?? false,
+                deploymentCircuitBreaker: { enable: true, rollback: true },
+                propagateTags: "TASK_DEFINITION",
+                enableEcsManagedTags: true,
+                // ECS writes Service Connect names into /etc/hosts only when a task starts: a new set of
+                // servers must start new tasks.
+                ...(plan.role !== "none" ? { triggers: { "serviceconnect-calls": plan.callsFingerprint }, forceNewDeployment: true } : {}),
+                tags: nameTags(name, tags),
+            },
+            {
+                parent: this,
+                // Servers first (their names exist before a client task starts), the client admitted on
+                // their ports, and on destroy the service goes before the cluster and the namespace.
+                dependsOn: [args.cluster.cluster, args.cluster.namespace, ...calls.map((s) => s.service), ...ingress],
+            },
+        );
+
+        this.registerOutputs({
+            serviceName: this.service.name,
+            role: this.role,
+            endpointUrls: this.endpointUrls,
+            securityGroupId: this.securityGroup.id,
+            taskDefinitionArn: this.taskDefinition.arn,
+            executionRoleArn: this.executionRole.arn,
+            taskRoleArn: this.taskRole.arn,
+            logGroupName: this.logGroup.name,
+        });
+    }
+}

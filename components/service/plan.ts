@@ -1,0 +1,213 @@
+/**
+ * The service planner: checks a service's declaration against ECS's and Service Connect's rules and
+ * derives everything the component wires (port mappings, Service Connect entries, endpoint URLs,
+ * the environment variables clients get). Plain functions, no resources.
+ */
+import { fargateSizeProblem } from "./fargate";
+import { MAX_SECURITY_GROUPS, MAX_SUBNETS } from "./limits";
+import { AppProtocol, ContainerArgs, ExposeArgs, PortMappingArgs } from "./types";
+
+export const PORT_NAME = /^[a-z0-9_][a-z0-9_-]{0,63}$/;
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+const SECRET_ARN = /^arn:aws[a-z-]*:(ssm|secretsmanager):/;
+
+export class ServicePlanError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "ServicePlanError";
+    }
+}
+
+export interface Endpoint {
+    readonly portName: string;
+    readonly discoveryName: string;
+    /** The host clients use: the alias dnsName, or `<discoveryName>.<namespace>`. */
+    readonly host: string;
+    /** The port clients use (the alias port). */
+    readonly port: number;
+    /** Where the Service Connect proxy listens on the server task: the container port. */
+    readonly containerPort: number;
+    readonly appProtocol?: AppProtocol;
+    readonly url: string;
+    /** The environment variable a calling service receives the URL in. */
+    readonly envName: string;
+}
+
+export interface ServiceConnectEntry {
+    portName: string;
+    discoveryName: string;
+    clientAlias: { port: number; dnsName?: string }[];
+    timeout?: { idleTimeoutSeconds?: number; perRequestTimeoutSeconds?: number };
+}
+
+export type ServiceConnectRole = "server" | "client" | "none";
+
+export interface ServicePlanInput {
+    containers: ContainerArgs[];
+    cpu: number;
+    memory: number;
+    desiredCount: number;
+    logRetentionDays: number;
+    expose: ExposeArgs[];
+    /** The services this one calls, with the endpoints they expose. */
+    calls: { label: string; endpoints: Endpoint[]; namespace: string }[];
+    sensitive: boolean;
+    securityGroupIds: number;
+    network: { tasksGetPublicIp: boolean; taskSubnetCount?: number; pattern: string };
+    namespace: string;
+}
+
+export interface ServicePlan {
+    role: ServiceConnectRole;
+    serviceConnectEntries: ServiceConnectEntry[];
+    endpoints: Endpoint[];
+    /** Ports admitted from 0.0.0.0/0 because the caller asked. */
+    internetPorts: { port: number; protocol: "tcp" | "udp" }[];
+    /** Environment variables every container gets: the URL of each endpoint this service calls. */
+    callEnvironment: Record<string, string>;
+    /** Changes whenever the set of endpoints called changes, to redeploy the tasks. */
+    callsFingerprint: string;
+}
+
+export function planService(label: string, input: ServicePlanInput): ServicePlan {
+    const fail = (text: string): never => {
+        throw new ServicePlanError(`${label}: ${text}`);
+    };
+
+    if (input.containers.length === 0) {
+        fail("containers is empty; give the task at least one container.");
+    }
+    const sizeProblem = fargateSizeProblem(input.cpu, input.memory);
+    if (sizeProblem) {
+        fail(`${sizeProblem}.`);
+    }
+    if (!Number.isInteger(input.desiredCount) || input.desiredCount < 0) {
+        fail(`desiredCount must be a whole number of tasks, 0 or more (got ${input.desiredCount}).`);
+    }
+    if (!LOG_RETENTION_DAYS.includes(input.logRetentionDays)) {
+        fail(`logRetentionDays ${input.logRetentionDays} is not a retention CloudWatch Logs offers; use one of ${LOG_RETENTION_DAYS.join(", ")}.`);
+    }
+
+    const mappings = new Map<string, PortMappingArgs>();
+    const containerNames = new Set<string>();
+    input.containers.forEach((c, ci) => {
+        if (containerNames.has(c.name)) {
+            fail(`containers[${ci}].name "${c.name}" is used twice; give each container its own name.`);
+        }
+        containerNames.add(c.name);
+        (c.portMappings ?? []).forEach((p, pi) => {
+            const where = `containers[${ci}].portMappings[${pi}]`;
+            if (!PORT_NAME.test(p.name)) {
+                fail(`${where}.name "${p.name}" breaks ECS's port name format (lowercase letters, digits, _ and -, at most 64 characters, not starting with -); use a name such as "web".`);
+            }
+            if (mappings.has(p.name)) {
+                fail(`${where}.name "${p.name}" is used twice; give each port mapping its own name.`);
+            }
+            if (!Number.isInteger(p.containerPort) || p.containerPort < 1 || p.containerPort > 65535) {
+                fail(`${where}.containerPort must be between 1 and 65535 (got ${p.containerPort}).`);
+            }
+            mappings.set(p.name, p);
+        });
+        Object.entries(c.secrets ?? {}).forEach(([name, arn]) => {
+            if (typeof arn === "string" && !SECRET_ARN.test(arn)) {
+                fail(`containers[${ci}].secrets.${name} "${arn}" is not the ARN of an SSM parameter or a Secrets Manager secret; pass an arn:aws:ssm:... or arn:aws:secretsmanager:... ARN.`);
+            }
+        });
+    });
+
+    const endpoints = input.expose.map((e, i): Endpoint => {
+        const where = `expose[${i}]`;
+        const mapping = mappings.get(e.portName);
+        if (mapping === undefined) {
+            const names = [...mappings.keys()];
+            fail(`${where}.portName "${e.portName}" names no port mapping of this task; use one of ${names.length > 0 ? names.join(", ") : "(none: add a named port mapping first)"}.`);
+        }
+        if ((mapping!.protocol ?? "tcp") !== "tcp") {
+            fail(`${where}.portName "${e.portName}" is a ${mapping!.protocol} port; Service Connect carries TCP only.`);
+        }
+        const discoveryName = e.discoveryName ?? e.portName;
+        if (!PORT_NAME.test(discoveryName)) {
+            fail(`${where}.discoveryName "${discoveryName}" is not a valid Cloud Map service name (lowercase letters, digits, _ and -, at most 64 characters); pick another.`);
+        }
+        const aliases = e.clientAliases ?? [];
+        if (aliases.length > 1) {
+            fail(`${where}.clientAliases lists ${aliases.length} aliases; ECS accepts one per entry, so expose the port again with another discoveryName for a second alias.`);
+        }
+        for (const field of ["idleTimeoutSeconds", "perRequestTimeoutSeconds"] as const) {
+            const t = e[field];
+            if (t !== undefined && (!Number.isInteger(t) || t < 0 || (t > 0 && t < 1))) {
+                fail(`${where}.${field} must be 0 (off) or a whole number of seconds, at least 1 (got ${t}).`);
+            }
+        }
+        if (e.perRequestTimeoutSeconds !== undefined && mapping!.appProtocol === undefined) {
+            fail(`${where}.perRequestTimeoutSeconds applies only to http, http2 and grpc ports, and port mapping "${e.portName}" has no appProtocol (plain TCP); remove the timeout or set appProtocol.`);
+        }
+        const port = aliases[0]?.port ?? mapping!.containerPort;
+        const host = aliases[0]?.dnsName ?? `${discoveryName}.${input.namespace}`;
+        const scheme = mapping!.appProtocol === "grpc" ? "grpc" : mapping!.appProtocol ? "http" : "tcp";
+        return {
+            portName: e.portName,
+            discoveryName,
+            host,
+            port,
+            containerPort: mapping!.containerPort,
+            appProtocol: mapping!.appProtocol,
+            url: `${scheme}://${host}:${port}`,
+            envName: `${discoveryName.toUpperCase().replace(/[^A-Z0-9]/g, "_")}_URL`,
+        };
+    });
+
+    input.calls.forEach((server, i) => {
+        if (server.endpoints.length === 0) {
+            fail(`calls[${i}] names ${server.label}, which exposes no Service Connect endpoint; add expose to it or remove it from calls.`);
+        }
+        if (server.namespace !== input.namespace) {
+            fail(`calls[${i}] names ${server.label} in namespace ${server.namespace}, but this service is in ${input.namespace}; Service Connect names resolve within one namespace.`);
+        }
+    });
+
+    const internetPorts = [...mappings.values()].filter((p) => p.openToInternet).map((p) => ({ port: p.containerPort, protocol: p.protocol ?? ("tcp" as const) }));
+    if (input.sensitive && input.network.tasksGetPublicIp) {
+        fail(`sensitive is true but the network gives tasks public IPs (the ${input.network.pattern} pattern); run the service on a private network, or clear sensitive if its data is not sensitive.`);
+    }
+    if (internetPorts.length > 0 && !input.network.tasksGetPublicIp) {
+        fail(`openToInternet is set on port ${internetPorts[0].port}, but tasks on the ${input.network.pattern} pattern get no public IP, so it would open nothing reachable; use the public pattern, or put a load balancer in front.`);
+    }
+    const subnets = input.network.taskSubnetCount;
+    if (subnets !== undefined && subnets > MAX_SUBNETS) {
+        fail(`the network has ${subnets} task subnets, more than the ${MAX_SUBNETS} ECS accepts for a service; place the service in at most ${MAX_SUBNETS}.`);
+    }
+    const groups = 1 + input.securityGroupIds;
+    if (groups > MAX_SECURITY_GROUPS) {
+        fail(`securityGroupIds brings the task to ${groups} security groups (its own plus ${input.securityGroupIds}), more than the ${MAX_SECURITY_GROUPS} ECS accepts; pass at most ${MAX_SECURITY_GROUPS - 1}.`);
+    }
+
+    const callEnvironment: Record<string, string> = {};
+    const called = input.calls.flatMap((s) => s.endpoints);
+    for (const e of called) {
+        callEnvironment[e.envName] = e.url;
+    }
+    input.containers.forEach((c, ci) => {
+        for (const name of Object.keys(c.environment ?? {})) {
+            if (name in callEnvironment) {
+                fail(`containers[${ci}].environment.${name} is also set from calls (the URL of ${called.find((e) => e.envName === name)!.discoveryName}); rename your variable.`);
+            }
+        }
+    });
+
+    return {
+        role: endpoints.length > 0 ? "server" : input.calls.length > 0 ? "client" : "none",
+        serviceConnectEntries: input.expose.map((e, i) => ({
+            portName: e.portName,
+            discoveryName: endpoints[i].discoveryName,
+            clientAlias: [{ port: endpoints[i].port, ...(e.clientAliases?.[0]?.dnsName ? { dnsName: e.clientAliases[0].dnsName } : {}) }],
+            ...(e.idleTimeoutSeconds !== undefined || e.perRequestTimeoutSeconds !== undefined
+                ? { timeout: { idleTimeoutSeconds: e.idleTimeoutSeconds, perRequestTimeoutSeconds: e.perRequestTimeoutSeconds } }
+                : {}),
+        })),
+        endpoints,
+        internetPorts,
+        callEnvironment,
+        callsFingerprint: called.map((e) => e.url).sort().join(","),
+    };
+}
