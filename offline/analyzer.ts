@@ -1,0 +1,200 @@
+/**
+ * Runs a policy pack the way `pulumi preview --policy-pack DIR` does: the pack is served by the
+ * SDK's own loader (`@pulumi/pulumi/cmd/run-policy-pack`), and this client plays the engine over the
+ * Analyzer gRPC protocol: GetAnalyzerInfo, Configure (schema defaults filled in first, then the
+ * `--policy-pack-config` file), ConfigureStack (stack tags), Remediate and Analyze per resource
+ * (with resource options, as the CLI sends them), AnalyzeStack at the end.
+ */
+import { ChildProcess, spawn } from "child_process";
+import * as grpc from "@grpc/grpc-js";
+import * as path from "path";
+import * as readline from "readline";
+
+/* eslint-disable @typescript-eslint/no-var-requires */
+const analyzerRpc = require("@pulumi/pulumi/proto/analyzer_grpc_pb");
+const analyzerPb = require("@pulumi/pulumi/proto/analyzer_pb");
+const structPb = require("google-protobuf/google/protobuf/struct_pb");
+const emptyPb = require("google-protobuf/google/protobuf/empty_pb");
+/* eslint-enable @typescript-eslint/no-var-requires */
+
+export type EnforcementLevel = "advisory" | "mandatory" | "remediate" | "disabled";
+const LEVELS: EnforcementLevel[] = ["advisory", "mandatory", "disabled", "remediate"];
+
+export interface PolicyInfo {
+    name: string;
+    description: string;
+    enforcementLevel: EnforcementLevel;
+    configSchema?: { properties: Record<string, { default?: unknown }> };
+}
+
+export interface Diagnostic {
+    policy: string;
+    enforcementLevel: EnforcementLevel;
+    urn: string;
+    message: string;
+}
+
+export interface AnalyzedResource {
+    urn: string;
+    type: string;
+    name: string;
+    props: Record<string, unknown>;
+    parent?: string | null;
+    dependencies?: string[];
+    propertyDependencies?: Record<string, string[]>;
+    protect?: boolean;
+    ignoreChanges?: string[];
+    deleteBeforeReplace?: boolean;
+    additionalSecretOutputs?: string[];
+}
+
+/** Per-policy config as in a `--policy-pack-config` file: a level, or an object with `enforcementLevel`. */
+export type PackConfig = Record<string, EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>)>;
+
+export class PolicyPackClient {
+    private constructor(
+        private readonly child: ChildProcess,
+        private readonly client: any,
+        readonly name: string,
+        readonly version: string,
+        readonly policies: PolicyInfo[],
+    ) {}
+
+    /** Starts the pack in `packDir` under the SDK's loader and reads its analyzer info. */
+    static async start(packDir: string): Promise<PolicyPackClient> {
+        const loader = require.resolve("@pulumi/pulumi/cmd/run-policy-pack");
+        // The loader takes the engine's address first; the pack never dials it, the client here is the engine.
+        const child = spawn(process.execPath, [loader, "127.0.0.1:0", path.resolve(packDir)], { cwd: packDir, stdio: ["ignore", "pipe", "pipe"] });
+        let stderr = "";
+        child.stderr!.on("data", (d) => (stderr += d));
+        const port = await new Promise<string>((resolve, reject) => {
+            const lines = readline.createInterface({ input: child.stdout! });
+            lines.once("line", (line) => resolve(line.trim()));
+            child.once("exit", (code) => reject(new Error(`policy pack ${packDir} exited (${code}) before serving:\n${stderr}`)));
+        });
+        const client = new analyzerRpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+        const info = await call<any>(client, "getAnalyzerInfo", new emptyPb.Empty());
+        const policies: PolicyInfo[] = info.getPoliciesList().map((p: any) => ({
+            name: p.getName(),
+            description: p.getDescription(),
+            enforcementLevel: LEVELS[p.getEnforcementlevel()],
+            configSchema: p.getConfigschema() ? { properties: p.getConfigschema().getProperties()?.toJavaScript() ?? {} } : undefined,
+        }));
+        return new PolicyPackClient(child, client, info.getName(), info.getVersion(), policies);
+    }
+
+    /**
+     * Sends Configure as the engine does: every policy's schema defaults, overlaid by `config`
+     * (the `--policy-pack-config` file); a policy's level comes from the file, then `all`, then the pack.
+     * Returns the effective level of each policy.
+     */
+    async configure(config: PackConfig = {}): Promise<Record<string, EnforcementLevel>> {
+        const req = new analyzerPb.ConfigureAnalyzerRequest();
+        const levels: Record<string, EnforcementLevel> = {};
+        const all = config.all;
+        for (const policy of this.policies) {
+            const given = config[policy.name];
+            const fromFile = typeof given === "string" ? { enforcementLevel: given } : given ?? {};
+            const defaults = Object.fromEntries(Object.entries(policy.configSchema?.properties ?? {}).filter(([, s]) => s.default !== undefined).map(([k, s]) => [k, s.default]));
+            const { enforcementLevel, ...props } = { ...defaults, ...fromFile } as { enforcementLevel?: EnforcementLevel } & Record<string, unknown>;
+            const level = enforcementLevel ?? (typeof all === "string" ? all : undefined) ?? policy.enforcementLevel;
+            levels[policy.name] = level;
+            const pc = new analyzerPb.PolicyConfig();
+            pc.setEnforcementlevel(LEVELS.indexOf(level));
+            pc.setProperties(structPb.Struct.fromJavaScript(props));
+            req.getPolicyconfigMap().set(policy.name, pc);
+        }
+        await call(this.client, "configure", req);
+        return levels;
+    }
+
+    async configureStack(opts: { project: string; stack: string; organization?: string; tags?: Record<string, string>; dryRun?: boolean }): Promise<void> {
+        const req = new analyzerPb.AnalyzerStackConfigureRequest();
+        req.setProject(opts.project);
+        req.setStack(opts.stack);
+        req.setOrganization(opts.organization ?? "organization");
+        req.setDryRun(opts.dryRun ?? true);
+        for (const [k, v] of Object.entries(opts.tags ?? {})) {
+            req.getTagsMap().set(k, v);
+        }
+        await call(this.client, "configureStack", req);
+    }
+
+    async analyze(resource: AnalyzedResource): Promise<Diagnostic[]> {
+        const req = new analyzerPb.AnalyzeRequest();
+        fillResource(req, resource);
+        const resp = await call<any>(this.client, "analyze", req);
+        return diagnosticsOf(resp, resource.urn);
+    }
+
+    /** Remediate: the properties after every remediating policy ran (unchanged when none applied). */
+    async remediate(resource: AnalyzedResource): Promise<{ props: Record<string, unknown>; remediated: { policy: string; urn: string }[] }> {
+        const req = new analyzerPb.AnalyzeRequest();
+        fillResource(req, resource);
+        const resp = await call<any>(this.client, "remediate", req);
+        let props = resource.props;
+        const remediated: { policy: string; urn: string }[] = [];
+        for (const r of resp.getRemediationsList()) {
+            if (r.getProperties()) {
+                props = r.getProperties().toJavaScript();
+                remediated.push({ policy: r.getPolicyname(), urn: resource.urn });
+            }
+        }
+        return { props, remediated };
+    }
+
+    async analyzeStack(resources: AnalyzedResource[]): Promise<Diagnostic[]> {
+        const req = new analyzerPb.AnalyzeStackRequest();
+        req.setResourcesList(
+            resources.map((r) => {
+                const ar = new analyzerPb.AnalyzerResource();
+                fillResource(ar, r);
+                ar.setParent(r.parent ?? "");
+                ar.setDependenciesList(r.dependencies ?? []);
+                for (const [key, urns] of Object.entries(r.propertyDependencies ?? {})) {
+                    const deps = new analyzerPb.AnalyzerPropertyDependencies();
+                    deps.setUrnsList(urns);
+                    ar.getPropertydependenciesMap().set(key, deps);
+                }
+                return ar;
+            }),
+        );
+        const resp = await call<any>(this.client, "analyzeStack", req);
+        return diagnosticsOf(resp, "");
+    }
+
+    close(): void {
+        this.client.close();
+        this.child.kill();
+    }
+}
+
+function fillResource(req: any, r: AnalyzedResource): void {
+    req.setType(r.type);
+    req.setName(r.name);
+    req.setUrn(r.urn);
+    // JSON round trip: protobuf Structs hold no `undefined`.
+    req.setProperties(structPb.Struct.fromJavaScript(JSON.parse(JSON.stringify(r.props ?? {}))));
+    const options = new analyzerPb.AnalyzerResourceOptions();
+    options.setProtect(r.protect ?? false);
+    options.setIgnorechangesList(r.ignoreChanges ?? []);
+    options.setDeletebeforereplace(r.deleteBeforeReplace ?? false);
+    options.setDeletebeforereplacedefined(r.deleteBeforeReplace !== undefined);
+    options.setAdditionalsecretoutputsList(r.additionalSecretOutputs ?? []);
+    options.setAliasesList([]);
+    options.setParent(r.parent ?? "");
+    req.setOptions(options);
+}
+
+function diagnosticsOf(resp: any, urn: string): Diagnostic[] {
+    return resp.getDiagnosticsList().map((d: any) => ({
+        policy: d.getPolicyname(),
+        enforcementLevel: LEVELS[d.getEnforcementlevel()],
+        urn: d.getUrn() || urn,
+        message: d.getMessage(),
+    }));
+}
+
+function call<T>(client: any, method: string, req: unknown): Promise<T> {
+    return new Promise((resolve, reject) => client[method](req, (err: Error | null, resp: T) => (err ? reject(err) : resolve(resp))));
+}
