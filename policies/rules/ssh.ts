@@ -40,8 +40,8 @@ export function judgeIngress(rule: IngressRule, settings: SshSettings): SshFindi
     };
 }
 
-export function sshMessage(type: string, f: SshFinding): string {
-    const what = type.endsWith(":SecurityGroup") ? `Security group ${f.where}` : "Security group rule";
+export function sshMessage(f: SshFinding): string {
+    const what = f.where === "the rule" ? "Security group rule" : `Security group ${f.where}`;
     const from = f.sources.length === 1 ? `${f.sources[0]}, the whole internet` : `${f.sources.join(" + ")}, which together cover the whole internet`;
     return (
         `${what} admits ${f.ports} (including SSH port ${f.sshPort}) from ${from}. ` +
@@ -63,7 +63,7 @@ export const noSshFromInternet: ResourceValidationPolicy = {
         for (const rule of ingressRules(args.type, args.props)) {
             const finding = judgeIngress(rule, settings);
             if (finding) {
-                reportViolation(sshMessage(args.type, finding));
+                reportViolation(sshMessage(finding));
             }
         }
     },

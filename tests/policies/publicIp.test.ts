@@ -1,0 +1,94 @@
+import * as assert from "assert";
+import { noPublicIpOnSensitiveTaskDefinitions, noPublicIpOnSensitiveTasks } from "../../policies/rules";
+import { proxy, runResource, runStack } from "./harness";
+
+const SERVICE = "aws:ecs/service:Service";
+const TASK_SET = "aws:ecs/taskSet:TaskSet";
+const FIX = "which gives every task a public IP reachable from the internet. Set assignPublicIp to false and run the tasks in private subnets behind a NAT gateway.";
+
+/** The passing fixture: a non-sensitive public service (the legitimate public pattern). */
+const fixture = () => ({ cluster: "c", taskDefinition: "arn:aws:ecs:us-east-1:1:task-definition/game:1", networkConfiguration: { subnets: ["s"], assignPublicIp: true }, tags: { team: "games" } });
+const run = (props: object, opts: Parameters<typeof runResource>[3] = {}) => runResource(noPublicIpOnSensitiveTasks, SERVICE, props, { name: "payments", ...opts });
+
+describe("policy no-public-ip-on-sensitive-tasks", () => {
+    it("passes a non-sensitive service with a public IP", () => {
+        assert.deepStrictEqual(run(fixture()), []);
+    });
+
+    it("rejects a service tagged data-classification=confidential", () => {
+        assert.deepStrictEqual(run({ ...fixture(), tags: { "data-classification": "confidential" } }), [
+            `ECS service "payments" is sensitive (tag data-classification=confidential) but sets networkConfiguration.assignPublicIp to true, ${FIX}`,
+        ]);
+    });
+
+    it("reads tag values in any case, and assignPublicIp as a string", () => {
+        const props = { ...fixture(), networkConfiguration: { subnets: ["s"], assignPublicIp: "ENABLED" }, tags: { "data-classification": "Restricted" } };
+        assert.deepStrictEqual(run(props), [`ECS service "payments" is sensitive (tag data-classification=Restricted) but sets networkConfiguration.assignPublicIp to true, ${FIX}`]);
+    });
+
+    it("rejects a task set too (Security Hub ECS.16)", () => {
+        const messages = runResource(noPublicIpOnSensitiveTasks, TASK_SET, { ...fixture(), tags: { "data-classification": "sensitive" } }, { name: "canary" });
+        assert.deepStrictEqual(messages, [`ECS task set "canary" is sensitive (tag data-classification=sensitive) but sets networkConfiguration.assignPublicIp to true, ${FIX}`]);
+    });
+
+    it("treats every task of a stack tagged sensitive as sensitive", () => {
+        assert.deepStrictEqual(run(fixture(), { stackTags: { "data-classification": "confidential" } }), [
+            `ECS service "payments" is sensitive (stack tag data-classification=confidential) but sets networkConfiguration.assignPublicIp to true, ${FIX}`,
+        ]);
+    });
+
+    it("treats every task as sensitive when the pack's config says so", () => {
+        assert.deepStrictEqual(run(fixture(), { config: { allTasksSensitive: true } }), [
+            `ECS service "payments" is sensitive (the policy pack's config marks every task sensitive (allTasksSensitive)) but sets networkConfiguration.assignPublicIp to true, ${FIX}`,
+        ]);
+    });
+
+    it("honours a configured tag key and values", () => {
+        const props = { ...fixture(), tags: { tier: "pci" } };
+        assert.deepStrictEqual(run(props), []);
+        assert.strictEqual(run(props, { config: { classificationTagKey: "tier", sensitiveValues: ["PCI"] } }).length, 1);
+    });
+
+    it("passes a sensitive service without a public IP", () => {
+        assert.deepStrictEqual(run({ ...fixture(), networkConfiguration: { subnets: ["s"], assignPublicIp: false }, tags: { "data-classification": "confidential" } }), []);
+    });
+
+    it("remediates by turning assignPublicIp off, and leaves others alone", () => {
+        const remediate = noPublicIpOnSensitiveTasks.remediateResource as (a: any) => any;
+        const args = (props: object) => ({ type: SERVICE, name: "payments", props, stackTags: new Map(), getConfig: () => ({}) });
+        const fixed = remediate(args({ ...fixture(), tags: { "data-classification": "confidential" } }));
+        assert.deepStrictEqual(fixed.networkConfiguration, { subnets: ["s"], assignPublicIp: false });
+        assert.strictEqual(remediate(args(fixture())), undefined);
+    });
+
+    it("reads unknown tags only when the service does get a public IP", () => {
+        assert.throws(() => run({ ...fixture(), tags: proxy.unknownObjectValue }), proxy.UnknownValueError);
+        assert.deepStrictEqual(run({ ...fixture(), networkConfiguration: { subnets: ["s"], assignPublicIp: false }, tags: proxy.unknownObjectValue }), []);
+    });
+});
+
+describe("policy no-public-ip-on-sensitive-task-definitions", () => {
+    const taskDef = (tags: object) => ({ type: "aws:ecs/taskDefinition:TaskDefinition", name: "payments-task", urn: "urn:td", props: { arn: "arn:aws:ecs:us-east-1:1:task-definition/payments:1", family: "payments", tags } });
+    const service = { type: SERVICE, name: "payments", urn: "urn:svc", props: fixture() as Record<string, any> };
+
+    it("follows the taskDefinition reference to a sensitive task definition", () => {
+        const td = taskDef({ "data-classification": "confidential" });
+        const svc = { ...service, props: { ...service.props, taskDefinition: td.props.arn }, propertyDependencies: { taskDefinition: [td as any] } };
+        assert.deepStrictEqual(runStack(noPublicIpOnSensitiveTaskDefinitions, [td, svc] as any), [
+            { message: `ECS service "payments" is sensitive (its task definition "payments-task" carries data-classification=confidential) but sets networkConfiguration.assignPublicIp to true, ${FIX}`, urn: "urn:svc" },
+        ]);
+    });
+
+    it("matches by ARN when no property dependency is recorded", () => {
+        const td = taskDef({ "data-classification": "restricted" });
+        assert.strictEqual(runStack(noPublicIpOnSensitiveTaskDefinitions, [td, { ...service, props: { ...service.props, taskDefinition: td.props.arn } }] as any).length, 1);
+    });
+
+    it("passes a non-sensitive task definition, and leaves own-tag cases to the resource policy", () => {
+        const td = taskDef({ team: "games" });
+        assert.deepStrictEqual(runStack(noPublicIpOnSensitiveTaskDefinitions, [td, { ...service, props: { ...service.props, taskDefinition: td.props.arn } }] as any), []);
+        const sensitiveTd = taskDef({ "data-classification": "confidential" });
+        const ownTagged = { ...service, props: { ...service.props, taskDefinition: sensitiveTd.props.arn, tags: { "data-classification": "confidential" } } };
+        assert.deepStrictEqual(runStack(noPublicIpOnSensitiveTaskDefinitions, [sensitiveTd, ownTagged] as any), []);
+    });
+});
