@@ -1,0 +1,94 @@
+import * as assert from "assert";
+import * as path from "path";
+import { PolicyPackClient } from "../../offline/analyzer";
+import { checkPolicies } from "../../offline/policyCheck";
+import { evaluateStack } from "../../offline/program";
+import { listStacks } from "../../offline/project";
+import { POLICIES } from "../../policies/rules";
+import { insecureResources } from "../fixtures/insecure";
+import { startRuntime } from "../helpers";
+
+const ROOT = path.resolve(__dirname, "../..");
+const PACK = path.join(ROOT, "policies");
+
+describe("the policy pack", () => {
+    it("pins its policy names and enforcement levels", () => {
+        assert.deepStrictEqual(
+            POLICIES.map((p) => [p.name, p.enforcementLevel]),
+            [
+                ["no-ssh-from-internet", "mandatory"],
+                ["no-public-ip-on-sensitive-tasks", "mandatory"],
+                ["no-public-ip-on-sensitive-task-definitions", "mandatory"],
+            ],
+        );
+    });
+
+    describe("loaded by the CLI's loader and spoken to over the Analyzer protocol", () => {
+        let client: PolicyPackClient;
+        before(async () => {
+            client = await PolicyPackClient.start(PACK);
+        });
+        after(() => client?.close());
+
+        it("GetAnalyzerInfo names the pack, its version and its policies with their config schemas", () => {
+            assert.strictEqual(client.name, "ecs-guardrails");
+            assert.strictEqual(client.version, require("../../policies/package.json").version);
+            assert.deepStrictEqual(client.policies.map((p) => [p.name, p.enforcementLevel]), POLICIES.map((p) => [p.name, p.enforcementLevel]));
+            assert.deepStrictEqual(client.policies[0].configSchema?.properties.sshPorts.default, [22]);
+        });
+
+        it("Analyze rejects SSH open to the world with the exact diagnostic", async () => {
+            await client.configure({});
+            await client.configureStack({ project: "p", stack: "s" });
+            const diagnostics = await client.analyze({ urn: "urn:sg", type: "aws:ec2/securityGroup:SecurityGroup", name: "sg", props: { ingress: [{ protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["0.0.0.0/0"] }] } });
+            assert.deepStrictEqual(diagnostics.map((d) => [d.policy, d.enforcementLevel, d.urn]), [["no-ssh-from-internet", "mandatory", "urn:sg"]]);
+            assert.ok(diagnostics[0].message.endsWith("Security group ingress[0] admits tcp 22-22 (including SSH port 22) from 0.0.0.0/0, the whole internet. Bots scan every public address for SSH: narrow the source to your own network's CIDR, or reach hosts with SSM Session Manager or ECS Exec instead of SSH."));
+        });
+
+        it("ConfigureStack's tags make every task of the stack sensitive", async () => {
+            const service = { urn: "urn:svc", type: "aws:ecs/service:Service", name: "game", props: { networkConfiguration: { subnets: ["s"], assignPublicIp: true } } };
+            await client.configure({});
+            await client.configureStack({ project: "p", stack: "s" });
+            assert.deepStrictEqual(await client.analyze(service), []);
+            await client.configureStack({ project: "p", stack: "s", tags: { "data-classification": "confidential" } });
+            assert.deepStrictEqual((await client.analyze(service)).map((d) => d.policy), ["no-public-ip-on-sensitive-tasks"]);
+        });
+
+        it("the lenient config makes the public-IP policies advisory, the strict one keeps them mandatory", async () => {
+            const lenient = await client.configure(require("../../policies/lenient.json"));
+            assert.deepStrictEqual(lenient, { "no-ssh-from-internet": "mandatory", "no-public-ip-on-sensitive-tasks": "advisory", "no-public-ip-on-sensitive-task-definitions": "advisory" });
+            const strict = await client.configure(require("../../policies/strict.json"));
+            assert.deepStrictEqual(new Set(Object.values(strict)), new Set(["mandatory"]));
+        });
+
+        it("remediate turns assignPublicIp off on a sensitive service", async () => {
+            await client.configure({ "no-public-ip-on-sensitive-tasks": "remediate" });
+            await client.configureStack({ project: "p", stack: "s" });
+            const { props, remediated } = await client.remediate({ urn: "urn:svc", type: "aws:ecs/service:Service", name: "payments", props: { networkConfiguration: { subnets: ["s"], assignPublicIp: true }, tags: { "data-classification": "confidential" } } });
+            assert.deepStrictEqual((props as any).networkConfiguration, { subnets: ["s"], assignPublicIp: false });
+            assert.deepStrictEqual(remediated, [{ policy: "no-public-ip-on-sensitive-tasks", urn: "urn:svc" }]);
+        });
+
+        for (const stack of listStacks(ROOT)) {
+            it(`passes every resource of the committed ${stack} stack`, async () => {
+                const evaluation = await evaluateStack(ROOT, stack);
+                const { violations } = await checkPolicies(client, evaluation.registrations, { project: "ecsnet", stack });
+                assert.deepStrictEqual(violations, []);
+            });
+        }
+
+        it("rejects the insecure variant: SSH open to the world, sensitive services with public IPs", async () => {
+            const runtime = await startRuntime();
+            insecureResources();
+            await runtime.settle();
+            const { violations } = await checkPolicies(client, runtime.registrations, { project: "ecsnet", stack: "insecure" });
+            const byName = violations.map((v) => [v.policy, v.urn.split("::").pop(), v.enforcementLevel]);
+            assert.deepStrictEqual(byName, [
+                ["no-ssh-from-internet", "bastion", "mandatory"],
+                ["no-public-ip-on-sensitive-tasks", "payments", "mandatory"],
+                ["no-public-ip-on-sensitive-task-definitions", "ledger", "mandatory"],
+            ]);
+            assert.ok(violations[2].message.endsWith(`ECS service "ledger" is sensitive (its task definition "ledger" carries data-classification=restricted) but sets networkConfiguration.assignPublicIp to true, which gives every task a public IP reachable from the internet. Set assignPublicIp to false and run the tasks in private subnets behind a NAT gateway.`));
+        });
+    });
+});
