@@ -50,9 +50,9 @@ const sources = fc.oneof(
     fc.array(privateSources, { maxLength: 3 }).map((cidrs) => ({ cidrs, world: false })),
 );
 
-const ports = fc.oneof(
-    fc.tuple(fc.integer({ min: 0, max: 65535 }), fc.integer({ min: 0, max: 65535 })).map(([a, b]) => [Math.min(a, b), Math.max(a, b)] as const),
-    fc.constantFrom([22, 22] as const, [0, 65535] as const, [20, 25] as const, [23, 23] as const, [21, 21] as const),
+const ports: fc.Arbitrary<[number, number]> = fc.oneof(
+    fc.tuple(fc.integer({ min: 0, max: 65535 }), fc.integer({ min: 0, max: 65535 })).map(([a, b]): [number, number] => [Math.min(a, b), Math.max(a, b)]),
+    fc.constantFrom<[number, number]>([22, 22], [0, 65535], [20, 25], [23, 23], [21, 21]),
 );
 
 const shapes = fc.constantFrom("sg", "default-sg", "rule-ingress", "rule-egress", "vpc-rule");
