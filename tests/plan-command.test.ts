@@ -1,0 +1,100 @@
+import * as assert from "assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { PRICES } from "../offline/cost";
+
+const ROOT = path.resolve(__dirname, "..");
+
+function plan(...args: string[]) {
+    const run = spawnSync(process.execPath, [require.resolve("ts-node/dist/bin"), "--transpile-only", "scripts/plan.ts", ...args], { cwd: ROOT, encoding: "utf8" });
+    return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+describe("npm run plan", () => {
+    const reports: Record<string, any> = {};
+    for (const stack of ["dev", "prod", "games"]) {
+        it(`exits 0 for the committed ${stack} stack, with JSON of the documented shape`, () => {
+            const { code, stdout, stderr } = plan("--stack", stack, "--json");
+            assert.strictEqual(code, 0, stderr);
+            const report = JSON.parse(stdout);
+            reports[stack] = report;
+            assert.deepStrictEqual(Object.keys(report), ["project", "stack", "resources", "violations", "serviceConnect", "cost"]);
+            assert.deepStrictEqual([report.project, report.stack], ["ecsnet", stack]);
+            for (const r of report.resources) {
+                assert.deepStrictEqual(Object.keys(r), ["urn", "id", "type", "name", "parent", "dependsOn", "inputs"]);
+            }
+            assert.deepStrictEqual(report.violations, []);
+            assert.deepStrictEqual(Object.keys(report.cost), ["monthlyUsd", "items", "assumptions"]);
+        });
+    }
+
+    it("resolves an input that references another resource through that resource's placeholder id", () => {
+        const resources = reports.dev.resources as any[];
+        const nat = resources.find((r) => r.type === "aws:ec2/natGateway:NatGateway");
+        const subnet = resources.find((r) => r.id === nat.inputs.subnetId);
+        assert.strictEqual(subnet.type, "aws:ec2/subnet:Subnet");
+        assert.ok(nat.dependsOn.includes(subnet.urn));
+        assert.strictEqual(new Set(resources.filter((r) => r.id).map((r) => r.id)).size, resources.filter((r) => r.id).length);
+    });
+
+    it("maps Service Connect: who calls whom, with endpoint URLs", () => {
+        assert.deepStrictEqual(reports.dev.serviceConnect, [
+            { service: "internal-nginx", role: "server", endpoints: ["http://internal-nginx.serviceconnectns:80"], calls: [] },
+            { service: "client-nginx", role: "client", endpoints: [], calls: ["internal-nginx"] },
+        ]);
+    });
+
+    it("derives the cost from the resources: prod's NAT count times the hourly price", () => {
+        const natCount = (r: any) => r.resources.filter((x: any) => x.type === "aws:ec2/natGateway:NatGateway").length;
+        const hours = (r: any) => r.cost.items.find((i: any) => i.item === "NAT gateway hours");
+        assert.deepStrictEqual([natCount(reports.prod), hours(reports.prod).quantity], [3, 3]);
+        assert.strictEqual(hours(reports.prod).monthlyUsd, Math.round(3 * PRICES.natGatewayHour * PRICES.hoursPerMonth * 100) / 100);
+        assert.strictEqual(hours(reports.dev).quantity, 1);
+        const endpointAzs = reports.prod.cost.items.find((i: any) => i.item === "Interface endpoint AZ-hours").quantity;
+        assert.strictEqual(endpointAzs, 9, "3 interface endpoints in 3 AZs");
+        const taskIps = reports.games.cost.items.find((i: any) => i.item === "Public IPv4 addresses (task public IPs)").quantity;
+        assert.strictEqual(taskIps, 2, "the game server's 2 tasks each get a public IP");
+    });
+
+    it("exits 1 with the expected violation for the insecure stack kept under tests/", () => {
+        const { code, stdout } = plan("--stack", "insecure", "--stack-file", "tests/fixtures/Pulumi.insecure.yaml", "--json");
+        assert.strictEqual(code, 1);
+        const report = JSON.parse(stdout);
+        assert.deepStrictEqual(report.violations.map((v: any) => [v.policy, v.enforcementLevel, v.urn.split("::").pop()]), [["no-ssh-from-internet", "mandatory", "bastion-internet-tcp-22"]]);
+    });
+
+    it("exits 1 when a stack tag marks the public games stack sensitive, 0 under the lenient config", () => {
+        const strict = plan("--stack", "games", "--stack-tag", "data-classification=confidential", "--json");
+        assert.strictEqual(strict.code, 1);
+        assert.deepStrictEqual(JSON.parse(strict.stdout).violations.map((v: any) => v.policy), ["no-public-ip-on-sensitive-tasks"]);
+        const lenient = plan("--stack", "games", "--stack-tag", "data-classification=confidential", "--policy-pack-config", "policies/lenient.json", "--json");
+        assert.strictEqual(lenient.code, 0);
+        assert.deepStrictEqual(JSON.parse(lenient.stdout).violations.map((v: any) => v.enforcementLevel), ["advisory"]);
+    });
+
+    it("exits 2 for an unknown stack, listing the stacks that exist", () => {
+        const { code, stderr } = plan("--stack", "staging");
+        assert.strictEqual(code, 2);
+        assert.strictEqual(stderr.trim(), 'plan: unknown stack "staging": there is no Pulumi.staging.yaml; the stacks are dev, games, prod.');
+    });
+
+    it("exits 2 for bad usage and for invalid config, saying which key and why", () => {
+        const usage = plan("--colour");
+        assert.strictEqual(usage.code, 2);
+        assert.match(usage.stderr, /^plan: unknown argument "--colour"\nusage: npm run plan/);
+        const bad = plan("--stack", "bad", "--stack-file", "tests/fixtures/Pulumi.badconfig.yaml");
+        assert.strictEqual(bad.code, 2);
+        assert.strictEqual(bad.stderr.trim(), 'plan: ecsnet:natStrategy must be one of OnePerAz, Single, None (got "PerAz"); set one of those.');
+    });
+
+    it("writes a Markdown report with a Mermaid diagram", () => {
+        const out = fs.mkdtempSync(path.join(os.tmpdir(), "plan-"));
+        assert.strictEqual(plan("--stack", "prod", "--out", out).code, 0);
+        const md = fs.readFileSync(path.join(out, "plan-prod.md"), "utf8");
+        assert.match(md, /```mermaid\nflowchart LR/);
+        assert.match(md, /svc_client_nginx -->\|"http:\/\/internal-nginx.serviceconnectns:80"\| svc_internal_nginx/);
+        assert.strictEqual((md.match(/NAT prod-nat-\d/g) ?? []).length, 3);
+    });
+});
