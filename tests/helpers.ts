@@ -26,6 +26,21 @@ export const T = {
     policyAttachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
 } as const;
 
+/** What the seed scenario (internal-nginx server, client-nginx client with ECS Exec) registers besides the network. */
+export const SEED_SERVICE_COUNTS: Record<string, number> = {
+    [T.httpNamespace]: 1,
+    [T.cluster]: 1,
+    [T.logGroup]: 2,
+    [T.role]: 4,
+    [T.policyAttachment]: 2,
+    [T.rolePolicy]: 1,
+    [T.sg]: 2,
+    [T.egress]: 2,
+    [T.ingress]: 1,
+    [T.taskDef]: 2,
+    [T.service]: 2,
+};
+
 export async function startRuntime(region = "us-east-1", config?: Record<string, unknown>): Promise<OfflineRuntime> {
     return OfflineRuntime.start({ project: "ecsnet", stack: "test", region, config });
 }

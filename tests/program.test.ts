@@ -4,24 +4,10 @@ import { ConfigError, parseStackConfig } from "../config";
 import { evaluateStack } from "../offline/program";
 import { listStacks } from "../offline/project";
 import { deployOrder } from "../stack";
-import { countsByType, ofType, T } from "./helpers";
+import { countsByType, ofType, SEED_SERVICE_COUNTS, T } from "./helpers";
 
 const ROOT = path.resolve(__dirname, "..");
 
-/** The seed scenario's services, on top of the network, in every private stack. */
-const SEED_SERVICES = {
-    [T.httpNamespace]: 1,
-    [T.cluster]: 1,
-    [T.logGroup]: 2,
-    [T.role]: 4,
-    [T.policyAttachment]: 2,
-    [T.rolePolicy]: 1,
-    [T.sg]: 2,
-    [T.egress]: 2,
-    [T.ingress]: 1,
-    [T.taskDef]: 2,
-    [T.service]: 2,
-};
 
 describe("the whole program", () => {
     it("has exactly the committed stacks dev, games and prod", () => {
@@ -31,7 +17,7 @@ describe("the whole program", () => {
     it("dev: the private pattern on 2 AZs, one NAT gateway, the seed services", async () => {
         const { registrations } = await evaluateStack(ROOT, "dev");
         assert.deepStrictEqual(countsByType(registrations), {
-            ...SEED_SERVICES,
+            ...SEED_SERVICE_COUNTS,
             [T.vpc]: 1,
             [T.igw]: 1,
             [T.subnet]: 3,
@@ -46,7 +32,7 @@ describe("the whole program", () => {
     it("prod: the private pattern on 3 AZs, a NAT gateway per AZ, endpoints, the seed services", async () => {
         const { registrations } = await evaluateStack(ROOT, "prod");
         assert.deepStrictEqual(countsByType(registrations), {
-            ...SEED_SERVICES,
+            ...SEED_SERVICE_COUNTS,
             [T.sg]: 3,
             [T.ingress]: 2,
             [T.vpc]: 1,

@@ -4,7 +4,7 @@ import { ServiceConnectCluster } from "../components/service/cluster";
 import { EcsService, EcsServiceArgs } from "../components/service/ecsService";
 import { fargateSizeProblem } from "../components/service/fargate";
 import { Registration } from "../offline/runtime";
-import { byId, countsByType, ofType, one, startRuntime, T } from "./helpers";
+import { byId, countsByType, ofType, one, SEED_SERVICE_COUNTS, startRuntime, T } from "./helpers";
 
 const privateNet = () => adoptNetwork({ pattern: "private", vpcId: "vpc-1", vpcCidr: "10.0.0.0/16", taskSubnetIds: ["subnet-a", "subnet-b"] });
 const publicNet = () => adoptNetwork({ pattern: "public", vpcId: "vpc-1", vpcCidr: "10.0.0.0/16", taskSubnetIds: ["subnet-a"] });
@@ -64,19 +64,7 @@ describe("ServiceConnectCluster", () => {
 describe("EcsService with Service Connect", () => {
     it("registers exactly the resources of a server and a client", async () => {
         const { regs } = await seed();
-        assert.deepStrictEqual(countsByType(regs), {
-            [T.httpNamespace]: 1,
-            [T.cluster]: 1,
-            [T.logGroup]: 2,
-            [T.role]: 4,
-            [T.policyAttachment]: 2,
-            [T.rolePolicy]: 1,
-            [T.sg]: 2,
-            [T.egress]: 2,
-            [T.ingress]: 1,
-            [T.taskDef]: 2,
-            [T.service]: 2,
-        });
+        assert.deepStrictEqual(countsByType(regs), SEED_SERVICE_COUNTS);
     });
 
     it("the server exposes its port by portName with one client alias, namespace by ARN", async () => {
