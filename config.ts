@@ -19,6 +19,10 @@ export const DECLARED_KEYS = [
     "namespaceType",
     "containerInsights",
     "logRetentionDays",
+    "launchType",
+    "instanceType",
+    "capacityMinSize",
+    "capacityMaxSize",
 ] as const;
 /** Keys read from stack files that Pulumi's project schema cannot type (lists of objects). */
 export const STRUCTURED_KEYS = ["services"] as const;
@@ -55,6 +59,8 @@ export interface ServiceConfig {
     ports?: PortConfig[];
     environment?: Record<string, string>;
     secrets?: Record<string, string>;
+    /** EC2 launch type only: awsvpc (default), bridge or host. */
+    networkMode?: "awsvpc" | "bridge" | "host";
 }
 
 export interface StackConfig {
@@ -72,6 +78,7 @@ export interface StackConfig {
         containerInsights: boolean;
     };
     logRetentionDays: number;
+    capacity: { launchType: "FARGATE" | "EC2"; instanceType: string; minSize: number; maxSize: number };
     services: ServiceConfig[];
 }
 
@@ -153,6 +160,12 @@ export function parseStackConfig(raw: Raw, project: string): StackConfig {
             containerInsights: boolean("containerInsights"),
         },
         logRetentionDays: integer("logRetentionDays"),
+        capacity: {
+            launchType: oneOf("launchType", ["FARGATE", "EC2"] as const),
+            instanceType: required("instanceType"),
+            minSize: integer("capacityMinSize"),
+            maxSize: integer("capacityMaxSize"),
+        },
         services: parseServices(key("services"), servicesRaw),
     };
 }
@@ -272,6 +285,7 @@ const service = record<ServiceConfig>({
     ports: { check: list(port) },
     environment: { check: stringMap },
     secrets: { check: stringMap },
+    networkMode: { check: literal("awsvpc", "bridge", "host") },
 });
 
 export function parseServices(path: string, value: unknown): ServiceConfig[] {

@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, ServiceConfig, StackConfig } from "./config";
-import { EcsNetwork, EcsService, ExposeArgs, PrivateSubnetNetwork, PublicSubnetNetwork, ServiceConnectCluster } from "./components";
+import { Ec2Capacity, EcsNetwork, EcsService, ExposeArgs, PrivateSubnetNetwork, PublicSubnetNetwork, ServiceConnectCluster } from "./components";
 
 export function buildNetwork(name: string, config: StackConfig["network"]): EcsNetwork & pulumi.Resource {
     const { pattern, natStrategy, vpcEndpoints, ...layout } = config;
@@ -75,6 +75,11 @@ export function buildStack(config: StackConfig) {
         containerInsights: config.cluster.containerInsights,
     });
 
+    const capacity =
+        config.capacity.launchType === "EC2"
+            ? new Ec2Capacity(name, { cluster, network, instanceType: config.capacity.instanceType, minSize: config.capacity.minSize, maxSize: config.capacity.maxSize })
+            : undefined;
+
     const services = new Map<string, EcsService>();
     for (const svc of deployOrder(config.services, `${pulumi.getProject()}:services`)) {
         services.set(
@@ -82,6 +87,8 @@ export function buildStack(config: StackConfig) {
             new EcsService(svc.name, {
                 cluster,
                 network,
+                capacity,
+                networkMode: svc.networkMode,
                 containers: [
                     {
                         name: svc.name,
@@ -123,6 +130,7 @@ export function buildStack(config: StackConfig) {
     }
     return {
         pattern: network.pattern,
+        launchType: config.capacity.launchType,
         vpcId: network.vpcId,
         taskSubnetIds: network.taskSubnetIds,
         clusterName: cluster.clusterName,

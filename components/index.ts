@@ -5,5 +5,6 @@ export { EcsNetwork } from "./network/shape";
 export { NetworkPattern, NatStrategy, NetworkPlanError, planPublicNetwork, planPrivateNetwork } from "./network/plan";
 export { ServiceConnectCluster, ServiceConnectClusterArgs } from "./service/cluster";
 export { EcsService, EcsServiceArgs, DATA_CLASSIFICATION_TAG } from "./service/ecsService";
-export { ServicePlanError, Endpoint, ServiceConnectRole } from "./service/plan";
+export { ServicePlanError, Endpoint, ServiceConnectRole, LaunchType, NetworkMode } from "./service/plan";
 export { ContainerArgs, PortMappingArgs, ExposeArgs, ClientAliasArgs } from "./service/types";
+export { Ec2Capacity, Ec2CapacityArgs, ECS_AL2023_AMI_PARAMETERS } from "./capacity/ec2Capacity";

@@ -14,7 +14,7 @@ function plan(...args: string[]) {
 
 describe("npm run plan", () => {
     const reports: Record<string, any> = {};
-    for (const stack of ["dev", "prod", "games"]) {
+    for (const stack of ["dev", "prod", "games", "ec2"]) {
         it(`exits 0 for the committed ${stack} stack, with JSON of the documented shape`, () => {
             const { code, stdout, stderr } = plan("--stack", stack, "--json");
             assert.strictEqual(code, 0, stderr);
@@ -77,7 +77,7 @@ describe("npm run plan", () => {
     it("exits 2 for an unknown stack, listing the stacks that exist", () => {
         const { code, stderr } = plan("--stack", "staging");
         assert.strictEqual(code, 2);
-        assert.strictEqual(stderr.trim(), 'plan: unknown stack "staging": there is no Pulumi.staging.yaml; the stacks are dev, games, prod.');
+        assert.strictEqual(stderr.trim(), 'plan: unknown stack "staging": there is no Pulumi.staging.yaml; the stacks are dev, ec2, games, prod.');
     });
 
     it("exits 2 for bad usage and for invalid config, saying which key and why", () => {

@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as path from "path";
 import { ConfigError, parseStackConfig } from "../config";
 import { evaluateStack } from "../offline/program";
-import { listStacks } from "../offline/project";
+import { listStacks, loadProject } from "../offline/project";
 import { deployOrder } from "../stack";
 import { countsByType, ofType, SEED_SERVICE_COUNTS, T } from "./helpers";
 
@@ -10,8 +10,8 @@ const ROOT = path.resolve(__dirname, "..");
 
 
 describe("the whole program", () => {
-    it("has exactly the committed stacks dev, games and prod", () => {
-        assert.deepStrictEqual(listStacks(ROOT), ["dev", "games", "prod"]);
+    it("has exactly the committed stacks dev, ec2, games and prod", () => {
+        assert.deepStrictEqual(listStacks(ROOT), ["dev", "ec2", "games", "prod"]);
     });
 
     it("dev: the private pattern on 2 AZs, one NAT gateway, the seed services", async () => {
@@ -89,6 +89,7 @@ describe("the whole program", () => {
         const { outputs } = await evaluateStack(ROOT, "dev");
         assert.deepStrictEqual(outputs, {
             pattern: "private",
+            launchType: "FARGATE",
             vpcId: "<vpc:dev-vpc>",
             taskSubnetIds: ["<subnet:dev-private-0>", "<subnet:dev-private-1>"],
             clusterName: "dev-cluster",
@@ -104,18 +105,10 @@ describe("the whole program", () => {
 });
 
 describe("stack configuration", () => {
-    const base = {
-        pattern: "private",
-        vpcCidr: "10.0.0.0/16",
-        azCount: "2",
-        availabilityZones: "[]",
-        natStrategy: "OnePerAz",
-        vpcEndpoints: "false",
-        namespace: "serviceconnectns",
-        namespaceType: "http",
-        containerInsights: "true",
-        logRetentionDays: "30",
-    };
+    /** Pulumi.yaml's defaults, as the CLI hands them to the program (strings; JSON for lists). */
+    const base: Record<string, string> = Object.fromEntries(
+        Object.entries(loadProject(ROOT).config).map(([k, d]) => [k, typeof d.default === "string" ? d.default : JSON.stringify(d.default)]),
+    );
 
     it("types the declared keys and the services list", () => {
         const config = parseStackConfig({ ...base, services: JSON.stringify([{ name: "a", image: "x", ports: [{ name: "web", containerPort: 80, serviceConnect: true }] }]) }, "ecsnet");
@@ -135,7 +128,7 @@ describe("stack configuration", () => {
         ["an unknown NAT strategy", { natStrategy: "PerAz" }, 'ecsnet:natStrategy must be one of OnePerAz, Single, None (got "PerAz"); set one of those.'],
         ["endpoints on the public pattern", { pattern: "public", vpcEndpoints: "true" }, "ecsnet:vpcEndpoints applies to the private pattern only, but ecsnet:pattern is public; remove vpcEndpoints from the stack file or set pattern to private."],
         ["a service without an image", { services: '[{"name":"a"}]' }, "ecsnet:services[0].image is required; add it."],
-        ["a misspelt service field", { services: '[{"name":"a","image":"x","imge":"y"}]' }, 'ecsnet:services[0] has an unknown field "imge"; the fields are name, image, command, cpu, memory, desiredCount, sensitive, enableExec, calls, ports, environment, secrets.'],
+        ["a misspelt service field", { services: '[{"name":"a","image":"x","imge":"y"}]' }, 'ecsnet:services[0] has an unknown field "imge"; the fields are name, image, command, cpu, memory, desiredCount, sensitive, enableExec, calls, ports, environment, secrets, networkMode.'],
         ["a port given as a string", { services: '[{"name":"a","image":"x","ports":[{"name":"web","containerPort":"80"}]}]' }, 'ecsnet:services[0].ports[0].containerPort must be an integer (got "80"); write a number without quotes.'],
         ["a call to a service that does not exist", { services: '[{"name":"a","image":"x","calls":["b"]}]' }, 'ecsnet:services[0].calls[0] names "b", which is not a service in this stack; use one of a.'],
         ["two services with one name", { services: '[{"name":"a","image":"x"},{"name":"a","image":"y"}]' }, 'ecsnet:services[1].name "a" is used twice; give each service its own name.'],

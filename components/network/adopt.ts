@@ -5,7 +5,7 @@ import { NetworkPattern } from "./plan";
 import { EcsNetwork } from "./shape";
 
 export interface AdoptNetworkArgs {
-    /** `public` when the task subnets route 0.0.0.0/0 to an internet gateway, else `private`. */
+    /** `public` when the task subnets route 0.0.0.0/0 to an internet gateway and map public IPs, else `private`. */
     pattern: NetworkPattern;
     vpcId: pulumi.Input<string>;
     vpcCidr: pulumi.Input<string>;
@@ -34,6 +34,7 @@ export function adoptNetwork(args: AdoptNetworkArgs): EcsNetwork {
         taskSubnetIds: pulumi.output(args.taskSubnetIds),
         taskSubnetCount: count,
         tasksGetPublicIp: args.pattern === "public",
+        hostsGetPublicIp: args.pattern === "public",
         availabilityZones: pulumi.output(args.availabilityZones ?? []),
     };
 }
@@ -63,6 +64,7 @@ export function adoptAwsxVpc(vpc: AwsxVpcLike, pattern: NetworkPattern): EcsNetw
         vpcCidr: vpc.vpc.cidrBlock,
         taskSubnetIds: pattern === "public" ? vpc.publicSubnetIds : vpc.privateSubnetIds,
         tasksGetPublicIp: pattern === "public",
+        hostsGetPublicIp: pattern === "public",
         availabilityZones: subnets.apply((list) => pulumi.all(list.map((s) => s.availabilityZone))),
     };
 }

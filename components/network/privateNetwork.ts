@@ -42,6 +42,7 @@ export interface PrivateSubnetNetworkArgs {
 export class PrivateSubnetNetwork extends pulumi.ComponentResource implements EcsNetwork {
     readonly pattern = "private" as const;
     readonly tasksGetPublicIp = false;
+    readonly hostsGetPublicIp = false;
     readonly natStrategy: NatStrategy;
     readonly taskSubnetCount: number;
     readonly vpc: aws.ec2.Vpc;
@@ -159,6 +160,7 @@ export class PrivateSubnetNetwork extends pulumi.ComponentResource implements Ec
         this.registerOutputs({
             pattern: this.pattern,
             tasksGetPublicIp: this.tasksGetPublicIp,
+            hostsGetPublicIp: this.hostsGetPublicIp,
             natStrategy: this.natStrategy,
             vpcId: this.vpcId,
             vpcCidr: this.vpcCidr,

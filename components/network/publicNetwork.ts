@@ -25,6 +25,7 @@ export interface PublicSubnetNetworkArgs {
 export class PublicSubnetNetwork extends pulumi.ComponentResource implements EcsNetwork {
     readonly pattern = "public" as const;
     readonly tasksGetPublicIp = true;
+    readonly hostsGetPublicIp = true;
     readonly taskSubnetCount: number;
     readonly vpc: aws.ec2.Vpc;
     readonly vpcId: pulumi.Output<string>;
@@ -60,6 +61,7 @@ export class PublicSubnetNetwork extends pulumi.ComponentResource implements Ecs
         this.registerOutputs({
             pattern: this.pattern,
             tasksGetPublicIp: this.tasksGetPublicIp,
+            hostsGetPublicIp: this.hostsGetPublicIp,
             vpcId: this.vpcId,
             vpcCidr: this.vpcCidr,
             internetGatewayId: this.internetGateway.id,

@@ -16,5 +16,7 @@ export interface EcsNetwork {
     readonly taskSubnetCount?: number;
     /** Whether tasks placed here get a public IP (Fargate `assignPublicIp`). */
     readonly tasksGetPublicIp: boolean;
+    /** Whether EC2 instances launched in the task subnets get a public IP (and so bridge/host tasks on them). */
+    readonly hostsGetPublicIp: boolean;
     readonly availabilityZones: pulumi.Output<string[]>;
 }

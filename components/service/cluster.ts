@@ -30,6 +30,7 @@ export class ServiceConnectCluster extends pulumi.ComponentResource {
     readonly clusterName: pulumi.Output<string>;
     readonly clusterArn: pulumi.Output<string>;
     private readonly claims = new Map<string, string>();
+    private capacityHolder?: string;
 
     constructor(name: string, args: ServiceConnectClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         const label = `ServiceConnectCluster "${name}"`;
@@ -69,6 +70,14 @@ export class ServiceConnectCluster extends pulumi.ComponentResource {
             namespaceArn: this.namespaceArn,
             namespaceName: this.namespaceName,
         });
+    }
+
+    /** ECS takes one capacity provider association per cluster: claims it for one Ec2Capacity. */
+    claimCapacity(capacityLabel: string): void {
+        if (this.capacityHolder !== undefined) {
+            throw new ServicePlanError(`${capacityLabel}: the cluster already has EC2 capacity (${this.capacityHolder}); ECS takes one capacity provider association per cluster, so share that capacity.`);
+        }
+        this.capacityHolder = capacityLabel;
     }
 
     /**

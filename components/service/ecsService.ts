@@ -1,10 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import type { Ec2Capacity } from "../capacity/ec2Capacity";
 import { EcsNetwork } from "../network/shape";
 import { nameTags } from "../tags";
 import { ServiceConnectCluster } from "./cluster";
 import { ecsExecPolicy, ecsTasksTrustPolicy, secretsReadPolicy } from "./iam";
-import { Endpoint, planService, ServiceConnectRole } from "./plan";
+import { Endpoint, LaunchType, NetworkMode, planService, ServiceConnectRole, ServicePlanError } from "./plan";
 import { ContainerArgs, ExposeArgs } from "./types";
 
 export const DATA_CLASSIFICATION_TAG = "data-classification";
@@ -13,12 +14,18 @@ export interface EcsServiceArgs {
     cluster: ServiceConnectCluster;
     network: EcsNetwork;
     containers: ContainerArgs[];
+    /** How tasks run: `FARGATE`, or `EC2` on `capacity`. @default "EC2" with capacity, else "FARGATE" */
+    launchType?: LaunchType;
+    /** The EC2 capacity the tasks run on (same network as `network`). */
+    capacity?: Ec2Capacity;
+    /** `awsvpc` (own ENI and security group), or on EC2 `bridge` / `host` (the instance's). @default "awsvpc" */
+    networkMode?: NetworkMode;
     /**
-     * How tasks run. Only Fargate today; the EC2 launch type plugs in here.
-     * @default "FARGATE"
+     * Fargate only: override whether tasks get a public IP. Refused on EC2 and where the network has
+     * no internet gateway route. @default the network's (public pattern: true)
      */
-    launchType?: "FARGATE";
-    /** Task CPU units; with memory, a size Fargate offers. @default 256 */
+    assignPublicIp?: boolean;
+    /** Task CPU units; on Fargate, with memory, a size Fargate offers. @default 256 */
     cpu?: number;
     /** Task memory (MiB). @default 512 */
     memory?: number;
@@ -61,7 +68,10 @@ export class EcsService extends pulumi.ComponentResource {
     readonly namespace: string;
     readonly service: aws.ecs.Service;
     readonly taskDefinition: aws.ecs.TaskDefinition;
+    /** The tasks' security group: the service's own (awsvpc) or its EC2 capacity's (bridge, host). */
     readonly securityGroup: aws.ec2.SecurityGroup;
+    /** Where callers are admitted: the container ports (awsvpc), or the dynamic host port range (bridge). */
+    readonly callerPortRanges: { from: number; to: number }[];
     readonly executionRole: aws.iam.Role;
     readonly taskRole: aws.iam.Role;
     readonly logGroup: aws.cloudwatch.LogGroup;
@@ -80,9 +90,18 @@ export class EcsService extends pulumi.ComponentResource {
             calls: calls.map((s) => ({ label: `EcsService "${s.serviceName}"`, endpoints: s.endpoints, namespace: s.namespace })),
             sensitive: args.sensitive ?? false,
             securityGroupIds: args.securityGroupIds?.length ?? 0,
-            network: args.network,
+            network: args.capacity?.network ?? args.network,
             namespace: args.cluster.namespaceName,
+            launch: {
+                type: args.launchType ?? (args.capacity ? "EC2" : "FARGATE"),
+                hasCapacity: args.capacity !== undefined,
+                networkMode: args.networkMode,
+                assignPublicIp: args.assignPublicIp,
+            },
         });
+        if (args.capacity && args.capacity.network !== args.network) {
+            throw new ServicePlanError(`${label}: capacity runs in another network than the service's; pass the capacity's network as network.`);
+        }
         args.cluster.claimEndpoints(label, plan.endpoints);
         super("ecsnet:ecs:EcsService", name, {}, opts);
 
@@ -119,16 +138,24 @@ export class EcsService extends pulumi.ComponentResource {
             new aws.iam.RolePolicy(`${name}-task-exec`, { role: this.taskRole.id, policy: JSON.stringify(ecsExecPolicy()) }, parent);
         }
 
-        this.securityGroup = new aws.ec2.SecurityGroup(
-            `${name}-sg`,
-            { vpcId: args.network.vpcId, description: `Tasks of ECS service ${name}`, tags: nameTags(`${name}-sg`, tags) },
-            parent,
-        );
-        new aws.vpc.SecurityGroupEgressRule(
-            `${name}-egress`,
-            { securityGroupId: this.securityGroup.id, description: "Outbound: image pulls, AWS APIs, called services", ipProtocol: "-1", cidrIpv4: "0.0.0.0/0", tags: nameTags(`${name}-egress`, tags) },
-            parent,
-        );
+        const awsvpc = plan.networkMode === "awsvpc";
+        if (awsvpc) {
+            this.securityGroup = new aws.ec2.SecurityGroup(
+                `${name}-sg`,
+                { vpcId: args.network.vpcId, description: `Tasks of ECS service ${name}`, tags: nameTags(`${name}-sg`, tags) },
+                parent,
+            );
+            new aws.vpc.SecurityGroupEgressRule(
+                `${name}-egress`,
+                { securityGroupId: this.securityGroup.id, description: "Outbound: image pulls, AWS APIs, called services", ipProtocol: "-1", cidrIpv4: "0.0.0.0/0", tags: nameTags(`${name}-egress`, tags) },
+                parent,
+            );
+        } else {
+            this.securityGroup = args.capacity!.securityGroup;
+        }
+        // In bridge mode the Service Connect proxy listens on a dynamic host port (ECS's ephemeral range).
+        this.callerPortRanges =
+            plan.networkMode === "bridge" ? [{ from: 32768, to: 65535 }] : [...new Set(plan.endpoints.map((e) => e.containerPort))].map((p) => ({ from: p, to: p }));
         const ingress: pulumi.Resource[] = plan.internetPorts.map(
             (p) =>
                 new aws.vpc.SecurityGroupIngressRule(
@@ -147,8 +174,8 @@ export class EcsService extends pulumi.ComponentResource {
         );
         // The Service Connect proxy on a server listens on the container port: admit this client there, and nowhere else.
         for (const server of calls) {
-            for (const port of [...new Set(server.endpoints.map((e) => e.containerPort))]) {
-                const ruleName = `${name}-to-${server.serviceName}-${port}`;
+            for (const { from, to } of server.callerPortRanges) {
+                const ruleName = `${name}-to-${server.serviceName}-${from === to ? from : `${from}-${to}`}`;
                 ingress.push(
                     new aws.vpc.SecurityGroupIngressRule(
                         ruleName,
@@ -156,8 +183,8 @@ export class EcsService extends pulumi.ComponentResource {
                             securityGroupId: server.securityGroup.id,
                             description: `${name} calls ${server.serviceName} through Service Connect`,
                             ipProtocol: "tcp",
-                            fromPort: port,
-                            toPort: port,
+                            fromPort: from,
+                            toPort: to,
                             referencedSecurityGroupId: this.securityGroup.id,
                             tags: nameTags(ruleName, tags),
                         },
@@ -178,6 +205,8 @@ export class EcsService extends pulumi.ComponentResource {
                 portMappings: (c.portMappings ?? []).map((p) => ({
                     name: p.name,
                     containerPort: p.containerPort,
+                    // bridge: a dynamic host port; host: the container port itself; awsvpc: none.
+                    ...(plan.networkMode === "bridge" ? { hostPort: 0 } : plan.networkMode === "host" ? { hostPort: p.containerPort } : {}),
                     protocol: p.protocol ?? "tcp",
                     ...(p.appProtocol !== undefined ? { appProtocol: p.appProtocol } : {}),
                 })),
@@ -195,8 +224,8 @@ export class EcsService extends pulumi.ComponentResource {
             `${name}-task`,
             {
                 family: `${name}`,
-                requiresCompatibilities: ["FARGATE"],
-                networkMode: "awsvpc",
+                requiresCompatibilities: [plan.launchType],
+                networkMode: plan.networkMode,
                 cpu: String(args.cpu ?? 256),
                 memory: String(args.memory ?? 512),
                 executionRoleArn: this.executionRole.arn,
@@ -230,12 +259,16 @@ export class EcsService extends pulumi.ComponentResource {
                 cluster: args.cluster.clusterArn,
                 taskDefinition: this.taskDefinition.arn,
                 desiredCount: args.desiredCount ?? 1,
-                launchType: args.launchType ?? "FARGATE",
-                networkConfiguration: {
-                    subnets: args.network.taskSubnetIds,
-                    securityGroups: [this.securityGroup.id, ...(args.securityGroupIds ?? [])],
-                    assignPublicIp: args.network.tasksGetPublicIp,
-                },
+                ...(plan.launchType === "FARGATE"
+                    ? { launchType: "FARGATE" }
+                    : { capacityProviderStrategies: [{ capacityProvider: args.capacity!.capacityProviderName, weight: 1 }] }),
+                networkConfiguration: awsvpc
+                    ? {
+                          subnets: args.network.taskSubnetIds,
+                          securityGroups: [this.securityGroup.id, ...(args.securityGroupIds ?? [])],
+                          ...(plan.launchType === "FARGATE" ? { assignPublicIp: plan.publicIp } : {}),
+                      }
+                    : undefined,
                 serviceConnectConfiguration: serviceConnect,
                 enableExecuteCommand: args.enableExecuteCommand ?? false,
                 deploymentCircuitBreaker: { enable: true, rollback: true },
@@ -250,7 +283,7 @@ export class EcsService extends pulumi.ComponentResource {
                 parent: this,
                 // Servers first (their names exist before a client task starts), the client admitted on
                 // their ports, and on destroy the service goes before the cluster and the namespace.
-                dependsOn: [args.cluster.cluster, args.cluster.namespace, ...calls.map((s) => s.service), ...ingress],
+                dependsOn: [args.cluster.cluster, args.cluster.namespace, ...(args.capacity ? [args.capacity.association] : []), ...calls.map((s) => s.service), ...ingress],
             },
         );
 

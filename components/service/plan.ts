@@ -41,6 +41,8 @@ export interface ServiceConnectEntry {
 }
 
 export type ServiceConnectRole = "server" | "client" | "none";
+export type LaunchType = "FARGATE" | "EC2";
+export type NetworkMode = "awsvpc" | "bridge" | "host";
 
 export interface ServicePlanInput {
     containers: ContainerArgs[];
@@ -53,12 +55,17 @@ export interface ServicePlanInput {
     calls: { label: string; endpoints: Endpoint[]; namespace: string }[];
     sensitive: boolean;
     securityGroupIds: number;
-    network: { tasksGetPublicIp: boolean; taskSubnetCount?: number; pattern: string };
+    network: { tasksGetPublicIp: boolean; hostsGetPublicIp: boolean; taskSubnetCount?: number; pattern: string };
     namespace: string;
+    launch: { type: LaunchType; hasCapacity: boolean; networkMode?: string; assignPublicIp?: boolean };
 }
 
 export interface ServicePlan {
     role: ServiceConnectRole;
+    launchType: LaunchType;
+    networkMode: NetworkMode;
+    /** Whether the tasks can be reached from the internet: their own public IP, or their host's. */
+    publicIp: boolean;
     serviceConnectEntries: ServiceConnectEntry[];
     endpoints: Endpoint[];
     /** Ports admitted from 0.0.0.0/0 because the caller asked. */
@@ -77,9 +84,12 @@ export function planService(label: string, input: ServicePlanInput): ServicePlan
     if (input.containers.length === 0) {
         fail("containers is empty; give the task at least one container.");
     }
-    const sizeProblem = fargateSizeProblem(input.cpu, input.memory);
-    if (sizeProblem) {
-        fail(`${sizeProblem}.`);
+    const { launchType, networkMode, publicIp } = planLaunch(fail, input);
+    if (launchType === "FARGATE") {
+        const sizeProblem = fargateSizeProblem(input.cpu, input.memory);
+        if (sizeProblem) {
+            fail(`${sizeProblem}.`);
+        }
     }
     if (!Number.isInteger(input.desiredCount) || input.desiredCount < 0) {
         fail(`desiredCount must be a whole number of tasks, 0 or more (got ${input.desiredCount}).`);
@@ -167,15 +177,19 @@ export function planService(label: string, input: ServicePlanInput): ServicePlan
     });
 
     const internetPorts = [...mappings.values()].filter((p) => p.openToInternet).map((p) => ({ port: p.containerPort, protocol: p.protocol ?? ("tcp" as const) }));
-    if (input.sensitive && input.network.tasksGetPublicIp) {
-        fail(`sensitive is true but the network gives tasks public IPs (the ${input.network.pattern} pattern); run the service on a private network, or clear sensitive if its data is not sensitive.`);
+    if (internetPorts.length > 0 && !publicIp) {
+        const why = launchType === "EC2" && networkMode === "awsvpc" ? "awsvpc tasks on EC2 never get a public IP" : `tasks on the ${input.network.pattern} pattern get no public IP`;
+        fail(`openToInternet is set on port ${internetPorts[0].port}, but ${why}, so it would open nothing reachable; use the public pattern, or put a load balancer in front.`);
     }
-    if (internetPorts.length > 0 && !input.network.tasksGetPublicIp) {
-        fail(`openToInternet is set on port ${internetPorts[0].port}, but tasks on the ${input.network.pattern} pattern get no public IP, so it would open nothing reachable; use the public pattern, or put a load balancer in front.`);
+    if (networkMode === "host" && (endpoints.length > 0 || input.calls.length > 0)) {
+        fail("Service Connect needs networkMode awsvpc or bridge, and this service uses host; change networkMode or drop expose and calls.");
     }
     const subnets = input.network.taskSubnetCount;
     if (subnets !== undefined && subnets > MAX_SUBNETS) {
         fail(`the network has ${subnets} task subnets, more than the ${MAX_SUBNETS} ECS accepts for a service; place the service in at most ${MAX_SUBNETS}.`);
+    }
+    if (networkMode !== "awsvpc" && input.securityGroupIds > 0) {
+        fail(`securityGroupIds applies to awsvpc tasks only; ${networkMode} tasks use their instance's security group (the capacity's), so add rules there.`);
     }
     const groups = 1 + input.securityGroupIds;
     if (groups > MAX_SECURITY_GROUPS) {
@@ -197,6 +211,9 @@ export function planService(label: string, input: ServicePlanInput): ServicePlan
 
     return {
         role: endpoints.length > 0 ? "server" : input.calls.length > 0 ? "client" : "none",
+        launchType,
+        networkMode,
+        publicIp,
         serviceConnectEntries: input.expose.map((e, i) => ({
             portName: e.portName,
             discoveryName: endpoints[i].discoveryName,
@@ -210,4 +227,47 @@ export function planService(label: string, input: ServicePlanInput): ServicePlan
         callEnvironment,
         callsFingerprint: called.map((e) => e.url).sort().join(","),
     };
+}
+
+/**
+ * Launch type and network mode rules: Fargate is awsvpc only and takes its public IP from the
+ * network; on EC2 `assignPublicIp` does not exist, an awsvpc task's ENI never gets a public IP (so on
+ * the public pattern it has no way out), and bridge/host tasks share their host's public IP.
+ */
+function planLaunch(fail: (text: string) => never, input: ServicePlanInput): { launchType: LaunchType; networkMode: NetworkMode; publicIp: boolean } {
+    const { type, hasCapacity, assignPublicIp } = input.launch;
+    const networkMode = (input.launch.networkMode ?? "awsvpc") as NetworkMode;
+    if (!["awsvpc", "bridge", "host"].includes(networkMode)) {
+        fail(`networkMode "${networkMode}" is not awsvpc, bridge or host.`);
+    }
+    if (type === "FARGATE") {
+        if (hasCapacity) {
+            fail("capacity is set but launchType is FARGATE; drop capacity, or set launchType EC2 to run on it.");
+        }
+        if (networkMode !== "awsvpc") {
+            fail(`networkMode ${networkMode} is not available on Fargate, which runs every task in awsvpc mode; use awsvpc, or EC2 capacity for ${networkMode}.`);
+        }
+        const publicIp = assignPublicIp ?? input.network.tasksGetPublicIp;
+        if (publicIp && !input.network.tasksGetPublicIp) {
+            fail(`assignPublicIp is true but the ${input.network.pattern} pattern's subnets have no internet gateway route, so the address would never be reachable; use the public pattern.`);
+        }
+        if (input.sensitive && publicIp) {
+            fail(`sensitive is true but the network gives tasks public IPs (the ${input.network.pattern} pattern); run the service on a private network, or clear sensitive if its data is not sensitive.`);
+        }
+        return { launchType: type, networkMode, publicIp };
+    }
+    if (!hasCapacity) {
+        fail("launchType is EC2 but no capacity is given; pass an Ec2Capacity, or use FARGATE.");
+    }
+    if (assignPublicIp !== undefined) {
+        fail("assignPublicIp is a Fargate-only setting; on EC2, bridge and host tasks use their instance's public IP and awsvpc tasks never get one, so remove it.");
+    }
+    const hostPublic = input.network.hostsGetPublicIp;
+    if (input.sensitive && hostPublic) {
+        fail(`sensitive is true but the EC2 capacity's instances get public IPs (the ${input.network.pattern} pattern), so the host is reachable from the internet; run the capacity on a private network, or clear sensitive if its data is not sensitive.`);
+    }
+    if (networkMode === "awsvpc" && hostPublic) {
+        fail("networkMode awsvpc on EC2 in public subnets leaves tasks no outbound internet path (a task's ENI never gets a public IP on EC2); use the private pattern (outbound through NAT), or networkMode bridge or host to share the instance's public IP.");
+    }
+    return { launchType: type, networkMode, publicIp: networkMode !== "awsvpc" && hostPublic };
 }
