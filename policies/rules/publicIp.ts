@@ -91,45 +91,127 @@ export const noPublicIpOnSensitiveTasks: ResourceValidationPolicy = {
     },
 };
 
-/** The task definition a service or task set runs: by property dependency, else by ARN or family. */
-export function taskDefinitionOf(runner: PolicyResource, byArn: Map<string, PolicyResource>): PolicyResource | undefined {
-    const viaDependency = runner.propertyDependencies?.taskDefinition?.find((d) => d.type === ECS_TASK_DEFINITION);
-    if (viaDependency) {
-        return viaDependency;
+export const CAPACITY_PROVIDER = "aws:ecs/capacityProvider:CapacityProvider";
+export const CLUSTER_CAPACITY_PROVIDERS = "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders";
+export const AUTOSCALING_GROUP = "aws:autoscaling/group:Group";
+export const LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
+export const LAUNCH_CONFIGURATION = "aws:ec2/launchConfiguration:LaunchConfiguration";
+export const SUBNET = "aws:ec2/subnet:Subnet";
+export const ECS_CLUSTER = "aws:ecs/cluster:Cluster";
+
+/**
+ * Follows references between resources: first through the engine's property dependencies (which
+ * exist at preview, when ids are unknown), then by matching the value against ids, ARNs and names.
+ */
+export class References {
+    private readonly byValue = new Map<string, PolicyResource[]>();
+
+    constructor(resources: PolicyResource[]) {
+        for (const r of resources) {
+            for (const key of [r.props.id, r.props.arn, r.props.arnWithoutRevision, r.props.name, r.props.family]) {
+                if (typeof key === "string" && key.length > 0) {
+                    this.byValue.set(key, [...(this.byValue.get(key) ?? []), r]);
+                }
+            }
+        }
     }
-    const ref = runner.props.taskDefinition;
-    return typeof ref === "string" ? byArn.get(ref) ?? byArn.get(ref.replace(/:\d+$/, "")) : undefined;
+
+    /** The resources of `type` that `from.props[property]` refers to. */
+    follow(from: PolicyResource, property: string, type: string, value: unknown = from.props[property]): PolicyResource[] {
+        const viaDependency = (from.propertyDependencies?.[property] ?? []).filter((d) => d.type === type);
+        if (viaDependency.length > 0) {
+            return viaDependency;
+        }
+        const values = (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === "string");
+        return values.flatMap((v) => (this.byValue.get(v) ?? this.byValue.get(v.replace(/:\d+$/, "")) ?? []).filter((r) => r.type === type));
+    }
 }
 
-export const noPublicIpOnSensitiveTaskDefinitions: StackValidationPolicy = {
-    name: "no-public-ip-on-sensitive-task-definitions",
-    description: "ECS services and task sets must not give public IPs to tasks whose task definition is tagged sensitive.",
+/** The task definition a service or task set runs. */
+export function taskDefinitionOf(runner: PolicyResource, refs: References): PolicyResource | undefined {
+    return refs.follow(runner, "taskDefinition", ECS_TASK_DEFINITION)[0];
+}
+
+function truthy(value: unknown): boolean | undefined {
+    if (value === undefined || value === null || value === "") {
+        return undefined;
+    }
+    return value === true || String(value).trim().toLowerCase() === "true";
+}
+
+/** How an Auto Scaling group's instances get a public IP, or undefined when they do not. */
+export function publicHostReason(group: PolicyResource, refs: References): string | undefined {
+    const template = refs.follow(group, "launchTemplate", LAUNCH_TEMPLATE, group.props.launchTemplate?.id ?? group.props.launchTemplate?.name)[0];
+    // Launch templates store associatePublicIpAddress as a string ("true"): compare parsed, not `=== true`.
+    const fromTemplate = truthy(template?.props.networkInterfaces?.[0]?.associatePublicIpAddress);
+    if (fromTemplate !== undefined) {
+        return fromTemplate ? `launch template "${template!.name}" sets associatePublicIpAddress "${template!.props.networkInterfaces[0].associatePublicIpAddress}"` : undefined;
+    }
+    const configuration = refs.follow(group, "launchConfiguration", LAUNCH_CONFIGURATION)[0];
+    const fromConfiguration = truthy(configuration?.props.associatePublicIpAddress);
+    if (fromConfiguration !== undefined) {
+        return fromConfiguration ? `launch configuration "${configuration!.name}" sets associatePublicIpAddress` : undefined;
+    }
+    // Unset: the subnet decides, through mapPublicIpOnLaunch.
+    const subnets = refs.follow(group, "vpcZoneIdentifiers", SUBNET);
+    const mapping = subnets.find((s) => truthy(s.props.mapPublicIpOnLaunch));
+    return mapping ? `its subnet "${mapping.name}" maps public IPs on launch and the launch template leaves associatePublicIpAddress unset` : undefined;
+}
+
+/** The capacity providers a runner's tasks land on: its own strategy, else its cluster's default. */
+function capacityProvidersOf(runner: PolicyResource, refs: References, all: PolicyResource[]): PolicyResource[] {
+    const own = (runner.props.capacityProviderStrategies ?? []).map((s: any) => s.capacityProvider);
+    if (own.length > 0) {
+        return refs.follow(runner, "capacityProviderStrategies", CAPACITY_PROVIDER, own);
+    }
+    if (String(runner.props.launchType ?? "").toUpperCase() !== "EC2" && runner.props.launchType !== undefined) {
+        return [];
+    }
+    const clusters = refs.follow(runner, "cluster", ECS_CLUSTER);
+    const associations = all.filter((r) => r.type === CLUSTER_CAPACITY_PROVIDERS && clusters.some((c) => refs.follow(r, "clusterName", ECS_CLUSTER).includes(c)));
+    return associations.flatMap((a) =>
+        refs.follow(a, "defaultCapacityProviderStrategies", CAPACITY_PROVIDER, (a.props.defaultCapacityProviderStrategies ?? []).map((s: any) => s.capacityProvider)),
+    );
+}
+
+export function ec2PublicIpMessage(type: string, name: string, reason: string, provider: string, hosts: string): string {
+    const kind = type === ECS_TASK_SET ? "ECS task set" : "ECS service";
+    return (
+        `${kind} "${name}" is sensitive (${reason}) but runs on EC2 capacity provider "${provider}" whose instances get public IPs ` +
+        `(${hosts}), so its hosts are reachable from the internet. Launch the instances in private subnets with ` +
+        `associatePublicIpAddress "false" and reach the internet through a NAT gateway.`
+    );
+}
+
+export const noPublicIpOnSensitiveTasksByReference: StackValidationPolicy = {
+    name: "no-public-ip-on-sensitive-tasks-by-reference",
+    description: "Sensitive ECS tasks must not get a public IP through references: a sensitive task definition behind assignPublicIp, or EC2 capacity whose instances get public IPs.",
     enforcementLevel: "mandatory",
     configSchema: SENSITIVITY_SCHEMA as any,
     validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
         const settings = withDefaults(SENSITIVITY_DEFAULTS, args.getConfig<Partial<SensitivitySettings>>());
-        const byArn = new Map<string, PolicyResource>();
-        for (const r of args.resources) {
-            if (r.type === ECS_TASK_DEFINITION) {
-                for (const key of [r.props.arn, r.props.arnWithoutRevision, r.props.family]) {
-                    if (typeof key === "string") {
-                        byArn.set(key, r);
+        const refs = new References(args.resources);
+        for (const runner of args.resources.filter((r) => TASK_RUNNERS.includes(r.type))) {
+            const own = sensitivityReason(runner.props, args.stackTags, settings, runner.provider?.props);
+            const taskDefinition = taskDefinitionOf(runner, refs);
+            const tag = sensitiveTag(taskDefinition?.props.tags, settings);
+            const viaTaskDefinition = taskDefinition && tag ? `its task definition "${taskDefinition.name}" carries ${tag}` : undefined;
+            // assignPublicIp with the runner's own sensitivity is the resource policy's to report.
+            if (assignsPublicIp(runner.props) && !own && viaTaskDefinition) {
+                reportViolation(publicIpMessage(runner.type, runner.name, viaTaskDefinition), runner.urn);
+            }
+            const reason = own ?? viaTaskDefinition;
+            if (!reason) {
+                continue;
+            }
+            for (const provider of capacityProvidersOf(runner, refs, args.resources)) {
+                const groupArn = provider.props.autoScalingGroupProvider?.autoScalingGroupArn;
+                for (const group of refs.follow(provider, "autoScalingGroupProvider", AUTOSCALING_GROUP, groupArn)) {
+                    const hosts = publicHostReason(group, refs);
+                    if (hosts) {
+                        reportViolation(ec2PublicIpMessage(runner.type, runner.name, reason, provider.name, hosts), runner.urn);
                     }
                 }
-            }
-        }
-        for (const runner of args.resources) {
-            if (!TASK_RUNNERS.includes(runner.type) || !assignsPublicIp(runner.props)) {
-                continue;
-            }
-            // Sensitivity of the runner itself is the resource policy's to report; this one follows references.
-            if (sensitivityReason(runner.props, args.stackTags, settings, runner.provider?.props)) {
-                continue;
-            }
-            const taskDefinition = taskDefinitionOf(runner, byArn);
-            const tag = sensitiveTag(taskDefinition?.props.tags, settings);
-            if (taskDefinition && tag) {
-                reportViolation(publicIpMessage(runner.type, runner.name, `its task definition "${taskDefinition.name}" carries ${tag}`), runner.urn);
             }
         }
     },

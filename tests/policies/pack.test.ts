@@ -18,7 +18,7 @@ describe("the policy pack", () => {
             [
                 ["no-ssh-from-internet", "mandatory"],
                 ["no-public-ip-on-sensitive-tasks", "mandatory"],
-                ["no-public-ip-on-sensitive-task-definitions", "mandatory"],
+                ["no-public-ip-on-sensitive-tasks-by-reference", "mandatory"],
             ],
         );
     });
@@ -56,7 +56,7 @@ describe("the policy pack", () => {
 
         it("the lenient config makes the public-IP policies advisory, the strict one keeps them mandatory", async () => {
             const lenient = await client.configure(require("../../policies/lenient.json"));
-            assert.deepStrictEqual(lenient, { "no-ssh-from-internet": "mandatory", "no-public-ip-on-sensitive-tasks": "advisory", "no-public-ip-on-sensitive-task-definitions": "advisory" });
+            assert.deepStrictEqual(lenient, { "no-ssh-from-internet": "mandatory", "no-public-ip-on-sensitive-tasks": "advisory", "no-public-ip-on-sensitive-tasks-by-reference": "advisory" });
             const strict = await client.configure(require("../../policies/strict.json"));
             assert.deepStrictEqual(new Set(Object.values(strict)), new Set(["mandatory"]));
         });
@@ -77,7 +77,7 @@ describe("the policy pack", () => {
             });
         }
 
-        it("rejects the insecure variant: SSH open to the world, sensitive services with public IPs", async () => {
+        it("rejects the insecure variant: SSH open to the world, sensitive services with public IPs, on Fargate and on EC2", async () => {
             const runtime = await startRuntime();
             insecureResources();
             await runtime.settle();
@@ -86,7 +86,8 @@ describe("the policy pack", () => {
             assert.deepStrictEqual(byName, [
                 ["no-ssh-from-internet", "bastion", "mandatory"],
                 ["no-public-ip-on-sensitive-tasks", "payments", "mandatory"],
-                ["no-public-ip-on-sensitive-task-definitions", "ledger", "mandatory"],
+                ["no-public-ip-on-sensitive-tasks-by-reference", "ledger", "mandatory"],
+                ["no-public-ip-on-sensitive-tasks-by-reference", "vault", "mandatory"],
             ]);
             assert.ok(violations[2].message.endsWith(`ECS service "ledger" is sensitive (its task definition "ledger" carries data-classification=restricted) but sets networkConfiguration.assignPublicIp to true, which gives every task a public IP reachable from the internet. Set assignPublicIp to false and run the tasks in private subnets behind a NAT gateway.`));
         });
