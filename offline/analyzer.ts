@@ -163,6 +163,17 @@ export class PolicyPackClient {
         return diagnosticsOf(resp, "");
     }
 
+    /** The pack process's peak resident memory in MB (Linux /proc; undefined elsewhere). */
+    peakMemoryMb(): number | undefined {
+        try {
+            const status = require("fs").readFileSync(`/proc/${this.child.pid}/status`, "utf8") as string;
+            const kb = /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
+            return kb === undefined ? undefined : Number(kb) / 1024;
+        } catch {
+            return undefined;
+        }
+    }
+
     close(): void {
         this.client.close();
         this.child.kill();

@@ -36,20 +36,36 @@ export async function checkPolicies(
     const levels = await client.configure(opts.config ?? {});
     await client.configureStack({ project: opts.project, stack: opts.stack, tags: opts.stackTags });
     const remediates = Object.values(levels).includes("remediate");
-    const violations: Diagnostic[] = [];
-    const remediations: { policy: string; urn: string }[] = [];
-    const analyzed: AnalyzedResource[] = [];
-    // The engine analyzes custom resources; components and the root stack carry no cloud state.
-    for (const r of registrations.filter((x) => x.custom)) {
+    // The engine analyzes custom resources (components and the root stack carry no cloud state), as
+    // its steps run, several at a time; results keep the registration order.
+    const custom = registrations.filter((x) => x.custom);
+    const results = await mapConcurrently(custom, IN_FLIGHT, async (r) => {
         let resource = toAnalyzed(r);
+        let remediated: { policy: string; urn: string }[] = [];
         if (remediates) {
             const result = await client.remediate(resource);
-            remediations.push(...result.remediated);
+            remediated = result.remediated;
             resource = { ...resource, props: result.props };
         }
-        violations.push(...(await client.analyze(resource)));
-        analyzed.push(resource);
-    }
-    violations.push(...(await client.analyzeStack(analyzed)));
-    return { levels, violations, remediations };
+        return { resource, remediated, violations: await client.analyze(resource) };
+    });
+    const violations = results.flatMap((r) => r.violations);
+    violations.push(...(await client.analyzeStack(results.map((r) => r.resource))));
+    return { levels, violations, remediations: results.flatMap((r) => r.remediated) };
+}
+
+/** How many Analyze calls are in flight at once (the engine's steps run in parallel too). */
+export const IN_FLIGHT = 8;
+
+async function mapConcurrently<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+    const out: R[] = new Array(items.length);
+    let next = 0;
+    const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+        while (next < items.length) {
+            const i = next++;
+            out[i] = await fn(items[i]);
+        }
+    });
+    await Promise.all(workers);
+    return out;
 }

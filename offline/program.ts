@@ -20,13 +20,14 @@ export interface EvaluateOptions {
     /** Another stack file to read instead of `Pulumi.<stack>.yaml` (e.g. a test fixture). */
     stackFile?: string;
     preview?: boolean;
+    nativeStackTraces?: boolean;
 }
 
 export async function evaluateStack(dir: string, stack: string, opts: EvaluateOptions = {}): Promise<Evaluation> {
     const project = loadProject(dir);
     const config = stackConfig(project, stack, opts.stackFile);
     const region = regionOf(config, stack);
-    const runtime = await OfflineRuntime.start({ project: project.name, stack, region, config, preview: opts.preview });
+    const runtime = await OfflineRuntime.start({ project: project.name, stack, region, config, preview: opts.preview, nativeStackTraces: opts.nativeStackTraces });
     const entry = require.resolve(path.resolve(dir));
     const outputs = await runtime.runProgram(() => {
         // Load the program afresh, as a new `pulumi up` process would.

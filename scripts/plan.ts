@@ -65,7 +65,7 @@ async function main(): Promise<number> {
     }
     let evaluation;
     try {
-        evaluation = await evaluateStack(ROOT, opts.stack, { stackFile: opts.stackFile && path.resolve(opts.stackFile) });
+        evaluation = await evaluateStack(ROOT, opts.stack, { stackFile: opts.stackFile && path.resolve(opts.stackFile), nativeStackTraces: true });
     } catch (e) {
         const err = e as Error;
         const known = err instanceof ProjectError || ["ConfigError", "NetworkPlanError", "ServicePlanError"].includes(err.name);

@@ -71,7 +71,7 @@ export class Ec2Capacity extends pulumi.ComponentResource {
         const parent = { parent: this };
         this.network = args.network;
         this.hostsGetPublicIp = args.network.hostsGetPublicIp;
-        const partition = aws.getPartitionOutput({}, parent).partition;
+        const partition = args.cluster.awsContext.partition;
 
         this.instanceRole = new aws.iam.Role(
             `${name}-instance`,

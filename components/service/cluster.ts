@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { nameTags } from "../tags";
+import { ecsTasksTrustPolicy } from "./iam";
 import { Endpoint, ServicePlanError } from "./plan";
 
 export interface ServiceConnectClusterArgs {
@@ -29,6 +30,12 @@ export class ServiceConnectCluster extends pulumi.ComponentResource {
     readonly namespaceArn: pulumi.Output<string>;
     readonly clusterName: pulumi.Output<string>;
     readonly clusterArn: pulumi.Output<string>;
+    /** Account, region and partition, looked up once through this cluster's provider for all its services. */
+    readonly awsContext: { accountId: pulumi.Output<string>; region: pulumi.Output<string>; partition: pulumi.Output<string> };
+    /** The trust policy every task role of this cluster uses (ECS tasks of this account only). */
+    readonly taskAssumeRolePolicy: pulumi.Output<string>;
+    /** The ARN of the AWS-managed ECS task execution policy in this partition. */
+    readonly taskExecutionPolicyArn: pulumi.Output<string>;
     private readonly claims = new Map<string, string>();
     private capacityHolder?: string;
 
@@ -47,6 +54,13 @@ export class ServiceConnectCluster extends pulumi.ComponentResource {
         super("ecsnet:ecs:ServiceConnectCluster", name, {}, opts);
 
         this.namespaceName = args.namespaceName;
+        this.awsContext = {
+            accountId: aws.getCallerIdentityOutput({}, { parent: this }).accountId,
+            region: aws.getRegionOutput({}, { parent: this }).region,
+            partition: aws.getPartitionOutput({}, { parent: this }).partition,
+        };
+        this.taskAssumeRolePolicy = this.awsContext.accountId.apply((id) => JSON.stringify(ecsTasksTrustPolicy(id)));
+        this.taskExecutionPolicyArn = pulumi.interpolate`arn:${this.awsContext.partition}:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy`;
         const namespaceArgs = { name: args.namespaceName, description: `Service Connect namespace of ${name}`, tags: nameTags(`${name}-namespace`, args.tags) };
         this.namespace =
             type === "dns"

@@ -4,7 +4,7 @@ import type { Ec2Capacity } from "../capacity/ec2Capacity";
 import { EcsNetwork } from "../network/shape";
 import { nameTags } from "../tags";
 import { ServiceConnectCluster } from "./cluster";
-import { ecsExecPolicy, ecsTasksTrustPolicy, secretsReadPolicy } from "./iam";
+import { ecsExecPolicy, secretsReadPolicy } from "./iam";
 import { Endpoint, LaunchType, NetworkMode, planService, ServiceConnectRole, ServicePlanError } from "./plan";
 import { ContainerArgs, ExposeArgs } from "./types";
 
@@ -112,17 +112,15 @@ export class EcsService extends pulumi.ComponentResource {
         this.namespace = args.cluster.namespaceName;
         const tags = args.sensitive ? { ...args.tags, [DATA_CLASSIFICATION_TAG]: args.dataClassification ?? "confidential" } : args.tags;
         const parent = { parent: this };
-        const account = aws.getCallerIdentityOutput({}, parent).accountId;
-        const region = aws.getRegionOutput({}, parent).region;
-        const partition = aws.getPartitionOutput({}, parent).partition;
+        const region = args.cluster.awsContext.region;
 
         this.logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, { retentionInDays: args.logRetentionDays ?? 30, tags: nameTags(`${name}-logs`, tags) }, parent);
 
-        const assumeRolePolicy = account.apply((id) => JSON.stringify(ecsTasksTrustPolicy(id)));
+        const assumeRolePolicy = args.cluster.taskAssumeRolePolicy;
         this.executionRole = new aws.iam.Role(`${name}-execution`, { assumeRolePolicy, description: `ECS execution role of ${name}: pull images, write logs`, tags: nameTags(`${name}-execution`, tags) }, parent);
         new aws.iam.RolePolicyAttachment(
             `${name}-execution-managed`,
-            { role: this.executionRole.name, policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy` },
+            { role: this.executionRole.name, policyArn: args.cluster.taskExecutionPolicyArn },
             parent,
         );
         const secretArns = args.containers.flatMap((c) => Object.values(c.secrets ?? {}));
