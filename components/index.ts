@@ -8,3 +8,4 @@ export { EcsService, EcsServiceArgs, DATA_CLASSIFICATION_TAG } from "./service/e
 export { ServicePlanError, Endpoint, ServiceConnectRole, LaunchType, NetworkMode } from "./service/plan";
 export { ContainerArgs, PortMappingArgs, ExposeArgs, ClientAliasArgs } from "./service/types";
 export { Ec2Capacity, Ec2CapacityArgs, ECS_AL2023_AMI_PARAMETERS } from "./capacity/ec2Capacity";
+export { NetworkArgs } from "./network/args";

@@ -78,6 +78,29 @@ describe("EcsService with Service Connect", () => {
         assert.strictEqual(server.role, "server");
     });
 
+    it("passes TLS, timeouts and a client alias dnsName through to the server's entry and URL", async () => {
+        const runtime = await startRuntime();
+        const cluster = new ServiceConnectCluster("core", { namespaceName: "serviceconnectns" });
+        const grpc = { name: "orders", image: "x", portMappings: [{ name: "orders", containerPort: 50051, appProtocol: "grpc" as const }] };
+        const server = new EcsService("orders", {
+            cluster,
+            network: privateNet(),
+            containers: [grpc],
+            expose: [{ portName: "orders", clientAliases: [{ port: 443, dnsName: "orders.internal" }], idleTimeoutSeconds: 0, perRequestTimeoutSeconds: 30, tls: { issuerCertAuthorityArn: "arn:aws:acm-pca:us-east-1:1:certificate-authority/ca", roleArn: "arn:aws:iam::1:role/sc-tls" } }],
+        });
+        await runtime.settle();
+        assert.deepStrictEqual(one(runtime.registrations, T.service, "orders").inputs.serviceConnectConfiguration.services, [
+            {
+                portName: "orders",
+                discoveryName: "orders",
+                clientAlias: [{ port: 443, dnsName: "orders.internal" }],
+                timeout: { idleTimeoutSeconds: 0, perRequestTimeoutSeconds: 30 },
+                tls: { issuerCertAuthority: { awsPcaAuthorityArn: "arn:aws:acm-pca:us-east-1:1:certificate-authority/ca" }, roleArn: "arn:aws:iam::1:role/sc-tls" },
+            },
+        ]);
+        assert.deepStrictEqual(server.endpointUrls, ["grpc://orders.internal:443"]);
+    });
+
     it("the client enables Service Connect in the namespace with no services", async () => {
         const { regs, client } = await seed();
         assert.deepStrictEqual(service(regs, "client-nginx").inputs.serviceConnectConfiguration, {

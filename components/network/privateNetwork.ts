@@ -1,18 +1,13 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { NetworkArgs } from "./args";
 import { nameTags } from "../tags";
 import { NatStrategy, planPrivateNetwork } from "./plan";
 import { EcsNetwork } from "./shape";
 import { createPublicTier, createVpc, lookUpZones, PublicTier } from "./vpcBase";
 import { createVpcEndpoints, VpcEndpoints } from "./endpoints";
 
-export interface PrivateSubnetNetworkArgs {
-    /** The VPC's IPv4 block, /16 to /28. @default "10.0.0.0/16" */
-    cidrBlock?: string;
-    /** How many zones, taken in the region's order. Exclusive with `availabilityZones`. @default 2 */
-    azCount?: number;
-    /** Zone names to use, in order. Exclusive with `azCount`. */
-    availabilityZones?: string[];
+export interface PrivateSubnetNetworkArgs extends NetworkArgs {
     /**
      * `OnePerAz`: a NAT gateway in every zone, each private subnet routes to its own zone's NAT.
      * `Single`: one NAT in the first zone for all (cheaper, no zone redundancy).
@@ -31,8 +26,6 @@ export interface PrivateSubnetNetworkArgs {
      * @default false
      */
     vpcEndpoints?: boolean;
-    /** Tags for every child; `Name` is always set from the child's name. @default {} */
-    tags?: Record<string, string>;
 }
 
 /**

@@ -1,20 +1,13 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { LayoutArgs, planPublicNetwork } from "./plan";
+import { NetworkArgs } from "./args";
+import { planPublicNetwork } from "./plan";
 import { EcsNetwork } from "./shape";
 import { createPublicTier, createVpc, lookUpZones } from "./vpcBase";
 
-export interface PublicSubnetNetworkArgs {
-    /** The VPC's IPv4 block, /16 to /28. @default "10.0.0.0/16" */
-    cidrBlock?: string;
-    /** How many zones, taken in the region's order. Exclusive with `availabilityZones`. @default 2 */
-    azCount?: number;
-    /** Zone names to use, in order. Exclusive with `azCount`. */
-    availabilityZones?: string[];
+export interface PublicSubnetNetworkArgs extends NetworkArgs {
     /** One CIDR per zone for the public subnets. @default /(p+3) blocks of the VPC, AZ i in block i */
     publicSubnetCidrs?: string[];
-    /** Tags for every child; `Name` is always set from the child's name. @default {} */
-    tags?: Record<string, string>;
 }
 
 /**
@@ -39,7 +32,7 @@ export class PublicSubnetNetwork extends pulumi.ComponentResource implements Ecs
 
     constructor(name: string, args: PublicSubnetNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
         const label = `PublicSubnetNetwork "${name}"`;
-        const plan = planPublicNetwork(label, args as LayoutArgs);
+        const plan = planPublicNetwork(label, args);
         super("ecsnet:network:PublicSubnetNetwork", name, {}, opts);
 
         this.availabilityZones = lookUpZones(this, label, plan);
