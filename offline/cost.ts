@@ -55,7 +55,7 @@ export function estimateCost(regs: Registration[], opts: { natGbPerMonth: number
             natGatewayPerGbUsd: PRICES.natGatewayGb,
             publicIpv4PerHourUsd: PRICES.publicIpv4Hour,
             interfaceEndpointPerAzHourUsd: PRICES.interfaceEndpointAzHour,
-            excluded: "Fargate compute, data transfer, CloudWatch, endpoint data processing",
+            excluded: "compute (Fargate tasks, EC2 instances and their public IPs), data transfer, CloudWatch, endpoint data processing",
         },
     };
 }

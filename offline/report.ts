@@ -152,7 +152,13 @@ export function mermaid(report: PlanReport): string {
             }
             lines.push("    end");
         }
+        for (const igw of of("aws:ec2/internetGateway:InternetGateway").filter((g) => g.inputs.vpcId === vpc.id)) {
+            lines.push(`    ${id(igw.name)}[["internet gateway"]]`);
+        }
         lines.push("  end");
+    }
+    for (const igw of of("aws:ec2/internetGateway:InternetGateway")) {
+        lines.push(`  ${id(igw.name)} <--> internet`);
     }
     for (const nat of of("aws:ec2/natGateway:NatGateway")) {
         lines.push(`  ${id(nat.name)} --> internet`);
@@ -165,6 +171,9 @@ export function mermaid(report: PlanReport): string {
             lines.push(`    svc_${id(svc.name)}["${svc.name} (${sc?.role ?? "no Service Connect"}${publicIp})"]`);
         }
         lines.push("  end");
+    }
+    for (const svc of of(SERVICE).filter((x) => x.inputs.networkConfiguration?.assignPublicIp)) {
+        lines.push(`  internet -. public IP .-> svc_${id(svc.name)}`);
     }
     for (const s of report.serviceConnect) {
         for (const target of s.calls) {
