@@ -66,7 +66,6 @@ export function execCheckCommand(region: string, cluster: string, service: strin
 /** Builds the whole stack from its config and returns the stack outputs. */
 export function buildStack(config: StackConfig) {
     const name = pulumi.getStack();
-    const region = new pulumi.Config("aws").require("region");
     const network = buildNetwork(name, config.network);
     const cluster = new ServiceConnectCluster(name, {
         namespaceName: config.cluster.namespace,
@@ -122,9 +121,9 @@ export function buildStack(config: StackConfig) {
     for (const svc of config.services.filter((s) => s.enableExec)) {
         for (const target of svc.calls ?? []) {
             for (const url of services.get(target)!.endpointUrls) {
-                checks[`${svc.name} -> ${target}`] = pulumi.all([cluster.clusterName, services.get(svc.name)!.service.name]).apply(([c, s]) =>
-                    execCheckCommand(region, c, s, svc.name, url),
-                );
+                checks[`${svc.name} -> ${target}`] = pulumi
+                    .all([cluster.awsContext.region, cluster.clusterName, services.get(svc.name)!.service.name])
+                    .apply(([region, c, s]) => execCheckCommand(region, c, s, svc.name, url));
             }
         }
     }

@@ -62,6 +62,17 @@ export function stackConfig(project: Project, stack: string, file?: string): Rec
     return values;
 }
 
+/** A config value as Pulumi hands it to a program: strings as they are, anything else as JSON. */
+export function configString(value: unknown): string {
+    return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+/** The project's own keys of a fully qualified config, unqualified and as strings: what `parseStackConfig` reads. */
+export function projectValues(config: Record<string, unknown>, project: string): Record<string, string> {
+    const prefix = `${project}:`;
+    return Object.fromEntries(Object.entries(config).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), configString(v)]));
+}
+
 /** The stack's `aws:region`, which every AWS stack of this project must set. */
 export function regionOf(config: Record<string, unknown>, stack: string): string {
     const region = config["aws:region"];

@@ -2,6 +2,7 @@
  * The plan's report: one JSON shape (a stable interface, see README) and two renderings of it,
  * plain text for a terminal and Markdown with a Mermaid diagram for a pull request comment.
  */
+import { serviceConnectUrl } from "../components/service/plan";
 import { Diagnostic } from "./analyzer";
 import { CostEstimate } from "./cost";
 import { PolicyCheck } from "./policyCheck";
@@ -36,9 +37,13 @@ export function serviceConnectMap(regs: Registration[]): ServiceConnectEntry[] {
         const mappings: { name?: string; appProtocol?: string }[] = taskDef ? JSON.parse(taskDef.inputs.containerDefinitions ?? "[]").flatMap((c: any) => c.portMappings ?? []) : [];
         const endpoints = (sc.services ?? []).map((e: any) => {
             const alias = e.clientAlias?.[0] ?? {};
-            const protocol = mappings.find((m) => m.name === e.portName)?.appProtocol;
-            const scheme = protocol === "grpc" ? "grpc" : protocol ? "http" : "tcp";
-            return `${scheme}://${alias.dnsName ?? `${e.discoveryName ?? e.portName}.${namespace?.inputs.name ?? "<namespace>"}`}:${alias.port}`;
+            return serviceConnectUrl({
+                appProtocol: mappings.find((m) => m.name === e.portName)?.appProtocol,
+                dnsName: alias.dnsName,
+                discoveryName: e.discoveryName ?? e.portName,
+                namespace: namespace?.inputs.name ?? "<namespace>",
+                port: alias.port,
+            });
         });
         entries.set(svc.urn, { service: svc.name, role: endpoints.length > 0 ? "server" : "client", endpoints, calls: [] });
     }

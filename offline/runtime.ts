@@ -6,6 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { MockAws } from "./mockAws";
+import { configString } from "./project";
 
 // Internal SDK modules: the runtime's own settings (monitor, RPC tracking) and wire format.
 // eslint-disable-next-line @typescript-eslint/no-var-requires
@@ -64,7 +65,7 @@ export class OfflineRuntime {
         const runtime = new OfflineRuntime(new MockAws(opts.region));
         const config: Record<string, string> = { "aws:region": opts.region };
         for (const [key, value] of Object.entries(opts.config ?? {})) {
-            config[key] = typeof value === "string" ? value : JSON.stringify(value);
+            config[key] = configString(value);
         }
         pulumi.runtime.setAllConfig(config);
         await pulumi.runtime.setMocks(runtime.mocks, opts.project, opts.stack, opts.preview ?? false);

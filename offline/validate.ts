@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
 import { parseStackConfig, STRUCTURED_KEYS } from "../config";
-import { ConfigDeclaration, listStacks, loadProject, Project, stackConfig } from "./project";
+import { ConfigDeclaration, listStacks, loadProject, Project, projectValues, stackConfig } from "./project";
 
 /** Provider keys a stack may set for the AWS provider. */
 export const AWS_PROVIDER_KEYS = ["region", "profile", "defaultTags", "allowedAccountIds", "assumeRole", "skipCredentialsValidation"];
@@ -81,14 +81,8 @@ export function validateStackFile(project: Project, file: string): string[] {
     if (problems.length === 0) {
         // config.ts's own checks, on the values the CLI would hand the program.
         const stack = /^Pulumi\.(.+)\.yaml$/.exec(name)?.[1] ?? name;
-        const values = stackConfig(project, stack, file);
-        const raw = Object.fromEntries(
-            Object.entries(values)
-                .filter(([k]) => k.startsWith(`${project.name}:`))
-                .map(([k, v]) => [k.slice(project.name.length + 1), typeof v === "string" ? v : JSON.stringify(v)]),
-        );
         try {
-            parseStackConfig(raw, project.name);
+            parseStackConfig(projectValues(stackConfig(project, stack, file), project.name), project.name);
         } catch (e) {
             problems.push(`${name}: ${(e as Error).message}`);
         }

@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import { benchConfig, benchServices } from "../bench/generate";
 import { parseStackConfig } from "../config";
+import { projectValues } from "../offline/project";
 import { deployOrder } from "../stack";
 
 describe("the benchmark's stack generator", () => {
@@ -13,8 +14,7 @@ describe("the benchmark's stack generator", () => {
     });
 
     it("produces a stack config that config.ts accepts and Service Connect can order", () => {
-        const raw = Object.fromEntries(Object.entries(benchConfig(500)).map(([k, v]) => [k.slice("ecsnet:".length), typeof v === "string" ? v : JSON.stringify(v)]));
-        const config = parseStackConfig(raw, "ecsnet");
+        const config = parseStackConfig(projectValues(benchConfig(500), "ecsnet"), "ecsnet");
         assert.strictEqual(config.services.length, 500);
         const order = deployOrder(config.services).map((s) => s.name);
         assert.ok(order.indexOf("api-0") < order.indexOf("client-0"));

@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as path from "path";
 import { ConfigError, parseStackConfig } from "../config";
 import { evaluateStack } from "../offline/program";
-import { listStacks, loadProject } from "../offline/project";
+import { configString, listStacks, loadProject } from "../offline/project";
 import { deployOrder } from "../stack";
 import { countsByType, ofType, SEED_SERVICE_COUNTS, T } from "./helpers";
 
@@ -107,7 +107,7 @@ describe("the whole program", () => {
 describe("stack configuration", () => {
     /** Pulumi.yaml's defaults, as the CLI hands them to the program (strings; JSON for lists). */
     const base: Record<string, string> = Object.fromEntries(
-        Object.entries(loadProject(ROOT).config).map(([k, d]) => [k, typeof d.default === "string" ? d.default : JSON.stringify(d.default)]),
+        Object.entries(loadProject(ROOT).config).map(([k, d]) => [k, configString(d.default)]),
     );
 
     it("types the declared keys and the services list", () => {

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { EcsNetwork } from "../network/shape";
 import { ServiceConnectCluster } from "../service/cluster";
 import { ServicePlanError } from "../service/plan";
+import { outboundOnlySecurityGroup } from "../securityGroup";
 import { nameTags } from "../tags";
 
 /** The public SSM parameters ECS publishes its recommended ECS-optimised Amazon Linux 2023 AMIs under. */
@@ -29,19 +30,33 @@ export interface Ec2CapacityArgs {
     tags?: Record<string, string>;
 }
 
-/** Checks the capacity's sizes; throws with a message naming the component, field and fix. */
-export function checkCapacity(label: string, args: Ec2CapacityArgs): void {
-    const min = args.minSize ?? 1;
-    const max = args.maxSize ?? 3;
+export interface CapacityPlan {
+    instanceType: string;
+    architecture: keyof typeof ECS_AL2023_AMI_PARAMETERS;
+    minSize: number;
+    maxSize: number;
+    targetCapacity: number;
+}
+
+/** Resolves the capacity's defaults and checks them; throws naming the component, field and fix. */
+export function planCapacity(label: string, args: Ec2CapacityArgs): CapacityPlan {
+    const plan: CapacityPlan = {
+        instanceType: args.instanceType ?? "t3.small",
+        architecture: args.architecture ?? "x86_64",
+        minSize: args.minSize ?? 1,
+        maxSize: args.maxSize ?? 3,
+        targetCapacity: args.targetCapacity ?? 100,
+    };
     const fail = (text: string): never => {
         throw new ServicePlanError(`${label}: ${text}`);
     };
+    const { minSize: min, maxSize: max, targetCapacity: target } = plan;
     if (!Number.isInteger(min) || min < 0) fail(`minSize must be a whole number, 0 or more (got ${min}).`);
     if (!Number.isInteger(max) || max < 1) fail(`maxSize must be a whole number, 1 or more (got ${max}).`);
     if (min > max) fail(`minSize ${min} is above maxSize ${max}; raise maxSize or lower minSize.`);
-    const target = args.targetCapacity ?? 100;
     if (!Number.isInteger(target) || target < 1 || target > 100) fail(`targetCapacity must be between 1 and 100 (got ${target}); it is the group utilisation managed scaling aims for.`);
-    if (!((args.architecture ?? "x86_64") in ECS_AL2023_AMI_PARAMETERS)) fail(`architecture "${args.architecture}" is not x86_64 or arm64.`);
+    if (!(plan.architecture in ECS_AL2023_AMI_PARAMETERS)) fail(`architecture "${plan.architecture}" is not x86_64 or arm64.`);
+    return plan;
 }
 
 /**
@@ -65,7 +80,7 @@ export class Ec2Capacity extends pulumi.ComponentResource {
 
     constructor(name: string, args: Ec2CapacityArgs, opts?: pulumi.ComponentResourceOptions) {
         const label = `Ec2Capacity "${name}"`;
-        checkCapacity(label, args);
+        const plan = planCapacity(label, args);
         args.cluster.claimCapacity(label);
         super("ecsnet:ecs:Ec2Capacity", name, {}, opts);
         const parent = { parent: this };
@@ -89,20 +104,20 @@ export class Ec2Capacity extends pulumi.ComponentResource {
         );
         const profile = new aws.iam.InstanceProfile(`${name}-profile`, { role: this.instanceRole.name, tags: nameTags(`${name}-profile`, args.tags) }, parent);
 
-        this.securityGroup = new aws.ec2.SecurityGroup(`${name}-sg`, { vpcId: args.network.vpcId, description: `ECS container instances of ${name}`, tags: nameTags(`${name}-sg`, args.tags) }, parent);
-        new aws.vpc.SecurityGroupEgressRule(
-            `${name}-egress`,
-            { securityGroupId: this.securityGroup.id, description: "Outbound: ECS agent, image pulls, AWS APIs", ipProtocol: "-1", cidrIpv4: "0.0.0.0/0", tags: nameTags(`${name}-egress`, args.tags) },
-            parent,
-        );
+        this.securityGroup = outboundOnlySecurityGroup(this, name, {
+            vpcId: args.network.vpcId,
+            description: `ECS container instances of ${name}`,
+            egressDescription: "Outbound: ECS agent, image pulls, AWS APIs",
+            tags: args.tags,
+        });
 
-        const ami = aws.ssm.getParameterOutput({ name: ECS_AL2023_AMI_PARAMETERS[args.architecture ?? "x86_64"] }, parent).value;
+        const ami = aws.ssm.getParameterOutput({ name: ECS_AL2023_AMI_PARAMETERS[plan.architecture] }, parent).value;
         const userData = args.cluster.clusterName.apply((cluster) => Buffer.from(`#!/bin/bash\necho ECS_CLUSTER=${cluster} >> /etc/ecs/ecs.config\necho ECS_AWSVPC_BLOCK_IMDS=true >> /etc/ecs/ecs.config\n`).toString("base64"));
         this.launchTemplate = new aws.ec2.LaunchTemplate(
             `${name}-lt`,
             {
                 imageId: ami,
-                instanceType: args.instanceType ?? "t3.small",
+                instanceType: plan.instanceType,
                 iamInstanceProfile: { arn: profile.arn },
                 // IMDSv2 only, one hop: containers in bridge mode cannot borrow the instance's role.
                 metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
@@ -118,8 +133,8 @@ export class Ec2Capacity extends pulumi.ComponentResource {
             `${name}-asg`,
             {
                 vpcZoneIdentifiers: args.network.taskSubnetIds,
-                minSize: args.minSize ?? 1,
-                maxSize: args.maxSize ?? 3,
+                minSize: plan.minSize,
+                maxSize: plan.maxSize,
                 launchTemplate: { id: this.launchTemplate.id, version: "$Latest" },
                 // Managed termination protection needs scale-in protection on the group.
                 protectFromScaleIn: true,
@@ -135,7 +150,7 @@ export class Ec2Capacity extends pulumi.ComponentResource {
             {
                 autoScalingGroupProvider: {
                     autoScalingGroupArn: this.autoScalingGroup.arn,
-                    managedScaling: { status: "ENABLED", targetCapacity: args.targetCapacity ?? 100 },
+                    managedScaling: { status: "ENABLED", targetCapacity: plan.targetCapacity },
                     managedTerminationProtection: "ENABLED",
                 },
                 tags: nameTags(`${name}-cp`, args.tags),

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { Ec2Capacity } from "../capacity/ec2Capacity";
 import { EcsNetwork } from "../network/shape";
+import { outboundOnlySecurityGroup } from "../securityGroup";
 import { nameTags } from "../tags";
 import { ServiceConnectCluster } from "./cluster";
 import { ecsExecPolicy, secretsReadPolicy } from "./iam";
@@ -35,8 +36,9 @@ export interface EcsServiceArgs {
     expose?: ExposeArgs[];
     /**
      * Servers this service calls. For each: this service deploys after it, its security group is
-     * admitted on the server's container ports, every container gets `<DISCOVERY_NAME>_URL`, and
-     * the tasks redeploy when the list changes. @default []
+     * admitted where the server's Service Connect proxy listens (its container ports; in bridge mode
+     * the host port range), every container gets `<DISCOVERY_NAME>_URL`, and the tasks redeploy
+     * when the list changes. @default []
      */
     calls?: EcsService[];
     /**
@@ -57,8 +59,9 @@ export interface EcsServiceArgs {
 }
 
 /**
- * A Fargate service in a Service Connect namespace: task definition, log group, execution and task
- * roles, its own security group (no ingress unless a caller or `openToInternet` asks), and the
+ * An ECS service, on Fargate or on EC2 capacity, in a Service Connect namespace: task definition,
+ * log group, execution and task roles, a security group that admits nothing unless a caller or
+ * `openToInternet` asks (its own in awsvpc mode; the capacity's in bridge and host mode), and the
  * Service Connect configuration of a server (exposes ports), a client (calls servers), or both.
  */
 export class EcsService extends pulumi.ComponentResource {
@@ -79,18 +82,25 @@ export class EcsService extends pulumi.ComponentResource {
 
     constructor(name: string, args: EcsServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         const label = `EcsService "${name}"`;
+        if (args.capacity && args.capacity.network !== args.network) {
+            throw new ServicePlanError(`${label}: capacity runs in another network than the service's; pass the capacity's network as network.`);
+        }
         const calls = args.calls ?? [];
+        const cpu = args.cpu ?? 256;
+        const memory = args.memory ?? 512;
+        const desiredCount = args.desiredCount ?? 1;
+        const logRetentionDays = args.logRetentionDays ?? 30;
         const plan = planService(label, {
             containers: args.containers,
-            cpu: args.cpu ?? 256,
-            memory: args.memory ?? 512,
-            desiredCount: args.desiredCount ?? 1,
-            logRetentionDays: args.logRetentionDays ?? 30,
+            cpu,
+            memory,
+            desiredCount,
+            logRetentionDays,
             expose: args.expose ?? [],
             calls: calls.map((s) => ({ label: `EcsService "${s.serviceName}"`, endpoints: s.endpoints, namespace: s.namespace })),
             sensitive: args.sensitive ?? false,
             securityGroupIds: args.securityGroupIds?.length ?? 0,
-            network: args.capacity?.network ?? args.network,
+            network: args.network,
             namespace: args.cluster.namespaceName,
             launch: {
                 type: args.launchType ?? (args.capacity ? "EC2" : "FARGATE"),
@@ -99,9 +109,6 @@ export class EcsService extends pulumi.ComponentResource {
                 assignPublicIp: args.assignPublicIp,
             },
         });
-        if (args.capacity && args.capacity.network !== args.network) {
-            throw new ServicePlanError(`${label}: capacity runs in another network than the service's; pass the capacity's network as network.`);
-        }
         args.cluster.claimEndpoints(label, plan.endpoints);
         super("ecsnet:ecs:EcsService", name, {}, opts);
 
@@ -114,7 +121,7 @@ export class EcsService extends pulumi.ComponentResource {
         const parent = { parent: this };
         const region = args.cluster.awsContext.region;
 
-        this.logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, { retentionInDays: args.logRetentionDays ?? 30, tags: nameTags(`${name}-logs`, tags) }, parent);
+        this.logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, { retentionInDays: logRetentionDays, tags: nameTags(`${name}-logs`, tags) }, parent);
 
         const assumeRolePolicy = args.cluster.taskAssumeRolePolicy;
         this.executionRole = new aws.iam.Role(`${name}-execution`, { assumeRolePolicy, description: `ECS execution role of ${name}: pull images, write logs`, tags: nameTags(`${name}-execution`, tags) }, parent);
@@ -127,7 +134,17 @@ export class EcsService extends pulumi.ComponentResource {
         if (secretArns.length > 0) {
             new aws.iam.RolePolicy(
                 `${name}-execution-secrets`,
-                { role: this.executionRole.id, policy: pulumi.all(secretArns).apply((arns) => JSON.stringify(secretsReadPolicy([...new Set(arns)]))) },
+                {
+                    role: this.executionRole.id,
+                    // ARNs known only at deploy time are checked here; plain ones were checked by the planner.
+                    policy: pulumi.all(secretArns).apply((arns) => {
+                        try {
+                            return JSON.stringify(secretsReadPolicy([...new Set(arns)]));
+                        } catch (e) {
+                            throw new pulumi.ResourceError(`${label}: secrets: ${(e as Error).message}; pass SSM parameter or Secrets Manager secret ARNs.`, this);
+                        }
+                    }),
+                },
                 parent,
             );
         }
@@ -137,23 +154,15 @@ export class EcsService extends pulumi.ComponentResource {
         }
 
         const awsvpc = plan.networkMode === "awsvpc";
-        if (awsvpc) {
-            this.securityGroup = new aws.ec2.SecurityGroup(
-                `${name}-sg`,
-                { vpcId: args.network.vpcId, description: `Tasks of ECS service ${name}`, tags: nameTags(`${name}-sg`, tags) },
-                parent,
-            );
-            new aws.vpc.SecurityGroupEgressRule(
-                `${name}-egress`,
-                { securityGroupId: this.securityGroup.id, description: "Outbound: image pulls, AWS APIs, called services", ipProtocol: "-1", cidrIpv4: "0.0.0.0/0", tags: nameTags(`${name}-egress`, tags) },
-                parent,
-            );
-        } else {
-            this.securityGroup = args.capacity!.securityGroup;
-        }
-        // In bridge mode the Service Connect proxy listens on a dynamic host port (ECS's ephemeral range).
-        this.callerPortRanges =
-            plan.networkMode === "bridge" ? [{ from: 32768, to: 65535 }] : [...new Set(plan.endpoints.map((e) => e.containerPort))].map((p) => ({ from: p, to: p }));
+        this.securityGroup = awsvpc
+            ? outboundOnlySecurityGroup(this, name, {
+                  vpcId: args.network.vpcId,
+                  description: `Tasks of ECS service ${name}`,
+                  egressDescription: "Outbound: image pulls, AWS APIs, called services",
+                  tags,
+              })
+            : args.capacity!.securityGroup;
+        this.callerPortRanges = plan.callerPortRanges;
         const ingress: pulumi.Resource[] = plan.internetPorts.map(
             (p) =>
                 new aws.vpc.SecurityGroupIngressRule(
@@ -170,7 +179,7 @@ export class EcsService extends pulumi.ComponentResource {
                     parent,
                 ),
         );
-        // The Service Connect proxy on a server listens on the container port: admit this client there, and nowhere else.
+        // Admit this client where each server's Service Connect proxy listens, and nowhere else.
         for (const server of calls) {
             for (const { from, to } of server.callerPortRanges) {
                 const ruleName = `${name}-to-${server.serviceName}-${from === to ? from : `${from}-${to}`}`;
@@ -224,8 +233,8 @@ export class EcsService extends pulumi.ComponentResource {
                 family: `${name}`,
                 requiresCompatibilities: [plan.launchType],
                 networkMode: plan.networkMode,
-                cpu: String(args.cpu ?? 256),
-                memory: String(args.memory ?? 512),
+                cpu: String(cpu),
+                memory: String(memory),
                 executionRoleArn: this.executionRole.arn,
                 taskRoleArn: this.taskRole.arn,
                 containerDefinitions,
@@ -240,23 +249,14 @@ export class EcsService extends pulumi.ComponentResource {
                 : {
                       enabled: true,
                       namespace: args.cluster.namespaceArn,
-                      ...(plan.serviceConnectEntries.length > 0
-                          ? {
-                                services: plan.serviceConnectEntries.map((entry, i) => ({
-                                    ...entry,
-                                    ...(args.expose![i].tls
-                                        ? { tls: { issuerCertAuthority: { awsPcaAuthorityArn: args.expose![i].tls!.issuerCertAuthorityArn }, kmsKey: args.expose![i].tls!.kmsKey, roleArn: args.expose![i].tls!.roleArn } }
-                                        : {}),
-                                })),
-                            }
-                          : {}),
+                      ...(plan.serviceConnectEntries.length > 0 ? { services: plan.serviceConnectEntries } : {}),
                   };
         this.service = new aws.ecs.Service(
             `${name}`,
             {
                 cluster: args.cluster.clusterArn,
                 taskDefinition: this.taskDefinition.arn,
-                desiredCount: args.desiredCount ?? 1,
+                desiredCount,
                 ...(plan.launchType === "FARGATE"
                     ? { launchType: "FARGATE" }
                     : { capacityProviderStrategies: [{ capacityProvider: args.capacity!.capacityProviderName, weight: 1 }] }),

@@ -5,7 +5,7 @@
  */
 import { fargateSizeProblem } from "./fargate";
 import { MAX_SECURITY_GROUPS, MAX_SUBNETS } from "./limits";
-import { AppProtocol, ContainerArgs, ExposeArgs, PortMappingArgs } from "./types";
+import { AppProtocol, ContainerArgs, ExposeArgs, PortMappingArgs, ServiceConnectTlsArgs } from "./types";
 
 export const PORT_NAME = /^[a-z0-9_][a-z0-9_-]{0,63}$/;
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
@@ -33,11 +33,25 @@ export interface Endpoint {
     readonly envName: string;
 }
 
+/** A `serviceConnectConfiguration.services` entry, in the provider's shape. */
 export interface ServiceConnectEntry {
     portName: string;
     discoveryName: string;
     clientAlias: { port: number; dnsName?: string }[];
     timeout?: { idleTimeoutSeconds?: number; perRequestTimeoutSeconds?: number };
+    tls?: { issuerCertAuthority: { awsPcaAuthorityArn: ServiceConnectTlsArgs["issuerCertAuthorityArn"] }; kmsKey?: ServiceConnectTlsArgs["kmsKey"]; roleArn?: ServiceConnectTlsArgs["roleArn"] };
+}
+
+/** The ephemeral host port range ECS maps bridge-mode ports (and the Service Connect proxy) into. */
+export const BRIDGE_HOST_PORTS = { from: 32768, to: 65535 };
+
+/**
+ * The URL clients use for a Service Connect endpoint: `grpc://` for grpc, `http://` for http and
+ * http2, `tcp://` for plain TCP; the host is the alias dnsName, else `<discoveryName>.<namespace>`.
+ */
+export function serviceConnectUrl(e: { appProtocol?: string; dnsName?: string; discoveryName: string; namespace: string; port: number }): string {
+    const scheme = e.appProtocol === "grpc" ? "grpc" : e.appProtocol ? "http" : "tcp";
+    return `${scheme}://${e.dnsName ?? `${e.discoveryName}.${e.namespace}`}:${e.port}`;
 }
 
 export type ServiceConnectRole = "server" | "client" | "none";
@@ -68,6 +82,8 @@ export interface ServicePlan {
     publicIp: boolean;
     serviceConnectEntries: ServiceConnectEntry[];
     endpoints: Endpoint[];
+    /** Where this server admits its callers: its endpoints' container ports, or in bridge mode the host port range. */
+    callerPortRanges: { from: number; to: number }[];
     /** Ports admitted from 0.0.0.0/0 because the caller asked. */
     internetPorts: { port: number; protocol: "tcp" | "udp" }[];
     /** Environment variables every container gets: the URL of each endpoint this service calls. */
@@ -154,7 +170,6 @@ export function planService(label: string, input: ServicePlanInput): ServicePlan
         }
         const port = aliases[0]?.port ?? mapping!.containerPort;
         const host = aliases[0]?.dnsName ?? `${discoveryName}.${input.namespace}`;
-        const scheme = mapping!.appProtocol === "grpc" ? "grpc" : mapping!.appProtocol ? "http" : "tcp";
         return {
             portName: e.portName,
             discoveryName,
@@ -162,7 +177,7 @@ export function planService(label: string, input: ServicePlanInput): ServicePlan
             port,
             containerPort: mapping!.containerPort,
             appProtocol: mapping!.appProtocol,
-            url: `${scheme}://${host}:${port}`,
+            url: serviceConnectUrl({ appProtocol: mapping!.appProtocol, dnsName: aliases[0]?.dnsName, discoveryName, namespace: input.namespace, port }),
             envName: `${discoveryName.toUpperCase().replace(/[^A-Z0-9]/g, "_")}_URL`,
         };
     });
@@ -221,8 +236,11 @@ export function planService(label: string, input: ServicePlanInput): ServicePlan
             ...(e.idleTimeoutSeconds !== undefined || e.perRequestTimeoutSeconds !== undefined
                 ? { timeout: { idleTimeoutSeconds: e.idleTimeoutSeconds, perRequestTimeoutSeconds: e.perRequestTimeoutSeconds } }
                 : {}),
+            ...(e.tls ? { tls: { issuerCertAuthority: { awsPcaAuthorityArn: e.tls.issuerCertAuthorityArn }, kmsKey: e.tls.kmsKey, roleArn: e.tls.roleArn } } : {}),
         })),
         endpoints,
+        // The Service Connect proxy listens on the container port, or in bridge mode on a dynamic host port.
+        callerPortRanges: networkMode === "bridge" ? [BRIDGE_HOST_PORTS] : [...new Set(endpoints.map((e) => e.containerPort))].map((p) => ({ from: p, to: p })),
         internetPorts,
         callEnvironment,
         callsFingerprint: called.map((e) => e.url).sort().join(","),

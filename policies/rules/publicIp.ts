@@ -76,7 +76,7 @@ export const noPublicIpOnSensitiveTasks: ResourceValidationPolicy = {
     name: "no-public-ip-on-sensitive-tasks",
     description: "ECS services and task sets of sensitive workloads must not give tasks public IPs (assignPublicIp).",
     enforcementLevel: "mandatory",
-    configSchema: SENSITIVITY_SCHEMA as any,
+    configSchema: SENSITIVITY_SCHEMA,
     validateResource: (args, reportViolation) => {
         const message = violationOf(args);
         if (message) {
@@ -110,7 +110,12 @@ export class References {
         for (const r of resources) {
             for (const key of [r.props.id, r.props.arn, r.props.arnWithoutRevision, r.props.name, r.props.family]) {
                 if (typeof key === "string" && key.length > 0) {
-                    this.byValue.set(key, [...(this.byValue.get(key) ?? []), r]);
+                    const list = this.byValue.get(key);
+                    if (list) {
+                        list.push(r);
+                    } else {
+                        this.byValue.set(key, [r]);
+                    }
                 }
             }
         }
@@ -159,7 +164,7 @@ export function publicHostReason(group: PolicyResource, refs: References): strin
 }
 
 /** The capacity providers a runner's tasks land on: its own strategy, else its cluster's default. */
-function capacityProvidersOf(runner: PolicyResource, refs: References, all: PolicyResource[]): PolicyResource[] {
+function capacityProvidersOf(runner: PolicyResource, refs: References, associations: PolicyResource[]): PolicyResource[] {
     const own = (runner.props.capacityProviderStrategies ?? []).map((s: any) => s.capacityProvider);
     if (own.length > 0) {
         return refs.follow(runner, "capacityProviderStrategies", CAPACITY_PROVIDER, own);
@@ -168,8 +173,7 @@ function capacityProvidersOf(runner: PolicyResource, refs: References, all: Poli
         return [];
     }
     const clusters = refs.follow(runner, "cluster", ECS_CLUSTER);
-    const associations = all.filter((r) => r.type === CLUSTER_CAPACITY_PROVIDERS && clusters.some((c) => refs.follow(r, "clusterName", ECS_CLUSTER).includes(c)));
-    return associations.flatMap((a) =>
+    return associations.filter((a) => clusters.some((c) => refs.follow(a, "clusterName", ECS_CLUSTER).includes(c))).flatMap((a) =>
         refs.follow(a, "defaultCapacityProviderStrategies", CAPACITY_PROVIDER, (a.props.defaultCapacityProviderStrategies ?? []).map((s: any) => s.capacityProvider)),
     );
 }
@@ -187,10 +191,12 @@ export const noPublicIpOnSensitiveTasksByReference: StackValidationPolicy = {
     name: "no-public-ip-on-sensitive-tasks-by-reference",
     description: "Sensitive ECS tasks must not get a public IP through references: a sensitive task definition behind assignPublicIp, or EC2 capacity whose instances get public IPs.",
     enforcementLevel: "mandatory",
-    configSchema: SENSITIVITY_SCHEMA as any,
+    configSchema: SENSITIVITY_SCHEMA,
     validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
         const settings = withDefaults(SENSITIVITY_DEFAULTS, args.getConfig<Partial<SensitivitySettings>>());
         const refs = new References(args.resources);
+        // Collected once: the clusters' capacity provider associations (a handful, whatever the stack size).
+        const associations = args.resources.filter((r) => r.type === CLUSTER_CAPACITY_PROVIDERS);
         for (const runner of args.resources.filter((r) => TASK_RUNNERS.includes(r.type))) {
             const own = sensitivityReason(runner.props, args.stackTags, settings, runner.provider?.props);
             const taskDefinition = taskDefinitionOf(runner, refs);
@@ -204,7 +210,7 @@ export const noPublicIpOnSensitiveTasksByReference: StackValidationPolicy = {
             if (!reason) {
                 continue;
             }
-            for (const provider of capacityProvidersOf(runner, refs, args.resources)) {
+            for (const provider of capacityProvidersOf(runner, refs, associations)) {
                 const groupArn = provider.props.autoScalingGroupProvider?.autoScalingGroupArn;
                 for (const group of refs.follow(provider, "autoScalingGroupProvider", AUTOSCALING_GROUP, groupArn)) {
                     const hosts = publicHostReason(group, refs);

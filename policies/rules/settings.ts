@@ -1,4 +1,5 @@
 /** The pack's settings: JSON schemas for `configSchema`, and the same defaults applied in code. */
+import { PolicyConfigSchema } from "@pulumi/policy";
 
 export interface SshSettings {
     sshPorts: number[];
@@ -18,7 +19,7 @@ export const SENSITIVITY_DEFAULTS: SensitivitySettings = {
     allTasksSensitive: false,
 };
 
-export const SSH_SCHEMA = {
+export const SSH_SCHEMA: PolicyConfigSchema = {
     properties: {
         sshPorts: {
             type: "array",
@@ -35,7 +36,7 @@ export const SSH_SCHEMA = {
     },
 };
 
-export const SENSITIVITY_SCHEMA = {
+export const SENSITIVITY_SCHEMA: PolicyConfigSchema = {
     properties: {
         classificationTagKey: {
             type: "string",

@@ -54,7 +54,7 @@ export const noSshFromInternet: ResourceValidationPolicy = {
     name: "no-ssh-from-internet",
     description: "Security groups must not admit SSH (TCP 22, or all traffic) from the whole internet, IPv4 or IPv6.",
     enforcementLevel: "mandatory",
-    configSchema: SSH_SCHEMA as any,
+    configSchema: SSH_SCHEMA,
     validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
         if (!INGRESS_TYPES.includes(args.type)) {
             return;
