@@ -59,8 +59,14 @@ export interface ServiceConfig {
     ports?: PortConfig[];
     environment?: Record<string, string>;
     secrets?: Record<string, string>;
+    /** Customer-managed KMS key ARNs that encrypt the secrets (the execution role may decrypt with them). */
+    secretsKmsKeyArns?: string[];
     /** EC2 launch type only: awsvpc (default), bridge or host. */
     networkMode?: "awsvpc" | "bridge" | "host";
+    /** Host mode only: accept that tasks can use the instance role. */
+    allowInstanceRoleAccess?: boolean;
+    /** Wait for the service to be steady before going on. Default: on for services others call. */
+    waitForSteadyState?: boolean;
 }
 
 export interface StackConfig {
@@ -73,7 +79,8 @@ export interface StackConfig {
         vpcEndpoints: boolean;
     };
     cluster: {
-        namespace: string;
+        /** The namespace name; undefined means one per stack (`<stack>.serviceconnectns`). */
+        namespace?: string;
         namespaceType: "http" | "dns";
         containerInsights: boolean;
     };
@@ -155,7 +162,7 @@ export function parseStackConfig(raw: Raw, project: string): StackConfig {
             vpcEndpoints,
         },
         cluster: {
-            namespace: required("namespace"),
+            ...(required("namespace") !== "" ? { namespace: required("namespace") } : {}),
             namespaceType: oneOf("namespaceType", ["http", "dns"] as const),
             containerInsights: boolean("containerInsights"),
         },
@@ -285,7 +292,10 @@ const service = record<ServiceConfig>({
     ports: { check: list(port) },
     environment: { check: stringMap },
     secrets: { check: stringMap },
+    secretsKmsKeyArns: { check: list(str) },
     networkMode: { check: literal("awsvpc", "bridge", "host") },
+    allowInstanceRoleAccess: { check: bool },
+    waitForSteadyState: { check: bool },
 });
 
 export function parseServices(path: string, value: unknown): ServiceConfig[] {

@@ -6,13 +6,33 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, ServiceConfig, StackConfig } from "./config";
 import { Ec2Capacity, EcsNetwork, EcsService, ExposeArgs, PrivateSubnetNetwork, PublicSubnetNetwork, ServiceConnectCluster } from "./components";
+import { ENDPOINTS_NEEDED } from "./components/network/endpoints";
+import { defaultNamespaceName } from "./components/naming";
 
-export function buildNetwork(name: string, config: StackConfig["network"]): EcsNetwork & pulumi.Resource {
-    const { pattern, natStrategy, vpcEndpoints, ...layout } = config;
+/**
+ * The interface endpoints beyond ecr.api, ecr.dkr and logs that the stack's services and capacity
+ * call, for a network with no NAT: ssmmessages for ECS Exec, ssm / secretsmanager / kms for secrets,
+ * ecs, ecs-agent and ecs-telemetry for EC2 container instances.
+ */
+export function interfaceEndpointsFor(config: StackConfig): string[] {
+    const secrets = config.services.flatMap((s) => Object.values(s.secrets ?? {}));
+    return [
+        ...(config.services.some((s) => s.enableExec) ? ENDPOINTS_NEEDED.exec : []),
+        ...(secrets.some((v) => v.split(":")[2] === "ssm") ? ENDPOINTS_NEEDED.ssmParameters : []),
+        ...(secrets.some((v) => v.split(":")[2] === "secretsmanager") ? ENDPOINTS_NEEDED.secretsManager : []),
+        ...(config.services.some((s) => (s.secretsKmsKeyArns ?? []).length > 0) ? ENDPOINTS_NEEDED.kms : []),
+        ...(config.capacity.launchType === "EC2" ? ENDPOINTS_NEEDED.ec2Capacity : []),
+    ];
+}
+
+export function buildNetwork(name: string, config: StackConfig): EcsNetwork & pulumi.Resource {
+    const { pattern, natStrategy, vpcEndpoints, ...layout } = config.network;
     if (pattern === "public") {
         return new PublicSubnetNetwork(name, layout);
     }
-    return new PrivateSubnetNetwork(name, { ...layout, natStrategy, vpcEndpoints });
+    // Without a NAT, everything the services call must have an endpoint.
+    const interfaceEndpoints = natStrategy === "None" && vpcEndpoints ? interfaceEndpointsFor(config) : undefined;
+    return new PrivateSubnetNetwork(name, { ...layout, natStrategy, vpcEndpoints, interfaceEndpoints });
 }
 
 /**
@@ -66,9 +86,9 @@ export function execCheckCommand(region: string, cluster: string, service: strin
 /** Builds the whole stack from its config and returns the stack outputs. */
 export function buildStack(config: StackConfig) {
     const name = pulumi.getStack();
-    const network = buildNetwork(name, config.network);
+    const network = buildNetwork(name, config);
     const cluster = new ServiceConnectCluster(name, {
-        namespaceName: config.cluster.namespace,
+        namespaceName: config.cluster.namespace ?? defaultNamespaceName(name),
         namespaceType: config.cluster.namespaceType,
         vpcId: config.cluster.namespaceType === "dns" ? network.vpcId : undefined,
         containerInsights: config.cluster.containerInsights,
@@ -79,6 +99,7 @@ export function buildStack(config: StackConfig) {
             ? new Ec2Capacity(name, { cluster, network, instanceType: config.capacity.instanceType, minSize: config.capacity.minSize, maxSize: config.capacity.maxSize })
             : undefined;
 
+    const called = new Set(config.services.flatMap((s) => s.calls ?? []));
     const services = new Map<string, EcsService>();
     for (const svc of deployOrder(config.services, `${pulumi.getProject()}:services`)) {
         services.set(
@@ -111,6 +132,10 @@ export function buildStack(config: StackConfig) {
                 calls: (svc.calls ?? []).map((target) => services.get(target)!),
                 sensitive: svc.sensitive,
                 enableExecuteCommand: svc.enableExec,
+                secretsKmsKeyArns: svc.secretsKmsKeyArns,
+                allowInstanceRoleAccess: svc.allowInstanceRoleAccess,
+                // Services others call are steady before their callers start.
+                waitForSteadyState: svc.waitForSteadyState ?? called.has(svc.name),
                 logRetentionDays: config.logRetentionDays,
             }),
         );

@@ -15,6 +15,7 @@ import * as path from "path";
 import { performance } from "perf_hooks";
 import { loadStackConfig } from "../config";
 import { PolicyPackClient } from "../offline/analyzer";
+import { engineView } from "../offline/engine";
 import { checkPolicies } from "../offline/policyCheck";
 import { MockAws } from "../offline/mockAws";
 import { OfflineRuntime, Registration } from "../offline/runtime";
@@ -24,7 +25,7 @@ import { benchConfig } from "./generate";
 const ROOT = path.resolve(__dirname, "..");
 
 async function evaluate(count: number): Promise<{ ms: number; registrations: Registration[] }> {
-    const runtime = await OfflineRuntime.start({ project: "ecsnet", stack: "bench", region: "us-east-1", config: benchConfig(count), nativeStackTraces: true });
+    const runtime = await OfflineRuntime.start({ project: "ecsnet", stack: "bench", region: "us-east-1", config: benchConfig(count), mode: "after-up", nativeStackTraces: true });
     const start = performance.now();
     await runtime.runProgram(() => buildStack(loadStackConfig()));
     return { ms: performance.now() - start, registrations: runtime.registrations };
@@ -57,7 +58,7 @@ async function floor(recipe: Registration[], wired: boolean): Promise<number> {
     // The states the mock gives each resource, from the mock's own logic, to recognise wired values.
     const mock = new MockAws("us-east-1");
     const states = new Map(recipe.map((r) => [r.urn, mock.newResource({ type: r.type, name: r.name, inputs: r.inputs }).state]));
-    const runtime = await OfflineRuntime.start({ project: "ecsnet", stack: "bench", region: "us-east-1", config: {}, nativeStackTraces: true });
+    const runtime = await OfflineRuntime.start({ project: "ecsnet", stack: "bench", region: "us-east-1", config: {}, mode: "after-up", nativeStackTraces: true });
     const start = performance.now();
     const made = new Map<string, unknown>();
     for (const r of recipe) {
@@ -89,7 +90,8 @@ async function main() {
             const { ms, registrations } = await evaluate(count);
             const custom = registrations.filter((r) => r.custom);
             const start = performance.now();
-            const check = await checkPolicies(client, registrations, { project: "ecsnet", stack: "bench" });
+            const resourceViews = engineView(registrations, { mode: "after-up", project: "ecsnet", stack: "bench", config: { "aws:region": "us-east-1" } });
+            const check = await checkPolicies(client, resourceViews, { project: "ecsnet", stack: "bench", mode: "after-up" });
             const policy = performance.now() - start;
             if (check.violations.length > 0) throw new Error(`bench stack has violations: ${JSON.stringify(check.violations[0])}`);
             resources = custom.length;

@@ -2,21 +2,82 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { nameTags } from "./tags";
 
+/** A security group with the component that owns it: rules on it are that component's children. */
+export interface GroupRef {
+    readonly group: aws.ec2.SecurityGroup;
+    readonly owner: pulumi.Resource;
+    /** The owner's name, which rule names start with. */
+    readonly name: string;
+    readonly tags?: Record<string, string>;
+}
+
 /**
  * A security group that admits nothing and lets everything out (`${name}-sg` with one egress rule
  * `${name}-egress`): what tasks and container instances start with. Ingress is added by whoever
- * needs it, as separate rules.
+ * needs it, through `admit`.
  */
 export function outboundOnlySecurityGroup(
     parent: pulumi.Resource,
     name: string,
     args: { vpcId: pulumi.Input<string>; description: string; egressDescription: string; tags: Record<string, string> | undefined },
-): aws.ec2.SecurityGroup {
+): GroupRef {
     const group = new aws.ec2.SecurityGroup(`${name}-sg`, { vpcId: args.vpcId, description: args.description, tags: nameTags(`${name}-sg`, args.tags) }, { parent });
     new aws.vpc.SecurityGroupEgressRule(
         `${name}-egress`,
         { securityGroupId: group.id, description: args.egressDescription, ipProtocol: "-1", cidrIpv4: "0.0.0.0/0", tags: nameTags(`${name}-egress`, args.tags) },
         { parent },
     );
-    return group;
+    return { group, owner: parent, name, tags: args.tags };
+}
+
+export interface IngressSpec {
+    protocol: "tcp" | "udp";
+    from: number;
+    to: number;
+    /** Another group (its owner named in the rule), or the whole IPv4 internet. */
+    source: { group: GroupRef } | { internet: true };
+}
+
+// One rule per distinct (group, protocol, ports, source): AWS refuses a second identical rule
+// (InvalidPermission.Duplicate), and services that share their capacity's group ask for the same
+// rule. Keyed by the group object, so the register lives exactly as long as the program's resources.
+const rules = new WeakMap<aws.ec2.SecurityGroup, Map<string, aws.vpc.SecurityGroupIngressRule>>();
+
+/** The name of the rule that admits `spec` on `target`: its content, never who asked first. */
+export function ingressRuleName(target: GroupRef, spec: IngressSpec): string {
+    const ports = spec.from === spec.to ? `${spec.from}` : `${spec.from}-${spec.to}`;
+    const source = "internet" in spec.source ? "internet" : spec.source.group.group === target.group ? "self" : spec.source.group.name;
+    return `${target.name}-in-${spec.protocol}-${ports}-from-${source}`;
+}
+
+/**
+ * Admits `spec` on `target` and returns the rule. Whoever asks for a rule that exists already gets
+ * that rule: its name and parent (the group's owner) depend only on what it admits, so adding or
+ * removing one of the services that share it never renames or replaces it.
+ */
+export function admit(target: GroupRef, spec: IngressSpec): aws.vpc.SecurityGroupIngressRule {
+    const name = ingressRuleName(target, spec);
+    const existing = rules.get(target.group)?.get(name);
+    if (existing) {
+        return existing;
+    }
+    const fromGroup = "group" in spec.source ? spec.source.group : undefined;
+    const rule = new aws.vpc.SecurityGroupIngressRule(
+        name,
+        {
+            securityGroupId: target.group.id,
+            description: fromGroup ? `${spec.protocol} ${spec.from}-${spec.to} from ${fromGroup.group === target.group ? "this group" : fromGroup.name}` : `${spec.protocol} ${spec.from}-${spec.to} from the internet, asked for in so many words (openToInternet)`,
+            ipProtocol: spec.protocol,
+            fromPort: spec.from,
+            toPort: spec.to,
+            ...(fromGroup ? { referencedSecurityGroupId: fromGroup.group.id } : { cidrIpv4: "0.0.0.0/0" }),
+            tags: nameTags(name, target.tags),
+        },
+        { parent: target.owner },
+    );
+    if (!rules.has(target.group)) {
+        rules.set(target.group, new Map());
+    }
+    rules.get(target.group)!.set(name, rule);
+    return rule;
 }

@@ -39,6 +39,9 @@ export interface AnalyzedResource {
     type: string;
     name: string;
     props: Record<string, unknown>;
+    /** The resource's provider with its inputs, as the engine sends it with every request. */
+    provider?: { urn: string; type: string; name: string; props: Record<string, unknown> } | null;
+    aliases?: string[];
     parent?: string | null;
     dependencies?: string[];
     propertyDependencies?: Record<string, string[]>;
@@ -192,9 +195,17 @@ function fillResource(req: any, r: AnalyzedResource): void {
     options.setDeletebeforereplace(r.deleteBeforeReplace ?? false);
     options.setDeletebeforereplacedefined(r.deleteBeforeReplace !== undefined);
     options.setAdditionalsecretoutputsList(r.additionalSecretOutputs ?? []);
-    options.setAliasesList([]);
+    options.setAliasesList(r.aliases ?? []);
     options.setParent(r.parent ?? "");
     req.setOptions(options);
+    if (r.provider) {
+        const provider = new analyzerPb.AnalyzerProviderResource();
+        provider.setUrn(r.provider.urn);
+        provider.setType(r.provider.type);
+        provider.setName(r.provider.name);
+        provider.setProperties(structPb.Struct.fromJavaScript(JSON.parse(JSON.stringify(r.provider.props))));
+        req.setProvider(provider);
+    }
 }
 
 function diagnosticsOf(resp: any, urn: string): Diagnostic[] {

@@ -2,7 +2,7 @@
  * A monthly estimate of the network's cost, counted from the registered resources (prices from
  * ../shared/ecs-facts.md, us-east-1). Quantities come from the resource graph, never from config.
  */
-import { Registration } from "./runtime";
+import { EngineResource, isUnknown } from "./engine";
 
 export const PRICES = {
     hoursPerMonth: 730,
@@ -26,8 +26,14 @@ export interface CostEstimate {
 
 const round = (n: number) => Math.round(n * 100) / 100;
 
-export function estimateCost(regs: Registration[], opts: { natGbPerMonth: number }): CostEstimate {
-    const of = (type: string) => regs.filter((r) => r.type === type);
+/** How many resources a list input names: its length, or while it is unknown, the resources that feed it. */
+function countOf(r: EngineResource, property: string): number {
+    const value = r.inputs[property];
+    return Array.isArray(value) ? value.length : isUnknown(value) ? (r.propertyDependencies[property] ?? []).length : 0;
+}
+
+export function estimateCost(resources: EngineResource[], opts: { natGbPerMonth: number }): CostEstimate {
+    const of = (type: string) => resources.filter((r) => r.type === type);
     const nats = of("aws:ec2/natGateway:NatGateway").length;
     const eips = of("aws:ec2/eip:Eip").length;
     const taskIps = of("aws:ecs/service:Service")
@@ -35,7 +41,7 @@ export function estimateCost(regs: Registration[], opts: { natGbPerMonth: number
         .reduce((n, s) => n + Number(s.inputs.desiredCount ?? 1), 0);
     const endpointAzs = of("aws:ec2/vpcEndpoint:VpcEndpoint")
         .filter((e) => e.inputs.vpcEndpointType === "Interface")
-        .reduce((n, e) => n + (e.inputs.subnetIds?.length ?? 0), 0);
+        .reduce((n, e) => n + countOf(e, "subnetIds"), 0);
     const h = PRICES.hoursPerMonth;
     const items: CostItem[] = [
         { item: "NAT gateway hours", quantity: nats, monthlyUsd: round(nats * PRICES.natGatewayHour * h) },

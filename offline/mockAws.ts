@@ -1,10 +1,16 @@
 /**
- * The AWS half of the offline runtime: what a resource's state looks like before AWS has made it,
- * and answers for the few invokes the program makes. Ids, ARNs and addresses are clearly marked
- * placeholders: ids look like `<vpc:core-vpc>`, ARNs use account 000000000000, public addresses
- * come from TEST-NET-3 (203.0.113.0/24). An invoke it does not know is an error, never a guess.
+ * The AWS half of the offline runtime: what a resource's state looks like, and answers for the few
+ * invokes the program makes (invokes run in a preview too, so their answers are known in both modes).
+ * - In a preview nothing exists: the state holds the known inputs only, with no id, so the SDK
+ *   resolves every other output (id, arn, computed names...) as unknown, exactly as it does when
+ *   the engine previews a create.
+ * - After up, ids, ARNs and addresses are clearly marked placeholders: ids look like
+ *   `<vpc:core-vpc>`, ARNs use account 000000000000, public addresses come from TEST-NET-3
+ *   (203.0.113.0/24).
+ * An invoke it does not know is an error, never a guess.
  */
 import * as pulumi from "@pulumi/pulumi";
+import type { Mode } from "./runtime";
 
 export const PLACEHOLDER_ACCOUNT = "000000000000";
 
@@ -35,9 +41,16 @@ export class MockAws implements pulumi.runtime.Mocks {
     private readonly ids = new Set<string>();
     private addresses = 0;
 
-    constructor(readonly region: string) {}
+    constructor(
+        readonly region: string,
+        readonly mode: Mode = "after-up",
+    ) {}
 
     newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
+        if (this.mode === "preview") {
+            // A create's preview: inputs propagate to outputs, the id and everything computed stay unknown.
+            return { id: undefined, state: args.inputs };
+        }
         const id = this.uniqueId(args.type, args.name);
         const service = args.type.split(":")[1]?.split("/")[0] ?? "mock";
         const physicalName = args.inputs.name ?? args.name;

@@ -1,56 +1,71 @@
 /**
- * Sends a program's registrations through a policy pack as `pulumi preview --policy-pack` does:
- * Configure, ConfigureStack, then Remediate (where a policy remediates) and Analyze for each
- * custom resource's inputs, and AnalyzeStack over all of them at the end.
+ * Sends a program's resources through a policy pack as `pulumi preview|up --policy-pack` does:
+ * Configure, ConfigureStack, then Remediate (where a policy remediates) and Analyze on each custom
+ * resource's checked inputs with its provider, and AnalyzeStack over every resource's outputs at the end.
  */
 import { AnalyzedResource, Diagnostic, EnforcementLevel, PackConfig, PolicyPackClient } from "./analyzer";
-import { Registration } from "./runtime";
+import { EngineResource } from "./engine";
+import { Mode } from "./runtime";
+
+export interface Remediation {
+    policy: string;
+    urn: string;
+    /** The inputs after the remediating policies ran. */
+    props: Record<string, unknown>;
+}
 
 export interface PolicyCheck {
     levels: Record<string, EnforcementLevel>;
     violations: Diagnostic[];
-    remediations: { policy: string; urn: string }[];
+    remediations: Remediation[];
 }
 
-export function toAnalyzed(r: Registration): AnalyzedResource {
+function analyzed(r: EngineResource, props: Record<string, unknown>): AnalyzedResource {
     return {
         urn: r.urn,
         type: r.type,
         name: r.name,
-        props: r.inputs,
+        props,
+        provider: r.provider,
+        aliases: r.options.aliases,
         parent: r.parent,
         dependencies: r.dependencies,
         propertyDependencies: r.propertyDependencies,
-        protect: r.protect,
-        ignoreChanges: r.ignoreChanges,
-        deleteBeforeReplace: r.deleteBeforeReplace,
-        additionalSecretOutputs: r.additionalSecretOutputs,
+        protect: r.options.protect,
+        ignoreChanges: r.options.ignoreChanges,
+        deleteBeforeReplace: r.options.deleteBeforeReplace,
+        additionalSecretOutputs: r.options.additionalSecretOutputs,
     };
 }
 
 export async function checkPolicies(
     client: PolicyPackClient,
-    registrations: Registration[],
-    opts: { project: string; stack: string; stackTags?: Record<string, string>; config?: PackConfig },
+    resources: EngineResource[],
+    opts: { project: string; stack: string; mode: Mode; stackTags?: Record<string, string>; config?: PackConfig },
 ): Promise<PolicyCheck> {
     const levels = await client.configure(opts.config ?? {});
-    await client.configureStack({ project: opts.project, stack: opts.stack, tags: opts.stackTags });
+    await client.configureStack({ project: opts.project, stack: opts.stack, tags: opts.stackTags, dryRun: opts.mode === "preview" });
     const remediates = Object.values(levels).includes("remediate");
-    // The engine analyzes custom resources (components and the root stack carry no cloud state), as
-    // its steps run, several at a time; results keep the registration order.
-    const custom = registrations.filter((x) => x.custom);
+    // The engine analyzes custom resources (components carry no cloud state) as its steps run,
+    // several at a time; results keep the registration order.
+    const custom = resources.filter((x) => x.custom);
     const results = await mapConcurrently(custom, IN_FLIGHT, async (r) => {
-        let resource = toAnalyzed(r);
-        let remediated: { policy: string; urn: string }[] = [];
+        let props = r.inputs;
+        const remediated: Remediation[] = [];
         if (remediates) {
-            const result = await client.remediate(resource);
-            remediated = result.remediated;
-            resource = { ...resource, props: result.props };
+            const result = await client.remediate(analyzed(r, props));
+            props = result.props;
+            remediated.push(...result.remediated.map((x) => ({ ...x, props })));
         }
-        return { resource, remediated, violations: await client.analyze(resource) };
+        return { urn: r.urn, props, remediated, violations: await client.analyze(analyzed(r, props)) };
     });
     const violations = results.flatMap((r) => r.violations);
-    violations.push(...(await client.analyzeStack(results.map((r) => r.resource))));
+    // AnalyzeStack sees every resource's final outputs; a remediated input is what the resource gets.
+    const remediatedProps = new Map(results.filter((r) => r.remediated.length > 0).map((r) => [r.urn, r.props]));
+    const stackUrn = resources.find((r) => r.type === "pulumi:pulumi:Stack")?.urn ?? "";
+    const stackDiagnostics = await client.analyzeStack(resources.map((r) => analyzed(r, { ...r.outputs, ...(remediatedProps.get(r.urn) ?? {}) })));
+    // A stack policy's diagnostic without a URN is reported against the root stack, as the engine does.
+    violations.push(...stackDiagnostics.map((d) => ({ ...d, urn: d.urn || stackUrn })));
     return { levels, violations, remediations: results.flatMap((r) => r.remediated) };
 }
 

@@ -4,22 +4,27 @@
  * loads it, inside a root Stack resource. Returns every registration and the stack outputs.
  */
 import * as path from "path";
+import { EngineResource, engineView } from "./engine";
 import { loadProject, Project, regionOf, stackConfig } from "./project";
-import { OfflineRuntime, Registration } from "./runtime";
+import { Mode, OfflineRuntime, Registration } from "./runtime";
 
 export interface Evaluation {
     project: Project;
     stack: string;
     region: string;
     config: Record<string, unknown>;
+    mode: Mode;
     registrations: Registration[];
+    /** The registrations as the engine hands them to a policy pack, default providers included. */
+    resources: EngineResource[];
     outputs: Record<string, unknown>;
 }
 
 export interface EvaluateOptions {
     /** Another stack file to read instead of `Pulumi.<stack>.yaml` (e.g. a test fixture). */
     stackFile?: string;
-    preview?: boolean;
+    /** @default "preview": a first `pulumi preview`; "after-up" for the state at the end of `pulumi up`. */
+    mode?: Mode;
     nativeStackTraces?: boolean;
 }
 
@@ -27,7 +32,8 @@ export async function evaluateStack(dir: string, stack: string, opts: EvaluateOp
     const project = loadProject(dir);
     const config = stackConfig(project, stack, opts.stackFile);
     const region = regionOf(config, stack);
-    const runtime = await OfflineRuntime.start({ project: project.name, stack, region, config, preview: opts.preview, nativeStackTraces: opts.nativeStackTraces });
+    const mode = opts.mode ?? "preview";
+    const runtime = await OfflineRuntime.start({ project: project.name, stack, region, config, mode, nativeStackTraces: opts.nativeStackTraces });
     const entry = require.resolve(path.resolve(dir));
     const outputs = await runtime.runProgram(() => {
         // Load the program afresh, as a new `pulumi up` process would.
@@ -38,5 +44,6 @@ export async function evaluateStack(dir: string, stack: string, opts: EvaluateOp
         }
         return require(entry);
     });
-    return { project, stack, region, config, registrations: runtime.registrations, outputs };
+    const resources = engineView(runtime.registrations, { mode, project: project.name, stack, config });
+    return { project, stack, region, config, mode, registrations: runtime.registrations, resources, outputs };
 }

@@ -1,13 +1,16 @@
 /**
  * The plan's report: one JSON shape (a stable interface, see README) and two renderings of it,
- * plain text for a terminal and Markdown with a Mermaid diagram for a pull request comment.
+ * plain text for a terminal and Markdown with a Mermaid diagram for a pull request comment. It reads
+ * the resources as the engine holds them, following references through the property dependencies
+ * the engine records, so it says the same thing in a preview (ids unknown) as after up.
  */
 import { serviceConnectUrl } from "../components/service/plan";
-import { Diagnostic } from "./analyzer";
+import { Diagnostic, EnforcementLevel } from "./analyzer";
 import { CostEstimate } from "./cost";
+import { displayValue, EngineResource, isUnknown, ResourceOptionsView } from "./engine";
 import { PolicyCheck } from "./policyCheck";
 import { Evaluation } from "./program";
-import { Registration } from "./runtime";
+import { Mode } from "./runtime";
 
 export interface ServiceConnectEntry {
     service: string;
@@ -16,51 +19,130 @@ export interface ServiceConnectEntry {
     calls: string[];
 }
 
+/** A policy that could only advise because a value it read is unknown until the resources exist. */
+export interface UnknownAdvisory {
+    policy: string;
+    urn: string;
+    /** The property path the policy needed (`.networkConfiguration.assignPublicIp`). */
+    value: string;
+    /** The level the policy is configured at: a mandatory one protects nothing in this preview. */
+    configuredLevel: EnforcementLevel;
+}
+
+export interface ReportResource {
+    urn: string;
+    id: string | null;
+    type: string;
+    name: string;
+    parent: string | null;
+    dependsOn: string[];
+    /** Which resources feed which input, as the engine records them. */
+    propertyDependencies: Record<string, string[]>;
+    inputs: Record<string, any>;
+    options: ResourceOptionsView;
+}
+
 export interface PlanReport {
     project: string;
     stack: string;
-    resources: { urn: string; id: string | null; type: string; name: string; parent: string | null; dependsOn: string[]; inputs: Record<string, any> }[];
+    mode: Mode;
+    resources: ReportResource[];
     violations: Diagnostic[];
+    /** Advisories that exist only because a value is unknown at preview. */
+    unknownAdvisories: UnknownAdvisory[];
+    /** What a reader must not miss: mandatory policies that only advised in this preview. */
+    warnings: string[];
+    remediations: { policy: string; urn: string; changed: string[] }[];
     serviceConnect: ServiceConnectEntry[];
     cost: CostEstimate;
 }
 
 const SERVICE = "aws:ecs/service:Service";
+const TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition";
 
-export function serviceConnectMap(regs: Registration[]): ServiceConnectEntry[] {
-    const byUrn = new Map(regs.map((r) => [r.urn, r]));
+/** The resources a property refers to, through the property dependencies the engine records. */
+export function referenced(r: { propertyDependencies: Record<string, string[]> }, property: string, byUrn: Map<string, EngineResource>): EngineResource[] {
+    return (r.propertyDependencies[property] ?? []).map((u) => byUrn.get(u)).filter((x): x is EngineResource => x !== undefined);
+}
+
+export function serviceConnectMap(resources: EngineResource[]): ServiceConnectEntry[] {
+    const byUrn = new Map(resources.map((r) => [r.urn, r]));
     const entries = new Map<string, ServiceConnectEntry>();
-    for (const svc of regs.filter((r) => r.type === SERVICE && r.inputs.serviceConnectConfiguration?.enabled)) {
+    for (const svc of resources.filter((r) => r.type === SERVICE && r.inputs.serviceConnectConfiguration?.enabled === true)) {
         const sc = svc.inputs.serviceConnectConfiguration;
-        const namespace = (svc.propertyDependencies.serviceConnectConfiguration ?? []).map((u) => byUrn.get(u)).find((r) => r?.type.startsWith("aws:servicediscovery/"));
-        const taskDef = (svc.propertyDependencies.taskDefinition ?? []).map((u) => byUrn.get(u)).find((r) => r !== undefined);
-        const mappings: { name?: string; appProtocol?: string }[] = taskDef ? JSON.parse(taskDef.inputs.containerDefinitions ?? "[]").flatMap((c: any) => c.portMappings ?? []) : [];
-        const endpoints = (sc.services ?? []).map((e: any) => {
+        const namespace = referenced(svc, "serviceConnectConfiguration", byUrn).find((r) => r.type.startsWith("aws:servicediscovery/"));
+        const taskDef = referenced(svc, "taskDefinition", byUrn).find((r) => r.type === TASK_DEFINITION);
+        const definitions = taskDef?.inputs.containerDefinitions;
+        const mappings: { name?: string; appProtocol?: string }[] =
+            typeof definitions === "string" && !isUnknown(definitions) ? JSON.parse(definitions).flatMap((c: any) => c.portMappings ?? []) : [];
+        const namespaceName = namespace?.inputs.name;
+        const endpoints = (Array.isArray(sc.services) ? sc.services : []).map((e: any) => {
             const alias = e.clientAlias?.[0] ?? {};
             return serviceConnectUrl({
                 appProtocol: mappings.find((m) => m.name === e.portName)?.appProtocol,
                 dnsName: alias.dnsName,
                 discoveryName: e.discoveryName ?? e.portName,
-                namespace: namespace?.inputs.name ?? "<namespace>",
+                namespace: typeof namespaceName === "string" && !isUnknown(namespaceName) ? namespaceName : "<namespace>",
                 port: alias.port,
             });
         });
         entries.set(svc.urn, { service: svc.name, role: endpoints.length > 0 ? "server" : "client", endpoints, calls: [] });
     }
-    for (const svc of regs.filter((r) => entries.has(r.urn))) {
+    for (const svc of resources.filter((r) => entries.has(r.urn))) {
         // A call is a dependency on another Service Connect server: the order Service Connect needs.
         entries.get(svc.urn)!.calls = svc.dependencies.filter((u) => entries.get(u)?.role === "server").map((u) => entries.get(u)!.service);
     }
     return [...entries.values()];
 }
 
+const UNKNOWN_ADVISORY = /^can't run (?:policy|remediation) '([^']+)' from policy pack .* during preview: .*value at (\.\S*) can't be known during preview/;
+
+/** The advisories the SDK raises for a value a policy read while it was unknown (`UnknownValueError`). */
+export function unknownAdvisories(check: PolicyCheck): UnknownAdvisory[] {
+    return check.violations.flatMap((v) => {
+        const m = UNKNOWN_ADVISORY.exec(v.message);
+        return m ? [{ policy: v.policy, urn: v.urn, value: m[2], configuredLevel: check.levels[v.policy] ?? v.enforcementLevel }] : [];
+    });
+}
+
+/** The top-level property paths whose value a remediation changed. */
+function changedPaths(before: Record<string, unknown>, after: Record<string, unknown>, prefix = ""): string[] {
+    const keys = new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})]);
+    return [...keys].flatMap((k) => {
+        const a = before?.[k];
+        const b = after?.[k];
+        if (JSON.stringify(a) === JSON.stringify(b)) return [];
+        const isObject = (x: unknown) => x !== null && typeof x === "object" && !Array.isArray(x);
+        return isObject(a) && isObject(b) ? changedPaths(a as Record<string, unknown>, b as Record<string, unknown>, `${prefix}${k}.`) : [`${prefix}${k}`];
+    });
+}
+
 export function buildReport(evaluation: Evaluation, check: PolicyCheck, cost: CostEstimate): PlanReport {
+    const remediated = new Map(check.remediations.map((r) => [r.urn, r.props]));
+    const byUrn = new Map(evaluation.resources.map((r) => [r.urn, r]));
+    const advisories = unknownAdvisories(check);
     return {
         project: evaluation.project.name,
         stack: evaluation.stack,
-        resources: evaluation.registrations.map((r) => ({ urn: r.urn, id: r.id, type: r.type, name: r.name, parent: r.parent, dependsOn: r.dependencies, inputs: r.inputs })),
+        mode: evaluation.mode,
+        resources: evaluation.resources.map((r) => ({
+            urn: r.urn,
+            id: r.id,
+            type: r.type,
+            name: r.name,
+            parent: r.parent,
+            dependsOn: r.dependencies,
+            propertyDependencies: r.propertyDependencies,
+            inputs: displayValue(remediated.get(r.urn) ?? r.inputs) as Record<string, any>,
+            options: r.options,
+        })),
         violations: check.violations,
-        serviceConnect: serviceConnectMap(evaluation.registrations),
+        unknownAdvisories: advisories,
+        warnings: advisories
+            .filter((a) => a.configuredLevel === "mandatory")
+            .map((a) => `mandatory policy ${a.policy} could only advise on ${byUrn.get(a.urn)?.type ?? "the stack"} "${byUrn.get(a.urn)?.name ?? a.urn}": the value at ${a.value} is unknown until the resources exist, and at pulumi up a stack policy runs only after they do, so nothing stops this change.`),
+        remediations: check.remediations.map((r) => ({ policy: r.policy, urn: r.urn, changed: changedPaths(byUrn.get(r.urn)?.inputs ?? {}, r.props) })),
+        serviceConnect: serviceConnectMap(evaluation.resources),
         cost,
     };
 }
@@ -88,10 +170,10 @@ function counts(report: PlanReport): [string, number][] {
 }
 
 function verdictLines(report: PlanReport): string[] {
+    const lines: string[] = report.warnings.map((w) => `WARNING: ${w}`);
     if (report.violations.length === 0) {
-        return ["No policy violations."];
+        return [...lines, "No policy violations."];
     }
-    const lines: string[] = [];
     for (const level of ["mandatory", "remediate", "advisory"]) {
         const vs = report.violations.filter((v) => v.enforcementLevel === level);
         if (vs.length > 0) {
@@ -99,8 +181,17 @@ function verdictLines(report: PlanReport): string[] {
             vs.forEach((v) => lines.push(`  [${v.policy}] ${v.urn.split("::").pop()}: ${v.message.split("\n").pop()}`));
         }
     }
+    if (report.remediations.length > 0) {
+        lines.push(`REMEDIATED (${report.remediations.length})`);
+        report.remediations.forEach((r) => lines.push(`  [${r.policy}] ${r.urn.split("::").pop()}: changed ${r.changed.join(", ") || "nothing"}`));
+    }
     return lines;
 }
+
+const MODE_LINE: Record<Mode, string> = {
+    preview: "preview of a new stack: values computed by AWS print as <unknown>",
+    "after-up": "after up: every value known, ids and ARNs are placeholders such as <vpc:name>",
+};
 
 function costLines(cost: CostEstimate): string[] {
     return [
@@ -119,7 +210,7 @@ function scLines(report: PlanReport): string[] {
 
 export function renderText(report: PlanReport): string {
     return [
-        `Plan for ${report.project}/${report.stack} (offline: ids and ARNs are placeholders such as <vpc:name>)`,
+        `Plan for ${report.project}/${report.stack} (offline, ${MODE_LINE[report.mode]})`,
         "",
         `Resources (${report.resources.length})`,
         ...tree(report).map((l) => `  ${l}`),
@@ -142,22 +233,24 @@ const id = (s: string) => s.replace(/[^A-Za-z0-9_]/g, "_");
 
 export function mermaid(report: PlanReport): string {
     const of = (t: string) => report.resources.filter((r) => r.type === t);
+    const refersTo = (r: ReportResource, property: string, target: ReportResource) => (r.propertyDependencies[property] ?? []).includes(target.urn);
+    const label = (v: unknown) => String(v).replace(/"/g, "'");
     const lines = ["flowchart LR", "  internet((Internet))"];
     for (const vpc of of("aws:ec2/vpc:Vpc")) {
-        lines.push(`  subgraph ${id(vpc.name)}["VPC ${vpc.name} ${vpc.inputs.cidrBlock}"]`);
-        const subnets = of("aws:ec2/subnet:Subnet").filter((s) => s.inputs.vpcId === vpc.id);
+        lines.push(`  subgraph ${id(vpc.name)}["VPC ${vpc.name} ${label(vpc.inputs.cidrBlock)}"]`);
+        const subnets = of("aws:ec2/subnet:Subnet").filter((s) => refersTo(s, "vpcId", vpc));
         const zones = [...new Set(subnets.map((s) => String(s.inputs.availabilityZone)))];
         for (const zone of zones) {
-            lines.push(`    subgraph ${id(zone)}["${zone}"]`);
-            for (const s of subnets.filter((x) => x.inputs.availabilityZone === zone)) {
-                lines.push(`      ${id(s.name)}["${s.inputs.tags?.["ecsnet:tier"] ?? "subnet"} ${s.inputs.cidrBlock}"]`);
-                for (const nat of of("aws:ec2/natGateway:NatGateway").filter((n) => n.inputs.subnetId === s.id)) {
+            lines.push(`    subgraph ${id(zone)}["${label(zone)}"]`);
+            for (const s of subnets.filter((x) => String(x.inputs.availabilityZone) === zone)) {
+                lines.push(`      ${id(s.name)}["${s.inputs.tags?.["ecsnet:tier"] ?? "subnet"} ${label(s.inputs.cidrBlock)}"]`);
+                for (const nat of of("aws:ec2/natGateway:NatGateway").filter((n) => refersTo(n, "subnetId", s))) {
                     lines.push(`      ${id(nat.name)}{{"NAT ${nat.name}"}}`);
                 }
             }
             lines.push("    end");
         }
-        for (const igw of of("aws:ec2/internetGateway:InternetGateway").filter((g) => g.inputs.vpcId === vpc.id)) {
+        for (const igw of of("aws:ec2/internetGateway:InternetGateway").filter((g) => refersTo(g, "vpcId", vpc))) {
             lines.push(`    ${id(igw.name)}[["internet gateway"]]`);
         }
         lines.push("  end");
@@ -168,16 +261,16 @@ export function mermaid(report: PlanReport): string {
     for (const nat of of("aws:ec2/natGateway:NatGateway")) {
         lines.push(`  ${id(nat.name)} --> internet`);
     }
+    const publicIp = (svc: ReportResource) => svc.inputs.networkConfiguration?.assignPublicIp === true;
     if (report.serviceConnect.length > 0 || of(SERVICE).length > 0) {
         lines.push(`  subgraph ecs["ECS services"]`);
         for (const svc of of(SERVICE)) {
             const sc = report.serviceConnect.find((s) => s.service === svc.name);
-            const publicIp = svc.inputs.networkConfiguration?.assignPublicIp ? ", public IP" : "";
-            lines.push(`    svc_${id(svc.name)}["${svc.name} (${sc?.role ?? "no Service Connect"}${publicIp})"]`);
+            lines.push(`    svc_${id(svc.name)}["${svc.name} (${sc?.role ?? "no Service Connect"}${publicIp(svc) ? ", public IP" : ""})"]`);
         }
         lines.push("  end");
     }
-    for (const svc of of(SERVICE).filter((x) => x.inputs.networkConfiguration?.assignPublicIp)) {
+    for (const svc of of(SERVICE).filter(publicIp)) {
         lines.push(`  internet -. public IP .-> svc_${id(svc.name)}`);
     }
     for (const s of report.serviceConnect) {
@@ -194,6 +287,9 @@ export function renderMarkdown(report: PlanReport): string {
     return [
         `## Plan: ${report.project}/${report.stack}`,
         "",
+        `_Offline ${MODE_LINE[report.mode]}._`,
+        "",
+        ...report.warnings.map((w) => `> **Warning:** ${w}\n`),
         mandatory > 0 ? `**${mandatory} mandatory policy violation(s).**` : "No mandatory policy violations.",
         "",
         "```mermaid",

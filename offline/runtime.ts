@@ -1,21 +1,37 @@
 /**
  * Runs Pulumi code under the SDK's mock runtime and records every registration request as the
- * engine would see it: type, name, parent, dependencies (explicit and through inputs), inputs and
- * resource options. `MockResourceArgs` carries none of the graph, so the recorder listens on the
- * mock monitor's `registerResource` itself.
+ * engine receives it: type, name, parent, dependencies (explicit and through inputs), inputs with
+ * unknown values still the engine's sentinel, resource options, and what the resource's state was
+ * answered with. `MockResourceArgs` carries none of the graph, so the recorder listens on the mock
+ * monitor's `registerResource` itself.
+ *
+ * Two modes, as the engine runs a program twice in a pull request's life:
+ * - `preview` (the default): `pulumi preview` of a stack that does not exist yet. Nothing is created,
+ *   so every output the provider computes (id, arn, auto-generated names, ...) is unknown, and so
+ *   is every input derived from one; literals stay known.
+ * - `after-up`: every resource exists, with placeholder ids and ARNs (what `AnalyzeStack` sees at the
+ *   end of `pulumi up`).
  */
 import * as pulumi from "@pulumi/pulumi";
 import { MockAws } from "./mockAws";
 import { configString } from "./project";
 
-// Internal SDK modules: the runtime's own settings (monitor, RPC tracking) and wire format.
+// Internal SDK modules: the runtime's own settings (monitor, RPC tracking).
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const settings = require("@pulumi/pulumi/runtime/settings");
-// eslint-disable-next-line @typescript-eslint/no-var-requires
-const rpc = require("@pulumi/pulumi/runtime/rpc");
+
+export type Mode = "preview" | "after-up";
+export const MODES: readonly Mode[] = ["preview", "after-up"];
+
+/** The engine's unknown sentinel (sdk/go/common/resource/plugin/rpc.go; @pulumi/pulumi runtime/rpc.js). */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
 
 export interface Registration {
     readonly urn: string;
+    /** The resource's id: a placeholder after up, null in a preview (unknown) and for components. */
     readonly id: string | null;
     readonly type: string;
     readonly name: string;
@@ -24,12 +40,18 @@ export interface Registration {
     /** Explicit `dependsOn` plus every resource whose outputs feed an input, deduplicated. */
     readonly dependencies: string[];
     readonly propertyDependencies: Record<string, string[]>;
+    /** Inputs as the engine receives them: unknown values are the `UNKNOWN` sentinel. */
     readonly inputs: Record<string, any>;
+    /** What the mock answered as the resource's state (known inputs only, in a preview). */
+    readonly state: Record<string, any>;
+    /** The explicit provider reference (`urn::id`), or null for the package's default provider. */
     readonly provider: string | null;
     readonly protect: boolean;
     readonly ignoreChanges: string[];
     readonly deleteBeforeReplace: boolean;
     readonly additionalSecretOutputs: string[];
+    /** Alias URNs or specs, as registered. */
+    readonly aliases: string[];
 }
 
 export interface RuntimeOptions {
@@ -38,8 +60,8 @@ export interface RuntimeOptions {
     region: string;
     /** Fully qualified keys (`project:key`, `aws:region`); non-string values are sent as JSON. */
     config?: Record<string, unknown>;
-    /** `true` for a preview (outputs of unmade resources stay unknown). @default false */
-    preview?: boolean;
+    /** @default "preview" */
+    mode?: Mode;
     /**
      * Format stack traces natively instead of through ts-node's source maps. The SDK captures a
      * stack for every resource and promise; mapping each through source maps makes evaluation about
@@ -52,7 +74,10 @@ export class OfflineRuntime {
     readonly registrations: Registration[] = [];
     readonly mocks: MockAws;
 
-    private constructor(mocks: MockAws) {
+    private constructor(
+        mocks: MockAws,
+        readonly mode: Mode,
+    ) {
         this.mocks = mocks;
     }
 
@@ -62,13 +87,14 @@ export class OfflineRuntime {
             // ts-node installed source-map-support's formatter; without one, V8 formats natively.
             Reflect.deleteProperty(Error, "prepareStackTrace");
         }
-        const runtime = new OfflineRuntime(new MockAws(opts.region));
+        const mode = opts.mode ?? "preview";
+        const runtime = new OfflineRuntime(new MockAws(opts.region, mode), mode);
         const config: Record<string, string> = { "aws:region": opts.region };
         for (const [key, value] of Object.entries(opts.config ?? {})) {
             config[key] = configString(value);
         }
         pulumi.runtime.setAllConfig(config);
-        await pulumi.runtime.setMocks(runtime.mocks, opts.project, opts.stack, opts.preview ?? false);
+        await pulumi.runtime.setMocks(runtime.mocks, opts.project, opts.stack, mode === "preview");
         runtime.listen(settings.getMonitor());
         return runtime;
     }
@@ -78,7 +104,10 @@ export class OfflineRuntime {
         await settings.waitForRPCs();
     }
 
-    /** Runs `program` as the CLI runs a Pulumi program: inside a root Stack resource. */
+    /**
+     * Runs `program` as the CLI runs a Pulumi program: inside a root Stack resource. Returns the
+     * stack outputs as plain values, unknown ones (in a preview) as `UNKNOWN`.
+     */
     async runProgram(program: () => unknown): Promise<Record<string, unknown>> {
         let outputs: Record<string, unknown> = {};
         await pulumi.runtime.runInPulumiStack(async () => {
@@ -87,8 +116,7 @@ export class OfflineRuntime {
             return result as any;
         });
         await this.settle();
-        // Stack outputs resolved to plain values, as `pulumi stack output --json` shows them.
-        return (await (pulumi.output(outputs) as unknown as { promise(): Promise<Record<string, unknown>> }).promise()) ?? {};
+        return plainOutputs(outputs);
     }
 
     private listen(monitor: any): void {
@@ -103,6 +131,52 @@ export class OfflineRuntime {
     }
 }
 
+/** Resolves stack outputs to plain values; an unknown one becomes `UNKNOWN`, as `pulumi preview` shows it. */
+async function plainOutputs(outputs: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const resolve = async (value: unknown): Promise<unknown> => {
+        if (pulumi.Output.isInstance(value)) {
+            const o = value as unknown as { isKnown: Promise<boolean>; promise(): Promise<unknown> };
+            return (await o.isKnown) ? resolve(await o.promise()) : UNKNOWN;
+        }
+        if (Array.isArray(value)) {
+            return Promise.all(value.map(resolve));
+        }
+        if (value !== null && typeof value === "object" && !pulumi.Resource.isInstance(value)) {
+            const entries = await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await resolve(v)] as const));
+            return Object.fromEntries(entries.filter(([, v]) => v !== undefined));
+        }
+        return value;
+    };
+    return ((await resolve(outputs)) ?? {}) as Record<string, unknown>;
+}
+
+/**
+ * A property value as the engine holds it: secrets unwrapped (the analyzer sees their values),
+ * resource references as the referenced id (or URN for components), unknowns left as the sentinel.
+ */
+export function engineValue(value: unknown): unknown {
+    if (Array.isArray(value)) {
+        return value.map(engineValue);
+    }
+    if (value !== null && typeof value === "object") {
+        const obj = value as Record<string, unknown>;
+        if (obj[SIG_KEY] === SECRET_SIG) {
+            return engineValue(obj.value);
+        }
+        if (obj[SIG_KEY] === RESOURCE_SIG) {
+            return typeof obj.id === "string" ? (obj.id === "" ? UNKNOWN : obj.id) : obj.urn;
+        }
+        return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, engineValue(v)]));
+    }
+    return value;
+}
+
+/** An alias given as a spec (name, type, parent...), written out as the fields it sets. */
+function aliasSpecText(spec: any, name: string, type: string): string {
+    const parent = spec.getNoparent() ? "no parent" : spec.getParenturn() ? `parent ${spec.getParenturn()}` : "same parent";
+    return `${spec.getType() || type}::${spec.getName() || name} (${parent}${spec.getStack() ? `, stack ${spec.getStack()}` : ""}${spec.getProject() ? `, project ${spec.getProject()}` : ""})`;
+}
+
 function toRegistration(req: any, resp: any): Registration {
     const propertyDependencies: Record<string, string[]> = {};
     req.getPropertydependenciesMap().forEach((deps: any, key: string) => {
@@ -110,20 +184,23 @@ function toRegistration(req: any, resp: any): Registration {
     });
     const dependencies = new Set<string>(req.getDependenciesList());
     Object.values(propertyDependencies).forEach((urns) => urns.forEach((u) => dependencies.add(u)));
+    const custom: boolean = req.getCustom();
     return {
         urn: resp.getUrn(),
         id: resp.getId() || null,
         type: req.getType(),
         name: req.getName(),
-        custom: req.getCustom(),
+        custom,
         parent: req.getParent() || null,
         dependencies: [...dependencies],
         propertyDependencies,
-        inputs: rpc.deserializeProperties(req.getObject()),
+        inputs: engineValue(req.getObject()?.toJavaScript() ?? {}) as Record<string, any>,
+        state: engineValue(resp.getObject()?.toJavaScript() ?? {}) as Record<string, any>,
         provider: req.getProvider() || null,
         protect: req.getProtect() ?? false,
         ignoreChanges: req.getIgnorechangesList(),
         deleteBeforeReplace: req.getDeletebeforereplace(),
         additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+        aliases: req.getAliasesList().map((a: any) => a.getUrn() || aliasSpecText(a.getSpec(), req.getName(), req.getType())),
     };
 }

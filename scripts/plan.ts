@@ -1,7 +1,8 @@
 /**
- * npm run plan -- [--stack NAME] [--json] [--out DIR] [--policy-pack-config FILE]
+ * npm run plan -- [--stack NAME] [--after-up] [--json] [--out DIR] [--policy-pack-config FILE]
  *                 [--stack-tag key=value ...] [--nat-gb N]
- * Evaluates index.ts for one stack offline (mock AWS, no credentials), sends every resource through
+ * Evaluates index.ts for one stack offline (mock AWS, no credentials) as a first `pulumi preview`
+ * does (or, with --after-up, as the state at the end of `pulumi up`), sends every resource through
  * the policy pack over the Analyzer protocol, and reports the resource tree, the verdicts, the
  * Service Connect map and a monthly network cost. Exit 0: no mandatory violation; 1: one or more;
  * 2: bad usage, unknown stack or invalid config.
@@ -13,15 +14,16 @@ import { estimateCost } from "../offline/cost";
 import { checkPolicies } from "../offline/policyCheck";
 import { evaluateStack } from "../offline/program";
 import { ProjectError } from "../offline/project";
+import { Mode } from "../offline/runtime";
 import { buildReport, renderMarkdown, renderText } from "../offline/report";
 
 const ROOT = path.resolve(__dirname, "..");
-const USAGE = "usage: npm run plan -- [--stack NAME] [--json] [--out DIR] [--policy-pack-config FILE] [--stack-tag key=value]... [--nat-gb N]";
+const USAGE = "usage: npm run plan -- [--stack NAME] [--after-up] [--json] [--out DIR] [--policy-pack-config FILE] [--stack-tag key=value]... [--nat-gb N]";
 
 class UsageError extends Error {}
 
 function parseArgs(argv: string[]) {
-    const opts = { stack: "dev", json: false, out: undefined as string | undefined, policyConfig: undefined as string | undefined, stackTags: {} as Record<string, string>, natGb: 100, stackFile: undefined as string | undefined };
+    const opts = { stack: "dev", mode: "preview" as Mode, json: false, out: undefined as string | undefined, policyConfig: undefined as string | undefined, stackTags: {} as Record<string, string>, natGb: 100, stackFile: undefined as string | undefined };
     for (let i = 0; i < argv.length; i++) {
         const arg = argv[i];
         const value = () => {
@@ -32,6 +34,7 @@ function parseArgs(argv: string[]) {
         switch (arg) {
             case "--stack": opts.stack = value(); break;
             case "--json": opts.json = true; break;
+            case "--after-up": opts.mode = "after-up"; break;
             case "--out": opts.out = value(); break;
             case "--policy-pack-config": opts.policyConfig = value(); break;
             case "--stack-file": opts.stackFile = value(); break;
@@ -65,7 +68,7 @@ async function main(): Promise<number> {
     }
     let evaluation;
     try {
-        evaluation = await evaluateStack(ROOT, opts.stack, { stackFile: opts.stackFile && path.resolve(opts.stackFile), nativeStackTraces: true });
+        evaluation = await evaluateStack(ROOT, opts.stack, { stackFile: opts.stackFile && path.resolve(opts.stackFile), mode: opts.mode, nativeStackTraces: true });
     } catch (e) {
         const err = e as Error;
         const known = err instanceof ProjectError || ["ConfigError", "NetworkPlanError", "ServicePlanError"].includes(err.name);
@@ -75,8 +78,8 @@ async function main(): Promise<number> {
     const config = opts.policyConfig ? JSON.parse(fs.readFileSync(opts.policyConfig, "utf8")) : {};
     const client = await PolicyPackClient.start(path.join(ROOT, "policies"));
     try {
-        const check = await checkPolicies(client, evaluation.registrations, { project: evaluation.project.name, stack: opts.stack, stackTags: opts.stackTags, config });
-        const cost = estimateCost(evaluation.registrations, { natGbPerMonth: opts.natGb });
+        const check = await checkPolicies(client, evaluation.resources, { project: evaluation.project.name, stack: opts.stack, mode: opts.mode, stackTags: opts.stackTags, config });
+        const cost = estimateCost(evaluation.resources, { natGbPerMonth: opts.natGb });
         const report = buildReport(evaluation, check, cost);
         if (opts.out) {
             fs.mkdirSync(opts.out, { recursive: true });

@@ -61,7 +61,6 @@ describe("Ec2Capacity", () => {
         assert.deepStrictEqual(ofType(regs, T.policyAttachment).filter((a) => a.inputs.role === role.name).map((a) => a.inputs.policyArn), ["arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role"]);
         const asg = one(regs, E.asg, "hosts-asg");
         assert.deepStrictEqual(asg.inputs.vpcZoneIdentifiers, ["subnet-a", "subnet-b"]);
-        assert.deepStrictEqual(asg.inputs.launchTemplate, { id: lt.id, version: "$Latest" });
         assert.strictEqual(asg.inputs.protectFromScaleIn, true);
         const cp = one(regs, E.cp, "hosts-cp");
         assert.deepStrictEqual(cp.inputs.autoScalingGroupProvider, {
@@ -71,7 +70,53 @@ describe("Ec2Capacity", () => {
         });
         const ccp = one(regs, E.ccp, "hosts-cluster-providers");
         assert.deepStrictEqual([ccp.inputs.clusterName, ccp.inputs.capacityProviders], ["core-cluster", ["hosts-cp", "FARGATE"]]);
+        const trust = JSON.parse(role.inputs.assumeRolePolicy);
+        assert.deepStrictEqual(trust.Statement, [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }]);
         assert.ok(ccp.dependencies.includes(cp.urn));
+    });
+
+    it("rolls instances to each new launch template version: the group names the version, and refreshes protected instances too", async () => {
+        const { runtime } = await capacityOn("private");
+        await runtime.settle();
+        const lt = one(runtime.registrations, E.lt, "hosts-lt");
+        const asg = one(runtime.registrations, E.asg, "hosts-asg");
+        // "$Latest" never changes, so a new AMI would never reach running instances.
+        assert.deepStrictEqual(asg.inputs.launchTemplate, { id: lt.id, version: "1" });
+        assert.deepStrictEqual(asg.inputs.instanceRefresh, {
+            strategy: "Rolling",
+            preferences: { minHealthyPercentage: 100, maxHealthyPercentage: 200, scaleInProtectedInstances: "Refresh", standbyInstances: "Terminate" },
+        });
+    });
+
+    it("names its capacity provider so that ECS accepts it, whatever the stack is called", async () => {
+        const runtime = await startRuntime();
+        const network = net("private");
+        for (const name of ["ecs-prod", "AWS-main", "fargate", "games"]) {
+            new Ec2Capacity(name, { cluster: new ServiceConnectCluster(`${name}-c`, { namespaceName: "ns" }), network });
+        }
+        await runtime.settle();
+        const names = ofType(runtime.registrations, E.cp).map((r) => r.name);
+        assert.deepStrictEqual(names, ["cp-ecs-prod", "cp-AWS-main", "cp-fargate", "games-cp"]);
+        for (const n of names) assert.doesNotMatch(n, /^(aws|ecs|fargate)/i);
+    });
+
+    it("waits for the network's way out before launching instances", async () => {
+        const runtime = await startRuntime();
+        const ready = new (require("@pulumi/aws").ec2.Route)("nat-route", { routeTableId: "rtb-1", destinationCidrBlock: "0.0.0.0/0", natGatewayId: "nat-1" });
+        const network = { ...net("private"), outboundReady: [ready] };
+        new Ec2Capacity("hosts", { cluster: new ServiceConnectCluster("core", { namespaceName: "ns" }), network });
+        await runtime.settle();
+        assert.ok(one(runtime.registrations, E.asg, "hosts-asg").dependencies.includes(one(runtime.registrations, T.route, "nat-route").urn));
+    });
+
+    it("refuses a network without NAT that lacks the endpoints the ECS agent needs", async () => {
+        const runtime = await startRuntime();
+        const network = { ...net("private"), outboundInternet: false, vpcEndpointServices: ["s3", "ecr.api", "ecr.dkr", "logs"] };
+        assert.throws(() => new Ec2Capacity("hosts", { cluster: new ServiceConnectCluster("core", { namespaceName: "ns" }), network }), {
+            message: 'Ec2Capacity "hosts": the network has no outbound internet (no NAT), so the ECS agent on the instances needs VPC endpoints for ecs, ecs-agent, ecs-telemetry; add them to the network (vpcEndpoints and interfaceEndpoints), or give it a NAT gateway.',
+        });
+        await runtime.settle();
+        assert.deepStrictEqual(ofType(runtime.registrations, E.lt), []);
     });
 
     it("refuses bad sizes and a second capacity on one cluster", async () => {
@@ -104,26 +149,59 @@ describe("EcsService on EC2", () => {
         assert.deepStrictEqual([td.inputs.requiresCompatibilities, td.inputs.networkMode], [["EC2"], "awsvpc"]);
     });
 
-    it("bridge on the public pattern: the host's security group and public IP, dynamic host ports", async () => {
+    it("bridge on the public pattern: the host's security group and public IP; a port open to the internet is mapped 1:1", async () => {
         const { runtime, cluster, network, capacity } = await capacityOn("public");
-        const server = new EcsService("game", { cluster, network, capacity, networkMode: "bridge", containers: c0([{ name: "game", containerPort: 7777, openToInternet: true }]), expose: [{ portName: "game" }] });
+        const server = new EcsService("game", { cluster, network, capacity, networkMode: "bridge", containers: c0([{ name: "game", containerPort: 7777, openToInternet: true }, { name: "admin", containerPort: 9000 }]), expose: [{ portName: "admin" }] });
         new EcsService("bot", { cluster, network, capacity, networkMode: "bridge", containers: c0(), calls: [server] });
         await runtime.settle();
         const regs = runtime.registrations;
         const hostSg = one(regs, T.sg, "hosts-sg");
         assert.strictEqual(one(regs, T.service, "game").inputs.networkConfiguration, undefined);
-        const [mapping] = JSON.parse(one(regs, T.taskDef, "game-task").inputs.containerDefinitions)[0].portMappings;
-        assert.deepStrictEqual(mapping, { name: "game", containerPort: 7777, hostPort: 0, protocol: "tcp" });
+        const mappings = JSON.parse(one(regs, T.taskDef, "game-task").inputs.containerDefinitions)[0].portMappings;
+        // The rule admits 7777 on the host, so the task must listen there, not on a dynamic port.
+        assert.deepStrictEqual(mappings, [
+            { name: "game", containerPort: 7777, hostPort: 7777, protocol: "tcp" },
+            { name: "admin", containerPort: 9000, hostPort: 0, protocol: "tcp" },
+        ]);
         const rules = ofType(regs, T.ingress).map((r) => [r.name, r.inputs.securityGroupId, r.inputs.fromPort, r.inputs.toPort, r.inputs.cidrIpv4 ?? r.inputs.referencedSecurityGroupId]);
         assert.deepStrictEqual(rules, [
-            ["game-internet-tcp-7777", hostSg.id, 7777, 7777, "0.0.0.0/0"],
-            ["bot-to-game-32768-65535", hostSg.id, 32768, 65535, hostSg.id],
+            ["hosts-in-tcp-7777-from-internet", hostSg.id, 7777, 7777, "0.0.0.0/0"],
+            ["hosts-in-tcp-32768-65535-from-self", hostSg.id, 32768, 65535, hostSg.id],
         ]);
+    });
+
+    it("registers each distinct rule on a shared host group once: two bridge clients of one server, two services opening one port", async () => {
+        const { runtime, cluster, network, capacity } = await capacityOn("public");
+        const server = new EcsService("game", { cluster, network, capacity, networkMode: "bridge", containers: c0([{ name: "game", containerPort: 7777, openToInternet: true }]), expose: [{ portName: "game" }] });
+        new EcsService("relay", { cluster, network, capacity, networkMode: "bridge", containers: c0([{ name: "game", containerPort: 7777, openToInternet: true }]) });
+        new EcsService("bot", { cluster, network, capacity, networkMode: "bridge", containers: c0(), calls: [server] });
+        new EcsService("bot2", { cluster, network, capacity, networkMode: "bridge", containers: c0(), calls: [server] });
+        await runtime.settle();
+        const regs = runtime.registrations;
+        // AWS refuses a second identical rule (InvalidPermission.Duplicate): one rule each, owned by the capacity.
+        const rules = ofType(regs, T.ingress);
+        const keys = rules.map((r) => JSON.stringify([r.inputs.securityGroupId, r.inputs.ipProtocol, r.inputs.fromPort, r.inputs.toPort, r.inputs.cidrIpv4 ?? r.inputs.referencedSecurityGroupId]));
+        assert.strictEqual(new Set(keys).size, keys.length);
+        assert.deepStrictEqual(rules.map((r) => r.name), ["hosts-in-tcp-7777-from-internet", "hosts-in-tcp-32768-65535-from-self"]);
+        const capacityUrn = regs.find((r) => r.type === "ecsnet:ecs:Ec2Capacity")!.urn;
+        assert.ok(rules.every((r) => r.parent === capacityUrn), "a shared rule belongs to the group's owner, so no service's removal renames it");
+        for (const svc of ["relay", "bot", "bot2"]) {
+            assert.ok(rules.some((r) => one(regs, T.service, svc).dependencies.includes(r.urn)), `${svc} waits for the rule it needs`);
+        }
+    });
+
+    it("refuses host mode unless the caller accepts that tasks can read the instance role", async () => {
+        const { runtime, cluster, network, capacity } = await capacityOn("private");
+        assert.throws(() => new EcsService("stream", { cluster, network, capacity, networkMode: "host", containers: c0([{ name: "rtmp", containerPort: 1935 }]) }), {
+            message: `EcsService "stream": networkMode host shares the instance's network, so every container can read the instance role's credentials from the instance metadata service (the hop limit only stops bridge containers); use awsvpc or bridge, or set allowInstanceRoleAccess to true if the instance role's permissions are acceptable to this task.`,
+        });
+        await runtime.settle();
+        assert.deepStrictEqual(ofType(runtime.registrations, T.taskDef), []);
     });
 
     it("host mode maps the container port on the host", async () => {
         const { runtime, cluster, network, capacity } = await capacityOn("public");
-        new EcsService("stream", { cluster, network, capacity, networkMode: "host", containers: c0([{ name: "rtmp", containerPort: 1935 }]) });
+        new EcsService("stream", { cluster, network, capacity, networkMode: "host", allowInstanceRoleAccess: true, containers: c0([{ name: "rtmp", containerPort: 1935 }]) });
         await runtime.settle();
         const [mapping] = JSON.parse(one(runtime.registrations, T.taskDef, "stream-task").inputs.containerDefinitions)[0].portMappings;
         assert.deepStrictEqual(mapping, { name: "rtmp", containerPort: 1935, hostPort: 1935, protocol: "tcp" });
@@ -133,7 +211,7 @@ describe("EcsService on EC2", () => {
         ["assignPublicIp on EC2", "private", (a) => ({ ...a, assignPublicIp: true }), 'EcsService "api": assignPublicIp is a Fargate-only setting; on EC2, bridge and host tasks use their instance\'s public IP and awsvpc tasks never get one, so remove it.'],
         ["awsvpc on EC2 in the public pattern", "public", (a) => a, 'EcsService "api": networkMode awsvpc on EC2 in public subnets leaves tasks no outbound internet path (a task\'s ENI never gets a public IP on EC2); use the private pattern (outbound through NAT), or networkMode bridge or host to share the instance\'s public IP.'],
         ["a sensitive service on public EC2 hosts", "public", (a) => ({ ...a, networkMode: "bridge", sensitive: true }), 'EcsService "api": sensitive is true but the EC2 capacity\'s instances get public IPs (the public pattern), so the host is reachable from the internet; run the capacity on a private network, or clear sensitive if its data is not sensitive.'],
-        ["Service Connect in host mode", "private", (a) => ({ ...a, networkMode: "host", containers: [{ name: "app", image: "x", portMappings: [{ name: "web", containerPort: 80 }] }], expose: [{ portName: "web" }] }), 'EcsService "api": Service Connect needs networkMode awsvpc or bridge, and this service uses host; change networkMode or drop expose and calls.'],
+        ["Service Connect in host mode", "private", (a) => ({ ...a, networkMode: "host", allowInstanceRoleAccess: true, containers: [{ name: "app", image: "x", portMappings: [{ name: "web", containerPort: 80 }] }], expose: [{ portName: "web" }] }), 'EcsService "api": Service Connect needs networkMode awsvpc or bridge, and this service uses host; change networkMode or drop expose and calls.'],
         ["bridge mode on Fargate", "private", (a) => ({ ...a, capacity: undefined, networkMode: "bridge" }), 'EcsService "api": networkMode bridge is not available on Fargate, which runs every task in awsvpc mode; use awsvpc, or EC2 capacity for bridge.'],
         ["EC2 without capacity", "private", (a) => ({ ...a, capacity: undefined, launchType: "EC2" }), 'EcsService "api": launchType is EC2 but no capacity is given; pass an Ec2Capacity, or use FARGATE.'],
     ];

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { OfflineRuntime, Registration } from "../offline/runtime";
+import { Mode, OfflineRuntime, Registration } from "../offline/runtime";
 
 export const T = {
     vpc: "aws:ec2/vpc:Vpc",
@@ -41,8 +41,13 @@ export const SEED_SERVICE_COUNTS: Record<string, number> = {
     [T.service]: 2,
 };
 
-export async function startRuntime(region = "us-east-1", config?: Record<string, unknown>): Promise<OfflineRuntime> {
-    return OfflineRuntime.start({ project: "ecsnet", stack: "test", region, config });
+/**
+ * A runtime for component tests. They default to `after-up`, where every resource exists with a
+ * placeholder id, so wiring can be checked id to id as AWS would resolve it; preview-mode tests say
+ * so (and follow property dependencies instead).
+ */
+export async function startRuntime(region = "us-east-1", config?: Record<string, unknown>, mode: Mode = "after-up"): Promise<OfflineRuntime> {
+    return OfflineRuntime.start({ project: "ecsnet", stack: "test", region, config, mode });
 }
 
 export function ofType(regs: Registration[], type: string): Registration[] {

@@ -20,28 +20,43 @@ describe("npm run plan", () => {
             assert.strictEqual(code, 0, stderr);
             const report = JSON.parse(stdout);
             reports[stack] = report;
-            assert.deepStrictEqual(Object.keys(report), ["project", "stack", "resources", "violations", "serviceConnect", "cost"]);
-            assert.deepStrictEqual([report.project, report.stack], ["ecsnet", stack]);
+            assert.deepStrictEqual(Object.keys(report), ["project", "stack", "mode", "resources", "violations", "unknownAdvisories", "warnings", "remediations", "serviceConnect", "cost"]);
+            assert.deepStrictEqual([report.project, report.stack, report.mode], ["ecsnet", stack, "preview"]);
             for (const r of report.resources) {
-                assert.deepStrictEqual(Object.keys(r), ["urn", "id", "type", "name", "parent", "dependsOn", "inputs"]);
+                assert.deepStrictEqual(Object.keys(r), ["urn", "id", "type", "name", "parent", "dependsOn", "propertyDependencies", "inputs", "options"]);
+                assert.deepStrictEqual(Object.keys(r.options), ["deleteBeforeReplace", "protect", "ignoreChanges", "provider", "aliases", "additionalSecretOutputs"]);
             }
-            assert.deepStrictEqual(report.violations, []);
+            assert.deepStrictEqual([report.violations, report.unknownAdvisories, report.warnings], [[], [], []]);
             assert.deepStrictEqual(Object.keys(report.cost), ["monthlyUsd", "items", "assumptions"]);
         });
     }
 
-    it("resolves an input that references another resource through that resource's placeholder id", () => {
+    it("in a preview, prints an input computed by AWS as <unknown> and records which resource feeds it", () => {
         const resources = reports.dev.resources as any[];
         const nat = resources.find((r) => r.type === "aws:ec2/natGateway:NatGateway");
+        assert.strictEqual(nat.inputs.subnetId, "<unknown>");
+        assert.strictEqual(nat.id, null);
+        const [subnetUrn] = nat.propertyDependencies.subnetId;
+        assert.strictEqual(resources.find((r) => r.urn === subnetUrn).name, "dev-nat-0");
+        assert.ok(nat.dependsOn.includes(subnetUrn));
+        assert.strictEqual(nat.inputs.connectivityType, "public", "a literal stays known");
+    });
+
+    it("after up (--after-up), resolves the same input through the subnet's placeholder id", () => {
+        const { code, stdout } = plan("--stack", "dev", "--after-up", "--json");
+        assert.strictEqual(code, 0);
+        const report = JSON.parse(stdout);
+        assert.strictEqual(report.mode, "after-up");
+        const resources = report.resources as any[];
+        const nat = resources.find((r) => r.type === "aws:ec2/natGateway:NatGateway");
         const subnet = resources.find((r) => r.id === nat.inputs.subnetId);
-        assert.strictEqual(subnet.type, "aws:ec2/subnet:Subnet");
-        assert.ok(nat.dependsOn.includes(subnet.urn));
+        assert.deepStrictEqual([subnet.type, subnet.name], ["aws:ec2/subnet:Subnet", "dev-nat-0"]);
         assert.strictEqual(new Set(resources.filter((r) => r.id).map((r) => r.id)).size, resources.filter((r) => r.id).length);
     });
 
     it("maps Service Connect: who calls whom, with endpoint URLs", () => {
         assert.deepStrictEqual(reports.dev.serviceConnect, [
-            { service: "internal-nginx", role: "server", endpoints: ["http://internal-nginx.serviceconnectns:80"], calls: [] },
+            { service: "internal-nginx", role: "server", endpoints: ["http://internal-nginx.dev.serviceconnectns:80"], calls: [] },
             { service: "client-nginx", role: "client", endpoints: [], calls: ["internal-nginx"] },
         ]);
     });
@@ -62,7 +77,7 @@ describe("npm run plan", () => {
         const { code, stdout } = plan("--stack", "insecure", "--stack-file", "tests/fixtures/Pulumi.insecure.yaml", "--json");
         assert.strictEqual(code, 1);
         const report = JSON.parse(stdout);
-        assert.deepStrictEqual(report.violations.map((v: any) => [v.policy, v.enforcementLevel, v.urn.split("::").pop()]), [["no-ssh-from-internet", "mandatory", "bastion-internet-tcp-22"]]);
+        assert.deepStrictEqual(report.violations.map((v: any) => [v.policy, v.enforcementLevel, v.urn.split("::").pop()]), [["no-ssh-from-internet", "mandatory", "bastion-in-tcp-22-from-internet"]]);
     });
 
     it("exits 1 when a stack tag marks the public games stack sensitive, 0 under the lenient config", () => {
@@ -94,7 +109,7 @@ describe("npm run plan", () => {
         assert.strictEqual(plan("--stack", "prod", "--out", out).code, 0);
         const md = fs.readFileSync(path.join(out, "plan-prod.md"), "utf8");
         assert.match(md, /```mermaid\nflowchart LR/);
-        assert.match(md, /svc_client_nginx -->\|"http:\/\/internal-nginx.serviceconnectns:80"\| svc_internal_nginx/);
+        assert.match(md, /svc_client_nginx -->\|"http:\/\/internal-nginx.prod.serviceconnectns:80"\| svc_internal_nginx/);
         assert.strictEqual((md.match(/NAT prod-nat-\d/g) ?? []).length, 3);
     });
 });

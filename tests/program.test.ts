@@ -85,20 +85,20 @@ describe("the whole program", () => {
         }
     });
 
-    it("exports the VPC, cluster, service names, endpoint URLs and the exact ECS Exec check", async () => {
-        const { outputs } = await evaluateStack(ROOT, "dev");
+    it("exports the VPC, cluster, service names, endpoint URLs and the exact ECS Exec check (after up)", async () => {
+        const { outputs } = await evaluateStack(ROOT, "dev", { mode: "after-up" });
         assert.deepStrictEqual(outputs, {
             pattern: "private",
             launchType: "FARGATE",
             vpcId: "<vpc:dev-vpc>",
             taskSubnetIds: ["<subnet:dev-private-0>", "<subnet:dev-private-1>"],
             clusterName: "dev-cluster",
-            namespace: "serviceconnectns",
+            namespace: "dev.serviceconnectns",
             serviceNames: { "internal-nginx": "internal-nginx", "client-nginx": "client-nginx" },
-            serviceConnectEndpoints: { "internal-nginx": ["http://internal-nginx.serviceconnectns:80"] },
+            serviceConnectEndpoints: { "internal-nginx": ["http://internal-nginx.dev.serviceconnectns:80"] },
             execCheckCommands: {
                 "client-nginx -> internal-nginx":
-                    "aws ecs execute-command --region us-east-1 --cluster dev-cluster --task $(aws ecs list-tasks --region us-east-1 --cluster dev-cluster --service-name client-nginx --query 'taskArns[0]' --output text) --container client-nginx --interactive --command \"curl -sS http://internal-nginx.serviceconnectns:80\"",
+                    "aws ecs execute-command --region us-east-1 --cluster dev-cluster --task $(aws ecs list-tasks --region us-east-1 --cluster dev-cluster --service-name client-nginx --query 'taskArns[0]' --output text) --container client-nginx --interactive --command \"curl -sS http://internal-nginx.dev.serviceconnectns:80\"",
             },
         });
     });
@@ -128,7 +128,7 @@ describe("stack configuration", () => {
         ["an unknown NAT strategy", { natStrategy: "PerAz" }, 'ecsnet:natStrategy must be one of OnePerAz, Single, None (got "PerAz"); set one of those.'],
         ["endpoints on the public pattern", { pattern: "public", vpcEndpoints: "true" }, "ecsnet:vpcEndpoints applies to the private pattern only, but ecsnet:pattern is public; remove vpcEndpoints from the stack file or set pattern to private."],
         ["a service without an image", { services: '[{"name":"a"}]' }, "ecsnet:services[0].image is required; add it."],
-        ["a misspelt service field", { services: '[{"name":"a","image":"x","imge":"y"}]' }, 'ecsnet:services[0] has an unknown field "imge"; the fields are name, image, command, cpu, memory, desiredCount, sensitive, enableExec, calls, ports, environment, secrets, networkMode.'],
+        ["a misspelt service field", { services: '[{"name":"a","image":"x","imge":"y"}]' }, 'ecsnet:services[0] has an unknown field "imge"; the fields are name, image, command, cpu, memory, desiredCount, sensitive, enableExec, calls, ports, environment, secrets, secretsKmsKeyArns, networkMode, allowInstanceRoleAccess, waitForSteadyState.'],
         ["a port given as a string", { services: '[{"name":"a","image":"x","ports":[{"name":"web","containerPort":"80"}]}]' }, 'ecsnet:services[0].ports[0].containerPort must be an integer (got "80"); write a number without quotes.'],
         ["a call to a service that does not exist", { services: '[{"name":"a","image":"x","calls":["b"]}]' }, 'ecsnet:services[0].calls[0] names "b", which is not a service in this stack; use one of a.'],
         ["two services with one name", { services: '[{"name":"a","image":"x"},{"name":"a","image":"y"}]' }, 'ecsnet:services[1].name "a" is used twice; give each service its own name.'],

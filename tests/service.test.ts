@@ -1,3 +1,4 @@
+import * as aws from "@pulumi/aws";
 import * as assert from "assert";
 import { adoptNetwork } from "../components/network/adopt";
 import { ServiceConnectCluster } from "../components/service/cluster";
@@ -151,19 +152,74 @@ describe("EcsService with Service Connect", () => {
         assert.deepStrictEqual(container.portMappings, [{ name: "internal-nginx", containerPort: 80, protocol: "tcp", appProtocol: "http" }]);
     });
 
-    it("redeploys the client when a new server joins its calls", async () => {
-        const before = service((await seed()).regs, "client-nginx").inputs;
-        const after = service(
-            (
-                await seed((cluster, network) =>
-                    new EcsService("orders", { cluster, network, containers: [nginx("orders")], expose: [{ portName: "orders" }] }),
-                )
-            ).regs,
-            "client-nginx",
-        ).inputs;
-        assert.strictEqual(before.forceNewDeployment, true);
-        assert.deepStrictEqual(before.triggers, { "serviceconnect-calls": "http://internal-nginx.serviceconnectns:80" });
-        assert.deepStrictEqual(after.triggers, { "serviceconnect-calls": "http://internal-nginx.serviceconnectns:80,http://orders.serviceconnectns:80" });
+    it("redeploys the client when a new server joins its calls, through its task definition, and never forces a deployment", async () => {
+        const taskDefOf = (regs: Registration[]) => one(regs, T.taskDef, "client-nginx-task").inputs.containerDefinitions;
+        const before = await seed();
+        const after = await seed((cluster, network) => new EcsService("orders", { cluster, network, containers: [nginx("orders")], expose: [{ portName: "orders" }] }));
+        // A new task definition revision is a new deployment: the new tasks learn the new name.
+        assert.notStrictEqual(taskDefOf(before.regs), taskDefOf(after.regs));
+        assert.deepStrictEqual(JSON.parse(taskDefOf(after.regs))[0].environment, [
+            { name: "INTERNAL_NGINX_URL", value: "http://internal-nginx.serviceconnectns:80" },
+            { name: "ORDERS_URL", value: "http://orders.serviceconnectns:80" },
+        ]);
+        // forceNewDeployment: true makes the provider redeploy every task on every update, whatever changed.
+        for (const { regs } of [before, after]) {
+            for (const svc of ofType(regs, T.service)) {
+                assert.deepStrictEqual([svc.inputs.forceNewDeployment, svc.inputs.triggers], [undefined, undefined], svc.name);
+            }
+        }
+    });
+
+    it("changing only desiredCount leaves the task definition alone and forces no deployment", async () => {
+        const build = async (desiredCount: number) => {
+            const runtime = await startRuntime();
+            const cluster = new ServiceConnectCluster("core", { namespaceName: "serviceconnectns" });
+            const server = new EcsService("internal-nginx", { cluster, network: privateNet(), containers: [nginx("internal-nginx")], expose: [{ portName: "internal-nginx" }] });
+            new EcsService("client-nginx", { cluster, network: privateNet(), containers: [{ name: "client-nginx", image: "x" }], calls: [server], desiredCount });
+            await runtime.settle();
+            return runtime.registrations;
+        };
+        const [one1, one3] = [await build(1), await build(3)];
+        assert.strictEqual(one(one1, T.taskDef, "client-nginx-task").inputs.containerDefinitions, one(one3, T.taskDef, "client-nginx-task").inputs.containerDefinitions);
+        const [a, b] = [service(one1, "client-nginx").inputs, service(one3, "client-nginx").inputs];
+        assert.deepStrictEqual([a.desiredCount, b.desiredCount, b.forceNewDeployment], [1, 3, undefined]);
+    });
+
+    it("a server waits for steady state before its clients are created, unless told not to", async () => {
+        const { regs } = await seed();
+        assert.strictEqual(service(regs, "internal-nginx").inputs.waitForSteadyState, true);
+        assert.strictEqual(service(regs, "client-nginx").inputs.waitForSteadyState, false);
+        assert.ok(service(regs, "client-nginx").dependencies.includes(service(regs, "internal-nginx").urn));
+        const runtime = await startRuntime();
+        const cluster = new ServiceConnectCluster("core", { namespaceName: "serviceconnectns" });
+        new EcsService("batch-api", { cluster, network: privateNet(), containers: [nginx("batch-api")], expose: [{ portName: "batch-api" }], waitForSteadyState: false });
+        await runtime.settle();
+        assert.strictEqual(service(runtime.registrations, "batch-api").inputs.waitForSteadyState, false);
+    });
+
+    it("replaces a server by deleting it first: its discovery name is unique in the namespace", async () => {
+        const { regs } = await seed();
+        assert.strictEqual(service(regs, "internal-nginx").deleteBeforeReplace, true);
+        assert.strictEqual(service(regs, "client-nginx").deleteBeforeReplace, false, "a client claims no name, and keeps create-before-delete");
+        assert.strictEqual(one(regs, T.httpNamespace, "core-namespace").deleteBeforeReplace, true);
+    });
+
+    it("starts tasks only once the roles can do their work and the network has a way out", async () => {
+        const runtime = await startRuntime();
+        const cluster = new ServiceConnectCluster("core", { namespaceName: "serviceconnectns" });
+        const route = new aws.ec2.Route("nat-route", { routeTableId: "rtb-1", destinationCidrBlock: "0.0.0.0/0", natGatewayId: "nat-1" });
+        new EcsService("payments", {
+            cluster,
+            network: { ...privateNet(), outboundReady: [route] },
+            containers: [{ name: "app", image: "x", secrets: { DB: "arn:aws:ssm:us-east-1:111111111111:parameter/db" } }],
+            enableExecuteCommand: true,
+        });
+        await runtime.settle();
+        const regs = runtime.registrations;
+        const deps = service(regs, "payments").dependencies;
+        for (const [type, name] of [[T.policyAttachment, "payments-execution-managed"], [T.rolePolicy, "payments-execution-secrets"], [T.rolePolicy, "payments-task-exec"], [T.route, "nat-route"]]) {
+            assert.ok(deps.includes(one(regs, type, name).urn), `the service does not wait for ${name}`);
+        }
     });
 
     it("tags the sensitive service and its task definition, and propagates tags to tasks", async () => {
@@ -182,9 +238,24 @@ describe("EcsService with Service Connect", () => {
         assert.deepStrictEqual(ofType(regs, T.rolePolicy).filter((p) => p.inputs.role === role.id), []);
         const serverTaskRole = one(regs, T.role, "internal-nginx-task");
         assert.deepStrictEqual([...ofType(regs, T.rolePolicy), ...ofType(regs, T.policyAttachment)].filter((p) => p.inputs.role === serverTaskRole.id || p.inputs.role === serverTaskRole.name), []);
-        const trust = JSON.parse(role.inputs.assumeRolePolicy);
-        assert.deepStrictEqual(trust.Statement[0].Principal, { Service: "ecs-tasks.amazonaws.com" });
-        assert.deepStrictEqual(trust.Statement[0].Condition, { StringEquals: { "aws:SourceAccount": "000000000000" } });
+    });
+
+    it("trusts ECS tasks as AWS documents: plainly for the execution role, this account and Region only for the task role", async () => {
+        const { regs } = await seed();
+        // "Amazon ECS task execution IAM role": the agents assume it with no source context to condition on.
+        assert.deepStrictEqual(JSON.parse(one(regs, T.role, "internal-nginx-execution").inputs.assumeRolePolicy), {
+            Version: "2012-10-17",
+            Statement: [{ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" }],
+        });
+        // "Amazon ECS task IAM role": the confused-deputy conditions.
+        assert.deepStrictEqual(JSON.parse(one(regs, T.role, "internal-nginx-task").inputs.assumeRolePolicy).Statement, [
+            {
+                Effect: "Allow",
+                Principal: { Service: "ecs-tasks.amazonaws.com" },
+                Action: "sts:AssumeRole",
+                Condition: { ArnLike: { "aws:SourceArn": "arn:aws:ecs:us-east-1:000000000000:*" }, StringEquals: { "aws:SourceAccount": "000000000000" } },
+            },
+        ]);
     });
 
     it("ECS Exec adds only the four ssmmessages actions to the client's task role", async () => {
@@ -212,6 +283,25 @@ describe("EcsService with Service Connect", () => {
         ]);
         const [container] = JSON.parse(one(runtime.registrations, T.taskDef, "payments-task").inputs.containerDefinitions);
         assert.deepStrictEqual(container.secrets, [{ name: "DB_PASSWORD", valueFrom: ssm }, { name: "API_KEY", valueFrom: sm }]);
+    });
+
+    it("grants a Secrets Manager JSON key or version on the secret's own ARN, and decrypt on customer-managed keys", async () => {
+        const runtime = await startRuntime();
+        const cluster = new ServiceConnectCluster("core", { namespaceName: "serviceconnectns" });
+        const secret = "arn:aws:secretsmanager:us-east-1:111111111111:secret:db-AbCdEf";
+        const key = "arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+        new EcsService("payments", {
+            cluster,
+            network: privateNet(),
+            containers: [{ name: "app", image: "x", secrets: { DB_USER: `${secret}:username::`, DB_PASS: `${secret}:password:AWSCURRENT:`, OLD: `${secret}::AWSPREVIOUS:` } }],
+            secretsKmsKeyArns: [key],
+        });
+        await runtime.settle();
+        const [policy] = ofType(runtime.registrations, T.rolePolicy);
+        assert.deepStrictEqual(JSON.parse(policy.inputs.policy).Statement, [
+            { Sid: "SecretsManager", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [secret] },
+            { Sid: "DecryptSecrets", Effect: "Allow", Action: ["kms:Decrypt"], Resource: [key] },
+        ]);
     });
 
     it("places Fargate tasks in the network's subnets with assignPublicIp from the pattern", async () => {
@@ -259,7 +349,11 @@ describe("bad service input is refused before any resource registers", () => {
         ["more than 5 security groups", (cluster) => new EcsService("api", { cluster, network: privateNet(), containers: [c0], securityGroupIds: ["sg-1", "sg-2", "sg-3", "sg-4", "sg-5"] }), `${L("api")}: securityGroupIds brings the task to 6 security groups (its own plus 5), more than the 5 ECS accepts; pass at most 4.`],
         ["a sensitive service on the public pattern", (cluster) => new EcsService("payments", { cluster, network: publicNet(), containers: [c0], sensitive: true }), `${L("payments")}: sensitive is true but the network gives tasks public IPs (the public pattern); run the service on a private network, or clear sensitive if its data is not sensitive.`],
         ["openToInternet on the private pattern", (cluster) => new EcsService("api", { cluster, network: privateNet(), containers: [{ ...c0, portMappings: [{ name: "web", containerPort: 443, openToInternet: true }] }] }), `${L("api")}: openToInternet is set on port 443, but tasks on the private pattern get no public IP, so it would open nothing reachable; use the public pattern, or put a load balancer in front.`],
-        ["a secret that is not an SSM or Secrets Manager ARN", (cluster) => new EcsService("api", { cluster, network: privateNet(), containers: [{ ...c0, secrets: { TOKEN: "my-token" } }] }), `${L("api")}: containers[0].secrets.TOKEN "my-token" is not the ARN of an SSM parameter or a Secrets Manager secret; pass an arn:aws:ssm:... or arn:aws:secretsmanager:... ARN.`],
+        ["a secret that is not an SSM or Secrets Manager ARN", (cluster) => new EcsService("api", { cluster, network: privateNet(), containers: [{ ...c0, secrets: { TOKEN: "my-token" } }] }), `${L("api")}: containers[0].secrets.TOKEN "my-token" is not the ARN of an SSM parameter or a Secrets Manager secret; pass the parameter's or secret's full ARN.`],
+        ["a KMS key alias where a key ARN is needed", (cluster) => new EcsService("api", { cluster, network: privateNet(), containers: [c0], secretsKmsKeyArns: ["alias/payments"] }), `${L("api")}: secretsKmsKeyArns[0] "alias/payments" is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>); pass the key's ARN, not its alias.`],
+        ["an image from a public registry on a network with no NAT", (cluster) => new EcsService("api", { cluster, network: { ...privateNet(), outboundInternet: false, vpcEndpointServices: ["s3", "ecr.api", "ecr.dkr", "logs"] }, containers: [{ name: "app", image: "public.ecr.aws/nginx/nginx:stable" }] }), `${L("api")}: containers[0].image "public.ecr.aws/nginx/nginx:stable" comes from public.ecr.aws, which no VPC endpoint serves, and the network has no outbound internet (no NAT); copy the image to a private ECR repository, or give the network a NAT gateway.`],
+        ["a Docker Hub image on a network with no NAT", (cluster) => new EcsService("api", { cluster, network: { ...privateNet(), outboundInternet: false, vpcEndpointServices: ["s3", "ecr.api", "ecr.dkr", "logs"] }, containers: [{ name: "app", image: "nginx:1.27" }] }), `${L("api")}: containers[0].image "nginx:1.27" comes from docker.io, which no VPC endpoint serves, and the network has no outbound internet (no NAT); copy the image to a private ECR repository, or give the network a NAT gateway.`],
+        ["ECS Exec and secrets on a network with no NAT and only the image endpoints", (cluster) => new EcsService("api", { cluster, network: { ...privateNet(), outboundInternet: false, vpcEndpointServices: ["s3", "ecr.api", "ecr.dkr", "logs"] }, containers: [{ name: "app", image: "111111111111.dkr.ecr.us-east-1.amazonaws.com/api:1", secrets: { K: "arn:aws:secretsmanager:us-east-1:111111111111:secret:k-AbCdEf" } }], enableExecuteCommand: true }), `${L("api")}: the network has no outbound internet (no NAT) and no VPC endpoint for ssmmessages (ECS Exec), secretsmanager (Secrets Manager secrets); add those endpoints to the network (vpcEndpoints and interfaceEndpoints), or give it a NAT gateway.`],
         ["Service Connect on a UDP port", (cluster) => new EcsService("api", { cluster, network: privateNet(), containers: [{ ...c0, portMappings: [{ name: "dns", containerPort: 53, protocol: "udp" }] }], expose: [{ portName: "dns" }] }), `${L("api")}: expose[0].portName "dns" is a udp port; Service Connect carries TCP only.`],
         ["a log retention CloudWatch does not offer", (cluster) => new EcsService("api", { cluster, network: privateNet(), containers: [c0], logRetentionDays: 10 }), `${L("api")}: logRetentionDays 10 is not a retention CloudWatch Logs offers; use one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653.`],
     ];

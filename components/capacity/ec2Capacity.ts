@@ -3,7 +3,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { EcsNetwork } from "../network/shape";
 import { ServiceConnectCluster } from "../service/cluster";
 import { ServicePlanError } from "../service/plan";
-import { outboundOnlySecurityGroup } from "../securityGroup";
+import { ENDPOINTS_NEEDED } from "../network/endpoints";
+import { capacityProviderResourceName, iamRoleResourceName } from "../naming";
+import { GroupRef, outboundOnlySecurityGroup } from "../securityGroup";
 import { nameTags } from "../tags";
 
 /** The public SSM parameters ECS publishes its recommended ECS-optimised Amazon Linux 2023 AMIs under. */
@@ -56,6 +58,10 @@ export function planCapacity(label: string, args: Ec2CapacityArgs): CapacityPlan
     if (min > max) fail(`minSize ${min} is above maxSize ${max}; raise maxSize or lower minSize.`);
     if (!Number.isInteger(target) || target < 1 || target > 100) fail(`targetCapacity must be between 1 and 100 (got ${target}); it is the group utilisation managed scaling aims for.`);
     if (!(plan.architecture in ECS_AL2023_AMI_PARAMETERS)) fail(`architecture "${plan.architecture}" is not x86_64 or arm64.`);
+    if (!args.network.outboundInternet) {
+        const missing = ["s3", ...ENDPOINTS_NEEDED.images, ...ENDPOINTS_NEEDED.logs, ...ENDPOINTS_NEEDED.ec2Capacity].filter((s) => !args.network.vpcEndpointServices.includes(s));
+        if (missing.length > 0) fail(`the network has no outbound internet (no NAT), so the ECS agent on the instances needs VPC endpoints for ${missing.join(", ")}; add them to the network (vpcEndpoints and interfaceEndpoints), or give it a NAT gateway.`);
+    }
     return plan;
 }
 
@@ -71,6 +77,8 @@ export class Ec2Capacity extends pulumi.ComponentResource {
     readonly network: EcsNetwork;
     readonly hostsGetPublicIp: boolean;
     readonly securityGroup: aws.ec2.SecurityGroup;
+    /** The instances' security group with this component as its owner (bridge and host tasks share it). */
+    readonly securityGroupRef: GroupRef;
     readonly instanceRole: aws.iam.Role;
     readonly launchTemplate: aws.ec2.LaunchTemplate;
     readonly autoScalingGroup: aws.autoscaling.Group;
@@ -88,12 +96,13 @@ export class Ec2Capacity extends pulumi.ComponentResource {
         this.hostsGetPublicIp = args.network.hostsGetPublicIp;
         const partition = args.cluster.awsContext.partition;
 
+        const instanceRoleName = iamRoleResourceName(name, "instance");
         this.instanceRole = new aws.iam.Role(
-            `${name}-instance`,
+            instanceRoleName,
             {
                 assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] }),
                 description: `ECS container instances of ${name}`,
-                tags: nameTags(`${name}-instance`, args.tags),
+                tags: nameTags(instanceRoleName, args.tags),
             },
             parent,
         );
@@ -104,12 +113,13 @@ export class Ec2Capacity extends pulumi.ComponentResource {
         );
         const profile = new aws.iam.InstanceProfile(`${name}-profile`, { role: this.instanceRole.name, tags: nameTags(`${name}-profile`, args.tags) }, parent);
 
-        this.securityGroup = outboundOnlySecurityGroup(this, name, {
+        this.securityGroupRef = outboundOnlySecurityGroup(this, name, {
             vpcId: args.network.vpcId,
             description: `ECS container instances of ${name}`,
             egressDescription: "Outbound: ECS agent, image pulls, AWS APIs",
             tags: args.tags,
         });
+        this.securityGroup = this.securityGroupRef.group;
 
         const ami = aws.ssm.getParameterOutput({ name: ECS_AL2023_AMI_PARAMETERS[plan.architecture] }, parent).value;
         const userData = args.cluster.clusterName.apply((cluster) => Buffer.from(`#!/bin/bash\necho ECS_CLUSTER=${cluster} >> /etc/ecs/ecs.config\necho ECS_AWSVPC_BLOCK_IMDS=true >> /etc/ecs/ecs.config\n`).toString("base64"));
@@ -135,25 +145,35 @@ export class Ec2Capacity extends pulumi.ComponentResource {
                 vpcZoneIdentifiers: args.network.taskSubnetIds,
                 minSize: plan.minSize,
                 maxSize: plan.maxSize,
-                launchTemplate: { id: this.launchTemplate.id, version: "$Latest" },
+                // The template's version number, not "$Latest": a new AMI makes a new version, which
+                // changes the group and starts the instance refresh below.
+                launchTemplate: { id: this.launchTemplate.id, version: this.launchTemplate.latestVersion.apply(String) },
                 // Managed termination protection needs scale-in protection on the group.
                 protectFromScaleIn: true,
+                // Roll instances to a new launch template version: new instances first, then the old
+                // ones go, including the scale-in protected ones ECS manages (their tasks drain first).
+                instanceRefresh: {
+                    strategy: "Rolling",
+                    preferences: { minHealthyPercentage: 100, maxHealthyPercentage: 200, scaleInProtectedInstances: "Refresh", standbyInstances: "Terminate" },
+                },
                 tags: [
                     { key: "AmazonECSManaged", value: "true", propagateAtLaunch: true },
                     ...Object.entries(nameTags(`${name}-instance`, args.tags)).map(([key, value]) => ({ key, value, propagateAtLaunch: true })),
                 ],
             },
-            { parent: this, ignoreChanges: ["desiredCapacity"] },
+            // Instances start only once they can reach ECS (routes to the NAT or gateway, endpoints).
+            { parent: this, ignoreChanges: ["desiredCapacity"], dependsOn: args.network.outboundReady },
         );
         this.capacityProvider = new aws.ecs.CapacityProvider(
-            `${name}-cp`,
+            // ECS refuses names that start with aws, ecs or fargate, and the auto-name starts with this.
+            capacityProviderResourceName(name),
             {
                 autoScalingGroupProvider: {
                     autoScalingGroupArn: this.autoScalingGroup.arn,
                     managedScaling: { status: "ENABLED", targetCapacity: plan.targetCapacity },
                     managedTerminationProtection: "ENABLED",
                 },
-                tags: nameTags(`${name}-cp`, args.tags),
+                tags: nameTags(capacityProviderResourceName(name), args.tags),
             },
             parent,
         );

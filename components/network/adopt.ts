@@ -13,6 +13,12 @@ export interface AdoptNetworkArgs {
     taskSubnetIds: pulumi.Input<string>[];
     /** @default [] (unknown) */
     availabilityZones?: pulumi.Input<string>[];
+    /** Whether the task subnets route to the internet (an internet gateway or a NAT). @default true */
+    outboundInternet?: boolean;
+    /** The AWS services the VPC has endpoints for (`s3`, `ecr.api`, ...). @default [] */
+    vpcEndpointServices?: string[];
+    /** Resources that must exist before tasks can reach out (routes, endpoints). @default [] */
+    outboundReady?: pulumi.Resource[];
 }
 
 /**
@@ -35,6 +41,9 @@ export function adoptNetwork(args: AdoptNetworkArgs): EcsNetwork {
         taskSubnetCount: count,
         tasksGetPublicIp: args.pattern === "public",
         hostsGetPublicIp: args.pattern === "public",
+        outboundInternet: args.outboundInternet ?? true,
+        vpcEndpointServices: args.vpcEndpointServices ?? [],
+        outboundReady: args.outboundReady ?? [],
         availabilityZones: pulumi.output(args.availabilityZones ?? []),
     };
 }
@@ -65,6 +74,10 @@ export function adoptAwsxVpc(vpc: AwsxVpcLike, pattern: NetworkPattern): EcsNetw
         taskSubnetIds: pattern === "public" ? vpc.publicSubnetIds : vpc.privateSubnetIds,
         tasksGetPublicIp: pattern === "public",
         hostsGetPublicIp: pattern === "public",
+        // awsx places NAT gateways for its private subnets by default (OnePerAz).
+        outboundInternet: true,
+        vpcEndpointServices: [],
+        outboundReady: [],
         availabilityZones: subnets.apply((list) => pulumi.all(list.map((s) => s.availabilityZone))),
     };
 }

@@ -5,9 +5,26 @@ import { nameTags } from "../tags";
 /** Interface endpoints a private Fargate task needs to pull from ECR and ship logs without NAT. */
 export const INTERFACE_ENDPOINT_SERVICES = ["ecr.api", "ecr.dkr", "logs"] as const;
 
+/**
+ * The interface endpoint services a task or instance needs when it has no outbound internet, by
+ * what it uses (AWS docs: "Amazon ECS interface VPC endpoints", "ECS Exec", "Specifying sensitive
+ * data"). ECR layers also need the S3 gateway endpoint, which every endpoint set includes.
+ */
+export const ENDPOINTS_NEEDED = {
+    images: ["ecr.api", "ecr.dkr"],
+    logs: ["logs"],
+    exec: ["ssmmessages"],
+    ssmParameters: ["ssm"],
+    secretsManager: ["secretsmanager"],
+    kms: ["kms"],
+    ec2Capacity: ["ecs", "ecs-agent", "ecs-telemetry"],
+} as const;
+
 export interface VpcEndpoints {
     readonly s3: aws.ec2.VpcEndpoint;
-    readonly interfaces: Record<(typeof INTERFACE_ENDPOINT_SERVICES)[number], aws.ec2.VpcEndpoint>;
+    readonly interfaces: Record<string, aws.ec2.VpcEndpoint>;
+    /** Every endpoint service, gateway and interface: `s3`, `ecr.api`, ... */
+    readonly services: string[];
     readonly securityGroup: aws.ec2.SecurityGroup;
     readonly ids: pulumi.Output<Record<string, string>>;
 }
@@ -19,9 +36,12 @@ export function createVpcEndpoints(
         vpc: aws.ec2.Vpc;
         subnetIds: pulumi.Output<string[]>;
         routeTableIds: pulumi.Output<string>[];
+        /** Interface endpoint services beyond ecr.api, ecr.dkr and logs. */
+        extraServices?: readonly string[];
         tags: Record<string, string> | undefined;
     },
 ): VpcEndpoints {
+    const interfaceServices = [...new Set([...INTERFACE_ENDPOINT_SERVICES, ...(args.extraServices ?? [])])];
     const region = aws.getRegionOutput({}, { parent }).region;
     const service = (suffix: string) => pulumi.interpolate`com.amazonaws.${region}.${suffix}`;
 
@@ -60,8 +80,8 @@ export function createVpcEndpoints(
         { parent },
     );
     const interfaces = Object.fromEntries(
-        INTERFACE_ENDPOINT_SERVICES.map((svc) => {
-            const endpointName = `${name}-vpce-${svc.replace(".", "-")}`;
+        interfaceServices.map((svc) => {
+            const endpointName = `${name}-vpce-${svc.replace(/\./g, "-")}`;
             const endpoint = new aws.ec2.VpcEndpoint(
                 endpointName,
                 {
@@ -77,10 +97,10 @@ export function createVpcEndpoints(
             );
             return [svc, endpoint];
         }),
-    ) as VpcEndpoints["interfaces"];
+    ) as Record<string, aws.ec2.VpcEndpoint>;
     const ids = pulumi.all({
         s3: s3.id,
         ...Object.fromEntries(Object.entries(interfaces).map(([svc, e]) => [svc, e.id])),
     });
-    return { s3, interfaces, securityGroup, ids };
+    return { s3, interfaces, services: ["s3", ...interfaceServices], securityGroup, ids };
 }

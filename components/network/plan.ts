@@ -12,6 +12,9 @@
  */
 import { contains, formatIpv4Cidr, Ipv4Cidr, overlaps, parseIpv4Cidr, subdivide } from "./cidr";
 
+/** A PrivateLink service name suffix (`ssmmessages`, `ecr.api`): lowercase letters, digits, dots and dashes. */
+export const ENDPOINT_SERVICE = /^[a-z0-9][a-z0-9.-]*[a-z0-9]$/;
+
 export type NetworkPattern = "public" | "private";
 
 export const NAT_STRATEGIES = ["OnePerAz", "Single", "None"] as const;
@@ -40,6 +43,7 @@ export interface PrivateLayoutArgs extends LayoutArgs {
     privateSubnetCidrs?: string[];
     natStrategy?: string;
     vpcEndpoints?: boolean;
+    interfaceEndpoints?: string[];
 }
 
 export type AzSelection = { kind: "names"; names: string[] } | { kind: "count"; count: number };
@@ -71,6 +75,8 @@ export interface NetworkPlan {
     readonly natGateways: NatPlan[];
     readonly natStrategy?: NatStrategy;
     readonly vpcEndpoints: boolean;
+    /** Interface endpoint services beyond the default three. */
+    readonly interfaceEndpoints: string[];
     /** Whether the pattern needs an internet gateway (public subnets exist). */
     readonly internetGateway: boolean;
 }
@@ -94,7 +100,7 @@ export function planPublicNetwork(label: string, args: LayoutArgs): NetworkPlan 
     if (stray.vpcEndpoints) {
         fail(label, "vpcEndpoints is for the private pattern (tasks here reach AWS APIs through the internet gateway); remove it or use the private pattern.");
     }
-    for (const field of ["natStrategy", "privateSubnetCidrs"] as const) {
+    for (const field of ["natStrategy", "privateSubnetCidrs", "interfaceEndpoints"] as const) {
         if (stray[field] !== undefined) {
             fail(label, `${field} is for the private pattern, which has NAT gateways and private subnets; remove it or use the private pattern.`);
         }
@@ -115,6 +121,7 @@ export function planPublicNetwork(label: string, args: LayoutArgs): NetworkPlan 
         privateSubnets: [],
         natGateways: [],
         vpcEndpoints: false,
+        interfaceEndpoints: [],
         internetGateway: true,
     };
 }
@@ -122,6 +129,12 @@ export function planPublicNetwork(label: string, args: LayoutArgs): NetworkPlan 
 /** Plans the private pattern: private task subnets, NAT gateways in small public subnets. */
 export function planPrivateNetwork(label: string, args: PrivateLayoutArgs): NetworkPlan {
     const natStrategy = parseNatStrategy(label, args.natStrategy);
+    const interfaceEndpoints = [...new Set(args.interfaceEndpoints ?? [])];
+    for (const [i, service] of interfaceEndpoints.entries()) {
+        if (!ENDPOINT_SERVICE.test(service)) {
+            fail(label, `interfaceEndpoints[${i}] "${service}" is not an endpoint service name; use the part after com.amazonaws.<region>., such as ssmmessages or ecs-agent.`);
+        }
+    }
     const vpc = parseVpcCidr(label, args.cidrBlock ?? DEFAULT_VPC_CIDR);
     const azs = selectAzs(label, args);
     const azCount = countOf(azs);
@@ -160,7 +173,8 @@ export function planPrivateNetwork(label: string, args: PrivateLayoutArgs): Netw
         })),
         natGateways: natAzs.map((az, i) => ({ az, publicSubnet: i })),
         natStrategy,
-        vpcEndpoints: args.vpcEndpoints ?? false,
+        vpcEndpoints: (args.vpcEndpoints ?? false) || interfaceEndpoints.length > 0,
+        interfaceEndpoints,
         internetGateway: natAzs.length > 0,
     };
 }

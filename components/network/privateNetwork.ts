@@ -26,6 +26,11 @@ export interface PrivateSubnetNetworkArgs extends NetworkArgs {
      * @default false
      */
     vpcEndpoints?: boolean;
+    /**
+     * More interface endpoint services (`ssmmessages`, `secretsmanager`, `ecs-agent`, ...), for what
+     * tasks and instances call when there is no NAT. Turns the endpoints on. @default []
+     */
+    interfaceEndpoints?: string[];
 }
 
 /**
@@ -49,6 +54,9 @@ export class PrivateSubnetNetwork extends pulumi.ComponentResource implements Ec
     readonly natGateways: aws.ec2.NatGateway[];
     readonly natElasticIps: aws.ec2.Eip[];
     readonly endpoints?: VpcEndpoints;
+    readonly outboundInternet: boolean;
+    readonly vpcEndpointServices: readonly string[];
+    readonly outboundReady: pulumi.Resource[];
     readonly taskSubnetIds: pulumi.Output<string[]>;
     readonly availabilityZones: pulumi.Output<string[]>;
 
@@ -116,19 +124,20 @@ export class PrivateSubnetNetwork extends pulumi.ComponentResource implements Ec
                 { vpcId: this.vpc.id, tags: nameTags(`${subnetName}-rt`, args.tags) },
                 { parent: this },
             );
-            new aws.ec2.RouteTableAssociation(
+            const association = new aws.ec2.RouteTableAssociation(
                 `${subnetName}-rta`,
                 { subnetId: subnet.id, routeTableId: routeTable.id },
                 { parent: this },
             );
-            if (s.nat !== undefined) {
-                new aws.ec2.Route(
-                    `${subnetName}-default`,
-                    { routeTableId: routeTable.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: this.natGateways[s.nat].id },
-                    { parent: this },
-                );
-            }
-            return { subnet, routeTable };
+            const defaultRoute =
+                s.nat === undefined
+                    ? undefined
+                    : new aws.ec2.Route(
+                          `${subnetName}-default`,
+                          { routeTableId: routeTable.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: this.natGateways[s.nat].id },
+                          { parent: this },
+                      );
+            return { subnet, routeTable, ready: [association, ...(defaultRoute ? [defaultRoute] : [])] };
         });
         this.privateSubnets = privates.map((p) => p.subnet);
         this.privateRouteTables = privates.map((p) => p.routeTable);
@@ -138,17 +147,18 @@ export class PrivateSubnetNetwork extends pulumi.ComponentResource implements Ec
         this.vpcId = this.vpc.id;
         this.vpcCidr = this.vpc.cidrBlock;
 
-        if (plan.natStrategy === "None" && !plan.vpcEndpoints) {
-            pulumi.log.warn(`${label}: natStrategy None without vpcEndpoints leaves tasks no way to pull images or ship logs; add vpcEndpoints or use OnePerAz/Single.`, this);
-        }
         if (plan.vpcEndpoints) {
             this.endpoints = createVpcEndpoints(this, name, {
                 vpc: this.vpc,
                 subnetIds: this.privateSubnetIds,
                 routeTableIds: this.privateRouteTables.map((t) => t.id),
+                extraServices: plan.interfaceEndpoints,
                 tags: args.tags,
             });
         }
+        this.outboundInternet = plan.natGateways.length > 0;
+        this.vpcEndpointServices = this.endpoints?.services ?? [];
+        this.outboundReady = [...privates.flatMap((p) => p.ready), ...(this.endpoints ? [this.endpoints.s3, ...Object.values(this.endpoints.interfaces)] : [])];
 
         this.registerOutputs({
             pattern: this.pattern,
@@ -164,6 +174,8 @@ export class PrivateSubnetNetwork extends pulumi.ComponentResource implements Ec
             natGatewayIds: pulumi.all(this.natGateways.map((n) => n.id)),
             natPublicIps: pulumi.all(this.natElasticIps.map((e) => e.publicIp)),
             endpointIds: this.endpoints?.ids,
+            outboundInternet: this.outboundInternet,
+            vpcEndpointServices: this.vpcEndpointServices,
             taskSubnetIds: this.taskSubnetIds,
             availabilityZones: this.availabilityZones,
         });

@@ -19,6 +19,9 @@ export class PublicSubnetNetwork extends pulumi.ComponentResource implements Ecs
     readonly pattern = "public" as const;
     readonly tasksGetPublicIp = true;
     readonly hostsGetPublicIp = true;
+    readonly outboundInternet = true;
+    readonly vpcEndpointServices: readonly string[] = [];
+    readonly outboundReady: pulumi.Resource[];
     readonly taskSubnetCount: number;
     readonly vpc: aws.ec2.Vpc;
     readonly vpcId: pulumi.Output<string>;
@@ -50,6 +53,7 @@ export class PublicSubnetNetwork extends pulumi.ComponentResource implements Ecs
         this.publicRouteTable = tier.routeTable;
         this.taskSubnetIds = this.publicSubnetIds;
         this.taskSubnetCount = tier.subnets.length;
+        this.outboundReady = [tier.defaultRoute, ...tier.associations];
 
         this.registerOutputs({
             pattern: this.pattern,

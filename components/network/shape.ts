@@ -18,5 +18,18 @@ export interface EcsNetwork {
     readonly tasksGetPublicIp: boolean;
     /** Whether EC2 instances launched in the task subnets get a public IP (and so bridge/host tasks on them). */
     readonly hostsGetPublicIp: boolean;
+    /** Whether the task subnets route to the internet (an internet gateway, or a NAT gateway). */
+    readonly outboundInternet: boolean;
+    /**
+     * The AWS services the VPC reaches through VPC endpoints (`s3`, `ecr.api`, `logs`, ...). Without
+     * outbound internet, these are the only AWS APIs tasks and instances can call.
+     */
+    readonly vpcEndpointServices: readonly string[];
+    /**
+     * What must exist before anything in the task subnets can reach out: their default routes (to
+     * the NAT or internet gateway) and the VPC endpoints. Services and capacity depend on it, so the
+     * first task never starts before it can pull its image (CDK's `internetConnectivityEstablished`).
+     */
+    readonly outboundReady: pulumi.Resource[];
     readonly availabilityZones: pulumi.Output<string[]>;
 }

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { nameTags } from "../tags";
-import { ecsTasksTrustPolicy } from "./iam";
+import { executionRoleTrustPolicy, taskRoleTrustPolicy } from "./iam";
 import { Endpoint, ServicePlanError } from "./plan";
 
 export interface ServiceConnectClusterArgs {
@@ -32,8 +32,10 @@ export class ServiceConnectCluster extends pulumi.ComponentResource {
     readonly clusterArn: pulumi.Output<string>;
     /** Account, region and partition, looked up once through this cluster's provider for all its services. */
     readonly awsContext: { accountId: pulumi.Output<string>; region: pulumi.Output<string>; partition: pulumi.Output<string> };
-    /** The trust policy every task role of this cluster uses (ECS tasks of this account only). */
-    readonly taskAssumeRolePolicy: pulumi.Output<string>;
+    /** The trust policy of every task role of this cluster: ECS tasks of this account and Region only. */
+    readonly taskRoleTrustPolicy: pulumi.Output<string>;
+    /** The trust policy of every task execution role, as AWS documents it. */
+    readonly executionRoleTrustPolicy: string;
     /** The ARN of the AWS-managed ECS task execution policy in this partition. */
     readonly taskExecutionPolicyArn: pulumi.Output<string>;
     private readonly claims = new Map<string, string>();
@@ -59,13 +61,18 @@ export class ServiceConnectCluster extends pulumi.ComponentResource {
             region: aws.getRegionOutput({}, { parent: this }).region,
             partition: aws.getPartitionOutput({}, { parent: this }).partition,
         };
-        this.taskAssumeRolePolicy = this.awsContext.accountId.apply((id) => JSON.stringify(ecsTasksTrustPolicy(id)));
+        this.taskRoleTrustPolicy = pulumi
+            .all([this.awsContext.partition, this.awsContext.region, this.awsContext.accountId])
+            .apply(([partition, region, account]) => JSON.stringify(taskRoleTrustPolicy(partition, region, account)));
+        this.executionRoleTrustPolicy = JSON.stringify(executionRoleTrustPolicy());
         this.taskExecutionPolicyArn = pulumi.interpolate`arn:${this.awsContext.partition}:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy`;
         const namespaceArgs = { name: args.namespaceName, description: `Service Connect namespace of ${name}`, tags: nameTags(`${name}-namespace`, args.tags) };
+        // The name is fixed and unique in the account and Region: a replacement must delete first.
+        const namespaceOpts = { parent: this, deleteBeforeReplace: true };
         this.namespace =
             type === "dns"
-                ? new aws.servicediscovery.PrivateDnsNamespace(`${name}-namespace`, { ...namespaceArgs, vpc: args.vpcId! }, { parent: this })
-                : new aws.servicediscovery.HttpNamespace(`${name}-namespace`, namespaceArgs, { parent: this });
+                ? new aws.servicediscovery.PrivateDnsNamespace(`${name}-namespace`, { ...namespaceArgs, vpc: args.vpcId! }, namespaceOpts)
+                : new aws.servicediscovery.HttpNamespace(`${name}-namespace`, namespaceArgs, namespaceOpts);
         this.namespaceArn = this.namespace.arn;
         this.cluster = new aws.ecs.Cluster(
             `${name}-cluster`,

@@ -2,7 +2,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { Ec2Capacity } from "../capacity/ec2Capacity";
 import { EcsNetwork } from "../network/shape";
-import { outboundOnlySecurityGroup } from "../securityGroup";
+import { iamRoleResourceName, logGroupName, taskFamily } from "../naming";
+import { admit, GroupRef, outboundOnlySecurityGroup } from "../securityGroup";
 import { nameTags } from "../tags";
 import { ServiceConnectCluster } from "./cluster";
 import { ecsExecPolicy, secretsReadPolicy } from "./iam";
@@ -50,6 +51,22 @@ export interface EcsServiceArgs {
     dataClassification?: string;
     /** ECS Exec; adds only the ssmmessages permissions it needs to the task role. @default false */
     enableExecuteCommand?: boolean;
+    /**
+     * Customer-managed KMS keys that encrypt the containers' secrets: the execution role may
+     * `kms:Decrypt` with them. AWS-managed keys need nothing. @default []
+     */
+    secretsKmsKeyArns?: pulumi.Input<string>[];
+    /**
+     * Wait until the service is steady (its tasks running and healthy) before the update goes on,
+     * so services that call it start only once it runs, and a failed server fails the update.
+     * @default true for a service that exposes Service Connect endpoints, else false
+     */
+    waitForSteadyState?: boolean;
+    /**
+     * networkMode `host` shares the instance's network, so the task can read the instance role's
+     * credentials from the metadata service; it is refused unless this is true. @default false
+     */
+    allowInstanceRoleAccess?: boolean;
     /** More security groups for the tasks (ECS takes 5 in all, this service's own included). @default [] */
     securityGroupIds?: pulumi.Input<string>[];
     /** @default 30 */
@@ -73,6 +90,8 @@ export class EcsService extends pulumi.ComponentResource {
     readonly taskDefinition: aws.ecs.TaskDefinition;
     /** The tasks' security group: the service's own (awsvpc) or its EC2 capacity's (bridge, host). */
     readonly securityGroup: aws.ec2.SecurityGroup;
+    /** The tasks' security group with the component that owns it (rules on it are that owner's children). */
+    readonly securityGroupRef: GroupRef;
     /** Where callers are admitted: the container ports (awsvpc), or the dynamic host port range (bridge). */
     readonly callerPortRanges: { from: number; to: number }[];
     readonly executionRole: aws.iam.Role;
@@ -107,7 +126,10 @@ export class EcsService extends pulumi.ComponentResource {
                 hasCapacity: args.capacity !== undefined,
                 networkMode: args.networkMode,
                 assignPublicIp: args.assignPublicIp,
+                allowInstanceRoleAccess: args.allowInstanceRoleAccess,
             },
+            enableExecuteCommand: args.enableExecuteCommand ?? false,
+            secretsKmsKeyArns: args.secretsKmsKeyArns ?? [],
         });
         args.cluster.claimEndpoints(label, plan.endpoints);
         super("ecsnet:ecs:EcsService", name, {}, opts);
@@ -120,84 +142,64 @@ export class EcsService extends pulumi.ComponentResource {
         const tags = args.sensitive ? { ...args.tags, [DATA_CLASSIFICATION_TAG]: args.dataClassification ?? "confidential" } : args.tags;
         const parent = { parent: this };
         const region = args.cluster.awsContext.region;
+        const [project, stack] = [pulumi.getProject(), pulumi.getStack()];
 
-        this.logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, { retentionInDays: logRetentionDays, tags: nameTags(`${name}-logs`, tags) }, parent);
+        // A fixed name, known at preview, so the task definition that names it is known too.
+        this.logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, { name: logGroupName(project, stack, name), retentionInDays: logRetentionDays, tags: nameTags(`${name}-logs`, tags) }, parent);
 
-        const assumeRolePolicy = args.cluster.taskAssumeRolePolicy;
-        this.executionRole = new aws.iam.Role(`${name}-execution`, { assumeRolePolicy, description: `ECS execution role of ${name}: pull images, write logs`, tags: nameTags(`${name}-execution`, tags) }, parent);
-        new aws.iam.RolePolicyAttachment(
-            `${name}-execution-managed`,
-            { role: this.executionRole.name, policyArn: args.cluster.taskExecutionPolicyArn },
+        const executionName = iamRoleResourceName(name, "execution");
+        this.executionRole = new aws.iam.Role(
+            executionName,
+            { assumeRolePolicy: args.cluster.executionRoleTrustPolicy, description: `ECS execution role of ${name}: pull images, write logs`, tags: nameTags(executionName, tags) },
             parent,
         );
+        // The service starts tasks only once their roles can do what the tasks need.
+        const iam: pulumi.Resource[] = [
+            new aws.iam.RolePolicyAttachment(`${name}-execution-managed`, { role: this.executionRole.name, policyArn: args.cluster.taskExecutionPolicyArn }, parent),
+        ];
         const secretArns = args.containers.flatMap((c) => Object.values(c.secrets ?? {}));
         if (secretArns.length > 0) {
-            new aws.iam.RolePolicy(
-                `${name}-execution-secrets`,
-                {
-                    role: this.executionRole.id,
-                    // ARNs known only at deploy time are checked here; plain ones were checked by the planner.
-                    policy: pulumi.all(secretArns).apply((arns) => {
-                        try {
-                            return JSON.stringify(secretsReadPolicy([...new Set(arns)]));
-                        } catch (e) {
-                            throw new pulumi.ResourceError(`${label}: secrets: ${(e as Error).message}; pass SSM parameter or Secrets Manager secret ARNs.`, this);
-                        }
-                    }),
-                },
-                parent,
+            iam.push(
+                new aws.iam.RolePolicy(
+                    `${name}-execution-secrets`,
+                    {
+                        role: this.executionRole.id,
+                        // ARNs known only at deploy time are checked here; plain ones were checked by the planner.
+                        policy: pulumi.all([pulumi.all(secretArns), pulumi.all(args.secretsKmsKeyArns ?? [])]).apply(([arns, keys]) => {
+                            try {
+                                return JSON.stringify(secretsReadPolicy(arns, keys));
+                            } catch (e) {
+                                throw new pulumi.ResourceError(`${label}: secrets: ${(e as Error).message}; pass SSM parameter or Secrets Manager secret ARNs.`, this);
+                            }
+                        }),
+                    },
+                    parent,
+                ),
             );
         }
-        this.taskRole = new aws.iam.Role(`${name}-task`, { assumeRolePolicy, description: `ECS task role of ${name}`, tags: nameTags(`${name}-task`, tags) }, parent);
+        const taskRoleName = iamRoleResourceName(name, "task");
+        this.taskRole = new aws.iam.Role(taskRoleName, { assumeRolePolicy: args.cluster.taskRoleTrustPolicy, description: `ECS task role of ${name}`, tags: nameTags(taskRoleName, tags) }, parent);
         if (args.enableExecuteCommand) {
-            new aws.iam.RolePolicy(`${name}-task-exec`, { role: this.taskRole.id, policy: JSON.stringify(ecsExecPolicy()) }, parent);
+            iam.push(new aws.iam.RolePolicy(`${name}-task-exec`, { role: this.taskRole.id, policy: JSON.stringify(ecsExecPolicy()) }, parent));
         }
 
         const awsvpc = plan.networkMode === "awsvpc";
-        this.securityGroup = awsvpc
+        this.securityGroupRef = awsvpc
             ? outboundOnlySecurityGroup(this, name, {
                   vpcId: args.network.vpcId,
                   description: `Tasks of ECS service ${name}`,
                   egressDescription: "Outbound: image pulls, AWS APIs, called services",
                   tags,
               })
-            : args.capacity!.securityGroup;
+            : args.capacity!.securityGroupRef;
+        this.securityGroup = this.securityGroupRef.group;
         this.callerPortRanges = plan.callerPortRanges;
-        const ingress: pulumi.Resource[] = plan.internetPorts.map(
-            (p) =>
-                new aws.vpc.SecurityGroupIngressRule(
-                    `${name}-internet-${p.protocol}-${p.port}`,
-                    {
-                        securityGroupId: this.securityGroup.id,
-                        description: `Asked for: ${p.protocol} ${p.port} from the internet`,
-                        ipProtocol: p.protocol,
-                        fromPort: p.port,
-                        toPort: p.port,
-                        cidrIpv4: "0.0.0.0/0",
-                        tags: nameTags(`${name}-internet-${p.protocol}-${p.port}`, tags),
-                    },
-                    parent,
-                ),
-        );
+        // One rule per distinct group, protocol, ports and source: services on one capacity share its group.
+        const ingress = plan.internetPorts.map((p) => admit(this.securityGroupRef, { protocol: p.protocol, from: p.port, to: p.port, source: { internet: true } }));
         // Admit this client where each server's Service Connect proxy listens, and nowhere else.
         for (const server of calls) {
             for (const { from, to } of server.callerPortRanges) {
-                const ruleName = `${name}-to-${server.serviceName}-${from === to ? from : `${from}-${to}`}`;
-                ingress.push(
-                    new aws.vpc.SecurityGroupIngressRule(
-                        ruleName,
-                        {
-                            securityGroupId: server.securityGroup.id,
-                            description: `${name} calls ${server.serviceName} through Service Connect`,
-                            ipProtocol: "tcp",
-                            fromPort: from,
-                            toPort: to,
-                            referencedSecurityGroupId: this.securityGroup.id,
-                            tags: nameTags(ruleName, tags),
-                        },
-                        parent,
-                    ),
-                );
+                ingress.push(admit(server.securityGroupRef, { protocol: "tcp", from, to, source: { group: this.securityGroupRef } }));
             }
         }
 
@@ -212,8 +214,9 @@ export class EcsService extends pulumi.ComponentResource {
                 portMappings: (c.portMappings ?? []).map((p) => ({
                     name: p.name,
                     containerPort: p.containerPort,
-                    // bridge: a dynamic host port; host: the container port itself; awsvpc: none.
-                    ...(plan.networkMode === "bridge" ? { hostPort: 0 } : plan.networkMode === "host" ? { hostPort: p.containerPort } : {}),
+                    // awsvpc: none; host: the container port itself; bridge: a dynamic host port,
+                    // except a port open to the internet, which must be where the rule admits it.
+                    ...(plan.networkMode === "host" || plan.staticHostPorts.includes(p.containerPort) ? { hostPort: p.containerPort } : plan.networkMode === "bridge" ? { hostPort: 0 } : {}),
                     protocol: p.protocol ?? "tcp",
                     ...(p.appProtocol !== undefined ? { appProtocol: p.appProtocol } : {}),
                 })),
@@ -230,7 +233,7 @@ export class EcsService extends pulumi.ComponentResource {
         this.taskDefinition = new aws.ecs.TaskDefinition(
             `${name}-task`,
             {
-                family: `${name}`,
+                family: taskFamily(project, stack, name),
                 requiresCompatibilities: [plan.launchType],
                 networkMode: plan.networkMode,
                 cpu: String(cpu),
@@ -270,18 +273,28 @@ export class EcsService extends pulumi.ComponentResource {
                 serviceConnectConfiguration: serviceConnect,
                 enableExecuteCommand: args.enableExecuteCommand ?? false,
                 deploymentCircuitBreaker: { enable: true, rollback: true },
+                // A server's clients are created after it: waiting here means they start only once it runs.
+                waitForSteadyState: args.waitForSteadyState ?? plan.role === "server",
                 propagateTags: "TASK_DEFINITION",
                 enableEcsManagedTags: true,
-                // ECS writes Service Connect names into /etc/hosts only when a task starts: a new set of
-                // servers must start new tasks.
-                ...(plan.role !== "none" ? { triggers: { "serviceconnect-calls": plan.callsFingerprint }, forceNewDeployment: true } : {}),
                 tags: nameTags(name, tags),
             },
             {
                 parent: this,
+                // Discovery names are unique in the namespace: the old service must go before its replacement.
+                deleteBeforeReplace: plan.endpoints.length > 0,
                 // Servers first (their names exist before a client task starts), the client admitted on
-                // their ports, and on destroy the service goes before the cluster and the namespace.
-                dependsOn: [args.cluster.cluster, args.cluster.namespace, ...(args.capacity ? [args.capacity.association] : []), ...calls.map((s) => s.service), ...ingress],
+                // their ports, the roles able to do their work, a way out to pull the image; and on
+                // destroy the service goes before the cluster and the namespace.
+                dependsOn: [
+                    args.cluster.cluster,
+                    args.cluster.namespace,
+                    ...(args.capacity ? [args.capacity.association] : []),
+                    ...calls.map((s) => s.service),
+                    ...ingress,
+                    ...iam,
+                    ...args.network.outboundReady,
+                ],
             },
         );
 

@@ -3,13 +3,22 @@
  * derives everything the component wires (port mappings, Service Connect entries, endpoint URLs,
  * the environment variables clients get). Plain functions, no resources.
  */
+import { ENDPOINTS_NEEDED } from "../network/endpoints";
 import { fargateSizeProblem } from "./fargate";
+import { KMS_KEY_ARN, secretTarget } from "./iam";
 import { MAX_SECURITY_GROUPS, MAX_SUBNETS } from "./limits";
 import { AppProtocol, ContainerArgs, ExposeArgs, PortMappingArgs, ServiceConnectTlsArgs } from "./types";
 
 export const PORT_NAME = /^[a-z0-9_][a-z0-9_-]{0,63}$/;
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
-const SECRET_ARN = /^arn:aws[a-z-]*:(ssm|secretsmanager):/;
+/** Private ECR registries, the only image source a VPC endpoint serves (ecr.dkr, with S3 for layers). */
+const PRIVATE_ECR = /^\d{12}\.dkr\.ecr(-fips)?\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/;
+
+/** The registry an image reference pulls from: its first component when that is a host, else Docker Hub. */
+export function imageRegistry(image: string): string {
+    const first = image.split("/")[0];
+    return image.includes("/") && (first.includes(".") || first.includes(":") || first === "localhost") ? first : "docker.io";
+}
 
 export class ServicePlanError extends Error {
     constructor(message: string) {
@@ -69,9 +78,19 @@ export interface ServicePlanInput {
     calls: { label: string; endpoints: Endpoint[]; namespace: string }[];
     sensitive: boolean;
     securityGroupIds: number;
-    network: { tasksGetPublicIp: boolean; hostsGetPublicIp: boolean; taskSubnetCount?: number; pattern: string };
+    network: {
+        tasksGetPublicIp: boolean;
+        hostsGetPublicIp: boolean;
+        taskSubnetCount?: number;
+        pattern: string;
+        outboundInternet: boolean;
+        vpcEndpointServices: readonly string[];
+    };
     namespace: string;
-    launch: { type: LaunchType; hasCapacity: boolean; networkMode?: string; assignPublicIp?: boolean };
+    launch: { type: LaunchType; hasCapacity: boolean; networkMode?: string; assignPublicIp?: boolean; allowInstanceRoleAccess?: boolean };
+    enableExecuteCommand: boolean;
+    /** Customer-managed KMS keys that encrypt the secrets (plain ARNs are checked; Outputs pass). */
+    secretsKmsKeyArns: unknown[];
 }
 
 export interface ServicePlan {
@@ -86,10 +105,13 @@ export interface ServicePlan {
     callerPortRanges: { from: number; to: number }[];
     /** Ports admitted from 0.0.0.0/0 because the caller asked. */
     internetPorts: { port: number; protocol: "tcp" | "udp" }[];
-    /** Environment variables every container gets: the URL of each endpoint this service calls. */
+    /** Container ports mapped to the same host port: in bridge mode, the ports open to the internet. */
+    staticHostPorts: number[];
+    /**
+     * Environment variables every container gets: the URL of each endpoint this service calls. A new
+     * server in `calls` changes the task definition, so ECS starts new tasks, which learn its name.
+     */
     callEnvironment: Record<string, string>;
-    /** Changes whenever the set of endpoints called changes, to redeploy the tasks. */
-    callsFingerprint: string;
 }
 
 export function planService(label: string, input: ServicePlanInput): ServicePlan {
@@ -135,10 +157,16 @@ export function planService(label: string, input: ServicePlanInput): ServicePlan
             mappings.set(p.name, p);
         });
         Object.entries(c.secrets ?? {}).forEach(([name, arn]) => {
-            if (typeof arn === "string" && !SECRET_ARN.test(arn)) {
-                fail(`containers[${ci}].secrets.${name} "${arn}" is not the ARN of an SSM parameter or a Secrets Manager secret; pass an arn:aws:ssm:... or arn:aws:secretsmanager:... ARN.`);
+            const target = typeof arn === "string" ? secretTarget(arn) : undefined;
+            if (target && "problem" in target) {
+                fail(`containers[${ci}].secrets.${name} "${arn}" ${target.problem}; pass the parameter's or secret's full ARN.`);
             }
         });
+    });
+    input.secretsKmsKeyArns.forEach((key, i) => {
+        if (typeof key === "string" && !KMS_KEY_ARN.test(key)) {
+            fail(`secretsKmsKeyArns[${i}] "${key}" is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>); pass the key's ARN, not its alias.`);
+        }
     });
 
     const endpoints = input.expose.map((e, i): Endpoint => {
@@ -199,6 +227,7 @@ export function planService(label: string, input: ServicePlanInput): ServicePlan
     if (networkMode === "host" && (endpoints.length > 0 || input.calls.length > 0)) {
         fail("Service Connect needs networkMode awsvpc or bridge, and this service uses host; change networkMode or drop expose and calls.");
     }
+    checkWayOut(fail, input, launchType);
     const subnets = input.network.taskSubnetCount;
     if (subnets !== undefined && subnets > MAX_SUBNETS) {
         fail(`the network has ${subnets} task subnets, more than the ${MAX_SUBNETS} ECS accepts for a service; place the service in at most ${MAX_SUBNETS}.`);
@@ -242,9 +271,46 @@ export function planService(label: string, input: ServicePlanInput): ServicePlan
         // The Service Connect proxy listens on the container port, or in bridge mode on a dynamic host port.
         callerPortRanges: networkMode === "bridge" ? [BRIDGE_HOST_PORTS] : [...new Set(endpoints.map((e) => e.containerPort))].map((p) => ({ from: p, to: p })),
         internetPorts,
+        // A bridge task listens on a dynamic host port; a port the internet must reach is mapped 1:1
+        // (so the rule on the host admits what the task listens on, one such task per instance).
+        staticHostPorts: networkMode === "bridge" ? internetPorts.map((p) => p.port) : [],
         callEnvironment,
-        callsFingerprint: called.map((e) => e.url).sort().join(","),
     };
+}
+
+/**
+ * Without outbound internet (natStrategy None), every AWS API a task or its agent calls must have a
+ * VPC endpoint, and images can come only from private ECR: no endpoint serves public.ecr.aws or
+ * Docker Hub.
+ */
+function checkWayOut(fail: (text: string) => never, input: ServicePlanInput, launchType: LaunchType): void {
+    if (input.network.outboundInternet) {
+        return;
+    }
+    input.containers.forEach((c, ci) => {
+        if (typeof c.image === "string" && !PRIVATE_ECR.test(imageRegistry(c.image))) {
+            fail(`containers[${ci}].image "${c.image}" comes from ${imageRegistry(c.image)}, which no VPC endpoint serves, and the network has no outbound internet (no NAT); copy the image to a private ECR repository, or give the network a NAT gateway.`);
+        }
+    });
+    const secrets = input.containers.flatMap((c) => Object.values(c.secrets ?? {})).filter((v): v is string => typeof v === "string");
+    const needs: [string, readonly string[]][] = [
+        ["pulling images from ECR", ENDPOINTS_NEEDED.images],
+        ["sending logs to CloudWatch Logs", ENDPOINTS_NEEDED.logs],
+        ...(input.enableExecuteCommand ? [["ECS Exec", ENDPOINTS_NEEDED.exec] as [string, readonly string[]]] : []),
+        ...(secrets.some((v) => v.split(":")[2] === "ssm") ? [["SSM parameter secrets", ENDPOINTS_NEEDED.ssmParameters] as [string, readonly string[]]] : []),
+        ...(secrets.some((v) => v.split(":")[2] === "secretsmanager") ? [["Secrets Manager secrets", ENDPOINTS_NEEDED.secretsManager] as [string, readonly string[]]] : []),
+        ...(input.secretsKmsKeyArns.length > 0 ? [["decrypting secrets with KMS", ENDPOINTS_NEEDED.kms] as [string, readonly string[]]] : []),
+        ...(launchType === "EC2" ? [["EC2 container instances talking to ECS", ENDPOINTS_NEEDED.ec2Capacity] as [string, readonly string[]]] : []),
+    ];
+    const have = new Set(input.network.vpcEndpointServices);
+    const missing = needs.flatMap(([why, services]) => services.filter((s) => !have.has(s)).map((s) => ({ why, service: s })));
+    if (!have.has("s3")) {
+        missing.unshift({ why: "ECR image layers (stored in S3)", service: "s3" });
+    }
+    if (missing.length > 0) {
+        const list = missing.map((m) => `${m.service} (${m.why})`).join(", ");
+        fail(`the network has no outbound internet (no NAT) and no VPC endpoint for ${list}; add those endpoints to the network (vpcEndpoints and interfaceEndpoints), or give it a NAT gateway.`);
+    }
 }
 
 /**
@@ -279,6 +345,9 @@ function planLaunch(fail: (text: string) => never, input: ServicePlanInput): { l
     }
     if (assignPublicIp !== undefined) {
         fail("assignPublicIp is a Fargate-only setting; on EC2, bridge and host tasks use their instance's public IP and awsvpc tasks never get one, so remove it.");
+    }
+    if (networkMode === "host" && !input.launch.allowInstanceRoleAccess) {
+        fail("networkMode host shares the instance's network, so every container can read the instance role's credentials from the instance metadata service (the hop limit only stops bridge containers); use awsvpc or bridge, or set allowInstanceRoleAccess to true if the instance role's permissions are acceptable to this task.");
     }
     const hostPublic = input.network.hostsGetPublicIp;
     if (input.sensitive && hostPublic) {

@@ -102,33 +102,56 @@ export const ECS_CLUSTER = "aws:ecs/cluster:Cluster";
 /**
  * Follows references between resources: first through the engine's property dependencies (which
  * exist at preview, when ids are unknown), then by matching the value against ids, ARNs and names.
+ * That index is built only when a reference is not in the property dependencies, and skips values
+ * that are unknown: an unknown id matches nothing, and reading it must not switch the policy off.
  */
 export class References {
-    private readonly byValue = new Map<string, PolicyResource[]>();
+    private index?: Map<string, PolicyResource[]>;
 
-    constructor(resources: PolicyResource[]) {
-        for (const r of resources) {
-            for (const key of [r.props.id, r.props.arn, r.props.arnWithoutRevision, r.props.name, r.props.family]) {
-                if (typeof key === "string" && key.length > 0) {
-                    const list = this.byValue.get(key);
-                    if (list) {
-                        list.push(r);
-                    } else {
-                        this.byValue.set(key, [r]);
+    constructor(private readonly resources: PolicyResource[]) {}
+
+    private byValue(): Map<string, PolicyResource[]> {
+        if (this.index === undefined) {
+            this.index = new Map();
+            for (const r of this.resources) {
+                for (const field of ["id", "arn", "arnWithoutRevision", "name", "family"]) {
+                    const key = knownOrUndefined(() => r.props[field]);
+                    if (typeof key === "string" && key.length > 0) {
+                        const list = this.index.get(key);
+                        if (list) {
+                            list.push(r);
+                        } else {
+                            this.index.set(key, [r]);
+                        }
                     }
                 }
             }
         }
+        return this.index;
     }
 
     /** The resources of `type` that `from.props[property]` refers to. */
-    follow(from: PolicyResource, property: string, type: string, value: unknown = from.props[property]): PolicyResource[] {
+    follow(from: PolicyResource, property: string, type: string, value?: () => unknown): PolicyResource[] {
         const viaDependency = (from.propertyDependencies?.[property] ?? []).filter((d) => d.type === type);
         if (viaDependency.length > 0) {
             return viaDependency;
         }
-        const values = (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === "string");
-        return values.flatMap((v) => (this.byValue.get(v) ?? this.byValue.get(v.replace(/:\d+$/, "")) ?? []).filter((r) => r.type === type));
+        const raw = value ? value() : from.props[property];
+        const values = (Array.isArray(raw) ? raw : [raw]).filter((v): v is string => typeof v === "string");
+        const index = values.length > 0 ? this.byValue() : undefined;
+        return values.flatMap((v) => (index!.get(v) ?? index!.get(v.replace(/:\d+$/, "")) ?? []).filter((r) => r.type === type));
+    }
+}
+
+/** A value, or undefined when reading it raises the SDK's UnknownValueError (it is unknown at preview). */
+export function knownOrUndefined<T>(read: () => T): T | undefined {
+    try {
+        return read();
+    } catch (e) {
+        if ((e as Error)?.constructor?.name === "UnknownValueError") {
+            return undefined;
+        }
+        throw e;
     }
 }
 
@@ -146,7 +169,7 @@ function truthy(value: unknown): boolean | undefined {
 
 /** How an Auto Scaling group's instances get a public IP, or undefined when they do not. */
 export function publicHostReason(group: PolicyResource, refs: References): string | undefined {
-    const template = refs.follow(group, "launchTemplate", LAUNCH_TEMPLATE, group.props.launchTemplate?.id ?? group.props.launchTemplate?.name)[0];
+    const template = refs.follow(group, "launchTemplate", LAUNCH_TEMPLATE, () => group.props.launchTemplate?.id ?? group.props.launchTemplate?.name)[0];
     // Launch templates store associatePublicIpAddress as a string ("true"): compare parsed, not `=== true`.
     const fromTemplate = truthy(template?.props.networkInterfaces?.[0]?.associatePublicIpAddress);
     if (fromTemplate !== undefined) {
@@ -165,16 +188,16 @@ export function publicHostReason(group: PolicyResource, refs: References): strin
 
 /** The capacity providers a runner's tasks land on: its own strategy, else its cluster's default. */
 function capacityProvidersOf(runner: PolicyResource, refs: References, associations: PolicyResource[]): PolicyResource[] {
-    const own = (runner.props.capacityProviderStrategies ?? []).map((s: any) => s.capacityProvider);
-    if (own.length > 0) {
-        return refs.follow(runner, "capacityProviderStrategies", CAPACITY_PROVIDER, own);
+    const strategies: any[] = runner.props.capacityProviderStrategies ?? [];
+    if (strategies.length > 0) {
+        return refs.follow(runner, "capacityProviderStrategies", CAPACITY_PROVIDER, () => strategies.map((s) => s.capacityProvider));
     }
     if (String(runner.props.launchType ?? "").toUpperCase() !== "EC2" && runner.props.launchType !== undefined) {
         return [];
     }
     const clusters = refs.follow(runner, "cluster", ECS_CLUSTER);
     return associations.filter((a) => clusters.some((c) => refs.follow(a, "clusterName", ECS_CLUSTER).includes(c))).flatMap((a) =>
-        refs.follow(a, "defaultCapacityProviderStrategies", CAPACITY_PROVIDER, (a.props.defaultCapacityProviderStrategies ?? []).map((s: any) => s.capacityProvider)),
+        refs.follow(a, "defaultCapacityProviderStrategies", CAPACITY_PROVIDER, () => (a.props.defaultCapacityProviderStrategies ?? []).map((s: any) => s.capacityProvider)),
     );
 }
 
@@ -211,8 +234,7 @@ export const noPublicIpOnSensitiveTasksByReference: StackValidationPolicy = {
                 continue;
             }
             for (const provider of capacityProvidersOf(runner, refs, associations)) {
-                const groupArn = provider.props.autoScalingGroupProvider?.autoScalingGroupArn;
-                for (const group of refs.follow(provider, "autoScalingGroupProvider", AUTOSCALING_GROUP, groupArn)) {
+                for (const group of refs.follow(provider, "autoScalingGroupProvider", AUTOSCALING_GROUP, () => provider.props.autoScalingGroupProvider?.autoScalingGroupArn)) {
                     const hosts = publicHostReason(group, refs);
                     if (hosts) {
                         reportViolation(ec2PublicIpMessage(runner.type, runner.name, reason, provider.name, hosts), runner.urn);

@@ -1,0 +1,288 @@
+/**
+ * The engine's and the provider's half of the offline plan: what `pulumi preview` and `pulumi up`
+ * hand a policy pack for each registered resource (pulumi/pulumi pkg/resource/deploy/step_generator.go):
+ * - `Analyze` gets the resource's inputs after the provider's Check: the AWS provider adds `tagsAll`
+ *   (its default tags merged under the resource's own tags; the resource's value wins).
+ * - `AnalyzeStack` gets every resource's outputs: after up, the state; in a preview of a create, the
+ *   inputs propagated plus every output the provider computes as unknown (id, arn, the auto-named
+ *   `name`, and the rest of the schema's outputs, read from the provider SDK's generated code).
+ * - Both carry the resource's provider with its inputs: an explicit `aws.Provider` as `@pulumi/aws`
+ *   registered it (`defaultTags` a JSON string), or the package's default provider, whose inputs are
+ *   the stack's `aws:*` config (strings, so `aws:defaultTags` is JSON too) and the plugin version.
+ */
+import * as fs from "fs";
+import { Mode, Registration, UNKNOWN } from "./runtime";
+
+export interface ProviderView {
+    urn: string;
+    type: string;
+    name: string;
+    props: Record<string, unknown>;
+}
+
+/** The resource options the engine records and sends with every `Analyze` request. */
+export interface ResourceOptionsView {
+    deleteBeforeReplace: boolean;
+    protect: boolean;
+    ignoreChanges: string[];
+    /** The provider's URN: an explicit provider, or the package's default one. */
+    provider: string | null;
+    aliases: string[];
+    additionalSecretOutputs: string[];
+}
+
+export interface EngineResource {
+    urn: string;
+    type: string;
+    name: string;
+    custom: boolean;
+    /** A placeholder id after up; null in a preview (unknown) and for components. */
+    id: string | null;
+    parent: string | null;
+    dependencies: string[];
+    propertyDependencies: Record<string, string[]>;
+    /** What `Analyze` sees: the inputs after the provider's Check. */
+    inputs: Record<string, any>;
+    /** What `AnalyzeStack` sees: the outputs (unknown where the provider computes them, in a preview). */
+    outputs: Record<string, any>;
+    provider: ProviderView | null;
+    options: ResourceOptionsView;
+}
+
+export interface EngineContext {
+    mode: Mode;
+    project: string;
+    stack: string;
+    /** The stack's fully qualified config (`aws:region`, `aws:defaultTags`, ...). */
+    config: Record<string, unknown>;
+}
+
+export function isUnknown(value: unknown): boolean {
+    return value === UNKNOWN;
+}
+
+/** Whether a value is, or holds, an unknown. */
+export function containsUnknown(value: unknown): boolean {
+    if (value === UNKNOWN) {
+        return true;
+    }
+    if (Array.isArray(value)) {
+        return value.some(containsUnknown);
+    }
+    if (value !== null && typeof value === "object") {
+        return Object.values(value).some(containsUnknown);
+    }
+    return false;
+}
+
+// ---- what the provider schema says, read from the provider SDK's generated resource classes ----
+
+interface TypeSchema {
+    /** Properties only the provider sets (`resourceInputs["arn"] = undefined /*out*\/`). */
+    outputs: string[];
+    /** Every input property the resource class declares. */
+    inputs: string[];
+}
+
+const schemas = new Map<string, TypeSchema | undefined>();
+
+/**
+ * The schema of a resource type, from the generated class of its package (`aws:ec2/vpc:Vpc` is
+ * `@pulumi/aws/ec2/vpc.js`). Undefined for a package that is not installed.
+ */
+export function typeSchema(type: string): TypeSchema | undefined {
+    if (!schemas.has(type)) {
+        schemas.set(type, readSchema(type));
+    }
+    return schemas.get(type);
+}
+
+function readSchema(type: string): TypeSchema | undefined {
+    const [pkg, mod] = type.split(":");
+    if (!pkg || !mod || pkg === "pulumi") {
+        return undefined;
+    }
+    let source: string;
+    try {
+        source = fs.readFileSync(require.resolve(`@pulumi/${pkg}/${mod}.js`), "utf8");
+    } catch {
+        return undefined;
+    }
+    // The constructor's branch for a new resource: `resourceInputs["x"] = args?.x` or `= undefined /*out*/`.
+    const outputs = [...source.matchAll(/resourceInputs\["(\w+)"\] = undefined \/\*out\*\//g)].map((m) => m[1]);
+    const inputs = [...source.matchAll(/resourceInputs\["(\w+)"\] = (?:args\?\.|args \? args\.)/g)].map((m) => m[1]);
+    return { outputs: [...new Set(outputs)], inputs: [...new Set(inputs)] };
+}
+
+/** The property Pulumi auto-names when the program leaves it out (`name`, or `bucket` for S3 buckets). */
+export function autoNamedProperty(type: string): string | undefined {
+    const field = /^aws:s3\/bucket(V2)?:/.test(type) ? "bucket" : "name";
+    return typeSchema(type)?.inputs.includes(field) ? field : undefined;
+}
+
+// ---- providers ----
+
+export function packageOf(type: string): string {
+    return type.split(":")[0];
+}
+
+function packageVersion(pkg: string): string {
+    try {
+        return JSON.parse(fs.readFileSync(require.resolve(`@pulumi/${pkg}/package.json`), "utf8")).version;
+    } catch {
+        return "0.0.0";
+    }
+}
+
+/** The default provider the engine creates for a package, with the stack's `<pkg>:*` config as inputs. */
+export function defaultProvider(pkg: string, ctx: EngineContext): ProviderView {
+    const version = packageVersion(pkg);
+    const name = `default_${version.replace(/[.-]/g, "_")}`;
+    const props: Record<string, unknown> = { version };
+    for (const [key, value] of Object.entries(ctx.config)) {
+        if (key.startsWith(`${pkg}:`)) {
+            props[key.slice(pkg.length + 1)] = typeof value === "string" ? value : JSON.stringify(value);
+        }
+    }
+    return { urn: `urn:pulumi:${ctx.stack}::${ctx.project}::pulumi:providers:${pkg}::${name}`, type: `pulumi:providers:${pkg}`, name, props };
+}
+
+/** A provider reference (`urn::id`) as the SDK sends it, without the id. */
+function providerUrn(reference: string): string {
+    return reference.slice(0, reference.lastIndexOf("::"));
+}
+
+/**
+ * The provider's default tags: `defaultTags` is a JSON string (`{"tags":{...}}`) from an explicit
+ * provider and from stack config alike. UNKNOWN when it is not known yet.
+ */
+export function providerDefaultTags(provider: ProviderView | null): Record<string, unknown> | typeof UNKNOWN {
+    const raw = provider?.props.defaultTags;
+    if (raw === undefined || raw === null || raw === "") {
+        return {};
+    }
+    if (containsUnknown(raw)) {
+        return UNKNOWN;
+    }
+    const parsed = typeof raw === "string" ? safeJson(raw) : raw;
+    const tags = (parsed as { tags?: unknown } | undefined)?.tags;
+    return tags !== null && typeof tags === "object" ? (tags as Record<string, unknown>) : {};
+}
+
+function safeJson(text: string): unknown {
+    try {
+        return JSON.parse(text);
+    } catch {
+        return undefined;
+    }
+}
+
+/**
+ * The AWS provider's Check: a taggable resource gets `tagsAll`, its provider's default tags with its
+ * own tags over them (AWS stores the resource's value for a shared key).
+ */
+export function checkedInputs(type: string, inputs: Record<string, any>, provider: ProviderView | null): Record<string, any> {
+    if (packageOf(type) !== "aws" || !typeSchema(type)?.outputs.includes("tagsAll")) {
+        return inputs;
+    }
+    const defaults = providerDefaultTags(provider);
+    const own = inputs.tags;
+    const tagsAll = defaults === UNKNOWN || own === UNKNOWN ? UNKNOWN : { ...defaults, ...(own ?? {}) };
+    return { ...inputs, tagsAll };
+}
+
+/** Every registered resource as the engine hands it to a policy pack, plus the default providers it creates. */
+export function engineView(registrations: Registration[], ctx: EngineContext): EngineResource[] {
+    const explicit = new Map(
+        registrations.filter((r) => r.type.startsWith("pulumi:providers:")).map((r) => [r.urn, { urn: r.urn, type: r.type, name: r.name, props: r.inputs } as ProviderView]),
+    );
+    const defaults = new Map<string, ProviderView>();
+    const providerOf = (r: Registration): ProviderView | null => {
+        if (!r.custom || r.type.startsWith("pulumi:providers:")) {
+            return null;
+        }
+        if (r.provider) {
+            return explicit.get(providerUrn(r.provider)) ?? null;
+        }
+        const pkg = packageOf(r.type);
+        if (!defaults.has(pkg)) {
+            defaults.set(pkg, defaultProvider(pkg, ctx));
+        }
+        return defaults.get(pkg)!;
+    };
+    const resources = registrations.map((r): EngineResource => {
+        const provider = providerOf(r);
+        const inputs = r.custom ? checkedInputs(r.type, r.inputs, provider) : r.inputs;
+        return {
+            urn: r.urn,
+            type: r.type,
+            name: r.name,
+            custom: r.custom,
+            id: ctx.mode === "preview" || !r.custom ? null : r.id,
+            parent: r.parent,
+            dependencies: r.dependencies,
+            propertyDependencies: r.propertyDependencies,
+            inputs,
+            outputs: r.custom ? outputsOf(r, inputs, ctx.mode) : r.inputs,
+            provider,
+            options: {
+                deleteBeforeReplace: r.deleteBeforeReplace,
+                protect: r.protect,
+                ignoreChanges: r.ignoreChanges,
+                provider: provider?.urn ?? null,
+                aliases: r.aliases,
+                additionalSecretOutputs: r.additionalSecretOutputs,
+            },
+        };
+    });
+    const synthesized = [...defaults.values()].map(
+        (p): EngineResource => ({
+            urn: p.urn,
+            type: p.type,
+            name: p.name,
+            custom: true,
+            id: ctx.mode === "preview" ? null : `<provider:${p.name}>`,
+            parent: null,
+            dependencies: [],
+            propertyDependencies: {},
+            inputs: p.props,
+            outputs: p.props,
+            provider: null,
+            options: { deleteBeforeReplace: false, protect: false, ignoreChanges: [], provider: null, aliases: [], additionalSecretOutputs: [] },
+        }),
+    );
+    // The engine registers a default provider before the first resource that uses it.
+    const stackIndex = resources.findIndex((r) => r.type === "pulumi:pulumi:Stack");
+    return [...resources.slice(0, stackIndex + 1), ...synthesized, ...resources.slice(stackIndex + 1)];
+}
+
+function outputsOf(r: Registration, inputs: Record<string, any>, mode: Mode): Record<string, any> {
+    if (mode === "after-up") {
+        return { ...r.state, ...(inputs.tagsAll !== undefined ? { tagsAll: inputs.tagsAll } : {}) };
+    }
+    const outputs: Record<string, any> = { ...inputs, id: UNKNOWN };
+    for (const key of typeSchema(r.type)?.outputs ?? []) {
+        if (!(key in outputs)) {
+            outputs[key] = UNKNOWN;
+        }
+    }
+    const named = autoNamedProperty(r.type);
+    if (named && !(named in outputs)) {
+        outputs[named] = UNKNOWN;
+    }
+    return outputs;
+}
+
+/** A value for people: the unknown sentinel written as `<unknown>`. */
+export function displayValue(value: unknown): unknown {
+    if (value === UNKNOWN) {
+        return "<unknown>";
+    }
+    if (Array.isArray(value)) {
+        return value.map(displayValue);
+    }
+    if (value !== null && typeof value === "object") {
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, displayValue(v)]));
+    }
+    return value;
+}
