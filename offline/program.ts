@@ -25,12 +25,14 @@ export interface EvaluateOptions {
     stackFile?: string;
     /** @default "preview": a first `pulumi preview`; "after-up" for the state at the end of `pulumi up`. */
     mode?: Mode;
+    /** Config set over the stack file's (fully qualified keys), as `pulumi config set` would. */
+    extraConfig?: Record<string, unknown>;
     nativeStackTraces?: boolean;
 }
 
 export async function evaluateStack(dir: string, stack: string, opts: EvaluateOptions = {}): Promise<Evaluation> {
     const project = loadProject(dir);
-    const config = stackConfig(project, stack, opts.stackFile);
+    const config = { ...stackConfig(project, stack, opts.stackFile), ...opts.extraConfig };
     const region = regionOf(config, stack);
     const mode = opts.mode ?? "preview";
     const runtime = await OfflineRuntime.start({ project: project.name, stack, region, config, mode, nativeStackTraces: opts.nativeStackTraces });

@@ -104,6 +104,29 @@ describe("the whole program", () => {
     });
 });
 
+describe("a stack with no NAT gateway", () => {
+    const fixture = path.join(ROOT, "tests", "fixtures", "Pulumi.isolated.yaml");
+
+    it("gets an endpoint for everything its services call: images, logs, ECS Exec, Secrets Manager", async () => {
+        const { registrations } = await evaluateStack(ROOT, "isolated", { stackFile: fixture });
+        assert.deepStrictEqual(ofType(registrations, T.nat), []);
+        const services = ofType(registrations, T.endpoint).map((e) => String(e.inputs.serviceName).split(".").slice(3).join("."));
+        assert.deepStrictEqual(services.sort(), ["ecr.api", "ecr.dkr", "logs", "s3", "secretsmanager", "ssmmessages"]);
+        // Tasks start only once the endpoints exist.
+        const svc = ofType(registrations, T.service).find((s) => s.name === "reports")!;
+        for (const e of ofType(registrations, T.endpoint)) {
+            assert.ok(svc.dependencies.includes(e.urn), `reports does not wait for ${e.name}`);
+        }
+    });
+
+    it("refuses an image no endpoint serves, naming the service, the image and the fix", async () => {
+        await assert.rejects(
+            evaluateStack(ROOT, "isolated", { stackFile: fixture, extraConfig: { "ecsnet:services": [{ name: "web", image: "public.ecr.aws/nginx/nginx:stable" }] } }),
+            { message: 'EcsService "web": containers[0].image "public.ecr.aws/nginx/nginx:stable" comes from public.ecr.aws, which no VPC endpoint serves, and the network has no outbound internet (no NAT); copy the image to a private ECR repository, or give the network a NAT gateway.' },
+        );
+    });
+});
+
 describe("stack configuration", () => {
     /** Pulumi.yaml's defaults, as the CLI hands them to the program (strings; JSON for lists). */
     const base: Record<string, string> = Object.fromEntries(

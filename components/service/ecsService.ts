@@ -144,8 +144,13 @@ export class EcsService extends pulumi.ComponentResource {
         const region = args.cluster.awsContext.region;
         const [project, stack] = [pulumi.getProject(), pulumi.getStack()];
 
-        // A fixed name, known at preview, so the task definition that names it is known too.
-        this.logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, { name: logGroupName(project, stack, name), retentionInDays: logRetentionDays, tags: nameTags(`${name}-logs`, tags) }, parent);
+        // A fixed name, known at preview, so the task definition that names it is known too. It is
+        // unique in the account and Region, so a replacement must delete the old group first.
+        this.logGroup = new aws.cloudwatch.LogGroup(
+            `${name}-logs`,
+            { name: logGroupName(project, stack, name), retentionInDays: logRetentionDays, tags: nameTags(`${name}-logs`, tags) },
+            { parent: this, deleteBeforeReplace: true },
+        );
 
         const executionName = iamRoleResourceName(name, "execution");
         this.executionRole = new aws.iam.Role(
