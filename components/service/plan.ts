@@ -227,7 +227,7 @@ export function planService(label: string, input: ServicePlanInput): ServicePlan
     if (networkMode === "host" && (endpoints.length > 0 || input.calls.length > 0)) {
         fail("Service Connect needs networkMode awsvpc or bridge, and this service uses host; change networkMode or drop expose and calls.");
     }
-    checkWayOut(fail, input, launchType);
+    checkWayOut(fail, input);
     const subnets = input.network.taskSubnetCount;
     if (subnets !== undefined && subnets > MAX_SUBNETS) {
         fail(`the network has ${subnets} task subnets, more than the ${MAX_SUBNETS} ECS accepts for a service; place the service in at most ${MAX_SUBNETS}.`);
@@ -283,7 +283,7 @@ export function planService(label: string, input: ServicePlanInput): ServicePlan
  * VPC endpoint, and images can come only from private ECR: no endpoint serves public.ecr.aws or
  * Docker Hub.
  */
-function checkWayOut(fail: (text: string) => never, input: ServicePlanInput, launchType: LaunchType): void {
+function checkWayOut(fail: (text: string) => never, input: ServicePlanInput): void {
     if (input.network.outboundInternet) {
         return;
     }
@@ -300,7 +300,7 @@ function checkWayOut(fail: (text: string) => never, input: ServicePlanInput, lau
         ...(secrets.some((v) => v.split(":")[2] === "ssm") ? [["SSM parameter secrets", ENDPOINTS_NEEDED.ssmParameters] as [string, readonly string[]]] : []),
         ...(secrets.some((v) => v.split(":")[2] === "secretsmanager") ? [["Secrets Manager secrets", ENDPOINTS_NEEDED.secretsManager] as [string, readonly string[]]] : []),
         ...(input.secretsKmsKeyArns.length > 0 ? [["decrypting secrets with KMS", ENDPOINTS_NEEDED.kms] as [string, readonly string[]]] : []),
-        ...(launchType === "EC2" ? [["EC2 container instances talking to ECS", ENDPOINTS_NEEDED.ec2Capacity] as [string, readonly string[]]] : []),
+        // The ECS agent's endpoints are the capacity's to check (Ec2Capacity refuses without them).
     ];
     const have = new Set(input.network.vpcEndpointServices);
     const missing = needs.flatMap(([why, services]) => services.filter((s) => !have.has(s)).map((s) => ({ why, service: s })));
