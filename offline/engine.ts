@@ -251,9 +251,8 @@ export function engineView(registrations: Registration[], ctx: EngineContext): E
             options: { deleteBeforeReplace: false, protect: false, ignoreChanges: [], provider: null, aliases: [], additionalSecretOutputs: [] },
         }),
     );
-    // The engine registers a default provider before the first resource that uses it.
-    const stackIndex = resources.findIndex((r) => r.type === "pulumi:pulumi:Stack");
-    return [...resources.slice(0, stackIndex + 1), ...synthesized, ...resources.slice(stackIndex + 1)];
+    // The engine registers a default provider before any resource that uses it.
+    return [...synthesized, ...resources];
 }
 
 function outputsOf(r: Registration, inputs: Record<string, any>, mode: Mode): Record<string, any> {

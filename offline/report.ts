@@ -61,7 +61,7 @@ const SERVICE = "aws:ecs/service:Service";
 const TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition";
 
 /** The resources a property refers to, through the property dependencies the engine records. */
-export function referenced(r: { propertyDependencies: Record<string, string[]> }, property: string, byUrn: Map<string, EngineResource>): EngineResource[] {
+function referenced(r: { propertyDependencies: Record<string, string[]> }, property: string, byUrn: Map<string, EngineResource>): EngineResource[] {
     return (r.propertyDependencies[property] ?? []).map((u) => byUrn.get(u)).filter((x): x is EngineResource => x !== undefined);
 }
 

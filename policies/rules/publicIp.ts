@@ -5,6 +5,7 @@ import {
     ResourceValidationPolicy,
     StackValidationArgs,
     StackValidationPolicy,
+    UnknownValueError,
 } from "@pulumi/policy";
 import { SENSITIVITY_DEFAULTS, SENSITIVITY_SCHEMA, SensitivitySettings, withDefaults } from "./settings";
 
@@ -148,7 +149,7 @@ export function knownOrUndefined<T>(read: () => T): T | undefined {
     try {
         return read();
     } catch (e) {
-        if ((e as Error)?.constructor?.name === "UnknownValueError") {
+        if (e instanceof UnknownValueError) {
             return undefined;
         }
         throw e;
