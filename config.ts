@@ -227,12 +227,21 @@ const list =
         }
         return v.map((x, i) => item(`${path}[${i}]`, x));
     };
-const stringMap: Check<Record<string, string>> = (path, v) => {
-    if (typeof v !== "object" || v === null || Array.isArray(v)) {
-        throw new ConfigError(`${path} must be a map of names to strings (got ${describe(v)}).`);
+/** Any string, the empty one included (ECS accepts an environment variable set to ""). */
+const text: Check<string> = (path, v) => {
+    if (typeof v !== "string") {
+        throw new ConfigError(`${path} must be a string (got ${describe(v)}); quote it if YAML reads it as a number or boolean.`);
     }
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, str(`${path}.${k}`, x)]));
+    return v;
 };
+const stringMap =
+    (value: Check<string>): Check<Record<string, string>> =>
+    (path, v) => {
+        if (typeof v !== "object" || v === null || Array.isArray(v)) {
+            throw new ConfigError(`${path} must be a map of names to strings (got ${describe(v)}).`);
+        }
+        return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, value(`${path}.${k}`, x)]));
+    };
 
 type Shape = Record<string, { check: Check<unknown>; required?: boolean }>;
 
@@ -290,8 +299,8 @@ const service = record<ServiceConfig>({
     enableExec: { check: bool },
     calls: { check: list(str) },
     ports: { check: list(port) },
-    environment: { check: stringMap },
-    secrets: { check: stringMap },
+    environment: { check: stringMap(text) },
+    secrets: { check: stringMap(str) },
     secretsKmsKeyArns: { check: list(str) },
     networkMode: { check: literal("awsvpc", "bridge", "host") },
     allowInstanceRoleAccess: { check: bool },

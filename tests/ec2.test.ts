@@ -92,7 +92,7 @@ describe("Ec2Capacity", () => {
         const runtime = await startRuntime();
         const network = net("private");
         for (const name of ["ecs-prod", "AWS-main", "fargate", "games"]) {
-            new Ec2Capacity(name, { cluster: new ServiceConnectCluster(`${name}-c`, { namespaceName: "ns" }), network });
+            new Ec2Capacity(name, { cluster: new ServiceConnectCluster(`${name}-c`, { namespaceName: `${name.toLowerCase()}.ns` }), network });
         }
         await runtime.settle();
         const names = ofType(runtime.registrations, E.cp).map((r) => r.name);
@@ -121,13 +121,13 @@ describe("Ec2Capacity", () => {
 
     it("refuses bad sizes and a second capacity on one cluster", async () => {
         const { cluster, network } = await capacityOn("private");
-        assert.throws(() => new Ec2Capacity("more", { cluster: new ServiceConnectCluster("c2", { namespaceName: "ns" }), network, minSize: 3, maxSize: 2 }), {
+        assert.throws(() => new Ec2Capacity("more", { cluster: new ServiceConnectCluster("c2", { namespaceName: "c2.ns" }), network, minSize: 3, maxSize: 2 }), {
             message: 'Ec2Capacity "more": minSize 3 is above maxSize 2; raise maxSize or lower minSize.',
         });
         assert.throws(() => new Ec2Capacity("more", { cluster, network }), {
             message: 'Ec2Capacity "more": the cluster already has EC2 capacity (Ec2Capacity "hosts"); ECS takes one capacity provider association per cluster, so share that capacity.',
         });
-        assert.throws(() => new Ec2Capacity("t", { cluster: new ServiceConnectCluster("c3", { namespaceName: "ns" }), network, targetCapacity: 0 }), {
+        assert.throws(() => new Ec2Capacity("t", { cluster: new ServiceConnectCluster("c3", { namespaceName: "c3.ns" }), network, targetCapacity: 0 }), {
             message: 'Ec2Capacity "t": targetCapacity must be between 1 and 100 (got 0); it is the group utilisation managed scaling aims for.',
         });
     });

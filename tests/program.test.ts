@@ -119,10 +119,14 @@ describe("a stack with no NAT gateway", () => {
         }
     });
 
-    it("refuses an image no endpoint serves, naming the service, the image and the fix", async () => {
+    it("refuses an image no endpoint serves, naming the stack-file key, the image and the fix", async () => {
         await assert.rejects(
             evaluateStack(ROOT, "isolated", { stackFile: fixture, extraConfig: { "ecsnet:services": [{ name: "web", image: "public.ecr.aws/nginx/nginx:stable" }] } }),
-            { message: 'EcsService "web": containers[0].image "public.ecr.aws/nginx/nginx:stable" comes from public.ecr.aws, which no VPC endpoint serves, and the network has no outbound internet (no NAT); copy the image to a private ECR repository, or give the network a NAT gateway.' },
+            {
+                name: "ConfigError",
+                message:
+                    'ecsnet:services[0].image "public.ecr.aws/nginx/nginx:stable" comes from public.ecr.aws, which no VPC endpoint serves, and the network has no outbound internet (no NAT); copy the image to a private ECR repository, or give the network a NAT gateway. (refused by EcsService "web")',
+            },
         );
     });
 });

@@ -174,8 +174,9 @@ describe("EcsService with Service Connect", () => {
         const build = async (desiredCount: number) => {
             const runtime = await startRuntime();
             const cluster = new ServiceConnectCluster("core", { namespaceName: "serviceconnectns" });
-            const server = new EcsService("internal-nginx", { cluster, network: privateNet(), containers: [nginx("internal-nginx")], expose: [{ portName: "internal-nginx" }] });
-            new EcsService("client-nginx", { cluster, network: privateNet(), containers: [{ name: "client-nginx", image: "x" }], calls: [server], desiredCount });
+            const network = privateNet();
+            const server = new EcsService("internal-nginx", { cluster, network, containers: [nginx("internal-nginx")], expose: [{ portName: "internal-nginx" }] });
+            new EcsService("client-nginx", { cluster, network, containers: [{ name: "client-nginx", image: "x" }], calls: [server], desiredCount });
             await runtime.settle();
             return runtime.registrations;
         };

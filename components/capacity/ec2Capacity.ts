@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { EcsNetwork } from "../network/shape";
+import { NetworkFacts } from "../network/plan";
 import { ServiceConnectCluster } from "../service/cluster";
 import { ServicePlanError } from "../service/plan";
 import { ENDPOINTS_NEEDED } from "../network/endpoints";
@@ -41,7 +42,7 @@ export interface CapacityPlan {
 }
 
 /** Resolves the capacity's defaults and checks them; throws naming the component, field and fix. */
-export function planCapacity(label: string, args: Ec2CapacityArgs): CapacityPlan {
+export function planCapacity(label: string, args: Omit<Ec2CapacityArgs, "cluster" | "network"> & { network: NetworkFacts }): CapacityPlan {
     const plan: CapacityPlan = {
         instanceType: args.instanceType ?? "t3.small",
         architecture: args.architecture ?? "x86_64",
@@ -50,7 +51,7 @@ export function planCapacity(label: string, args: Ec2CapacityArgs): CapacityPlan
         targetCapacity: args.targetCapacity ?? 100,
     };
     const fail = (text: string): never => {
-        throw new ServicePlanError(`${label}: ${text}`);
+        throw new ServicePlanError(label, text);
     };
     const { minSize: min, maxSize: max, targetCapacity: target } = plan;
     if (!Number.isInteger(min) || min < 0) fail(`minSize must be a whole number, 0 or more (got ${min}).`);

@@ -10,7 +10,10 @@
  * A subnet's CIDR depends only on the VPC CIDR and its AZ's index, so adding an AZ never moves
  * an existing subnet.
  */
+import { PlanError } from "../planError";
 import { contains, formatIpv4Cidr, Ipv4Cidr, overlaps, parseIpv4Cidr, subdivide } from "./cidr";
+import { INTERFACE_ENDPOINT_SERVICES } from "./endpoints";
+import { regionZones } from "./regions";
 
 /** A PrivateLink service name suffix (`ssmmessages`, `ecr.api`): lowercase letters, digits, dots and dashes. */
 export const ENDPOINT_SERVICE = /^[a-z0-9][a-z0-9.-]*[a-z0-9]$/;
@@ -82,15 +85,15 @@ export interface NetworkPlan {
 }
 
 /** A bad argument to a network component; the message names component, field, problem and fix. */
-export class NetworkPlanError extends Error {
-    constructor(message: string) {
-        super(message);
+export class NetworkPlanError extends PlanError {
+    constructor(component: string, problem: string) {
+        super(component, problem);
         this.name = "NetworkPlanError";
     }
 }
 
 function fail(label: string, text: string): never {
-    throw new NetworkPlanError(`${label}: ${text}`);
+    throw new NetworkPlanError(label, text);
 }
 
 /** Plans the public pattern: public task subnets behind an internet gateway. */
@@ -197,6 +200,53 @@ export function resolveAvailabilityZones(label: string, azs: AzSelection, region
         fail(label, `availabilityZones names ${missing.join(", ")}, which ${where} does not offer (available: ${offered}); list zones from that set.`);
     }
     return azs.names;
+}
+
+/**
+ * Checks the plan's zones against the Region's, from the table in regions.ts, before anything
+ * registers. A Region the table lacks is left to the deploy-time check (`lookUpZones`).
+ */
+export function checkZonesInRegion(label: string, azs: AzSelection, region: string): void {
+    const known = regionZones(region);
+    if (known === undefined) {
+        return;
+    }
+    if (azs.kind === "count") {
+        resolveAvailabilityZones(label, azs, known.names.slice(0, known.count), region);
+        return;
+    }
+    resolveAvailabilityZones(label, azs, known.names, region);
+    if (azs.names.length > known.count) {
+        fail(label, `availabilityZones lists ${azs.names.length} zones but an account in ${region} has ${known.count}; list at most ${known.count}.`);
+    }
+}
+
+/** What services and capacity need to know about a network, as its plan fixes it. */
+export interface NetworkFacts {
+    readonly pattern: NetworkPattern;
+    /** Whether tasks placed here get a public IP (Fargate `assignPublicIp`). */
+    readonly tasksGetPublicIp: boolean;
+    /** Whether EC2 instances launched in the task subnets get a public IP (and so bridge/host tasks on them). */
+    readonly hostsGetPublicIp: boolean;
+    /** How many task subnets there are, where that is known when the program runs. */
+    readonly taskSubnetCount?: number;
+    /** Whether the task subnets route to the internet (an internet gateway, or a NAT gateway). */
+    readonly outboundInternet: boolean;
+    /** The AWS services the VPC reaches through VPC endpoints (`s3`, `ecr.api`, `logs`, ...). */
+    readonly vpcEndpointServices: readonly string[];
+}
+
+/** The facts a network plan fixes; both pattern components expose exactly these. */
+export function networkFacts(plan: NetworkPlan): NetworkFacts {
+    const isPublic = plan.pattern === "public";
+    return {
+        pattern: plan.pattern,
+        tasksGetPublicIp: isPublic,
+        hostsGetPublicIp: isPublic,
+        taskSubnetCount: isPublic ? plan.publicSubnets.length : plan.privateSubnets.length,
+        outboundInternet: isPublic || plan.natGateways.length > 0,
+        vpcEndpointServices: plan.vpcEndpoints ? ["s3", ...new Set([...INTERFACE_ENDPOINT_SERVICES, ...plan.interfaceEndpoints])] : [],
+    };
 }
 
 function parseNatStrategy(label: string, value: string | undefined): NatStrategy {

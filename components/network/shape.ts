@@ -1,11 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
-import { NetworkPattern } from "./plan";
+import { NetworkFacts, NetworkPattern } from "./plan";
 
 /**
  * What an ECS service needs to know about the network it runs in. Both pattern components
  * implement it, and `adoptNetwork` / `adoptAwsxVpc` build it from a VPC a team already has.
  */
-export interface EcsNetwork {
+export interface EcsNetwork extends NetworkFacts {
     /** `public`: tasks get public IPs behind an internet gateway; `private`: NAT or no egress. */
     readonly pattern: NetworkPattern;
     readonly vpcId: pulumi.Output<string>;

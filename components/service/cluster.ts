@@ -38,22 +38,14 @@ export class ServiceConnectCluster extends pulumi.ComponentResource {
     readonly executionRoleTrustPolicy: string;
     /** The ARN of the AWS-managed ECS task execution policy in this partition. */
     readonly taskExecutionPolicyArn: pulumi.Output<string>;
-    private readonly claims = new Map<string, string>();
+    private readonly endpointRegister: EndpointRegister;
     private capacityHolder?: string;
 
     constructor(name: string, args: ServiceConnectClusterArgs, opts?: pulumi.ComponentResourceOptions) {
-        const label = `ServiceConnectCluster "${name}"`;
-        const type = args.namespaceType ?? "http";
-        if (type !== "http" && type !== "dns") {
-            throw new ServicePlanError(`${label}: namespaceType "${String(type)}" is not http or dns; use http (API discovery) or dns (also private DNS records).`);
-        }
-        if (!/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/.test(args.namespaceName ?? "")) {
-            throw new ServicePlanError(`${label}: namespaceName "${args.namespaceName}" is not a valid namespace name (lowercase DNS labels separated by dots); use a name such as serviceconnectns.`);
-        }
-        if (type === "dns" && args.vpcId === undefined) {
-            throw new ServicePlanError(`${label}: namespaceType dns needs vpcId (the VPC its private DNS zone serves); pass the network's vpcId or use http.`);
-        }
+        const { namespaceType: type } = planCluster(name, args);
+        claimNamespaceName(`ServiceConnectCluster "${name}"`, args.namespaceName, opts?.provider);
         super("ecsnet:ecs:ServiceConnectCluster", name, {}, opts);
+        this.endpointRegister = new EndpointRegister(args.namespaceName);
 
         this.namespaceName = args.namespaceName;
         this.awsContext = {
@@ -96,7 +88,7 @@ export class ServiceConnectCluster extends pulumi.ComponentResource {
     /** ECS takes one capacity provider association per cluster: claims it for one Ec2Capacity. */
     claimCapacity(capacityLabel: string): void {
         if (this.capacityHolder !== undefined) {
-            throw new ServicePlanError(`${capacityLabel}: the cluster already has EC2 capacity (${this.capacityHolder}); ECS takes one capacity provider association per cluster, so share that capacity.`);
+            throw new ServicePlanError(capacityLabel, `the cluster already has EC2 capacity (${this.capacityHolder}); ECS takes one capacity provider association per cluster, so share that capacity.`);
         }
         this.capacityHolder = capacityLabel;
     }
@@ -106,6 +98,58 @@ export class ServiceConnectCluster extends pulumi.ComponentResource {
      * throws naming the service that holds one already. Called before the service registers.
      */
     claimEndpoints(serviceLabel: string, endpoints: Endpoint[]): void {
+        this.endpointRegister.claim(serviceLabel, endpoints);
+    }
+}
+
+/** Checks a cluster's arguments; throws a `ServicePlanError` naming the cluster, the field and the fix. */
+export function planCluster(name: string, args: { namespaceName: string; namespaceType?: string; vpcId?: unknown }): { namespaceType: "http" | "dns" } {
+    const label = `ServiceConnectCluster "${name}"`;
+    const type = args.namespaceType ?? "http";
+    if (type !== "http" && type !== "dns") {
+        throw new ServicePlanError(label, `namespaceType "${String(type)}" is not http or dns; use http (API discovery) or dns (also private DNS records).`);
+    }
+    if (!NAMESPACE_NAME.test(args.namespaceName ?? "")) {
+        throw new ServicePlanError(label, `namespaceName "${args.namespaceName}" is not a valid namespace name (lowercase DNS labels separated by dots, at most 253 characters); use a name such as serviceconnectns.`);
+    }
+    if (type === "dns" && args.vpcId === undefined) {
+        throw new ServicePlanError(label, "namespaceType dns needs vpcId (the VPC its private DNS zone serves); pass the network's vpcId or use http.");
+    }
+    return { namespaceType: type };
+}
+
+/** A Cloud Map namespace name: lowercase DNS labels separated by dots. */
+const NAMESPACE_NAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
+
+/**
+ * The namespace names this program's clusters create, per provider: a Cloud Map namespace name is
+ * unique in an account and Region, so a second cluster of one program claiming one would fail at
+ * deploy (`NamespaceAlreadyExists`). Kept per Pulumi run (the engine's resource monitor), so
+ * separate runs in one process never see each other's claims.
+ */
+const namespaceClaims = new WeakMap<object, { name: string; provider: unknown; holder: string }[]>();
+const outsideARun = {};
+
+function claimNamespaceName(label: string, namespaceName: string, provider: unknown): void {
+    const run = pulumi.runtime.getMonitor() ?? outsideARun;
+    const claims = namespaceClaims.get(run) ?? [];
+    const held = claims.find((c) => c.name === namespaceName && c.provider === provider);
+    if (held) {
+        throw new ServicePlanError(label, `namespaceName "${namespaceName}" is already the namespace of ${held.holder} in this program, and a Cloud Map namespace name is unique per account and Region; give this cluster another name, or run its services on ${held.holder}.`);
+    }
+    namespaceClaims.set(run, [...claims, { name: namespaceName, provider, holder: label }]);
+}
+
+/**
+ * The discovery names and client aliases claimed in one namespace: both must be unique there, so a
+ * second claim is refused naming the service that holds it.
+ */
+export class EndpointRegister {
+    private readonly claims = new Map<string, string>();
+
+    constructor(readonly namespaceName: string) {}
+
+    claim(serviceLabel: string, endpoints: Endpoint[]): void {
         const wanted = endpoints.flatMap((e, i) => [
             { key: `discovery:${e.discoveryName}`, what: `expose[${i}].discoveryName "${e.discoveryName}"`, fix: "pick another discoveryName" },
             { key: `alias:${e.host}:${e.port}`, what: `expose[${i}] client alias ${e.host}:${e.port}`, fix: "pick another dnsName or port" },
@@ -114,7 +158,7 @@ export class ServiceConnectCluster extends pulumi.ComponentResource {
         for (const w of wanted) {
             const holder = mine.has(w.key) ? serviceLabel : this.claims.get(w.key);
             if (holder !== undefined) {
-                throw new ServicePlanError(`${serviceLabel}: ${w.what} is already used in namespace ${this.namespaceName} by ${holder}; ${w.fix}.`);
+                throw new ServicePlanError(serviceLabel, `${w.what} is already used in namespace ${this.namespaceName} by ${holder}; ${w.fix}.`);
             }
             mine.add(w.key);
         }

@@ -7,7 +7,8 @@ import { admit, GroupRef, outboundOnlySecurityGroup } from "../securityGroup";
 import { nameTags } from "../tags";
 import { ServiceConnectCluster } from "./cluster";
 import { ecsExecPolicy, secretsReadPolicy } from "./iam";
-import { Endpoint, LaunchType, NetworkMode, planService, ServiceConnectRole, ServicePlanError } from "./plan";
+import { NetworkFacts } from "../network/plan";
+import { Endpoint, LaunchType, NetworkMode, planService, ServiceConnectRole, ServicePlan, ServicePlanError } from "./plan";
 import { ContainerArgs, ExposeArgs } from "./types";
 
 export const DATA_CLASSIFICATION_TAG = "data-classification";
@@ -76,6 +77,58 @@ export interface EcsServiceArgs {
 }
 
 /**
+ * What planning a service needs: its arguments, with the cluster, network, capacity and the servers
+ * it calls reduced to the facts the planner reads. `planStack` builds it from a stack file; the
+ * component from its own arguments, so both judge a service by the same rules.
+ */
+export interface ServiceDeclaration extends Omit<EcsServiceArgs, "cluster" | "network" | "capacity" | "calls"> {
+    /** The cluster's Service Connect namespace. */
+    namespace: string;
+    network: NetworkFacts;
+    capacity?: { network: NetworkFacts };
+    calls?: { serviceName: string; endpoints: Endpoint[]; namespace: string; network: NetworkFacts }[];
+}
+
+/** A service's plan with its defaults resolved. */
+export interface ResolvedServicePlan extends ServicePlan {
+    cpu: number;
+    memory: number;
+    desiredCount: number;
+    logRetentionDays: number;
+}
+
+/** Plans a service from its declaration; throws a `ServicePlanError` naming the service, the field and the fix. */
+export function planEcsService(name: string, project: string, stack: string, args: ServiceDeclaration): ResolvedServicePlan {
+    const label = `EcsService "${name}"`;
+    if (args.capacity && args.capacity.network !== args.network) {
+        throw new ServicePlanError(label, "capacity runs in another network than the service's; pass the capacity's network as network.");
+    }
+    const resolved = { cpu: args.cpu ?? 256, memory: args.memory ?? 512, desiredCount: args.desiredCount ?? 1, logRetentionDays: args.logRetentionDays ?? 30 };
+    const plan = planService(label, {
+        name,
+        family: taskFamily(project, stack, name),
+        containers: args.containers,
+        ...resolved,
+        expose: args.expose ?? [],
+        calls: (args.calls ?? []).map((s) => ({ label: `EcsService "${s.serviceName}"`, endpoints: s.endpoints, namespace: s.namespace, network: s.network })),
+        sensitive: args.sensitive ?? false,
+        securityGroupIds: args.securityGroupIds?.length ?? 0,
+        network: args.network,
+        namespace: args.namespace,
+        launch: {
+            type: args.launchType ?? (args.capacity ? "EC2" : "FARGATE"),
+            hasCapacity: args.capacity !== undefined,
+            networkMode: args.networkMode,
+            assignPublicIp: args.assignPublicIp,
+            allowInstanceRoleAccess: args.allowInstanceRoleAccess,
+        },
+        enableExecuteCommand: args.enableExecuteCommand ?? false,
+        secretsKmsKeyArns: args.secretsKmsKeyArns ?? [],
+    });
+    return { ...plan, ...resolved };
+}
+
+/**
  * An ECS service, on Fargate or on EC2 capacity, in a Service Connect namespace: task definition,
  * log group, execution and task roles, a security group that admits nothing unless a caller or
  * `openToInternet` asks (its own in awsvpc mode; the capacity's in bridge and host mode), and the
@@ -86,6 +139,8 @@ export class EcsService extends pulumi.ComponentResource {
     readonly role: ServiceConnectRole;
     readonly endpoints: Endpoint[];
     readonly namespace: string;
+    /** The network the tasks run in. */
+    readonly network: EcsNetwork;
     readonly service: aws.ecs.Service;
     readonly taskDefinition: aws.ecs.TaskDefinition;
     /** The tasks' security group: the service's own (awsvpc) or its EC2 capacity's (bridge, host). */
@@ -101,40 +156,17 @@ export class EcsService extends pulumi.ComponentResource {
 
     constructor(name: string, args: EcsServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         const label = `EcsService "${name}"`;
-        if (args.capacity && args.capacity.network !== args.network) {
-            throw new ServicePlanError(`${label}: capacity runs in another network than the service's; pass the capacity's network as network.`);
-        }
         const calls = args.calls ?? [];
-        const cpu = args.cpu ?? 256;
-        const memory = args.memory ?? 512;
-        const desiredCount = args.desiredCount ?? 1;
-        const logRetentionDays = args.logRetentionDays ?? 30;
-        const plan = planService(label, {
-            containers: args.containers,
-            cpu,
-            memory,
-            desiredCount,
-            logRetentionDays,
-            expose: args.expose ?? [],
-            calls: calls.map((s) => ({ label: `EcsService "${s.serviceName}"`, endpoints: s.endpoints, namespace: s.namespace })),
-            sensitive: args.sensitive ?? false,
-            securityGroupIds: args.securityGroupIds?.length ?? 0,
-            network: args.network,
+        const plan = planEcsService(name, pulumi.getProject(), pulumi.getStack(), {
+            ...args,
             namespace: args.cluster.namespaceName,
-            launch: {
-                type: args.launchType ?? (args.capacity ? "EC2" : "FARGATE"),
-                hasCapacity: args.capacity !== undefined,
-                networkMode: args.networkMode,
-                assignPublicIp: args.assignPublicIp,
-                allowInstanceRoleAccess: args.allowInstanceRoleAccess,
-            },
-            enableExecuteCommand: args.enableExecuteCommand ?? false,
-            secretsKmsKeyArns: args.secretsKmsKeyArns ?? [],
+            calls: calls.map((s) => ({ serviceName: s.serviceName, endpoints: s.endpoints, namespace: s.namespace, network: s.network })),
         });
         args.cluster.claimEndpoints(label, plan.endpoints);
         super("ecsnet:ecs:EcsService", name, {}, opts);
 
         this.serviceName = name;
+        this.network = args.network;
         this.role = plan.role;
         this.endpoints = plan.endpoints;
         this.endpointUrls = plan.endpoints.map((e) => e.url);
@@ -148,7 +180,7 @@ export class EcsService extends pulumi.ComponentResource {
         // unique in the account and Region, so a replacement must delete the old group first.
         this.logGroup = new aws.cloudwatch.LogGroup(
             `${name}-logs`,
-            { name: logGroupName(project, stack, name), retentionInDays: logRetentionDays, tags: nameTags(`${name}-logs`, tags) },
+            { name: logGroupName(project, stack, name), retentionInDays: plan.logRetentionDays, tags: nameTags(`${name}-logs`, tags) },
             { parent: this, deleteBeforeReplace: true },
         );
 
@@ -241,8 +273,8 @@ export class EcsService extends pulumi.ComponentResource {
                 family: taskFamily(project, stack, name),
                 requiresCompatibilities: [plan.launchType],
                 networkMode: plan.networkMode,
-                cpu: String(cpu),
-                memory: String(memory),
+                cpu: String(plan.cpu),
+                memory: String(plan.memory),
                 executionRoleArn: this.executionRole.arn,
                 taskRoleArn: this.taskRole.arn,
                 containerDefinitions,
@@ -264,7 +296,7 @@ export class EcsService extends pulumi.ComponentResource {
             {
                 cluster: args.cluster.clusterArn,
                 taskDefinition: this.taskDefinition.arn,
-                desiredCount,
+                desiredCount: plan.desiredCount,
                 ...(plan.launchType === "FARGATE"
                     ? { launchType: "FARGATE" }
                     : { capacityProviderStrategies: [{ capacityProvider: args.capacity!.capacityProviderName, weight: 1 }] }),

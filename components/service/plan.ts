@@ -3,13 +3,46 @@
  * derives everything the component wires (port mappings, Service Connect entries, endpoint URLs,
  * the environment variables clients get). Plain functions, no resources.
  */
+import { PlanError } from "../planError";
 import { ENDPOINTS_NEEDED } from "../network/endpoints";
+import { NetworkFacts } from "../network/plan";
 import { fargateSizeProblem } from "./fargate";
 import { KMS_KEY_ARN, secretTarget } from "./iam";
 import { MAX_SECURITY_GROUPS, MAX_SUBNETS } from "./limits";
+import { AUTONAME_SUFFIX_LENGTH } from "../naming";
 import { AppProtocol, ContainerArgs, ExposeArgs, PortMappingArgs, ServiceConnectTlsArgs } from "./types";
 
 export const PORT_NAME = /^[a-z0-9_][a-z0-9_-]{0,63}$/;
+/** ECS service and container names: ASCII letters, digits, `_` and `-`, at most 255 characters. */
+export const ECS_NAME = /^[A-Za-z0-9_-]{1,255}$/;
+/** ECS task definition families follow the same rule. */
+export const FAMILY_MAX = 255;
+/** The service is auto-named `<name>-<7 characters>`, which must stay within ECS's 255. */
+export const SERVICE_NAME_MAX = 255 - AUTONAME_SUFFIX_LENGTH;
+
+/**
+ * An image reference as Docker and ECS parse it (github.com/distribution/reference, `reference.go`):
+ * `[registry[:port]/]path[:tag][@digest]`, path components lowercase. Spaces, quotes and uppercase
+ * repository names are not references.
+ */
+const IMAGE_REFERENCE = (() => {
+    const alnum = "[a-z0-9]+";
+    const component = `${alnum}(?:(?:[._]|__|-+)${alnum})*`;
+    const domainComponent = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
+    const domain = `(?:${domainComponent}(?:\\.${domainComponent})*|\\[[a-fA-F0-9:]+\\])(?::[0-9]+)?`;
+    const tag = "[\\w][\\w.-]{0,127}";
+    const digest = "[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}";
+    return new RegExp(`^(?:${domain}/)?${component}(?:/${component})*(?::${tag})?(?:@${digest})?$`);
+})();
+
+/** Why a text is not an image reference, or undefined when it is one. */
+export function imageReferenceProblem(image: string): string | undefined {
+    if (/\s/.test(image)) return "contains whitespace";
+    if (/["'`]/.test(image)) return "contains a quote";
+    if (image.split(/[@]/)[0].length > 255) return "has a repository name longer than 255 characters";
+    if (!IMAGE_REFERENCE.test(image)) return "is not an image reference ([registry/]repository[:tag][@digest], the repository in lowercase)";
+    return undefined;
+}
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 /** Private ECR registries, the only image source a VPC endpoint serves (ecr.dkr, with S3 for layers). */
 const PRIVATE_ECR = /^\d{12}\.dkr\.ecr(-fips)?\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/;
@@ -20,9 +53,9 @@ export function imageRegistry(image: string): string {
     return image.includes("/") && (first.includes(".") || first.includes(":") || first === "localhost") ? first : "docker.io";
 }
 
-export class ServicePlanError extends Error {
-    constructor(message: string) {
-        super(message);
+export class ServicePlanError extends PlanError {
+    constructor(component: string, problem: string) {
+        super(component, problem);
         this.name = "ServicePlanError";
     }
 }
@@ -68,6 +101,10 @@ export type LaunchType = "FARGATE" | "EC2";
 export type NetworkMode = "awsvpc" | "bridge" | "host";
 
 export interface ServicePlanInput {
+    /** The service's name: the ECS service is auto-named from it. */
+    name: string;
+    /** The task definition family derived from it. */
+    family: string;
     containers: ContainerArgs[];
     cpu: number;
     memory: number;
@@ -75,17 +112,11 @@ export interface ServicePlanInput {
     logRetentionDays: number;
     expose: ExposeArgs[];
     /** The services this one calls, with the endpoints they expose. */
-    calls: { label: string; endpoints: Endpoint[]; namespace: string }[];
+    calls: { label: string; endpoints: Endpoint[]; namespace: string; network: unknown }[];
     sensitive: boolean;
     securityGroupIds: number;
-    network: {
-        tasksGetPublicIp: boolean;
-        hostsGetPublicIp: boolean;
-        taskSubnetCount?: number;
-        pattern: string;
-        outboundInternet: boolean;
-        vpcEndpointServices: readonly string[];
-    };
+    /** The network the service runs in; servers it calls must run in this same one. */
+    network: NetworkFacts;
     namespace: string;
     launch: { type: LaunchType; hasCapacity: boolean; networkMode?: string; assignPublicIp?: boolean; allowInstanceRoleAccess?: boolean };
     enableExecuteCommand: boolean;
@@ -116,9 +147,15 @@ export interface ServicePlan {
 
 export function planService(label: string, input: ServicePlanInput): ServicePlan {
     const fail = (text: string): never => {
-        throw new ServicePlanError(`${label}: ${text}`);
+        throw new ServicePlanError(label, text);
     };
 
+    if (!ECS_NAME.test(input.name) || input.name.length > SERVICE_NAME_MAX) {
+        fail(`name "${input.name}" is not an ECS service name: ASCII letters, digits, _ and -, at most ${SERVICE_NAME_MAX} characters (ECS's 255, less the ${AUTONAME_SUFFIX_LENGTH} Pulumi's auto-name adds); rename the service.`);
+    }
+    if (input.family.length > FAMILY_MAX) {
+        fail(`name "${input.name}" makes the task definition family ${input.family.length} characters long (project, stack and service), above ECS's ${FAMILY_MAX}; use a shorter service name.`);
+    }
     if (input.containers.length === 0) {
         fail("containers is empty; give the task at least one container.");
     }
@@ -136,13 +173,39 @@ export function planService(label: string, input: ServicePlanInput): ServicePlan
         fail(`logRetentionDays ${input.logRetentionDays} is not a retention CloudWatch Logs offers; use one of ${LOG_RETENTION_DAYS.join(", ")}.`);
     }
 
-    const mappings = new Map<string, PortMappingArgs>();
+    const mappings = new Map<string, PortMappingArgs & { where: string }>();
     const containerNames = new Set<string>();
+    // awsvpc and host tasks share one network namespace; a bridge container has its own.
+    const portsTaken = new Map<string, string>();
+    const totals = { cpu: 0, memory: 0 };
     input.containers.forEach((c, ci) => {
+        if (!ECS_NAME.test(c.name)) {
+            fail(`containers[${ci}].name "${c.name}" is not an ECS container name (ASCII letters, digits, _ and -, 1 to 255 characters); rename it.`);
+        }
         if (containerNames.has(c.name)) {
             fail(`containers[${ci}].name "${c.name}" is used twice; give each container its own name.`);
         }
         containerNames.add(c.name);
+        if (typeof c.image === "string") {
+            const problem = imageReferenceProblem(c.image);
+            if (problem) {
+                fail(`containers[${ci}].image ${JSON.stringify(c.image)} ${problem}; write it as registry/repository:tag, such as public.ecr.aws/nginx/nginx:stable.`);
+            }
+        }
+        for (const [field, task] of [["cpu", input.cpu], ["memory", input.memory]] as const) {
+            const own = c[field];
+            if (own === undefined) continue;
+            if (!Number.isInteger(own) || own < (field === "cpu" ? 0 : 6)) {
+                fail(`containers[${ci}].${field} must be a whole number${field === "cpu" ? ", 0 or more" : " of MiB, at least 6"} (got ${own}).`);
+            }
+            if (own > task) {
+                fail(`containers[${ci}].${field} ${own} is above the task's ${field} ${task}; a container gets at most what its task has, so lower it or raise the task's ${field}.`);
+            }
+            totals[field] += own;
+            if (totals[field] > task) {
+                fail(`containers[${ci}].${field} brings the containers' ${field} to ${totals[field]}, above the task's ${task}; lower the containers' ${field} or raise the task's.`);
+            }
+        }
         (c.portMappings ?? []).forEach((p, pi) => {
             const where = `containers[${ci}].portMappings[${pi}]`;
             if (!PORT_NAME.test(p.name)) {
@@ -154,7 +217,14 @@ export function planService(label: string, input: ServicePlanInput): ServicePlan
             if (!Number.isInteger(p.containerPort) || p.containerPort < 1 || p.containerPort > 65535) {
                 fail(`${where}.containerPort must be between 1 and 65535 (got ${p.containerPort}).`);
             }
-            mappings.set(p.name, p);
+            const protocol = p.protocol ?? "tcp";
+            const portKey = `${input.launch.networkMode === "bridge" ? ci : "task"}/${protocol}/${p.containerPort}`;
+            const holder = portsTaken.get(portKey);
+            if (holder !== undefined) {
+                fail(`${where}.containerPort ${p.containerPort}/${protocol} is already mapped by ${holder}; ECS refuses two mappings of one port, so map each port once.`);
+            }
+            portsTaken.set(portKey, where);
+            mappings.set(p.name, { ...p, where });
         });
         Object.entries(c.secrets ?? {}).forEach(([name, arn]) => {
             const target = typeof arn === "string" ? secretTarget(arn) : undefined;
@@ -214,15 +284,19 @@ export function planService(label: string, input: ServicePlanInput): ServicePlan
         if (server.endpoints.length === 0) {
             fail(`calls[${i}] names ${server.label}, which exposes no Service Connect endpoint; add expose to it or remove it from calls.`);
         }
+        if (server.network !== input.network) {
+            fail(`calls[${i}] names ${server.label}, which runs in another network (VPC); this service's security group cannot admit it there, and Service Connect traffic between VPCs needs peering this component does not build; run both services in one network.`);
+        }
         if (server.namespace !== input.namespace) {
             fail(`calls[${i}] names ${server.label} in namespace ${server.namespace}, but this service is in ${input.namespace}; Service Connect names resolve within one namespace.`);
         }
     });
 
-    const internetPorts = [...mappings.values()].filter((p) => p.openToInternet).map((p) => ({ port: p.containerPort, protocol: p.protocol ?? ("tcp" as const) }));
-    if (internetPorts.length > 0 && !publicIp) {
+    const openMappings = [...mappings.values()].filter((p) => p.openToInternet);
+    const internetPorts = openMappings.map((p) => ({ port: p.containerPort, protocol: p.protocol ?? ("tcp" as const) }));
+    if (openMappings.length > 0 && !publicIp) {
         const why = launchType === "EC2" && networkMode === "awsvpc" ? "awsvpc tasks on EC2 never get a public IP" : `tasks on the ${input.network.pattern} pattern get no public IP`;
-        fail(`openToInternet is set on port ${internetPorts[0].port}, but ${why}, so it would open nothing reachable; use the public pattern, or put a load balancer in front.`);
+        fail(`${openMappings[0].where}.openToInternet is set on port ${internetPorts[0].port}, but ${why}, so it would open nothing reachable; use the public pattern, or put a load balancer in front.`);
     }
     if (networkMode === "host" && (endpoints.length > 0 || input.calls.length > 0)) {
         fail("Service Connect needs networkMode awsvpc or bridge, and this service uses host; change networkMode or drop expose and calls.");

@@ -1,0 +1,17 @@
+/**
+ * The error every pure planner throws: which component refused (`EcsService "api"`) and the problem,
+ * which starts with the argument at fault (`containers[0].image "..." ...`) and ends with the fix.
+ * Kept apart so that a caller who knows where the argument came from (a stack file) can say so in
+ * its own words: see `stackPlan.ts`.
+ */
+export class PlanError extends Error {
+    constructor(
+        /** The component and its name, such as `EcsService "api"`. */
+        readonly component: string,
+        /** What is wrong and how to fix it, starting with the argument's path. */
+        readonly problem: string,
+    ) {
+        super(`${component}: ${problem}`);
+        this.name = "PlanError";
+    }
+}

@@ -1,0 +1,277 @@
+/**
+ * Plans the whole stack before a single resource registers: the network layout and its zones, the
+ * cluster and namespace, the EC2 capacity, and every service with every call, by the same pure
+ * planners the components run. A refusal here leaves nothing half-built, and it speaks in the
+ * stack file's terms: a planner's `cidrBlock` or `containers[0].portMappings[1]` becomes the key the
+ * user wrote (`ecsnet:vpcCidr`, `ecsnet:services[2].ports[1]`).
+ */
+import { ConfigError, ServiceConfig, StackConfig } from "./config";
+import { CapacityPlan, planCapacity } from "./components/capacity/ec2Capacity";
+import { ENDPOINTS_NEEDED } from "./components/network/endpoints";
+import { checkZonesInRegion, NatStrategy, NetworkFacts, networkFacts, NetworkPlan, planPrivateNetwork, planPublicNetwork, PrivateLayoutArgs } from "./components/network/plan";
+import { defaultNamespaceName } from "./components/naming";
+import { PlanError } from "./components/planError";
+import { EndpointRegister, planCluster } from "./components/service/cluster";
+import { planEcsService, ResolvedServicePlan, ServiceDeclaration } from "./components/service/ecsService";
+import { ExposeArgs } from "./components/service/types";
+
+/**
+ * The interface endpoints beyond ecr.api, ecr.dkr and logs that the stack's services and capacity
+ * call, for a network with no NAT: ssmmessages for ECS Exec, ssm / secretsmanager / kms for secrets,
+ * ecs, ecs-agent and ecs-telemetry for EC2 container instances.
+ */
+export function interfaceEndpointsFor(config: StackConfig): string[] {
+    const secrets = config.services.flatMap((s) => Object.values(s.secrets ?? {}));
+    return [
+        ...(config.services.some((s) => s.enableExec) ? ENDPOINTS_NEEDED.exec : []),
+        ...(secrets.some((v) => v.split(":")[2] === "ssm") ? ENDPOINTS_NEEDED.ssmParameters : []),
+        ...(secrets.some((v) => v.split(":")[2] === "secretsmanager") ? ENDPOINTS_NEEDED.secretsManager : []),
+        ...(config.services.some((s) => (s.secretsKmsKeyArns ?? []).length > 0) ? ENDPOINTS_NEEDED.kms : []),
+        ...(config.capacity.launchType === "EC2" ? ENDPOINTS_NEEDED.ec2Capacity : []),
+    ];
+}
+
+/** The network component's arguments for the stack: the layout, and for the private pattern its NAT and endpoints. */
+export function networkArgs(config: StackConfig): { pattern: "public" | "private"; args: PrivateLayoutArgs & { natStrategy?: NatStrategy } } {
+    const { pattern, natStrategy, vpcEndpoints, ...layout } = config.network;
+    if (pattern === "public") {
+        return { pattern, args: layout };
+    }
+    // Without a NAT, everything the services call must have an endpoint.
+    const interfaceEndpoints = natStrategy === "None" && vpcEndpoints ? interfaceEndpointsFor(config) : undefined;
+    return { pattern, args: { ...layout, natStrategy, vpcEndpoints, interfaceEndpoints } };
+}
+
+/** The namespace the stack's cluster creates. */
+export function namespaceOf(config: StackConfig, stack: string): string {
+    return config.cluster.namespace ?? defaultNamespaceName(stack);
+}
+
+/** The ports of a service that Service Connect exposes, as the component's `expose`. */
+export function exposeOf(service: ServiceConfig): ExposeArgs[] {
+    return (service.ports ?? [])
+        .filter((p) => p.serviceConnect)
+        .map((p) => {
+            const sc = typeof p.serviceConnect === "object" ? p.serviceConnect : {};
+            return {
+                portName: p.name,
+                discoveryName: sc.discoveryName,
+                clientAliases: sc.port !== undefined || sc.dnsName !== undefined ? [{ port: sc.port, dnsName: sc.dnsName }] : undefined,
+                idleTimeoutSeconds: sc.idleTimeoutSeconds,
+                perRequestTimeoutSeconds: sc.perRequestTimeoutSeconds,
+            };
+        });
+}
+
+/** A service's component arguments from its stack-file entry (everything but the resources it is wired to). */
+export function serviceArgs(svc: ServiceConfig, config: StackConfig, called: Set<string>): Omit<ServiceDeclaration, "namespace" | "network" | "capacity" | "calls"> {
+    return {
+        networkMode: svc.networkMode,
+        containers: [
+            {
+                name: svc.name,
+                image: svc.image,
+                command: svc.command,
+                environment: svc.environment,
+                secrets: svc.secrets,
+                portMappings: (svc.ports ?? []).map((p) => ({
+                    name: p.name,
+                    containerPort: p.containerPort,
+                    protocol: p.protocol,
+                    appProtocol: p.appProtocol,
+                    openToInternet: p.openToInternet,
+                })),
+            },
+        ],
+        cpu: svc.cpu,
+        memory: svc.memory,
+        desiredCount: svc.desiredCount,
+        expose: exposeOf(svc),
+        sensitive: svc.sensitive,
+        enableExecuteCommand: svc.enableExec,
+        secretsKmsKeyArns: svc.secretsKmsKeyArns,
+        allowInstanceRoleAccess: svc.allowInstanceRoleAccess,
+        // Services others call are steady before their callers start.
+        waitForSteadyState: svc.waitForSteadyState ?? called.has(svc.name),
+        logRetentionDays: config.logRetentionDays,
+    };
+}
+
+/**
+ * Services in the order Service Connect needs: every server before the services that call it.
+ * Calls that form a cycle are refused: a client must start after its servers' names exist.
+ */
+export function deployOrder(services: ServiceConfig[], key = "services"): ServiceConfig[] {
+    const byName = new Map(services.map((s) => [s.name, s]));
+    const state = new Map<string, "visiting" | "done">();
+    const order: ServiceConfig[] = [];
+    const visit = (s: ServiceConfig, path: string[]) => {
+        if (state.get(s.name) === "done") {
+            return;
+        }
+        if (state.get(s.name) === "visiting") {
+            const cycle = [...path.slice(path.indexOf(s.name)), s.name].join(" -> ");
+            throw new ConfigError(`${key}: calls form a cycle (${cycle}); Service Connect starts servers before their clients, so break the cycle.`);
+        }
+        state.set(s.name, "visiting");
+        for (const target of s.calls ?? []) {
+            visit(byName.get(target)!, [...path, s.name]);
+        }
+        state.set(s.name, "done");
+        order.push(s);
+    };
+    services.forEach((s) => visit(s, []));
+    return order;
+}
+
+export interface StackPlanContext {
+    project: string;
+    stack: string;
+    /** The stack's Region: its zones are checked against the table in regions.ts when it knows the Region. */
+    region?: string;
+}
+
+export interface StackPlan {
+    network: NetworkPlan;
+    facts: NetworkFacts;
+    namespace: string;
+    capacity?: CapacityPlan;
+    /** Every service, servers before their clients. */
+    order: ServiceConfig[];
+    services: Map<string, ResolvedServicePlan>;
+}
+
+/** Plans the stack; throws a `ConfigError` in the stack file's terms at the first refusal. */
+export function planStack(config: StackConfig, ctx: StackPlanContext): StackPlan {
+    const key = (k: string) => `${ctx.project}:${k}`;
+    const rootKeys: Record<string, string> = {
+        cidrBlock: "vpcCidr",
+        azCount: "azCount",
+        availabilityZones: "availabilityZones",
+        natStrategy: "natStrategy",
+        vpcEndpoints: "vpcEndpoints",
+        namespaceName: "namespace",
+        namespaceType: "namespaceType",
+        instanceType: "instanceType",
+        minSize: "capacityMinSize",
+        maxSize: "capacityMaxSize",
+        logRetentionDays: "logRetentionDays",
+        launchType: "launchType",
+    };
+    const root = (token: string) => {
+        const [, head, rest] = /^([A-Za-z]+)(.*)$/.exec(token) ?? [];
+        return head in rootKeys ? key(rootKeys[head]) + rest : undefined;
+    };
+
+    const { pattern, args } = networkArgs(config);
+    const label = pattern === "public" ? `PublicSubnetNetwork "${ctx.stack}"` : `PrivateSubnetNetwork "${ctx.stack}"`;
+    const network = inStackTerms(root, () => (pattern === "public" ? planPublicNetwork(label, args) : planPrivateNetwork(label, args)));
+    if (ctx.region !== undefined) {
+        inStackTerms(root, () => checkZonesInRegion(label, network.azs, ctx.region!));
+    }
+    const facts = networkFacts(network);
+    const namespace = namespaceOf(config, ctx.stack);
+    inStackTerms(root, () => planCluster(ctx.stack, { namespaceName: namespace, namespaceType: config.cluster.namespaceType, vpcId: facts }));
+    const ec2 = config.capacity.launchType === "EC2";
+    const capacity = ec2 ? inStackTerms(root, () => planCapacity(`Ec2Capacity "${ctx.stack}"`, { ...config.capacity, network: facts })) : undefined;
+
+    const order = deployOrder(config.services, key("services"));
+    const called = new Set(config.services.flatMap((s) => s.calls ?? []));
+    const register = new EndpointRegister(namespace);
+    const services = new Map<string, ResolvedServicePlan>();
+    for (const svc of order) {
+        const index = config.services.indexOf(svc);
+        const plan = inStackTerms(serviceKeys(key(`services[${index}]`), svc, root), () => {
+            const planned = planEcsService(svc.name, ctx.project, ctx.stack, {
+                ...serviceArgs(svc, config, called),
+                namespace,
+                network: facts,
+                capacity: ec2 ? { network: facts } : undefined,
+                calls: (svc.calls ?? []).map((target) => ({ serviceName: target, endpoints: services.get(target)!.endpoints, namespace, network: facts })),
+            });
+            register.claim(`EcsService "${svc.name}"`, planned.endpoints);
+            return planned;
+        });
+        services.set(svc.name, plan);
+    }
+    return { network, facts, namespace, capacity, order, services };
+}
+
+/**
+ * How a service's planner paths read in the stack file: the one container is the service entry,
+ * its port mappings are `ports`, and `expose[k]` is the k-th port with `serviceConnect`.
+ */
+function serviceKeys(base: string, svc: ServiceConfig, root: (token: string) => string | undefined): (token: string) => string | undefined {
+    const exposed = (svc.ports ?? []).flatMap((p, j) => (p.serviceConnect ? [j] : []));
+    const fields: Record<string, string> = {
+        name: "name",
+        cpu: "cpu",
+        memory: "memory",
+        desiredCount: "desiredCount",
+        sensitive: "sensitive",
+        networkMode: "networkMode",
+        allowInstanceRoleAccess: "allowInstanceRoleAccess",
+        waitForSteadyState: "waitForSteadyState",
+        secretsKmsKeyArns: "secretsKmsKeyArns",
+        enableExecuteCommand: "enableExec",
+        calls: "calls",
+        containers: "",
+    };
+    const exposeFields: Record<string, string> = {
+        portName: ".name",
+        discoveryName: ".serviceConnect.discoveryName",
+        clientAliases: ".serviceConnect",
+        idleTimeoutSeconds: ".serviceConnect.idleTimeoutSeconds",
+        perRequestTimeoutSeconds: ".serviceConnect.perRequestTimeoutSeconds",
+        tls: ".serviceConnect",
+    };
+    return (token) => {
+        let m = /^containers\[0\](.*)$/.exec(token);
+        if (m) {
+            return base + m[1].replace(/^\.portMappings/, ".ports");
+        }
+        m = /^expose\[(\d+)\](?:\.([A-Za-z]+))?(.*)$/.exec(token);
+        if (m) {
+            const port = exposed[Number(m[1])];
+            return port === undefined ? undefined : `${base}.ports[${port}]${m[2] === undefined ? ".serviceConnect" : (exposeFields[m[2]] ?? `.${m[2]}`)}${m[3]}`;
+        }
+        m = /^([A-Za-z]+)(.*)$/.exec(token);
+        if (m && m[1] in fields) {
+            return `${base}${fields[m[1]] ? `.${fields[m[1]]}` : ""}${m[2]}`;
+        }
+        return root(token);
+    };
+}
+
+/** A path or field name in a planner's message: `cidrBlock`, `containers[0].portMappings[1].name`. */
+const PATH = /\b[A-Za-z][A-Za-z0-9]*(?:\[\d+\])*(?:\.[A-Za-z_][A-Za-z0-9_-]*(?:\[\d+\])*)*/g;
+
+/**
+ * Runs a planner and restates its refusal in the stack file's keys. Quoted values are left as they
+ * are; a plain lowercase word is a key only where the message starts with it (`cpu 384 ...`), so
+ * prose such as "a service name" stays prose.
+ */
+function inStackTerms<T>(translate: (token: string) => string | undefined, planner: () => T): T {
+    try {
+        return planner();
+    } catch (e) {
+        if (!(e instanceof PlanError)) {
+            throw e;
+        }
+        let first = true;
+        const text = e.problem
+            .split(/("(?:[^"\\]|\\.)*")/)
+            .map((part, i) =>
+                i % 2 === 1
+                    ? part
+                    : part.replace(PATH, (token, offset: number) => {
+                          const atStart = first && i === 0 && offset === 0;
+                          first = false;
+                          const pathLike = atStart || /[[.]/.test(token) || /^[a-z]+[A-Z]/.test(token);
+                          return (pathLike && translate(token)) || token;
+                      }),
+            )
+            .join("");
+        throw new ConfigError(`${text} (refused by ${e.component})`);
+    }
+}
