@@ -30,10 +30,11 @@ export function defaultNamespaceName(stack: string): string {
 
 /**
  * A task definition family: project, stack and service, so two stacks' revisions never interleave
- * in one family. ECS allows letters, digits, `_` and `-`, at most 255 characters.
+ * in one family. ECS allows letters, digits, `_` and `-`, at most 255 characters: the service
+ * planner refuses a name that makes it longer (cutting it could make two services share a family).
  */
 export function taskFamily(project: string, stack: string, service: string): string {
-    return `${project}-${stack}-${service}`.replace(/[^A-Za-z0-9_-]/g, "-").slice(0, 255);
+    return `${project}-${stack}-${service}`.replace(/[^A-Za-z0-9_-]/g, "-");
 }
 
 /** A service's log group: `/ecs/<project>/<stack>/<service>`, known at preview and easy to find. */

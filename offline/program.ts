@@ -28,6 +28,8 @@ export interface EvaluateOptions {
     /** Config set over the stack file's (fully qualified keys), as `pulumi config set` would. */
     extraConfig?: Record<string, unknown>;
     nativeStackTraces?: boolean;
+    /** Called with every registration made, whether the program finished or threw. */
+    observe?: (registrations: Registration[]) => void;
 }
 
 export async function evaluateStack(dir: string, stack: string, opts: EvaluateOptions = {}): Promise<Evaluation> {
@@ -37,7 +39,7 @@ export async function evaluateStack(dir: string, stack: string, opts: EvaluateOp
     const mode = opts.mode ?? "preview";
     const runtime = await OfflineRuntime.start({ project: project.name, stack, region, config, mode, nativeStackTraces: opts.nativeStackTraces });
     const entry = require.resolve(path.resolve(dir));
-    const outputs = await runtime.runProgram(() => {
+    const outputs = await observed(runtime, opts.observe, () => runtime.runProgram(() => {
         // Load the program afresh, as a new `pulumi up` process would.
         for (const cached of Object.keys(require.cache)) {
             if (cached.startsWith(path.resolve(dir)) && !cached.includes(`${path.sep}node_modules${path.sep}`) && !cached.includes(`${path.sep}offline${path.sep}`)) {
@@ -45,7 +47,15 @@ export async function evaluateStack(dir: string, stack: string, opts: EvaluateOp
             }
         }
         return require(entry);
-    });
+    }));
     const resources = engineView(runtime.registrations, { mode, project: project.name, stack, config });
     return { project, stack, region, config, mode, registrations: runtime.registrations, resources, outputs };
+}
+
+async function observed<T>(runtime: OfflineRuntime, observe: EvaluateOptions["observe"], run: () => Promise<T>): Promise<T> {
+    try {
+        return await run();
+    } finally {
+        observe?.(runtime.registrations);
+    }
 }

@@ -58,6 +58,7 @@ export function planCapacity(label: string, args: Omit<Ec2CapacityArgs, "cluster
     if (!Number.isInteger(max) || max < 1) fail(`maxSize must be a whole number, 1 or more (got ${max}).`);
     if (min > max) fail(`minSize ${min} is above maxSize ${max}; raise maxSize or lower minSize.`);
     if (!Number.isInteger(target) || target < 1 || target > 100) fail(`targetCapacity must be between 1 and 100 (got ${target}); it is the group utilisation managed scaling aims for.`);
+    if (!/^[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(plan.instanceType)) fail(`instanceType "${plan.instanceType}" is not an EC2 instance type (family.size, such as t3.small or m7g.large).`);
     if (!(plan.architecture in ECS_AL2023_AMI_PARAMETERS)) fail(`architecture "${plan.architecture}" is not x86_64 or arm64.`);
     if (!args.network.outboundInternet) {
         const missing = ["s3", ...ENDPOINTS_NEEDED.images, ...ENDPOINTS_NEEDED.logs, ...ENDPOINTS_NEEDED.ec2Capacity].filter((s) => !args.network.vpcEndpointServices.includes(s));
