@@ -6,6 +6,7 @@
 import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
+import { KNOWN_REGIONS, regionZones, similarRegions } from "../components/network/regions";
 
 export interface ConfigDeclaration {
     type: "string" | "integer" | "boolean" | "array";
@@ -28,9 +29,56 @@ export class ProjectError extends Error {
     }
 }
 
+/**
+ * Reads a YAML file; a missing file or invalid YAML is a `ProjectError` with the file's full path
+ * (and for YAML, the line and column), never a parser's stack trace.
+ */
+export function readYaml(file: string): unknown {
+    const full = path.resolve(file);
+    let text: string;
+    try {
+        text = fs.readFileSync(full, "utf8");
+    } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        throw new ProjectError(code === "ENOENT" ? `${full} does not exist; check the path.` : `${full} cannot be read (${code ?? (e as Error).message}).`);
+    }
+    try {
+        return yaml.load(text, { filename: full });
+    } catch (e) {
+        if (e instanceof yaml.YAMLException) {
+            const line = e.mark ? `:${e.mark.line + 1}:${e.mark.column + 1}` : "";
+            throw new ProjectError(`${full}${line}: invalid YAML: ${e.reason}; fix the file (a stack file is a map with a config: map of key: value lines).`);
+        }
+        throw e;
+    }
+}
+
+/** A YAML document that must be a map (or empty). */
+function readYamlMap(file: string): Record<string, any> {
+    const doc = readYaml(file) ?? {};
+    if (typeof doc !== "object" || Array.isArray(doc)) {
+        throw new ProjectError(`${path.resolve(file)}: the file must be a YAML map (got ${Array.isArray(doc) ? "a list" : JSON.stringify(doc)}).`);
+    }
+    return doc as Record<string, any>;
+}
+
 export function loadProject(dir: string): Project {
-    const doc = yaml.load(fs.readFileSync(path.join(dir, "Pulumi.yaml"), "utf8")) as Record<string, any>;
+    const doc = readYamlMap(path.join(dir, "Pulumi.yaml"));
     return { dir, name: doc.name, description: doc.description, config: doc.config ?? {} };
+}
+
+/** A stack file's document: a map whose `config` (if any) is a map. */
+export function readStackFile(file: string): { config?: Record<string, unknown> } & Record<string, unknown> {
+    const doc = readYamlMap(file);
+    if (doc.config !== undefined && doc.config !== null && (typeof doc.config !== "object" || Array.isArray(doc.config))) {
+        throw new ProjectError(`${path.resolve(file)}: config must be a map of key: value lines (got ${JSON.stringify(doc.config)}).`);
+    }
+    return doc;
+}
+
+/** The stack a `Pulumi.<stack>.yaml` file is for, or undefined for another file name. */
+export function stackNameOf(file: string): string | undefined {
+    return /^Pulumi\.(.+)\.yaml$/.exec(path.basename(file))?.[1];
 }
 
 /** The stacks that have a committed `Pulumi.<stack>.yaml`, sorted. */
@@ -47,9 +95,9 @@ export function stackConfig(project: Project, stack: string, file?: string): Rec
     const stackFile = file ?? path.join(project.dir, `Pulumi.${stack}.yaml`);
     if (!fs.existsSync(stackFile)) {
         const known = listStacks(project.dir);
-        throw new ProjectError(`unknown stack "${stack}": there is no ${path.basename(stackFile)}; the stacks are ${known.join(", ") || "none"}.`);
+        throw new ProjectError(`unknown stack "${stack}": there is no ${path.resolve(stackFile)}; the stacks are ${known.join(", ") || "none"}.`);
     }
-    const doc = (yaml.load(fs.readFileSync(stackFile, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+    const doc = readStackFile(stackFile);
     const values: Record<string, unknown> = {};
     for (const [key, decl] of Object.entries(project.config)) {
         if (decl.default !== undefined) {
@@ -73,11 +121,15 @@ export function projectValues(config: Record<string, unknown>, project: string):
     return Object.fromEntries(Object.entries(config).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), configString(v)]));
 }
 
-/** The stack's `aws:region`, which every AWS stack of this project must set. */
+/** The stack's `aws:region`, which every AWS stack of this project must set, and which must be a Region AWS has. */
 export function regionOf(config: Record<string, unknown>, stack: string): string {
     const region = config["aws:region"];
     if (typeof region !== "string" || region.length === 0) {
         throw new ProjectError(`stack "${stack}" sets no aws:region; add \`aws:region: us-east-1\` (or your region) to its stack file.`);
+    }
+    if (regionZones(region) === undefined) {
+        const near = similarRegions(region);
+        throw new ProjectError(`aws:region "${region}" is not an AWS Region${near.length > 0 ? ` (did you mean ${near.join(" or ")}?)` : ""}; set one of ${KNOWN_REGIONS.join(", ")}. A Region AWS opened after this project's table (components/network/regions.ts) must be added there first.`);
     }
     return region;
 }

@@ -9,7 +9,9 @@ import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
 import { parseStackConfig, STRUCTURED_KEYS } from "../config";
-import { ConfigDeclaration, listStacks, loadProject, Project, projectValues, stackConfig } from "./project";
+import { editDistance } from "../components/network/regions";
+import { planStack } from "../stackPlan";
+import { ConfigDeclaration, listStacks, loadProject, Project, projectValues, readStackFile, regionOf, stackConfig, stackNameOf } from "./project";
 
 /** Provider keys a stack may set for the AWS provider. */
 export const AWS_PROVIDER_KEYS = ["region", "profile", "defaultTags", "allowedAccountIds", "assumeRole", "skipCredentialsValidation"];
@@ -53,9 +55,14 @@ export function validateProjectFile(project: Project): string[] {
     return problems;
 }
 
-export function validateStackFile(project: Project, file: string): string[] {
+export function validateStackFile(project: Project, file: string, stack = stackNameOf(file) ?? path.basename(file)): string[] {
     const name = path.basename(file);
-    const doc = (yaml.load(fs.readFileSync(file, "utf8")) ?? {}) as Record<string, unknown>;
+    let doc: Record<string, unknown>;
+    try {
+        doc = readStackFile(file);
+    } catch (e) {
+        return [(e as Error).message];
+    }
     const problems: string[] = [];
     for (const top of Object.keys(doc)) {
         if (!["config", "secretsprovider", "encryptedkey", "environment"].includes(top)) problems.push(`${name}: unknown top-level key "${top}"`);
@@ -64,7 +71,10 @@ export function validateStackFile(project: Project, file: string): string[] {
     for (const [fullKey, value] of Object.entries(config)) {
         const [ns, key] = fullKey.includes(":") ? fullKey.split(":", 2) : [project.name, fullKey];
         if (ns === "aws") {
-            if (!AWS_PROVIDER_KEYS.includes(key)) problems.push(`${name}: ${fullKey} is not an AWS provider setting this project knows (${AWS_PROVIDER_KEYS.join(", ")})`);
+            if (!AWS_PROVIDER_KEYS.includes(key)) {
+                const near = AWS_PROVIDER_KEYS.find((k) => editDistance(k.toLowerCase(), key.toLowerCase()) <= 2);
+                problems.push(`${name}: ${fullKey} is not an AWS provider setting this project knows${near ? ` (did you mean aws:${near}?)` : ""}; the settings are ${AWS_PROVIDER_KEYS.join(", ")}`);
+            }
             continue;
         }
         if (ns !== project.name) {
@@ -73,16 +83,22 @@ export function validateStackFile(project: Project, file: string): string[] {
         }
         const decl = project.config[key];
         if (decl === undefined) {
-            if (!(STRUCTURED_KEYS as readonly string[]).includes(key)) problems.push(`${name}: ${fullKey} is not declared in Pulumi.yaml (declared: ${Object.keys(project.config).join(", ")}, plus ${STRUCTURED_KEYS.join(", ")})`);
+            if (!(STRUCTURED_KEYS as readonly string[]).includes(key)) {
+                const known = [...Object.keys(project.config), ...STRUCTURED_KEYS];
+                const near = known.find((k) => k.toLowerCase() === key.toLowerCase()) ?? known.find((k) => editDistance(k, key) <= 2);
+                problems.push(`${name}: ${fullKey} is not declared in Pulumi.yaml${near ? ` (did you mean ${ns}:${near}?)` : ""}; the keys are ${known.join(", ")}`);
+            }
             continue;
         }
         if (!typeOk(decl, value)) problems.push(`${name}: ${fullKey} must be of type ${decl.type}${decl.items ? `<${decl.items.type}>` : ""} (got ${JSON.stringify(value)})`);
     }
     if (problems.length === 0) {
         // config.ts's own checks, on the values the CLI would hand the program.
-        const stack = /^Pulumi\.(.+)\.yaml$/.exec(name)?.[1] ?? name;
+        // config.ts's checks, the Region, then the whole stack planned as buildStack plans it.
         try {
-            parseStackConfig(projectValues(stackConfig(project, stack, file), project.name), project.name);
+            const values = stackConfig(project, stack, file);
+            const region = regionOf(values, stack);
+            planStack(parseStackConfig(projectValues(values, project.name), project.name), { project: project.name, stack, region });
         } catch (e) {
             problems.push(`${name}: ${(e as Error).message}`);
         }

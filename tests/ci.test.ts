@@ -81,8 +81,8 @@ describe("the project's own CI checks", () => {
         fs.writeFileSync(file, "config:\n  aws:region: us-east-1\n  ecsnet:azCount: two\n  ecsnet:natStrategyy: Single\n  aws:regoin: us-east-1\n");
         assert.deepStrictEqual(validateStackFile(project, file), [
             'Pulumi.bad.yaml: ecsnet:azCount must be of type integer (got "two")',
-            `Pulumi.bad.yaml: ecsnet:natStrategyy is not declared in Pulumi.yaml (declared: ${Object.keys(project.config).join(", ")}, plus services)`,
-            "Pulumi.bad.yaml: aws:regoin is not an AWS provider setting this project knows (region, profile, defaultTags, allowedAccountIds, assumeRole, skipCredentialsValidation)",
+            `Pulumi.bad.yaml: ecsnet:natStrategyy is not declared in Pulumi.yaml (did you mean ecsnet:natStrategy?); the keys are ${Object.keys(project.config).join(", ")}, services`,
+            "Pulumi.bad.yaml: aws:regoin is not an AWS provider setting this project knows (did you mean aws:region?); the settings are region, profile, defaultTags, allowedAccountIds, assumeRole, skipCredentialsValidation",
         ]);
         fs.writeFileSync(file, "config:\n  aws:region: us-east-1\n  ecsnet:services:\n    - name: a\n");
         assert.deepStrictEqual(validateStackFile(project, file), ["Pulumi.bad.yaml: ecsnet:services[0].image is required; add it."]);

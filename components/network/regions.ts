@@ -84,7 +84,8 @@ export function similarRegions(region: string): string[] {
     return near.length > 0 ? near : KNOWN_REGIONS.filter((r) => r.split("-")[0] === region.split("-")[0]);
 }
 
-function editDistance(a: string, b: string): number {
+/** The Levenshtein distance between two texts, for "did you mean" suggestions. */
+export function editDistance(a: string, b: string): number {
     const row = Array.from({ length: b.length + 1 }, (_, j) => j);
     for (let i = 1; i <= a.length; i++) {
         let diagonal = row[0];

@@ -1,0 +1,227 @@
+/**
+ * The plan command (`npm run plan`), as a function the tests call in-process. Every refusal is one
+ * paragraph on stderr and exit code 2, with no stack trace: bad usage, a stack file that `npm test`
+ * would refuse, a Region or zone AWS lacks, invalid YAML or JSON (full path, line), a missing file, an
+ * unwritable `--out`, or a policy config the pack's schemas refuse.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { PackConfig, PolicyPackClient } from "./analyzer";
+import { estimateCost } from "./cost";
+import { checkPolicies } from "./policyCheck";
+import { policyConfigProblems } from "./policyConfig";
+import { evaluateStack } from "./program";
+import { listStacks, loadProject, ProjectError, stackNameOf } from "./project";
+import { buildReport, renderMarkdown, renderText } from "./report";
+import { Mode } from "./runtime";
+import { validateStackFile } from "./validate";
+
+export const USAGE = `usage: npm run -s plan -- [options]
+
+Plans one stack offline, as a first \`pulumi preview\` would see it: the resources, the policy pack's
+verdicts, the Service Connect map and a monthly network cost. No AWS credentials or Pulumi CLI needed.
+
+options:
+  --stack NAME               the stack (Pulumi.NAME.yaml); default dev, or taken from --stack-file
+  --stack-file FILE          plan another stack file (its name gives the stack: Pulumi.<stack>.yaml)
+  --after-up                 the state at the end of \`pulumi up\` instead of a first preview
+  --json                     print the report as JSON (pipe it into jq)
+  --out DIR                  also write plan-<stack>.md (with a Mermaid diagram) and plan-<stack>.json
+  --policy-pack-config FILE  a --policy-pack-config file, checked against the pack's schemas
+  --stack-tag key=value      a stack tag the policies see (repeatable)
+  --nat-gb N                 GB a month through the NAT gateways, for the cost (default 100)
+  --help                     this text
+
+exit codes: 0 no mandatory violation; 1 one or more; 2 bad usage or input (one paragraph on stderr).`;
+
+/** A refusal: its message is the whole paragraph the user sees. */
+export class PlanInputError extends Error {}
+
+export interface PlanIo {
+    out(text: string): void;
+    err(text: string): void;
+}
+
+interface Options {
+    stack?: string;
+    stackFile?: string;
+    mode: Mode;
+    json: boolean;
+    out?: string;
+    policyConfig?: string;
+    stackTags: Record<string, string>;
+    natGb: number;
+    help: boolean;
+}
+
+function parseArgs(argv: string[]): Options {
+    const opts: Options = { mode: "preview", json: false, stackTags: {}, natGb: 100, help: false };
+    for (let i = 0; i < argv.length; i++) {
+        const arg = argv[i];
+        const value = () => {
+            const v = argv[++i];
+            if (v === undefined || v.startsWith("--")) throw new PlanInputError(`${arg} needs a value; see --help.`);
+            return v;
+        };
+        switch (arg) {
+            case "--help":
+            case "-h":
+                opts.help = true;
+                break;
+            case "--stack":
+                opts.stack = value();
+                break;
+            case "--stack-file":
+                opts.stackFile = value();
+                break;
+            case "--json":
+                opts.json = true;
+                break;
+            case "--after-up":
+                opts.mode = "after-up";
+                break;
+            case "--out":
+                opts.out = value();
+                break;
+            case "--policy-pack-config":
+                opts.policyConfig = value();
+                break;
+            case "--nat-gb": {
+                const text = value();
+                const v = Number(text);
+                if (text.trim() === "" || !(v >= 0)) throw new PlanInputError(`--nat-gb takes a number of GB per month, 0 or more (got "${text}").`);
+                opts.natGb = v;
+                break;
+            }
+            case "--stack-tag": {
+                const v = value();
+                const eq = v.indexOf("=");
+                if (eq < 1) throw new PlanInputError(`--stack-tag takes key=value (got "${v}").`);
+                opts.stackTags[v.slice(0, eq)] = v.slice(eq + 1);
+                break;
+            }
+            default:
+                throw new PlanInputError(`unknown argument "${arg}"; see --help.`);
+        }
+    }
+    return opts;
+}
+
+/** The stack and its file: `--stack`, or the name in `--stack-file`'s `Pulumi.<stack>.yaml`, or dev. */
+function resolveStack(root: string, opts: Options): { stack: string; file: string } {
+    if (opts.stackFile === undefined) {
+        const stack = opts.stack ?? "dev";
+        return { stack, file: path.join(root, `Pulumi.${stack}.yaml`) };
+    }
+    const file = path.resolve(opts.stackFile);
+    if (!fs.existsSync(file)) {
+        throw new PlanInputError(`the stack file ${file} does not exist; check the path.`);
+    }
+    const stack = opts.stack ?? stackNameOf(file);
+    if (stack === undefined) {
+        throw new PlanInputError(`cannot tell the stack name from ${file} (stack files are named Pulumi.<stack>.yaml); pass --stack NAME.`);
+    }
+    return { stack, file };
+}
+
+/** Reads the `--policy-pack-config` JSON file: a missing file or invalid JSON names the full path. */
+function readPolicyConfig(file: string): unknown {
+    const full = path.resolve(file);
+    let text: string;
+    try {
+        text = fs.readFileSync(full, "utf8");
+    } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        throw new PlanInputError(code === "ENOENT" ? `the policy config ${full} does not exist; check the path.` : `the policy config ${full} cannot be read (${code}).`);
+    }
+    try {
+        return JSON.parse(text);
+    } catch (e) {
+        throw new PlanInputError(`the policy config ${full} is not valid JSON (${(e as Error).message}); fix the file.`);
+    }
+}
+
+/** Creates `--out` and proves it is writable before any work, so a bad path costs nothing. */
+function prepareOut(dir: string): string {
+    const full = path.resolve(dir);
+    try {
+        makeDirs(full);
+        fs.accessSync(full, fs.constants.W_OK);
+    } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        throw new PlanInputError(`--out ${full} cannot be written (${code ?? (e as Error).message}); pass a directory you can write to.`);
+    }
+    return full;
+}
+
+/**
+ * `mkdir -p`, one level at a time: Node's own recursive mkdir never returns on some paths that cannot
+ * be created (such as under /proc), and a refusal must come back at once.
+ */
+function makeDirs(dir: string): void {
+    if (fs.existsSync(dir)) {
+        if (!fs.statSync(dir).isDirectory()) {
+            throw Object.assign(new Error(`${dir} is a file`), { code: "ENOTDIR" });
+        }
+        return;
+    }
+    const parent = path.dirname(dir);
+    if (parent !== dir) {
+        makeDirs(parent);
+    }
+    fs.mkdirSync(dir);
+}
+
+/** Runs the plan; returns the exit code. */
+export async function runPlan(root: string, argv: string[], io: PlanIo): Promise<number> {
+    try {
+        return await plan(root, argv, io);
+    } catch (e) {
+        const err = e as Error;
+        // Every refusal is one paragraph; anything else is a defect of this tool, said in one line too.
+        const known = err instanceof PlanInputError || err instanceof ProjectError || ["ConfigError", "NetworkPlanError", "ServicePlanError"].includes(err.name);
+        io.err(`plan: ${known ? "" : "the program failed: "}${err.message.replace(/\s*\n\s*/g, " ")}`);
+        return 2;
+    }
+}
+
+async function plan(root: string, argv: string[], io: PlanIo): Promise<number> {
+    const opts = parseArgs(argv);
+    if (opts.help) {
+        io.out(USAGE);
+        return 0;
+    }
+    const { stack, file } = resolveStack(root, opts);
+    const project = loadProject(root);
+    if (!fs.existsSync(file)) {
+        // The committed stacks are listed when the name is wrong.
+        throw new ProjectError(opts.stackFile ? `${file} does not exist; check the path.` : `unknown stack "${stack}": there is no ${file}; the stacks are ${listStacks(root).join(", ") || "none"}.`);
+    }
+    // Exactly what npm test checks of every committed stack file.
+    const problems = validateStackFile(project, file, stack);
+    if (problems.length > 0) {
+        throw new PlanInputError(problems.length === 1 ? problems[0] : `${path.basename(file)} has ${problems.length} problems: ${problems.join("; ")}`);
+    }
+    const policyConfig = opts.policyConfig === undefined ? {} : readPolicyConfig(opts.policyConfig);
+    const outDir = opts.out === undefined ? undefined : prepareOut(opts.out);
+
+    const evaluation = await evaluateStack(root, stack, { stackFile: file, mode: opts.mode, nativeStackTraces: true });
+    const client = await PolicyPackClient.start(path.join(root, "policies"));
+    try {
+        const configProblems = policyConfigProblems(policyConfig, client.policies);
+        if (configProblems.length > 0) {
+            throw new PlanInputError(`the policy config ${path.resolve(opts.policyConfig!)} is refused: ${configProblems.join("; ")}.`);
+        }
+        const check = await checkPolicies(client, evaluation.resources, { project: project.name, stack, mode: opts.mode, stackTags: opts.stackTags, config: policyConfig as PackConfig });
+        const cost = estimateCost(evaluation.resources, { natGbPerMonth: opts.natGb });
+        const report = buildReport(evaluation, check, cost);
+        if (outDir) {
+            fs.writeFileSync(path.join(outDir, `plan-${stack}.md`), renderMarkdown(report));
+            fs.writeFileSync(path.join(outDir, `plan-${stack}.json`), JSON.stringify(report, null, 2));
+        }
+        io.out(opts.json ? JSON.stringify(report, null, 2) : renderText(report));
+        return report.violations.some((v) => v.enforcementLevel === "mandatory") ? 1 : 0;
+    } finally {
+        client.close();
+    }
+}

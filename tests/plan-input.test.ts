@@ -1,0 +1,132 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { runPlan, USAGE } from "../offline/planCommand";
+
+const ROOT = path.resolve(__dirname, "..");
+const DIR = fs.mkdtempSync(path.join(os.tmpdir(), "plan-input-"));
+
+/** Runs the plan command in-process; returns its exit code and what it printed. */
+async function plan(...argv: string[]) {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runPlan(ROOT, argv, { out: (t) => out.push(t), err: (t) => err.push(t) });
+    return { code, stdout: out.join("\n"), stderr: err.join("\n") };
+}
+
+/** Writes a stack file `Pulumi.<stack>.yaml` with these config lines under a fresh directory. */
+function stackFile(stack: string, lines: string[]): string {
+    const file = path.join(fs.mkdtempSync(path.join(DIR, "s-")), `Pulumi.${stack}.yaml`);
+    fs.writeFileSync(file, ["config:", ...lines.map((l) => `  ${l}`)].join("\n") + "\n");
+    return file;
+}
+
+/** A refusal: exit 2, nothing on stdout, one paragraph on stderr with no stack frame. */
+async function refused(...argv: string[]): Promise<string> {
+    const run = await plan(...argv);
+    assert.strictEqual(run.code, 2, run.stdout);
+    assert.strictEqual(run.stdout, "");
+    assert.doesNotMatch(run.stderr, /\n|^\s+at /m, "one paragraph, no stack trace");
+    return run.stderr;
+}
+
+describe("the plan command refuses bad input in one paragraph with exit 2", () => {
+    it("refuses a misspelt key, suggesting the declared one", async () => {
+        const file = stackFile("typo", ["aws:region: us-east-1", "ecsnet:natstrategy: Single"]);
+        assert.strictEqual(
+            await refused("--stack-file", file),
+            "plan: Pulumi.typo.yaml: ecsnet:natstrategy is not declared in Pulumi.yaml (did you mean ecsnet:natStrategy?); the keys are pattern, vpcCidr, azCount, availabilityZones, natStrategy, vpcEndpoints, namespace, namespaceType, containerInsights, logRetentionDays, launchType, instanceType, capacityMinSize, capacityMaxSize, services",
+        );
+    });
+
+    it("refuses a string where Pulumi.yaml declares an integer, never reading it as one", async () => {
+        const file = stackFile("str", ["aws:region: us-east-1", 'ecsnet:azCount: "2"']);
+        assert.strictEqual(await refused("--stack-file", file), 'plan: Pulumi.str.yaml: ecsnet:azCount must be of type integer (got "2")');
+    });
+
+    it("refuses a Region AWS lacks, with the near names", async () => {
+        const file = stackFile("region", ["aws:region: us-east-7"]);
+        assert.match(await refused("--stack-file", file), /^plan: Pulumi\.region\.yaml: aws:region "us-east-7" is not an AWS Region \(did you mean us-east-1 or us-east-2\?\); set one of af-south-1, .*us-west-2\. /);
+    });
+
+    it("refuses a zone of another Region, and more zones than an account gets, from the Region table", async () => {
+        const zone = stackFile("zone", ["aws:region: eu-west-1", "ecsnet:availabilityZones: [eu-west-1a, eu-west-1d]"]);
+        assert.strictEqual(
+            await refused("--stack-file", zone),
+            'plan: Pulumi.zone.yaml: ecsnet:availabilityZones names eu-west-1d, which eu-west-1 does not offer (available: eu-west-1a, eu-west-1b, eu-west-1c); list zones from that set. (refused by PrivateSubnetNetwork "zone")',
+        );
+        const count = stackFile("count", ["aws:region: ca-central-1", "ecsnet:azCount: 4"]);
+        assert.strictEqual(
+            await refused("--stack-file", count),
+            'plan: Pulumi.count.yaml: ecsnet:azCount asks for 4 availability zones but ca-central-1 has 3 (ca-central-1a, ca-central-1b, ca-central-1d); lower ecsnet:azCount or use another region. (refused by PrivateSubnetNetwork "count")',
+        );
+    });
+
+    it("refuses invalid YAML with the file's full path and line, and a stack file that is not a map", async () => {
+        const file = stackFile("yaml", ["aws:region: us-east-1", "ecsnet:services: [{name: api"]);
+        assert.match(await refused("--stack-file", file), new RegExp(`^plan: ${file.replace(/[.]/g, "\\.")}:4:1: invalid YAML: unexpected end of the stream within a flow collection; fix the file`));
+        const list = path.join(DIR, "Pulumi.list.yaml");
+        fs.writeFileSync(list, "- config\n");
+        assert.strictEqual(await refused("--stack-file", list), `plan: ${list}: the file must be a YAML map (got a list).`);
+    });
+
+    it("refuses a missing stack file or unknown stack with the full path", async () => {
+        assert.strictEqual(await refused("--stack-file", "no/such/Pulumi.x.yaml"), `plan: the stack file ${path.resolve("no/such/Pulumi.x.yaml")} does not exist; check the path.`);
+        assert.strictEqual(await refused("--stack", "nope"), `plan: unknown stack "nope": there is no ${path.join(ROOT, "Pulumi.nope.yaml")}; the stacks are dev, ec2, games, prod.`);
+        const other = path.join(DIR, "stack.yaml");
+        fs.writeFileSync(other, "config: {}\n");
+        assert.strictEqual(await refused("--stack-file", other), `plan: cannot tell the stack name from ${other} (stack files are named Pulumi.<stack>.yaml); pass --stack NAME.`);
+    });
+
+    it("refuses an --out it cannot write, before planning", async () => {
+        const file = path.join(DIR, "a-file");
+        fs.writeFileSync(file, "");
+        assert.strictEqual(await refused("--out", path.join(file, "reports")), `plan: --out ${path.join(file, "reports")} cannot be written (ENOTDIR); pass a directory you can write to.`);
+        assert.strictEqual(await refused("--out", "/proc/no-such-dir"), "plan: --out /proc/no-such-dir cannot be written (ENOENT); pass a directory you can write to.");
+    });
+
+    it("refuses bad usage, pointing at --help", async () => {
+        assert.strictEqual(await refused("--colour"), 'plan: unknown argument "--colour"; see --help.');
+        assert.strictEqual(await refused("--stack"), "plan: --stack needs a value; see --help.");
+        assert.strictEqual(await refused("--nat-gb", "lots"), 'plan: --nat-gb takes a number of GB per month, 0 or more (got "lots").');
+    });
+
+    it("refuses a policy config the pack's own schemas refuse, naming each wrong key", async () => {
+        const config = path.join(DIR, "policy.json");
+        fs.writeFileSync(config, JSON.stringify({ all: "strict", "no-ssh-from-internet": { enforcementLevel: "mandatroy", sshPorts: ["22", 70000], exemptCidr: [] }, "no-public-ip-on-sensitive-task": "mandatory" }));
+        assert.strictEqual(
+            await refused("--policy-pack-config", config),
+            `plan: the policy config ${config} is refused: "all" must be an enforcement level, one of advisory, mandatory, remediate, disabled (got "strict"); ` +
+                `"no-ssh-from-internet".enforcementLevel must be an enforcement level, one of advisory, mandatory, remediate, disabled (got "mandatroy"; did you mean "mandatory"?); ` +
+                `"no-ssh-from-internet".sshPorts[0] must be an integer (got "22"); "no-ssh-from-internet".sshPorts[1] must be at most 65535 (got 70000); ` +
+                `"no-ssh-from-internet".exemptCidr is not a setting of no-ssh-from-internet; its settings are exemptCidrs, sshPorts, besides enforcementLevel; ` +
+                `"no-public-ip-on-sensitive-task" is not a policy of this pack (did you mean "no-public-ip-on-sensitive-tasks"?); its policies are no-ssh-from-internet, no-public-ip-on-sensitive-tasks, no-public-ip-on-sensitive-tasks-by-reference.`,
+        );
+        fs.writeFileSync(config, "{ all: mandatory }");
+        assert.match(await refused("--policy-pack-config", config), new RegExp(`^plan: the policy config ${config} is not valid JSON \\(`));
+    });
+
+    it("accepts the committed strict and lenient policy configs", async () => {
+        for (const config of ["policies/strict.json", "policies/lenient.json"]) {
+            const run = await plan("--stack", "games", "--json", "--policy-pack-config", config);
+            assert.strictEqual(run.code, 0, run.stderr);
+        }
+    });
+
+    it("prints --help with exit 0", async () => {
+        const run = await plan("--help");
+        assert.deepStrictEqual([run.code, run.stdout, run.stderr], [0, USAGE, ""]);
+        assert.match(USAGE, /--stack-file FILE/);
+    });
+
+    it("takes the stack name from --stack-file's Pulumi.<stack>.yaml when --stack is not given", async () => {
+        const file = path.join(fs.mkdtempSync(path.join(DIR, "arcade-")), "Pulumi.arcade.yaml");
+        fs.copyFileSync(path.join(ROOT, "Pulumi.games.yaml"), file);
+        const run = await plan("--stack-file", file, "--json");
+        assert.strictEqual(run.code, 0, run.stderr);
+        const report = JSON.parse(run.stdout);
+        assert.strictEqual(report.stack, "arcade");
+        assert.ok(report.resources.some((r: { urn: string }) => r.urn.startsWith("urn:pulumi:arcade::ecsnet::")));
+    });
+});
