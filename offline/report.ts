@@ -6,6 +6,7 @@
  */
 import { serviceConnectUrl } from "../components/service/plan";
 import { Diagnostic, EnforcementLevel } from "./analyzer";
+import { mermaidDiagram } from "./diagram";
 import { CostEstimate } from "./cost";
 import { displayValue, EngineResource, isUnknown, ResourceOptionsView } from "./engine";
 import { PolicyCheck } from "./policyCheck";
@@ -229,57 +230,9 @@ export function renderText(report: PlanReport): string {
     ].join("\n");
 }
 
-const id = (s: string) => s.replace(/[^A-Za-z0-9_]/g, "_");
-
+/** The architecture diagram of the plan (see diagram.ts). */
 export function mermaid(report: PlanReport): string {
-    const of = (t: string) => report.resources.filter((r) => r.type === t);
-    const refersTo = (r: ReportResource, property: string, target: ReportResource) => (r.propertyDependencies[property] ?? []).includes(target.urn);
-    const label = (v: unknown) => String(v).replace(/"/g, "'");
-    const lines = ["flowchart LR", "  internet((Internet))"];
-    for (const vpc of of("aws:ec2/vpc:Vpc")) {
-        lines.push(`  subgraph ${id(vpc.name)}["VPC ${vpc.name} ${label(vpc.inputs.cidrBlock)}"]`);
-        const subnets = of("aws:ec2/subnet:Subnet").filter((s) => refersTo(s, "vpcId", vpc));
-        const zones = [...new Set(subnets.map((s) => String(s.inputs.availabilityZone)))];
-        for (const zone of zones) {
-            lines.push(`    subgraph ${id(zone)}["${label(zone)}"]`);
-            for (const s of subnets.filter((x) => String(x.inputs.availabilityZone) === zone)) {
-                lines.push(`      ${id(s.name)}["${s.inputs.tags?.["ecsnet:tier"] ?? "subnet"} ${label(s.inputs.cidrBlock)}"]`);
-                for (const nat of of("aws:ec2/natGateway:NatGateway").filter((n) => refersTo(n, "subnetId", s))) {
-                    lines.push(`      ${id(nat.name)}{{"NAT ${nat.name}"}}`);
-                }
-            }
-            lines.push("    end");
-        }
-        for (const igw of of("aws:ec2/internetGateway:InternetGateway").filter((g) => refersTo(g, "vpcId", vpc))) {
-            lines.push(`    ${id(igw.name)}[["internet gateway"]]`);
-        }
-        lines.push("  end");
-    }
-    for (const igw of of("aws:ec2/internetGateway:InternetGateway")) {
-        lines.push(`  ${id(igw.name)} <--> internet`);
-    }
-    for (const nat of of("aws:ec2/natGateway:NatGateway")) {
-        lines.push(`  ${id(nat.name)} --> internet`);
-    }
-    const publicIp = (svc: ReportResource) => svc.inputs.networkConfiguration?.assignPublicIp === true;
-    if (report.serviceConnect.length > 0 || of(SERVICE).length > 0) {
-        lines.push(`  subgraph ecs["ECS services"]`);
-        for (const svc of of(SERVICE)) {
-            const sc = report.serviceConnect.find((s) => s.service === svc.name);
-            lines.push(`    svc_${id(svc.name)}["${svc.name} (${sc?.role ?? "no Service Connect"}${publicIp(svc) ? ", public IP" : ""})"]`);
-        }
-        lines.push("  end");
-    }
-    for (const svc of of(SERVICE).filter(publicIp)) {
-        lines.push(`  internet -. public IP .-> svc_${id(svc.name)}`);
-    }
-    for (const s of report.serviceConnect) {
-        for (const target of s.calls) {
-            const url = report.serviceConnect.find((x) => x.service === target)?.endpoints[0] ?? "";
-            lines.push(`  svc_${id(s.service)} -->|"${url}"| svc_${id(target)}`);
-        }
-    }
-    return lines.join("\n");
+    return mermaidDiagram(report.resources, report.serviceConnect);
 }
 
 export function renderMarkdown(report: PlanReport): string {
