@@ -118,6 +118,21 @@ function changedPaths(before: Record<string, unknown>, after: Record<string, unk
     });
 }
 
+/** The resources as the report shows them: inputs after remediation, unknowns as `<unknown>`. */
+export function toReportResources(resources: EngineResource[], remediated = new Map<string, Record<string, unknown>>()): ReportResource[] {
+    return resources.map((r) => ({
+        urn: r.urn,
+        id: r.id,
+        type: r.type,
+        name: r.name,
+        parent: r.parent,
+        dependsOn: r.dependencies,
+        propertyDependencies: r.propertyDependencies,
+        inputs: displayValue(remediated.get(r.urn) ?? r.inputs) as Record<string, any>,
+        options: r.options,
+    }));
+}
+
 export function buildReport(evaluation: Evaluation, check: PolicyCheck, cost: CostEstimate): PlanReport {
     const remediated = new Map(check.remediations.map((r) => [r.urn, r.props]));
     const byUrn = new Map(evaluation.resources.map((r) => [r.urn, r]));
@@ -126,17 +141,7 @@ export function buildReport(evaluation: Evaluation, check: PolicyCheck, cost: Co
         project: evaluation.project.name,
         stack: evaluation.stack,
         mode: evaluation.mode,
-        resources: evaluation.resources.map((r) => ({
-            urn: r.urn,
-            id: r.id,
-            type: r.type,
-            name: r.name,
-            parent: r.parent,
-            dependsOn: r.dependencies,
-            propertyDependencies: r.propertyDependencies,
-            inputs: displayValue(remediated.get(r.urn) ?? r.inputs) as Record<string, any>,
-            options: r.options,
-        })),
+        resources: toReportResources(evaluation.resources, remediated),
         violations: check.violations,
         unknownAdvisories: advisories,
         warnings: advisories

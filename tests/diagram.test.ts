@@ -5,6 +5,8 @@ import { checkPolicies } from "../offline/policyCheck";
 import { PolicyPackClient } from "../offline/analyzer";
 import { estimateCost } from "../offline/cost";
 import { mermaidDiagram } from "../offline/diagram";
+import { DIAGRAM_STACKS, diagramOf, sourceHash } from "../offline/docsDiagrams";
+import * as fs from "fs";
 import { evaluateStack } from "../offline/program";
 import { buildReport, mermaid, PlanReport, ReportResource } from "../offline/report";
 
@@ -148,4 +150,13 @@ describe("the plan's Mermaid diagram, read back by Mermaid's own parser", () => 
         assert.deepStrictEqual(d.ids(/ECS service/).map((n) => d.chain(n)[0]), ["private subnet a-b 10.1.0.0/24", "private subnet a_b 10.1.1.0/24"]);
         assert.strictEqual(d.groups(/^VPC/).length, 1);
     });
+
+    for (const stack of DIAGRAM_STACKS) {
+        it(`docs/${stack}.svg (shown in the README) was rendered from the diagram the plan draws today`, async () => {
+            const svg = fs.readFileSync(path.join(ROOT, "docs", `${stack}.svg`), "utf8");
+            const [, hash] = /^<!-- mermaid source sha256:([0-9a-f]{64}) /.exec(svg) ?? [];
+            assert.strictEqual(hash, sourceHash(await diagramOf(ROOT, stack)), "run npm run docs:diagrams and commit docs/");
+            assert.match(svg, /<svg [^>]*aria-roledescription="flowchart-v2"/);
+        });
+    }
 });

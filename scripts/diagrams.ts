@@ -1,0 +1,39 @@
+/**
+ * npm run docs:diagrams: renders the plan's Mermaid diagram of the dev and games stacks to
+ * docs/<stack>.svg with Mermaid itself, in a headless Chromium (CHROMIUM, else /usr/bin/chromium).
+ * Each SVG carries the SHA-256 of the diagram it was drawn from; a test fails when a committed SVG no
+ * longer matches what the plan draws, so the README never shows an old architecture.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import puppeteer from "puppeteer-core";
+import { DIAGRAM_STACKS, diagramOf, sourceHash } from "../offline/docsDiagrams";
+
+const ROOT = path.resolve(__dirname, "..");
+
+async function main(): Promise<void> {
+    const browser = await puppeteer.launch({ executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium", args: ["--no-sandbox", "--headless=new"] });
+    try {
+        const page = await browser.newPage();
+        await page.setContent("<!doctype html><html><body></body></html>");
+        await page.addScriptTag({ path: require.resolve("mermaid/dist/mermaid.min.js") });
+        for (const stack of DIAGRAM_STACKS) {
+            const diagram = await diagramOf(ROOT, stack);
+            const svg = await page.evaluate(async (text: string) => {
+                const m = (globalThis as any).mermaid;
+                m.initialize({ startOnLoad: false, securityLevel: "strict", flowchart: { htmlLabels: false } });
+                return (await m.render("diagram", text)).svg as string;
+            }, diagram);
+            const file = path.join(ROOT, "docs", `${stack}.svg`);
+            fs.writeFileSync(file, `<!-- mermaid source sha256:${sourceHash(diagram)} (npm run docs:diagrams) -->\n${svg}\n`);
+            console.log(`wrote ${path.relative(ROOT, file)}`);
+        }
+    } finally {
+        await browser.close();
+    }
+}
+
+main().catch((e) => {
+    console.error(`docs:diagrams: ${e?.message ?? e}`);
+    process.exit(1);
+});
