@@ -47,7 +47,8 @@ export function readYaml(file: string): unknown {
     } catch (e) {
         if (e instanceof yaml.YAMLException) {
             const line = e.mark ? `:${e.mark.line + 1}:${e.mark.column + 1}` : "";
-            throw new ProjectError(`${full}${line}: invalid YAML: ${e.reason}; fix the file (a stack file is a map with a config: map of key: value lines).`);
+            const hint = stackNameOf(full) !== undefined ? " (a stack file is a map with a config: map of key: value lines)" : "";
+            throw new ProjectError(`${full}${line}: invalid YAML: ${e.reason}; fix the file${hint}.`);
         }
         throw e;
     }
