@@ -17,7 +17,6 @@ import { MockAws } from "./mockAws";
 import { configString } from "./project";
 
 // Internal SDK modules: the runtime's own settings (monitor, RPC tracking).
-// eslint-disable-next-line @typescript-eslint/no-var-requires
 const settings = require("@pulumi/pulumi/runtime/settings");
 
 export type Mode = "preview" | "after-up";

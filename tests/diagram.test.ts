@@ -32,15 +32,10 @@ async function parse(diagram: string): Promise<Parsed> {
     };
 }
 
-async function report(stack: string): Promise<PlanReport> {
+async function report(client: PolicyPackClient, stack: string): Promise<PlanReport> {
     const evaluation = await evaluateStack(ROOT, stack);
-    const client = await PolicyPackClient.start(path.join(ROOT, "policies"));
-    try {
-        const check = await checkPolicies(client, evaluation.resources, { project: "ecsnet", stack, mode: "preview" });
-        return buildReport(evaluation, check, estimateCost(evaluation.resources, { natGbPerMonth: 100 }));
-    } finally {
-        client.close();
-    }
+    const check = await checkPolicies(client, evaluation.resources, { project: "ecsnet", stack, mode: "preview" });
+    return buildReport(evaluation, check, estimateCost(evaluation.resources, { natGbPerMonth: 100 }));
 }
 
 /** Reads the parsed diagram: titles by id, and the chain of subgraphs around a node. */
@@ -62,7 +57,12 @@ describe("the plan's Mermaid diagram, read back by Mermaid's own parser", () => 
     const parsed: Record<string, Parsed> = {};
     before(async function () {
         this.timeout(60_000);
-        for (const stack of ["dev", "prod", "games", "ec2"]) parsed[stack] = await parse(mermaid(await report(stack)));
+        const client = await PolicyPackClient.start(path.join(ROOT, "policies"));
+        try {
+            for (const stack of ["dev", "prod", "games", "ec2"]) parsed[stack] = await parse(mermaid(await report(client, stack)));
+        } finally {
+            client.close();
+        }
     });
 
     it("dev (Single NAT): both private subnets route to the one NAT gateway, which sits in a public subnet of the first zone", () => {

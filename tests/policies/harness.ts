@@ -1,6 +1,5 @@
 import { ResourceValidationPolicy, StackValidationPolicy, PolicyResource } from "@pulumi/policy";
 // The SDK's own proxy and unknown sentinels, exactly as the policy runtime applies them.
-// eslint-disable-next-line @typescript-eslint/no-var-requires
 export const proxy = require("@pulumi/policy/proxy");
 
 /** Runs a resource policy as the runtime does (props behind unknownCheckingProxy); returns its messages. */

@@ -1,0 +1,12 @@
+/**
+ * Root hooks for every test file (mocha runs the files in two worker processes, one per core).
+ * Tests of refused programs leave the SDK's registration promises unsettled on purpose, as a
+ * refused `pulumi up` does; the SDK would report them as leaks when the worker exits.
+ */
+const debuggable = require("@pulumi/pulumi/runtime/debuggable");
+
+export const mochaHooks = {
+    afterAll(): void {
+        debuggable.leakedPromises();
+    },
+};
