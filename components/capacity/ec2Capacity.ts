@@ -16,6 +16,7 @@ export const ECS_AL2023_AMI_PARAMETERS = {
 } as const;
 
 export interface Ec2CapacityArgs {
+    /** The cluster the instances join; one Ec2Capacity per cluster. */
     cluster: ServiceConnectCluster;
     /** Instances launch in the network's task subnets: public IPs on the public pattern, none on the private. */
     network: EcsNetwork;
@@ -34,10 +35,15 @@ export interface Ec2CapacityArgs {
 }
 
 export interface CapacityPlan {
+    /** Resolved: the instance type. */
     instanceType: string;
+    /** Resolved: the CPU architecture of the AMI. */
     architecture: keyof typeof ECS_AL2023_AMI_PARAMETERS;
+    /** Resolved: the fewest instances. */
     minSize: number;
+    /** Resolved: the most instances. */
     maxSize: number;
+    /** Resolved: managed scaling's target utilisation, 1 to 100. */
     targetCapacity: number;
 }
 
@@ -76,16 +82,25 @@ export function planCapacity(label: string, args: Omit<Ec2CapacityArgs, "cluster
  * nothing until a service asks (bridge and host tasks share it).
  */
 export class Ec2Capacity extends pulumi.ComponentResource {
+    /** The network the instances launch in (its task subnets). */
     readonly network: EcsNetwork;
+    /** Whether the instances get public IPs (the public pattern). */
     readonly hostsGetPublicIp: boolean;
+    /** The instances' security group: outbound only until a bridge or host service admits a port. */
     readonly securityGroup: aws.ec2.SecurityGroup;
     /** The instances' security group with this component as its owner (bridge and host tasks share it). */
     readonly securityGroupRef: GroupRef;
+    /** The instances' role, with only AmazonEC2ContainerServiceforEC2Role. */
     readonly instanceRole: aws.iam.Role;
+    /** The launch template: ECS-optimised AL2023, IMDSv2 required with hop limit 1. */
     readonly launchTemplate: aws.ec2.LaunchTemplate;
+    /** The Auto Scaling group across the task subnets, with instance refresh. */
     readonly autoScalingGroup: aws.autoscaling.Group;
+    /** The capacity provider, with managed scaling and termination protection. */
     readonly capacityProvider: aws.ecs.CapacityProvider;
+    /** The cluster's capacity provider association (services depend on it). */
     readonly association: aws.ecs.ClusterCapacityProviders;
+    /** The capacity provider's name, for a service's capacity provider strategy. */
     readonly capacityProviderName: pulumi.Output<string>;
 
     constructor(name: string, args: Ec2CapacityArgs, opts?: pulumi.ComponentResourceOptions) {

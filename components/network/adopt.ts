@@ -7,7 +7,9 @@ import { EcsNetwork } from "./shape";
 export interface AdoptNetworkArgs {
     /** `public` when the task subnets route 0.0.0.0/0 to an internet gateway and map public IPs, else `private`. */
     pattern: NetworkPattern;
+    /** The VPC's id. */
     vpcId: pulumi.Input<string>;
+    /** The VPC's primary IPv4 block. */
     vpcCidr: pulumi.Input<string>;
     /** The subnets tasks go in: 1 to 16 (ECS's limit for a service's awsvpc configuration). */
     taskSubnetIds: pulumi.Input<string>[];
@@ -50,11 +52,17 @@ export function adoptNetwork(args: AdoptNetworkArgs): EcsNetwork {
 
 /** The parts of an `awsx.ec2.Vpc` that the shape needs (an awsx v3 `Vpc` fits as it is). */
 export interface AwsxVpcLike {
+    /** The awsx VPC's id. */
     readonly vpcId: pulumi.Output<string>;
+    /** The awsx VPC's VPC resource. */
     readonly vpc: pulumi.Output<aws.ec2.Vpc>;
+    /** The awsx VPC's public subnet ids. */
     readonly publicSubnetIds: pulumi.Output<string[]>;
+    /** The awsx VPC's private subnet ids. */
     readonly privateSubnetIds: pulumi.Output<string[]>;
+    /** The awsx VPC's private subnets. */
     readonly privateSubnets: pulumi.Output<aws.ec2.Subnet[]>;
+    /** The awsx VPC's public subnets. */
     readonly publicSubnets: pulumi.Output<aws.ec2.Subnet[]>;
 }
 

@@ -36,16 +36,24 @@ const TASK_SUBNET_BITS = 3;
 const NAT_SUBNET_BITS = 6;
 
 export interface LayoutArgs {
+    /** The VPC's IPv4 block, /16 to /28. @default "10.0.0.0/16" */
     cidrBlock?: string;
+    /** Zone names to use, in order (1 to 6, each once). Exclusive with `azCount`. */
     availabilityZones?: string[];
+    /** How many zones, taken in the Region's order, 1 to 6. @default 2 */
     azCount?: number;
+    /** One CIDR per public subnet, inside the VPC. @default the planner's layout */
     publicSubnetCidrs?: string[];
 }
 
 export interface PrivateLayoutArgs extends LayoutArgs {
+    /** One CIDR per private subnet, inside the VPC. @default the planner's layout */
     privateSubnetCidrs?: string[];
+    /** `OnePerAz`, `Single` or `None`. @default "OnePerAz" */
     natStrategy?: string;
+    /** S3 gateway and ecr.api, ecr.dkr, logs interface endpoints. @default false */
     vpcEndpoints?: boolean;
+    /** More interface endpoint services; turns the endpoints on. @default [] */
     interfaceEndpoints?: string[];
 }
 
@@ -69,6 +77,7 @@ export interface NatPlan {
 }
 
 export interface NetworkPlan {
+    /** `public`: tasks get public IPs behind an internet gateway; `private`: NAT or no egress. */
     readonly pattern: NetworkPattern;
     readonly vpcCidr: string;
     readonly azs: AzSelection;

@@ -38,26 +38,47 @@ export interface PrivateSubnetNetworkArgs extends NetworkArgs {
  * that sit (with their Elastic IPs) in small public subnets that hold nothing else.
  */
 export class PrivateSubnetNetwork extends pulumi.ComponentResource implements EcsNetwork {
+    /** Always `private`. */
     readonly pattern = "private" as const;
+    /** Never: tasks run in private subnets. */
     readonly tasksGetPublicIp = false;
+    /** Never: EC2 instances launch in private subnets. */
     readonly hostsGetPublicIp = false;
+    /** `OnePerAz`, `Single` or `None`, as planned. */
     readonly natStrategy: NatStrategy;
+    /** How many private (task) subnets: one per zone. */
     readonly taskSubnetCount: number;
+    /** The VPC, DNS support and hostnames on. */
     readonly vpc: aws.ec2.Vpc;
+    /** The VPC's id. */
     readonly vpcId: pulumi.Output<string>;
+    /** The VPC's IPv4 block. */
     readonly vpcCidr: pulumi.Output<string>;
+    /** The internet gateway the NAT gateways use; none with natStrategy None. */
     readonly internetGateway?: aws.ec2.InternetGateway;
+    /** The small public subnets that hold the NAT gateways and nothing else. */
     readonly publicSubnets: aws.ec2.Subnet[];
+    /** The private subnets tasks run in, one per zone, no public IPs. */
     readonly privateSubnets: aws.ec2.Subnet[];
+    /** The private subnets' ids. */
     readonly privateSubnetIds: pulumi.Output<string[]>;
+    /** One route table per private subnet, its default route to the NAT its zone uses. */
     readonly privateRouteTables: aws.ec2.RouteTable[];
+    /** The NAT gateways: one per zone (OnePerAz), one (Single) or none. */
     readonly natGateways: aws.ec2.NatGateway[];
+    /** The NAT gateways' Elastic IPs (what the internet sees of outbound traffic). */
     readonly natElasticIps: aws.ec2.Eip[];
+    /** The VPC endpoints, when vpcEndpoints or interfaceEndpoints asks for them. */
     readonly endpoints?: VpcEndpoints;
+    /** Whether the private subnets route to the internet (through a NAT). */
     readonly outboundInternet: boolean;
+    /** The services the VPC has endpoints for (`s3`, `ecr.api`, ...). */
     readonly vpcEndpointServices: readonly string[];
+    /** The routes and endpoints tasks need before they can reach out. */
     readonly outboundReady: pulumi.Resource[];
+    /** Where tasks run: the private subnets' ids. */
     readonly taskSubnetIds: pulumi.Output<string[]>;
+    /** The zones, checked against the Region's at deploy time. */
     readonly availabilityZones: pulumi.Output<string[]>;
 
     constructor(name: string, args: PrivateSubnetNetworkArgs, opts?: pulumi.ComponentResourceOptions) {

@@ -16,21 +16,37 @@ export interface PublicSubnetNetworkArgs extends NetworkArgs {
  * public IPs. It creates no ingress rule of any kind: what a service exposes is its own choice.
  */
 export class PublicSubnetNetwork extends pulumi.ComponentResource implements EcsNetwork {
+    /** Always `public`. */
     readonly pattern = "public" as const;
+    /** Always: Fargate tasks get a public IP (`assignPublicIp`). */
     readonly tasksGetPublicIp = true;
+    /** Always: the subnets map public IPs on launch. */
     readonly hostsGetPublicIp = true;
+    /** Always: through the internet gateway. */
     readonly outboundInternet = true;
+    /** None: tasks reach AWS APIs through the internet gateway. */
     readonly vpcEndpointServices: readonly string[] = [];
+    /** The default route and subnet associations tasks need before they can reach out. */
     readonly outboundReady: pulumi.Resource[];
+    /** How many public (task) subnets: one per zone. */
     readonly taskSubnetCount: number;
+    /** The VPC, DNS support and hostnames on. */
     readonly vpc: aws.ec2.Vpc;
+    /** The VPC's id. */
     readonly vpcId: pulumi.Output<string>;
+    /** The VPC's IPv4 block. */
     readonly vpcCidr: pulumi.Output<string>;
+    /** The internet gateway. */
     readonly internetGateway: aws.ec2.InternetGateway;
+    /** The public subnets, one per zone; instances launched there get public IPs. */
     readonly publicSubnets: aws.ec2.Subnet[];
+    /** The public subnets' ids. */
     readonly publicSubnetIds: pulumi.Output<string[]>;
+    /** The route table sending 0.0.0.0/0 to the internet gateway. */
     readonly publicRouteTable: aws.ec2.RouteTable;
+    /** Where tasks run: the public subnets' ids. */
     readonly taskSubnetIds: pulumi.Output<string[]>;
+    /** The zones, checked against the Region's at deploy time. */
     readonly availabilityZones: pulumi.Output<string[]>;
 
     constructor(name: string, args: PublicSubnetNetworkArgs, opts?: pulumi.ComponentResourceOptions) {

@@ -8,7 +8,9 @@ import { NetworkFacts, NetworkPattern } from "./plan";
 export interface EcsNetwork extends NetworkFacts {
     /** `public`: tasks get public IPs behind an internet gateway; `private`: NAT or no egress. */
     readonly pattern: NetworkPattern;
+    /** The VPC's id. */
     readonly vpcId: pulumi.Output<string>;
+    /** The VPC's IPv4 block (endpoint security groups admit it). */
     readonly vpcCidr: pulumi.Output<string>;
     /** The subnets ECS places tasks (and later EC2 hosts) in. */
     readonly taskSubnetIds: pulumi.Output<string[]>;
@@ -31,5 +33,6 @@ export interface EcsNetwork extends NetworkFacts {
      * first task never starts before it can pull its image (CDK's `internetConnectivityEstablished`).
      */
     readonly outboundReady: pulumi.Resource[];
+    /** The zones of the task subnets, in order. */
     readonly availabilityZones: pulumi.Output<string[]>;
 }

@@ -24,11 +24,17 @@ export interface ServiceConnectClusterArgs {
  * services of one program can never claim the same name.
  */
 export class ServiceConnectCluster extends pulumi.ComponentResource {
+    /** The ECS cluster, with the namespace as its Service Connect default. */
     readonly cluster: aws.ecs.Cluster;
+    /** The Cloud Map namespace (HTTP, or private DNS in the VPC). */
     readonly namespace: aws.servicediscovery.HttpNamespace | aws.servicediscovery.PrivateDnsNamespace;
+    /** The namespace's name, known when the program runs. */
     readonly namespaceName: string;
+    /** The namespace's ARN, which services reference (never its name). */
     readonly namespaceArn: pulumi.Output<string>;
+    /** The cluster's name (auto-named). */
     readonly clusterName: pulumi.Output<string>;
+    /** The cluster's ARN. */
     readonly clusterArn: pulumi.Output<string>;
     /** Account, region and partition, looked up once through this cluster's provider for all its services. */
     readonly awsContext: { accountId: pulumi.Output<string>; region: pulumi.Output<string>; partition: pulumi.Output<string> };

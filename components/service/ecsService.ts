@@ -14,8 +14,11 @@ import { ContainerArgs, ExposeArgs } from "./types";
 export const DATA_CLASSIFICATION_TAG = "data-classification";
 
 export interface EcsServiceArgs {
+    /** The cluster the service runs in; its namespace is the service's. */
     cluster: ServiceConnectCluster;
+    /** The network the tasks run in (a pattern component, or `adoptNetwork`). */
     network: EcsNetwork;
+    /** The task's containers; at least one. */
     containers: ContainerArgs[];
     /** How tasks run: `FARGATE`, or `EC2` on `capacity`. @default "EC2" with capacity, else "FARGATE" */
     launchType?: LaunchType;
@@ -135,13 +138,19 @@ export function planEcsService(name: string, project: string, stack: string, arg
  * Service Connect configuration of a server (exposes ports), a client (calls servers), or both.
  */
 export class EcsService extends pulumi.ComponentResource {
+    /** The name this service was given (the ECS service's auto-name starts with it). */
     readonly serviceName: string;
+    /** `server` (exposes endpoints), `client` (only calls servers) or `none`. */
     readonly role: ServiceConnectRole;
+    /** The Service Connect endpoints this service exposes, with host, port and URL. */
     readonly endpoints: Endpoint[];
+    /** The Cloud Map namespace its endpoints live in (the cluster's). */
     readonly namespace: string;
     /** The network the tasks run in. */
     readonly network: EcsNetwork;
+    /** The ECS service. */
     readonly service: aws.ecs.Service;
+    /** The task definition (family `<project>-<stack>-<name>`). */
     readonly taskDefinition: aws.ecs.TaskDefinition;
     /** The tasks' security group: the service's own (awsvpc) or its EC2 capacity's (bridge, host). */
     readonly securityGroup: aws.ec2.SecurityGroup;
@@ -149,9 +158,13 @@ export class EcsService extends pulumi.ComponentResource {
     readonly securityGroupRef: GroupRef;
     /** Where callers are admitted: the container ports (awsvpc), or the dynamic host port range (bridge). */
     readonly callerPortRanges: { from: number; to: number }[];
+    /** The role ECS uses to pull images, write logs and read the secrets. */
     readonly executionRole: aws.iam.Role;
+    /** The role the containers run as (ECS Exec permissions only when enabled). */
     readonly taskRole: aws.iam.Role;
+    /** The containers' log group, `/ecs/<project>/<stack>/<name>`. */
     readonly logGroup: aws.cloudwatch.LogGroup;
+    /** The URLs callers use, such as `http://internal-nginx.dev.serviceconnectns:80`; known at preview. */
     readonly endpointUrls: string[];
 
     constructor(name: string, args: EcsServiceArgs, opts?: pulumi.ComponentResourceOptions) {
