@@ -232,6 +232,7 @@ export function checkZonesInRegion(label: string, azs: AzSelection, region: stri
 
 /** What services and capacity need to know about a network, as its plan fixes it. */
 export interface NetworkFacts {
+    /** `public`: tasks get public IPs behind an internet gateway; `private`: NAT or no egress. */
     readonly pattern: NetworkPattern;
     /** Whether tasks placed here get a public IP (Fargate `assignPublicIp`). */
     readonly tasksGetPublicIp: boolean;
