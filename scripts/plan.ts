@@ -7,12 +7,16 @@
 import * as path from "path";
 import { runPlan } from "../offline/planCommand";
 
-const io = { out: (text: string) => console.log(text), err: (text: string) => console.error(text) };
-runPlan(path.resolve(__dirname, ".."), process.argv.slice(2), io).then(
-    (code) => process.exit(code),
-    (e) => {
-        // runPlan answers every error itself; this is the last guard, still one line.
-        console.error(`plan: ${String(e?.message ?? e).replace(/\s*\n\s*/g, " ")}`);
-        process.exit(2);
-    },
-);
+// Writes to a pipe are asynchronous: exit only once everything written has been handed to the OS,
+// or a reader such as `jq` gets the first 64 KiB of the JSON.
+const pending: Promise<void>[] = [];
+const write = (stream: NodeJS.WriteStream) => (text: string) => {
+    pending.push(new Promise((resolve) => stream.write(`${text}\n`, () => resolve())));
+};
+const exit = (code: number) => Promise.all(pending).then(() => process.exit(code));
+
+runPlan(path.resolve(__dirname, ".."), process.argv.slice(2), { out: write(process.stdout), err: write(process.stderr) }).then(exit, (e) => {
+    // runPlan answers every error itself; this is the last guard, still one line.
+    write(process.stderr)(`plan: ${String(e?.message ?? e).replace(/\s*\n\s*/g, " ")}`);
+    return exit(2);
+});

@@ -105,6 +105,13 @@ describe("npm run plan", () => {
         assert.strictEqual(run.stdout, "");
     });
 
+    it("hands the whole JSON to a slow reader through a pipe (as into jq), not the first 64 KiB", () => {
+        const command = `"${process.execPath}" "${require.resolve("ts-node/dist/bin")}" --transpile-only scripts/plan.ts --stack prod --json | (sleep 1; cat)`;
+        const run = spawnSync("bash", ["-c", command], { cwd: ROOT, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+        assert.ok(run.stdout.length > 65536, `only ${run.stdout.length} bytes`);
+        assert.strictEqual(JSON.parse(run.stdout).stack, "prod");
+    });
+
     it("writes a Markdown report with a Mermaid diagram", () => {
         const out = fs.mkdtempSync(path.join(os.tmpdir(), "plan-"));
         assert.strictEqual(plan("--stack", "prod", "--out", out).code, 0);
