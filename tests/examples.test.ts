@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import * as fs from "fs";
 import * as path from "path";
 import { PolicyPackClient } from "../offline/analyzer";
 import { checkPolicies } from "../offline/policyCheck";
@@ -22,6 +23,15 @@ describe("examples/basic (the README's example)", () => {
         assert.ok(byName("worker").dependencies.includes(byName("api").urn), "the client deploys after its server");
         const open = registrations.filter((r) => r.type === T.ingress && r.inputs.cidrIpv4 === "0.0.0.0/0");
         assert.deepStrictEqual(open.map((r) => [r.name, r.inputs.fromPort]), [["web-in-tcp-80-from-internet", 80]]);
+    });
+
+    it("is what the README shows: every line of the README's example is in examples/basic/index.ts", () => {
+        const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+        const [, block] = /## Using the components in your own program[\s\S]*?```ts\n([\s\S]*?)```/.exec(readme) ?? [];
+        const source = fs.readFileSync(path.join(EXAMPLE, "index.ts"), "utf8").split("\n");
+        const lines = block.split("\n").filter((l) => l.trim() !== "");
+        assert.ok(lines.length > 20);
+        assert.deepStrictEqual(lines.filter((l) => !source.includes(l)), []);
     });
 
     it("passes the policy pack at preview", async () => {

@@ -73,6 +73,20 @@ describe("npm run plan", () => {
         assert.strictEqual(taskIps, 2, "the game server's 2 tasks each get a public IP");
     });
 
+    it("matches the README's monthly network cost table, stack by stack", () => {
+        const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+        const rows = [...readme.matchAll(/^\| (\w+) \([^)]*\) \| (\d+) \| (\d+) \| (\d+) \| (\d+) \| ([\d.]+) \|$/gm)];
+        assert.deepStrictEqual(rows.map((r) => r[1]).sort(), Object.keys(reports).sort());
+        const quantity = (stack: string, item: string) => reports[stack].cost.items.find((i: any) => i.item === item).quantity;
+        for (const [, stack, nats, eips, taskIps, endpointAzs, usd] of rows) {
+            assert.deepStrictEqual(
+                [quantity(stack, "NAT gateway hours"), quantity(stack, "Public IPv4 addresses (Elastic IPs)"), quantity(stack, "Public IPv4 addresses (task public IPs)"), quantity(stack, "Interface endpoint AZ-hours"), reports[stack].cost.monthlyUsd.toFixed(2)],
+                [Number(nats), Number(eips), Number(taskIps), Number(endpointAzs), usd],
+                stack,
+            );
+        }
+    });
+
     it("exits 1 with the expected violation for the insecure stack kept under tests/", () => {
         const { code, stdout } = plan("--stack", "insecure", "--stack-file", "tests/fixtures/Pulumi.insecure.yaml", "--json");
         assert.strictEqual(code, 1);
