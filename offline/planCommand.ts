@@ -11,7 +11,7 @@ import { estimateCost } from "./cost";
 import { checkPolicies } from "./policyCheck";
 import { policyConfigProblems } from "./policyConfig";
 import { evaluateStack } from "./program";
-import { listStacks, loadProject, ProjectError, stackNameOf } from "./project";
+import { listStacks, loadProject, ProjectError, readText, stackNameOf } from "./project";
 import { buildReport, renderMarkdown, renderText } from "./report";
 import { Mode } from "./runtime";
 import { validateStackFile } from "./validate";
@@ -126,14 +126,7 @@ function resolveStack(root: string, opts: Options): { stack: string; file: strin
 
 /** Reads the `--policy-pack-config` JSON file: a missing file or invalid JSON names the full path. */
 function readPolicyConfig(file: string): unknown {
-    const full = path.resolve(file);
-    let text: string;
-    try {
-        text = fs.readFileSync(full, "utf8");
-    } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
-        throw new PlanInputError(code === "ENOENT" ? `the policy config ${full} does not exist; check the path.` : `the policy config ${full} cannot be read (${code}).`);
-    }
+    const { full, text } = readText(file, "the policy config ");
     try {
         return JSON.parse(text);
     } catch (e) {

@@ -29,19 +29,23 @@ export class ProjectError extends Error {
     }
 }
 
+/** Reads a text file; a missing or unreadable one is a `ProjectError` naming `what` and the full path. */
+export function readText(file: string, what = ""): { full: string; text: string } {
+    const full = path.resolve(file);
+    try {
+        return { full, text: fs.readFileSync(full, "utf8") };
+    } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        throw new ProjectError(code === "ENOENT" ? `${what}${full} does not exist; check the path.` : `${what}${full} cannot be read (${code ?? (e as Error).message}).`);
+    }
+}
+
 /**
  * Reads a YAML file; a missing file or invalid YAML is a `ProjectError` with the file's full path
  * (and for YAML, the line and column), never a parser's stack trace.
  */
 export function readYaml(file: string): unknown {
-    const full = path.resolve(file);
-    let text: string;
-    try {
-        text = fs.readFileSync(full, "utf8");
-    } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
-        throw new ProjectError(code === "ENOENT" ? `${full} does not exist; check the path.` : `${full} cannot be read (${code ?? (e as Error).message}).`);
-    }
+    const { full, text } = readText(file);
     try {
         return yaml.load(text, { filename: full });
     } catch (e) {
