@@ -171,7 +171,8 @@ export function planStack(config: StackConfig, ctx: StackPlanContext): StackPlan
     }
     const facts = networkFacts(network);
     const namespace = namespaceOf(config, ctx.stack);
-    inStackTerms(root, () => planCluster(ctx.stack, { namespaceName: namespace, namespaceType: config.cluster.namespaceType, vpcId: facts }));
+    // A dns namespace gets the stack's VPC, as buildStack passes it.
+    inStackTerms(root, () => planCluster(ctx.stack, { namespaceName: namespace, namespaceType: config.cluster.namespaceType, vpcId: "the stack's VPC" }));
     const ec2 = config.capacity.launchType === "EC2";
     const capacity = ec2 ? inStackTerms(root, () => planCapacity(`Ec2Capacity "${ctx.stack}"`, { ...config.capacity, network: facts })) : undefined;
 

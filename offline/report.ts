@@ -178,7 +178,7 @@ function counts(report: PlanReport): [string, number][] {
 function verdictLines(report: PlanReport): string[] {
     const lines: string[] = report.warnings.map((w) => `WARNING: ${w}`);
     if (report.violations.length === 0) {
-        return [...lines, "No policy violations."];
+        lines.push("No policy violations.");
     }
     for (const level of ["mandatory", "remediate", "advisory"]) {
         const vs = report.violations.filter((v) => v.enforcementLevel === level);

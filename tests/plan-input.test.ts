@@ -120,6 +120,19 @@ describe("the plan command refuses bad input in one paragraph with exit 2", () =
         }
     });
 
+    it("shows a remediation: a REMEDIATED section naming policy, resource and property, and the inputs after it", async () => {
+        const config = path.join(DIR, "remediate.json");
+        fs.writeFileSync(config, JSON.stringify({ "no-public-ip-on-sensitive-tasks": "remediate", "no-public-ip-on-sensitive-tasks-by-reference": "advisory" }));
+        const args = ["--stack", "games", "--after-up", "--stack-tag", "data-classification=confidential", "--policy-pack-config", config];
+        const text = await plan(...args);
+        assert.strictEqual(text.code, 0, text.stdout);
+        assert.match(text.stdout, /\n {2}REMEDIATED \(1\)\n {4}\[no-public-ip-on-sensitive-tasks\] game-server: changed networkConfiguration\.assignPublicIp\n/);
+        const report = JSON.parse((await plan(...args, "--json")).stdout);
+        const service = report.resources.find((r: { type: string }) => r.type === "aws:ecs/service:Service");
+        assert.deepStrictEqual(report.remediations, [{ policy: "no-public-ip-on-sensitive-tasks", urn: service.urn, changed: ["networkConfiguration.assignPublicIp"] }]);
+        assert.strictEqual(service.inputs.networkConfiguration.assignPublicIp, false);
+    });
+
     it("prints --help with exit 0", async () => {
         const run = await plan("--help");
         assert.deepStrictEqual([run.code, run.stdout, run.stderr], [0, USAGE, ""]);
