@@ -356,6 +356,15 @@ describe("bad service input is refused before any resource registers", () => {
         ["a Docker Hub image on a network with no NAT", (cluster) => new EcsService("api", { cluster, network: { ...privateNet(), outboundInternet: false, vpcEndpointServices: ["s3", "ecr.api", "ecr.dkr", "logs"] }, containers: [{ name: "app", image: "nginx:1.27" }] }), `${L("api")}: containers[0].image "nginx:1.27" comes from docker.io, which no VPC endpoint serves, and the network has no outbound internet (no NAT); copy the image to a private ECR repository, or give the network a NAT gateway.`],
         ["ECS Exec and secrets on a network with no NAT and only the image endpoints", (cluster) => new EcsService("api", { cluster, network: { ...privateNet(), outboundInternet: false, vpcEndpointServices: ["s3", "ecr.api", "ecr.dkr", "logs"] }, containers: [{ name: "app", image: "111111111111.dkr.ecr.us-east-1.amazonaws.com/api:1", secrets: { K: "arn:aws:secretsmanager:us-east-1:111111111111:secret:k-AbCdEf" } }], enableExecuteCommand: true }), `${L("api")}: the network has no outbound internet (no NAT) and no VPC endpoint for ssmmessages (ECS Exec), secretsmanager (Secrets Manager secrets); add those endpoints to the network (vpcEndpoints and interfaceEndpoints), or give it a NAT gateway.`],
         ["Service Connect on a UDP port", (cluster) => new EcsService("api", { cluster, network: privateNet(), containers: [{ ...c0, portMappings: [{ name: "dns", containerPort: 53, protocol: "udp" }] }], expose: [{ portName: "dns" }] }), `${L("api")}: expose[0].portName "dns" is a udp port; Service Connect carries TCP only.`],
+        ["a client calling a server in another network (VPC)", (cluster) => {
+            const server = new EcsService("srv", { cluster, network: privateNet(), containers: [nginx("srv")], expose: [{ portName: "srv" }] });
+            new EcsService("api", { cluster, network: privateNet(), containers: [c0], calls: [server] });
+        }, `${L("api")}: calls[0] names EcsService "srv", which runs in another network (VPC); this service's security group cannot admit it there, and Service Connect traffic between VPCs needs peering this component does not build; run both services in one network.`],
+        ["a container name ECS refuses", (cluster) => new EcsService("api", { cluster, network: privateNet(), containers: [{ ...c0, name: "my app" }] }), `${L("api")}: containers[0].name "my app" is not an ECS container name (ASCII letters, digits, _ and -, 1 to 255 characters); rename it.`],
+        ["an image reference with a quote", (cluster) => new EcsService("api", { cluster, network: privateNet(), containers: [{ ...c0, image: '"nginx"' }] }), `${L("api")}: containers[0].image "\\"nginx\\"" contains a quote; write it as registry/repository:tag, such as public.ecr.aws/nginx/nginx:stable.`],
+        ["two containers mapping one port in awsvpc mode", (cluster) => new EcsService("api", { cluster, network: privateNet(), containers: [{ ...c0, portMappings: [{ name: "a", containerPort: 8080 }] }, { name: "side", image: "envoy", portMappings: [{ name: "b", containerPort: 8080 }] }] }), `${L("api")}: containers[1].portMappings[0].containerPort 8080/tcp is already mapped by containers[0].portMappings[0]; ECS refuses two mappings of one port, so map each port once.`],
+        ["a container's memory above the task's", (cluster) => new EcsService("api", { cluster, network: privateNet(), containers: [{ ...c0, memory: 1024 }], memory: 512 }), `${L("api")}: containers[0].memory 1024 is above the task's memory 512; a container gets at most what its task has, so lower it or raise the task's memory.`],
+        ["containers whose cpu adds up to more than the task's", (cluster) => new EcsService("api", { cluster, network: privateNet(), containers: [{ ...c0, cpu: 200 }, { name: "side", image: "envoy", cpu: 100 }], cpu: 256 }), `${L("api")}: containers[1].cpu brings the containers' cpu to 300, above the task's 256; lower the containers' cpu or raise the task's.`],
         ["a log retention CloudWatch does not offer", (cluster) => new EcsService("api", { cluster, network: privateNet(), containers: [c0], logRetentionDays: 10 }), `${L("api")}: logRetentionDays 10 is not a retention CloudWatch Logs offers; use one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653.`],
     ];
     for (const [what, build, message] of cases) {
@@ -371,6 +380,18 @@ describe("bad service input is refused before any resource registers", () => {
             assert.ok(!after.some((n) => n.startsWith("api") || n.startsWith("b-") || n === "b" || n.startsWith("payments") || n.startsWith("db")), `registered: ${after.join(", ")}`);
         });
     }
+
+    it("refuses a second cluster of the program claiming the same namespace name, before it registers", async () => {
+        const runtime = await startRuntime();
+        new ServiceConnectCluster("a", { namespaceName: "shared.ns" });
+        assert.throws(() => new ServiceConnectCluster("b", { namespaceName: "shared.ns" }), {
+            name: "ServicePlanError",
+            message: 'ServiceConnectCluster "b": namespaceName "shared.ns" is already the namespace of ServiceConnectCluster "a" in this program, and a Cloud Map namespace name is unique per account and Region; give this cluster another name, or run its services on ServiceConnectCluster "a".',
+        });
+        new ServiceConnectCluster("c", { namespaceName: "other.ns" });
+        await runtime.settle();
+        assert.deepStrictEqual(runtime.registrations.filter((r) => r.type === "ecsnet:ecs:ServiceConnectCluster").map((r) => r.name), ["a", "c"]);
+    });
 
     it("names Fargate's memory range for the larger sizes", () => {
         assert.strictEqual(fargateSizeProblem(1024, 1024), "cpu 1024 with memory 1024 is not a size Fargate offers; with cpu 1024 use memory 2048 to 8192 in steps of 1024");
