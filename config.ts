@@ -6,6 +6,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { NAT_STRATEGIES, NatStrategy, NetworkPattern } from "./components/network/plan";
+import type { HealthCheckArgs } from "./components/loadBalancer/plan";
+import type { ScalingArgs } from "./components/service/plan";
 
 /** Every key Pulumi.yaml declares; the CLI fills in their defaults before the program runs. */
 export const DECLARED_KEYS = [
@@ -23,6 +25,11 @@ export const DECLARED_KEYS = [
     "instanceType",
     "capacityMinSize",
     "capacityMaxSize",
+    "certificateArn",
+    "allowPlainHttp",
+    "loadBalancerCidrs",
+    "accessLogs",
+    "flowLogs",
 ] as const;
 /** Keys read from stack files that Pulumi's project schema cannot type (lists of objects). */
 export const STRUCTURED_KEYS = ["services"] as const;
@@ -67,6 +74,22 @@ export interface ServiceConfig {
     allowInstanceRoleAccess?: boolean;
     /** Wait for the service to be steady before going on. Default: on for services others call. */
     waitForSteadyState?: boolean;
+    /** Route this service from the stack's load balancer. */
+    loadBalancer?: RouteConfig;
+    /** Target tracking autoscaling. */
+    scaling?: ScalingArgs;
+    /** X86_64 or ARM64. */
+    runtimePlatform?: "X86_64" | "ARM64";
+}
+
+export interface RouteConfig {
+    /** The name of the port the load balancer sends traffic to. */
+    port: string;
+    hosts?: string[];
+    paths?: string[];
+    healthCheck?: HealthCheckArgs;
+    deregistrationDelaySeconds?: number;
+    healthCheckGracePeriodSeconds?: number;
 }
 
 export interface StackConfig {
@@ -86,6 +109,9 @@ export interface StackConfig {
     };
     logRetentionDays: number;
     capacity: { launchType: "FARGATE" | "EC2"; instanceType: string; minSize: number; maxSize: number };
+    /** The stack's load balancer, created when a service sets `loadBalancer`. */
+    loadBalancer: { certificateArn?: string; allowPlainHttp: boolean; ingressCidrs: string[]; accessLogs: boolean };
+    flowLogs: boolean;
     services: ServiceConfig[];
 }
 
@@ -173,6 +199,13 @@ export function parseStackConfig(raw: Raw, project: string): StackConfig {
             minSize: integer("capacityMinSize"),
             maxSize: integer("capacityMaxSize"),
         },
+        loadBalancer: {
+            ...(required("certificateArn") !== "" ? { certificateArn: required("certificateArn") } : {}),
+            allowPlainHttp: boolean("allowPlainHttp"),
+            ingressCidrs: list(str)(key("loadBalancerCidrs"), parseJson(key("loadBalancerCidrs"), required("loadBalancerCidrs"))),
+            accessLogs: boolean("accessLogs"),
+        },
+        flowLogs: boolean("flowLogs"),
         services: parseServices(key("services"), servicesRaw),
     };
 }
@@ -288,6 +321,32 @@ const port = record<PortConfig>({
     openToInternet: { check: bool },
 });
 
+const healthCheck = record<HealthCheckArgs>({
+    path: { check: str },
+    matcher: { check: str },
+    intervalSeconds: { check: int },
+    timeoutSeconds: { check: int },
+    healthyThreshold: { check: int },
+    unhealthyThreshold: { check: int },
+});
+
+const route = record<RouteConfig>({
+    port: { check: str, required: true },
+    hosts: { check: list(str) },
+    paths: { check: list(str) },
+    healthCheck: { check: healthCheck },
+    deregistrationDelaySeconds: { check: int },
+    healthCheckGracePeriodSeconds: { check: int },
+});
+
+const scaling = record<ScalingArgs>({
+    min: { check: int },
+    max: { check: int },
+    cpuPercent: { check: int },
+    memoryPercent: { check: int },
+    requestsPerTarget: { check: int },
+});
+
 const service = record<ServiceConfig>({
     name: { check: str, required: true },
     image: { check: str, required: true },
@@ -305,6 +364,9 @@ const service = record<ServiceConfig>({
     networkMode: { check: literal("awsvpc", "bridge", "host") },
     allowInstanceRoleAccess: { check: bool },
     waitForSteadyState: { check: bool },
+    loadBalancer: { check: route },
+    scaling: { check: scaling },
+    runtimePlatform: { check: literal("X86_64", "ARM64") },
 });
 
 export function parseServices(path: string, value: unknown): ServiceConfig[] {

@@ -6,8 +6,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { StackConfig } from "./config";
-import { Ec2Capacity, EcsNetwork, EcsService, PrivateSubnetNetwork, PublicSubnetNetwork, ServiceConnectCluster } from "./components";
-import { namespaceOf, networkArgs, planStack, serviceArgs } from "./stackPlan";
+import { Ec2Capacity, EcsNetwork, EcsService, PrivateSubnetNetwork, PublicLoadBalancer, PublicSubnetNetwork, ServiceConnectCluster, VpcFlowLogs } from "./components";
+import { flowLogGroupName } from "./components/naming";
+import { namespaceOf, networkArgs, planStack, routeOf, serviceArgs } from "./stackPlan";
 
 export { deployOrder, interfaceEndpointsFor } from "./stackPlan";
 
@@ -40,9 +41,16 @@ export function buildStack(config: StackConfig) {
             ? new Ec2Capacity(name, { cluster, network, instanceType: config.capacity.instanceType, minSize: config.capacity.minSize, maxSize: config.capacity.maxSize })
             : undefined;
 
+    if (config.flowLogs) {
+        new VpcFlowLogs(name, { vpcId: network.vpcId, logGroupName: flowLogGroupName(pulumi.getProject(), name), retentionDays: config.logRetentionDays });
+    }
+    const { certificateArn, allowPlainHttp, ingressCidrs, accessLogs } = config.loadBalancer;
+    const balancer = plan.loadBalancer ? new PublicLoadBalancer(name, { network, certificateArn, allowPlainHttp, ingressCidrs, accessLogs }) : undefined;
+
     const called = new Set(config.services.flatMap((s) => s.calls ?? []));
     const services = new Map<string, EcsService>();
     for (const svc of plan.order) {
+        const route = routeOf(svc);
         services.set(
             svc.name,
             new EcsService(svc.name, {
@@ -51,6 +59,7 @@ export function buildStack(config: StackConfig) {
                 network,
                 capacity,
                 calls: (svc.calls ?? []).map((target) => services.get(target)!),
+                ...(route && balancer ? { loadBalancer: { ...route, balancer } } : {}),
             }),
         );
     }
@@ -76,5 +85,11 @@ export function buildStack(config: StackConfig) {
         serviceNames: Object.fromEntries(all.map((s) => [s.serviceName, s.service.name])),
         serviceConnectEndpoints: Object.fromEntries(all.filter((s) => s.endpointUrls.length > 0).map((s) => [s.serviceName, s.endpointUrls])),
         execCheckCommands: checks,
+        ...(balancer
+            ? {
+                  loadBalancerDnsName: balancer.dnsName,
+                  serviceUrls: Object.fromEntries(all.filter((s) => s.url).map((s) => [s.serviceName, s.url!])),
+              }
+            : {}),
     };
 }

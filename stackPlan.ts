@@ -14,6 +14,7 @@ import { PlanError } from "./components/planError";
 import { EndpointRegister, planCluster } from "./components/service/cluster";
 import { planEcsService, ResolvedServicePlan, ServiceDeclaration } from "./components/service/ecsService";
 import { ExposeArgs } from "./components/service/types";
+import { LoadBalancerPlan, planLoadBalancer, RouteArgs, RouteRegister } from "./components/loadBalancer/plan";
 
 /**
  * The interface endpoints beyond ecr.api, ecr.dkr and logs that the stack's services and capacity
@@ -39,7 +40,21 @@ export function networkArgs(config: StackConfig): { pattern: "public" | "private
     }
     // Without a NAT, everything the services call must have an endpoint.
     const interfaceEndpoints = natStrategy === "None" && vpcEndpoints ? interfaceEndpointsFor(config) : undefined;
-    return { pattern, args: { ...layout, natStrategy, vpcEndpoints, interfaceEndpoints } };
+    // A load balancer needs public subnets in two zones or more, not only where the NAT gateways sit.
+    const publicSubnetsInEveryAz = routed(config).length > 0 ? true : undefined;
+    return { pattern, args: { ...layout, natStrategy, vpcEndpoints, interfaceEndpoints, ...(publicSubnetsInEveryAz ? { publicSubnetsInEveryAz } : {}) } };
+}
+
+/** The services routed through the stack's load balancer: there is one only when this is not empty. */
+export function routed(config: StackConfig): ServiceConfig[] {
+    return config.services.filter((s) => s.loadBalancer !== undefined);
+}
+
+/** A service's load balancer route in the component's terms. */
+export function routeOf(svc: ServiceConfig): RouteArgs | undefined {
+    if (svc.loadBalancer === undefined) return undefined;
+    const { port, ...rest } = svc.loadBalancer;
+    return { portName: port, ...rest };
 }
 
 /** The namespace the stack's cluster creates. */
@@ -64,7 +79,7 @@ export function exposeOf(service: ServiceConfig): ExposeArgs[] {
 }
 
 /** A service's component arguments from its stack-file entry (everything but the resources it is wired to). */
-export function serviceArgs(svc: ServiceConfig, config: StackConfig, called: Set<string>): Omit<ServiceDeclaration, "namespace" | "network" | "capacity" | "calls"> {
+export function serviceArgs(svc: ServiceConfig, config: StackConfig, called: Set<string>): Omit<ServiceDeclaration, "namespace" | "network" | "capacity" | "calls" | "loadBalancer"> {
     return {
         networkMode: svc.networkMode,
         containers: [
@@ -94,6 +109,8 @@ export function serviceArgs(svc: ServiceConfig, config: StackConfig, called: Set
         // Services others call are steady before their callers start.
         waitForSteadyState: svc.waitForSteadyState ?? called.has(svc.name),
         logRetentionDays: config.logRetentionDays,
+        scaling: svc.scaling,
+        runtimePlatform: svc.runtimePlatform,
     };
 }
 
@@ -136,6 +153,8 @@ export interface StackPlan {
     facts: NetworkFacts;
     namespace: string;
     capacity?: CapacityPlan;
+    /** The stack's load balancer, when a service routes through it. */
+    loadBalancer?: LoadBalancerPlan;
     /** Every service, servers before their clients. */
     order: ServiceConfig[];
     services: Map<string, ResolvedServicePlan>;
@@ -157,6 +176,9 @@ export function planStack(config: StackConfig, ctx: StackPlanContext): StackPlan
         maxSize: "capacityMaxSize",
         logRetentionDays: "logRetentionDays",
         launchType: "launchType",
+        certificateArn: "certificateArn",
+        allowPlainHttp: "allowPlainHttp",
+        ingressCidrs: "loadBalancerCidrs",
     };
     const root = (token: string) => {
         const [, head, rest] = /^([A-Za-z]+)(.*)$/.exec(token) ?? [];
@@ -176,6 +198,16 @@ export function planStack(config: StackConfig, ctx: StackPlanContext): StackPlan
     const ec2 = config.capacity.launchType === "EC2";
     const capacity = ec2 ? inStackTerms(root, () => planCapacity(`Ec2Capacity "${ctx.stack}"`, { ...config.capacity, network: facts })) : undefined;
 
+    const lbLabel = `PublicLoadBalancer "${ctx.stack}"`;
+    const lbServices = routed(config);
+    const { certificateArn, allowPlainHttp, ingressCidrs } = config.loadBalancer;
+    if (lbServices.length === 0 && (certificateArn !== undefined || allowPlainHttp)) {
+        const field = certificateArn !== undefined ? "certificateArn" : "allowPlainHttp";
+        throw new ConfigError(`${key(field)} is set, but no service routes through the load balancer; give a service a loadBalancer entry (${key("services")}[].loadBalancer), or remove ${field}.`);
+    }
+    const loadBalancer = lbServices.length > 0 ? inStackTerms(root, () => planLoadBalancer(lbLabel, { certificateArn, allowPlainHttp, ingressCidrs, publicSubnetAzCount: facts.publicSubnetAzCount ?? 0 })) : undefined;
+    const routes = new RouteRegister();
+
     const order = deployOrder(config.services, key("services"));
     const called = new Set(config.services.flatMap((s) => s.calls ?? []));
     const register = new EndpointRegister(namespace);
@@ -189,13 +221,15 @@ export function planStack(config: StackConfig, ctx: StackPlanContext): StackPlan
                 network: facts,
                 capacity: ec2 ? { network: facts } : undefined,
                 calls: (svc.calls ?? []).map((target) => ({ serviceName: target, endpoints: services.get(target)!.endpoints, namespace, network: facts })),
+                loadBalancer: svc.loadBalancer && { ...routeOf(svc)!, network: facts },
             });
             register.claim(`EcsService "${svc.name}"`, planned.endpoints);
+            if (planned.route) routes.claim(`EcsService "${svc.name}"`, "loadBalancer", planned.route);
             return planned;
         });
         services.set(svc.name, plan);
     }
-    return { network, facts, namespace, capacity, order, services };
+    return { network, facts, namespace, capacity, loadBalancer, order, services };
 }
 
 /**
@@ -216,6 +250,8 @@ function serviceKeys(base: string, svc: ServiceConfig, root: (token: string) => 
         secretsKmsKeyArns: "secretsKmsKeyArns",
         enableExecuteCommand: "enableExec",
         calls: "calls",
+        scaling: "scaling",
+        runtimePlatform: "runtimePlatform",
         containers: "",
     };
     const exposeFields: Record<string, string> = {
@@ -235,6 +271,10 @@ function serviceKeys(base: string, svc: ServiceConfig, root: (token: string) => 
         if (m) {
             const port = exposed[Number(m[1])];
             return port === undefined ? undefined : `${base}.ports[${port}]${m[2] === undefined ? ".serviceConnect" : (exposeFields[m[2]] ?? `.${m[2]}`)}${m[3]}`;
+        }
+        m = /^loadBalancer(?:\.portName)?(.*)$/.exec(token);
+        if (m) {
+            return token.startsWith("loadBalancer.portName") ? `${base}.loadBalancer.port${m[1]}` : `${base}.loadBalancer${m[1]}`;
         }
         m = /^([A-Za-z]+)(.*)$/.exec(token);
         if (m && m[1] in fields) {

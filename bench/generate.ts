@@ -42,6 +42,11 @@ export function benchConfig(count: number): Record<string, unknown> {
         "ecsnet:instanceType": "t3.small",
         "ecsnet:capacityMinSize": 1,
         "ecsnet:capacityMaxSize": 3,
+        "ecsnet:certificateArn": "",
+        "ecsnet:allowPlainHttp": false,
+        "ecsnet:loadBalancerCidrs": ["0.0.0.0/0"],
+        "ecsnet:accessLogs": true,
+        "ecsnet:flowLogs": false,
         "ecsnet:services": benchServices(count),
     };
 }

@@ -9,3 +9,7 @@ export { ServicePlanError, Endpoint, ServiceConnectRole, LaunchType, NetworkMode
 export { ContainerArgs, PortMappingArgs, ExposeArgs, ClientAliasArgs } from "./service/types";
 export { Ec2Capacity, Ec2CapacityArgs, ECS_AL2023_AMI_PARAMETERS } from "./capacity/ec2Capacity";
 export { NetworkArgs } from "./network/args";
+export { PublicLoadBalancer, PublicLoadBalancerArgs } from "./loadBalancer/loadBalancer";
+export { RouteArgs, HealthCheckArgs, LoadBalancerPlanError } from "./loadBalancer/plan";
+export { VpcFlowLogs, VpcFlowLogsArgs } from "./network/flowLogs";
+export { ScalingArgs } from "./service/plan";

@@ -64,3 +64,8 @@ export const RESERVED_CAPACITY_PROVIDER_PREFIX = /^(aws|ecs|fargate)/i;
 export function capacityProviderResourceName(name: string): string {
     return RESERVED_CAPACITY_PROVIDER_PREFIX.test(name) ? `cp-${name}` : `${name}-cp`;
 }
+
+/** A stack's VPC flow log group: `/vpc/<project>/<stack>/flow-logs`. */
+export function flowLogGroupName(project: string, stack: string): string {
+    return `/vpc/${project}/${stack}/flow-logs`.replace(/[^A-Za-z0-9_\-/.#]/g, "-").slice(0, 512);
+}

@@ -81,3 +81,37 @@ export function admit(target: GroupRef, spec: IngressSpec): aws.vpc.SecurityGrou
     rules.get(target.group)!.set(name, rule);
     return rule;
 }
+
+// One egress rule per distinct (group, protocol, ports, destination), for the same reason as ingress.
+const egressRules = new WeakMap<aws.ec2.SecurityGroup, Map<string, aws.vpc.SecurityGroupEgressRule>>();
+
+/**
+ * Lets `source` send `protocol` on `from`-`to` to the members of `destination`, and nowhere else:
+ * a load balancer's group reaches exactly the task ports it routes to. Deduplicated like `admit`.
+ */
+export function allowEgress(source: GroupRef, spec: { protocol: "tcp" | "udp"; from: number; to: number; destination: GroupRef }): aws.vpc.SecurityGroupEgressRule {
+    const ports = spec.from === spec.to ? `${spec.from}` : `${spec.from}-${spec.to}`;
+    const name = `${source.name}-out-${spec.protocol}-${ports}-to-${spec.destination.name}`;
+    const existing = egressRules.get(source.group)?.get(name);
+    if (existing) {
+        return existing;
+    }
+    const rule = new aws.vpc.SecurityGroupEgressRule(
+        name,
+        {
+            securityGroupId: source.group.id,
+            description: `${spec.protocol} ${spec.from}-${spec.to} to ${spec.destination.name}`,
+            ipProtocol: spec.protocol,
+            fromPort: spec.from,
+            toPort: spec.to,
+            referencedSecurityGroupId: spec.destination.group.id,
+            tags: nameTags(name, source.tags),
+        },
+        { parent: source.owner },
+    );
+    if (!egressRules.has(source.group)) {
+        egressRules.set(source.group, new Map());
+    }
+    egressRules.get(source.group)!.set(name, rule);
+    return rule;
+}

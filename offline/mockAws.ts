@@ -73,6 +73,20 @@ export class MockAws implements pulumi.runtime.Mocks {
             case "aws:ec2/launchTemplate:LaunchTemplate":
                 state.latestVersion = 1;
                 break;
+            // ARNs and names in the shapes AWS gives them, for what the program derives from them.
+            case "aws:lb/loadBalancer:LoadBalancer":
+                state.arn = `arn:aws:elasticloadbalancing:${this.region}:${PLACEHOLDER_ACCOUNT}:loadbalancer/app/${physicalName}/0000000000000000`;
+                state.arnSuffix = `app/${physicalName}/0000000000000000`;
+                state.dnsName = `${physicalName}-0000000000.${this.region}.elb.amazonaws.com`;
+                break;
+            case "aws:lb/targetGroup:TargetGroup":
+                state.arn = `arn:aws:elasticloadbalancing:${this.region}:${PLACEHOLDER_ACCOUNT}:targetgroup/${physicalName}/0000000000000000`;
+                state.arnSuffix = `targetgroup/${physicalName}/0000000000000000`;
+                break;
+            case "aws:s3/bucket:Bucket":
+                state.bucket = args.inputs.bucket ?? physicalName;
+                state.arn = `arn:aws:s3:::${state.bucket}`;
+                break;
         }
         return { id, state };
     }

@@ -106,7 +106,7 @@ describe("npm run plan", () => {
     it("exits 2 for an unknown stack, listing the stacks that exist", () => {
         const { code, stderr } = plan("--stack", "staging");
         assert.strictEqual(code, 2);
-        assert.strictEqual(stderr.trim(), `plan: unknown stack "staging": there is no ${path.join(ROOT, "Pulumi.staging.yaml")}; the stacks are dev, ec2, games, prod.`);
+        assert.strictEqual(stderr.trim(), `plan: unknown stack "staging": there is no ${path.join(ROOT, "Pulumi.staging.yaml")}; the stacks are dev, ec2, games, prod, web.`);
     });
 
     it("exits 2 for invalid YAML with one line on stderr: the full path, the line, no stack trace", () => {

@@ -38,7 +38,7 @@ describe("the plan command refuses bad input in one paragraph with exit 2", () =
         const file = stackFile("typo", ["aws:region: us-east-1", "ecsnet:natstrategy: Single"]);
         assert.strictEqual(
             await refused("--stack-file", file),
-            "plan: Pulumi.typo.yaml: ecsnet:natstrategy is not declared in Pulumi.yaml (did you mean ecsnet:natStrategy?); the keys are pattern, vpcCidr, azCount, availabilityZones, natStrategy, vpcEndpoints, namespace, namespaceType, containerInsights, logRetentionDays, launchType, instanceType, capacityMinSize, capacityMaxSize, services",
+            "plan: Pulumi.typo.yaml: ecsnet:natstrategy is not declared in Pulumi.yaml (did you mean ecsnet:natStrategy?); the keys are pattern, vpcCidr, azCount, availabilityZones, natStrategy, vpcEndpoints, namespace, namespaceType, containerInsights, logRetentionDays, launchType, instanceType, capacityMinSize, capacityMaxSize, certificateArn, allowPlainHttp, loadBalancerCidrs, accessLogs, flowLogs, services",
         );
     });
 
@@ -75,7 +75,7 @@ describe("the plan command refuses bad input in one paragraph with exit 2", () =
 
     it("refuses a missing stack file or unknown stack with the full path", async () => {
         assert.strictEqual(await refused("--stack-file", "no/such/Pulumi.x.yaml"), `plan: the stack file ${path.resolve("no/such/Pulumi.x.yaml")} does not exist; check the path.`);
-        assert.strictEqual(await refused("--stack", "nope"), `plan: unknown stack "nope": there is no ${path.join(ROOT, "Pulumi.nope.yaml")}; the stacks are dev, ec2, games, prod.`);
+        assert.strictEqual(await refused("--stack", "nope"), `plan: unknown stack "nope": there is no ${path.join(ROOT, "Pulumi.nope.yaml")}; the stacks are dev, ec2, games, prod, web.`);
         const other = path.join(DIR, "stack.yaml");
         fs.writeFileSync(other, "config: {}\n");
         assert.strictEqual(await refused("--stack-file", other), `plan: cannot tell the stack name from ${other} (stack files are named Pulumi.<stack>.yaml); pass --stack NAME.`);

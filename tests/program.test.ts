@@ -10,8 +10,8 @@ const ROOT = path.resolve(__dirname, "..");
 
 
 describe("the whole program", () => {
-    it("has exactly the committed stacks dev, ec2, games and prod", () => {
-        assert.deepStrictEqual(listStacks(ROOT), ["dev", "ec2", "games", "prod"]);
+    it("has exactly the committed stacks dev, ec2, games, prod and web", () => {
+        assert.deepStrictEqual(listStacks(ROOT), ["dev", "ec2", "games", "prod", "web"]);
     });
 
     it("dev: the private pattern on 2 AZs, one NAT gateway, the seed services", async () => {
@@ -29,10 +29,15 @@ describe("the whole program", () => {
         });
     });
 
-    it("prod: the private pattern on 3 AZs, a NAT gateway per AZ, endpoints, the seed services", async () => {
+    it("prod: the private pattern on 3 AZs, a NAT gateway per AZ, endpoints, flow logs, the seed services", async () => {
         const { registrations } = await evaluateStack(ROOT, "prod");
         assert.deepStrictEqual(countsByType(registrations), {
             ...SEED_SERVICE_COUNTS,
+            // VPC flow logs: their log group, role, role policy and the flow log.
+            [T.logGroup]: 3,
+            [T.role]: 5,
+            [T.rolePolicy]: 2,
+            "aws:ec2/flowLog:FlowLog": 1,
             [T.sg]: 3,
             [T.ingress]: 2,
             [T.vpc]: 1,
@@ -155,7 +160,7 @@ describe("stack configuration", () => {
         ["an unknown NAT strategy", { natStrategy: "PerAz" }, 'ecsnet:natStrategy must be one of OnePerAz, Single, None (got "PerAz"); set one of those.'],
         ["endpoints on the public pattern", { pattern: "public", vpcEndpoints: "true" }, "ecsnet:vpcEndpoints applies to the private pattern only, but ecsnet:pattern is public; remove vpcEndpoints from the stack file or set pattern to private."],
         ["a service without an image", { services: '[{"name":"a"}]' }, "ecsnet:services[0].image is required; add it."],
-        ["a misspelt service field", { services: '[{"name":"a","image":"x","imge":"y"}]' }, 'ecsnet:services[0] has an unknown field "imge"; the fields are name, image, command, cpu, memory, desiredCount, sensitive, enableExec, calls, ports, environment, secrets, secretsKmsKeyArns, networkMode, allowInstanceRoleAccess, waitForSteadyState.'],
+        ["a misspelt service field", { services: '[{"name":"a","image":"x","imge":"y"}]' }, 'ecsnet:services[0] has an unknown field "imge"; the fields are name, image, command, cpu, memory, desiredCount, sensitive, enableExec, calls, ports, environment, secrets, secretsKmsKeyArns, networkMode, allowInstanceRoleAccess, waitForSteadyState, loadBalancer, scaling, runtimePlatform.'],
         ["a port given as a string", { services: '[{"name":"a","image":"x","ports":[{"name":"web","containerPort":"80"}]}]' }, 'ecsnet:services[0].ports[0].containerPort must be an integer (got "80"); write a number without quotes.'],
         ["a call to a service that does not exist", { services: '[{"name":"a","image":"x","calls":["b"]}]' }, 'ecsnet:services[0].calls[0] names "b", which is not a service in this stack; use one of a.'],
         ["two services with one name", { services: '[{"name":"a","image":"x"},{"name":"a","image":"y"}]' }, 'ecsnet:services[1].name "a" is used twice; give each service its own name.'],

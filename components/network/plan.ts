@@ -55,6 +55,8 @@ export interface PrivateLayoutArgs extends LayoutArgs {
     vpcEndpoints?: boolean;
     /** More interface endpoint services; turns the endpoints on. @default [] */
     interfaceEndpoints?: string[];
+    /** A public subnet in every zone, not only where a NAT gateway sits (a load balancer needs two zones). @default false */
+    publicSubnetsInEveryAz?: boolean;
 }
 
 export type AzSelection = { kind: "names"; names: string[] } | { kind: "count"; count: number };
@@ -152,21 +154,23 @@ export function planPrivateNetwork(label: string, args: PrivateLayoutArgs): Netw
     const azCount = countOf(azs);
 
     const natAzs = natStrategy === "OnePerAz" ? range(azCount) : natStrategy === "Single" ? [0] : [];
-    if (natAzs.length === 0 && args.publicSubnetCidrs !== undefined) {
+    if (natAzs.length === 0 && !args.publicSubnetsInEveryAz && args.publicSubnetCidrs !== undefined) {
         fail(label, "publicSubnetCidrs has no use with natStrategy None (public subnets only hold NAT gateways); remove it or choose OnePerAz or Single.");
     }
     const privateCidrs = layoutSubnets(label, "privateSubnetCidrs", args.privateSubnetCidrs, vpc, azCount, (az) =>
         subdivideChecked(label, vpc, TASK_SUBNET_BITS, az, "private subnets"),
     );
-    const natBlock = natAzs.length > 0 ? subdivideChecked(label, vpc, TASK_SUBNET_BITS, 2 ** TASK_SUBNET_BITS - 1, "private subnets") : undefined;
+    // Public subnets hold the NAT gateways, and with publicSubnetsInEveryAz a load balancer too.
+    const publicAzs = args.publicSubnetsInEveryAz ? range(azCount) : natAzs;
+    const natBlock = publicAzs.length > 0 ? subdivideChecked(label, vpc, TASK_SUBNET_BITS, 2 ** TASK_SUBNET_BITS - 1, "private subnets") : undefined;
     const publicCidrs = layoutSubnets(
         label,
         "publicSubnetCidrs",
         args.publicSubnetCidrs,
         vpc,
-        natAzs.length,
-        (i) => subdivideChecked(label, natBlock!, NAT_SUBNET_BITS - TASK_SUBNET_BITS, natAzs[i], "NAT subnets"),
-        `natStrategy ${natStrategy} places ${natAzs.length} NAT gateway${natAzs.length === 1 ? "" : "s"}`,
+        publicAzs.length,
+        (i) => subdivideChecked(label, natBlock!, NAT_SUBNET_BITS - TASK_SUBNET_BITS, publicAzs[i], args.publicSubnetsInEveryAz ? "public subnets" : "NAT subnets"),
+        args.publicSubnetsInEveryAz ? `publicSubnetsInEveryAz places one in each of ${azCount} zones` : `natStrategy ${natStrategy} places ${natAzs.length} NAT gateway${natAzs.length === 1 ? "" : "s"}`,
     );
     checkNoOverlap(label, [
         ["privateSubnetCidrs", privateCidrs],
@@ -177,17 +181,17 @@ export function planPrivateNetwork(label: string, args: PrivateLayoutArgs): Netw
         vpcCidr: formatIpv4Cidr(vpc),
         azs,
         azCount,
-        publicSubnets: publicCidrs.map((cidr, i) => ({ az: natAzs[i], cidr: formatIpv4Cidr(cidr) })),
+        publicSubnets: publicCidrs.map((cidr, i) => ({ az: publicAzs[i], cidr: formatIpv4Cidr(cidr) })),
         privateSubnets: privateCidrs.map((cidr, az) => ({
             az,
             cidr: formatIpv4Cidr(cidr),
             nat: natStrategy === "OnePerAz" ? az : natStrategy === "Single" ? 0 : undefined,
         })),
-        natGateways: natAzs.map((az, i) => ({ az, publicSubnet: i })),
+        natGateways: natAzs.map((az) => ({ az, publicSubnet: publicAzs.indexOf(az) })),
         natStrategy,
         vpcEndpoints: (args.vpcEndpoints ?? false) || interfaceEndpoints.length > 0,
         interfaceEndpoints,
-        internetGateway: natAzs.length > 0,
+        internetGateway: publicAzs.length > 0,
     };
 }
 
@@ -244,6 +248,8 @@ export interface NetworkFacts {
     readonly outboundInternet: boolean;
     /** The AWS services the VPC reaches through VPC endpoints (`s3`, `ecr.api`, `logs`, ...). */
     readonly vpcEndpointServices: readonly string[];
+    /** In how many zones the network has public subnets (a load balancer needs two). @default 0 */
+    readonly publicSubnetAzCount?: number;
 }
 
 /** The facts a network plan fixes; both pattern components expose exactly these. */
@@ -256,6 +262,7 @@ export function networkFacts(plan: NetworkPlan): NetworkFacts {
         taskSubnetCount: isPublic ? plan.publicSubnets.length : plan.privateSubnets.length,
         outboundInternet: isPublic || plan.natGateways.length > 0,
         vpcEndpointServices: plan.vpcEndpoints ? ["s3", ...new Set([...INTERFACE_ENDPOINT_SERVICES, ...plan.interfaceEndpoints])] : [],
+        publicSubnetAzCount: new Set(plan.publicSubnets.map((s) => s.az)).size,
     };
 }
 

@@ -31,6 +31,11 @@ export interface PrivateSubnetNetworkArgs extends NetworkArgs {
      * tasks and instances call when there is no NAT. Turns the endpoints on. @default []
      */
     interfaceEndpoints?: string[];
+    /**
+     * A public subnet in every zone, not only where a NAT gateway sits, for an internet-facing load
+     * balancer (which needs two zones). Tasks stay in the private subnets. @default false
+     */
+    publicSubnetsInEveryAz?: boolean;
 }
 
 /**
@@ -56,8 +61,12 @@ export class PrivateSubnetNetwork extends pulumi.ComponentResource implements Ec
     readonly vpcCidr: pulumi.Output<string>;
     /** The internet gateway the NAT gateways use; none with natStrategy None. */
     readonly internetGateway?: aws.ec2.InternetGateway;
-    /** The small public subnets that hold the NAT gateways and nothing else. */
+    /** The small public subnets that hold the NAT gateways (and with publicSubnetsInEveryAz, a load balancer). */
     readonly publicSubnets: aws.ec2.Subnet[];
+    /** The public subnets' ids. */
+    readonly publicSubnetIds: pulumi.Output<string[]>;
+    /** In how many zones there are public subnets. */
+    readonly publicSubnetAzCount: number;
     /** The private subnets tasks run in, one per zone, no public IPs. */
     readonly privateSubnets: aws.ec2.Subnet[];
     /** The private subnets' ids. */
@@ -92,15 +101,17 @@ export class PrivateSubnetNetwork extends pulumi.ComponentResource implements Ec
 
         let tier: PublicTier | undefined;
         if (plan.internetGateway) {
-            // NAT subnets map no public IPs: nothing but the NAT gateways belongs there.
+            // Public subnets map no public IPs: only NAT gateways (and a load balancer) belong there.
             tier = createPublicTier(this, name, this.vpc, plan.publicSubnets, this.availabilityZones, {
                 mapPublicIpOnLaunch: false,
-                tier: "nat",
+                tier: args.publicSubnetsInEveryAz ? "public" : "nat",
                 tags: args.tags,
             });
         }
         this.internetGateway = tier?.internetGateway;
         this.publicSubnets = tier?.subnets ?? [];
+        this.publicSubnetIds = pulumi.all(this.publicSubnets.map((s) => s.id));
+        this.publicSubnetAzCount = new Set(plan.publicSubnets.map((s) => s.az)).size;
 
         const natPairs = plan.natGateways.map((nat, i) => {
             const natName = `${name}-nat-${i}`;
@@ -189,7 +200,7 @@ export class PrivateSubnetNetwork extends pulumi.ComponentResource implements Ec
             vpcId: this.vpcId,
             vpcCidr: this.vpcCidr,
             internetGatewayId: this.internetGateway?.id,
-            publicSubnetIds: pulumi.all(this.publicSubnets.map((s) => s.id)),
+            publicSubnetIds: this.publicSubnetIds,
             privateSubnetIds: this.privateSubnetIds,
             privateRouteTableIds: pulumi.all(this.privateRouteTables.map((t) => t.id)),
             natGatewayIds: pulumi.all(this.natGateways.map((n) => n.id)),

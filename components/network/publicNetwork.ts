@@ -42,6 +42,8 @@ export class PublicSubnetNetwork extends pulumi.ComponentResource implements Ecs
     readonly publicSubnets: aws.ec2.Subnet[];
     /** The public subnets' ids. */
     readonly publicSubnetIds: pulumi.Output<string[]>;
+    /** In how many zones there are public subnets: all of them. */
+    readonly publicSubnetAzCount: number;
     /** The route table sending 0.0.0.0/0 to the internet gateway. */
     readonly publicRouteTable: aws.ec2.RouteTable;
     /** Where tasks run: the public subnets' ids. */
@@ -66,6 +68,7 @@ export class PublicSubnetNetwork extends pulumi.ComponentResource implements Ecs
         this.internetGateway = tier.internetGateway;
         this.publicSubnets = tier.subnets;
         this.publicSubnetIds = pulumi.all(tier.subnets.map((s) => s.id));
+        this.publicSubnetAzCount = plan.azCount;
         this.publicRouteTable = tier.routeTable;
         this.taskSubnetIds = this.publicSubnetIds;
         this.taskSubnetCount = tier.subnets.length;

@@ -35,4 +35,6 @@ export interface EcsNetwork extends NetworkFacts {
     readonly outboundReady: pulumi.Resource[];
     /** The zones of the task subnets, in order. */
     readonly availabilityZones: pulumi.Output<string[]>;
+    /** The public subnets, where an internet-facing load balancer goes (none for a network without them). */
+    readonly publicSubnetIds?: pulumi.Output<string[]>;
 }

@@ -3,12 +3,14 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Ec2Capacity } from "../capacity/ec2Capacity";
 import { EcsNetwork } from "../network/shape";
 import { iamRoleResourceName, logGroupName, taskFamily } from "../naming";
-import { admit, GroupRef, outboundOnlySecurityGroup } from "../securityGroup";
+import { admit, allowEgress, GroupRef, outboundOnlySecurityGroup } from "../securityGroup";
+import type { PublicLoadBalancer } from "../loadBalancer/loadBalancer";
+import { RouteArgs } from "../loadBalancer/plan";
 import { nameTags } from "../tags";
 import { ServiceConnectCluster } from "./cluster";
 import { ecsExecPolicy, secretsReadPolicy } from "./iam";
 import { NetworkFacts } from "../network/plan";
-import { Endpoint, LaunchType, NetworkMode, planService, ServiceConnectRole, ServicePlan, ServicePlanError } from "./plan";
+import { BRIDGE_HOST_PORTS, Endpoint, LaunchType, NetworkMode, planService, RUNTIME_PLATFORMS, ScalingArgs, ScalingPlan, ServiceConnectRole, ServicePlan, ServicePlanError } from "./plan";
 import { ContainerArgs, ExposeArgs } from "./types";
 
 export const DATA_CLASSIFICATION_TAG = "data-classification";
@@ -75,6 +77,17 @@ export interface EcsServiceArgs {
     securityGroupIds?: pulumi.Input<string>[];
     /** @default 30 */
     logRetentionDays?: number;
+    /**
+     * Route this service from a `PublicLoadBalancer`: a target group on the named port (`ip` targets
+     * in awsvpc mode, `instance` in bridge mode) with health checks, a listener rule on the hosts and
+     * paths given, and security group rules from the load balancer's group to that port only.
+     * @default none (not reachable through a load balancer)
+     */
+    loadBalancer?: RouteArgs & { balancer: PublicLoadBalancer };
+    /** Target tracking autoscaling of the task count. @default none (desiredCount tasks) */
+    scaling?: ScalingArgs;
+    /** The CPU architecture the tasks run on. @default ECS's (X86_64) */
+    runtimePlatform?: (typeof RUNTIME_PLATFORMS)[number];
     /** Tags for every child; `Name` is always set from the child's name. @default {} */
     tags?: Record<string, string>;
 }
@@ -84,12 +97,14 @@ export interface EcsServiceArgs {
  * it calls reduced to the facts the planner reads. `planStack` builds it from a stack file; the
  * component from its own arguments, so both judge a service by the same rules.
  */
-export interface ServiceDeclaration extends Omit<EcsServiceArgs, "cluster" | "network" | "capacity" | "calls"> {
+export interface ServiceDeclaration extends Omit<EcsServiceArgs, "cluster" | "network" | "capacity" | "calls" | "loadBalancer"> {
     /** The cluster's Service Connect namespace. */
     namespace: string;
     network: NetworkFacts;
     capacity?: { network: NetworkFacts };
     calls?: { serviceName: string; endpoints: Endpoint[]; namespace: string; network: NetworkFacts }[];
+    /** The load balancer route, with the network the load balancer sits in. */
+    loadBalancer?: RouteArgs & { network: NetworkFacts };
 }
 
 /** A service's plan with its defaults resolved. */
@@ -127,6 +142,9 @@ export function planEcsService(name: string, project: string, stack: string, arg
         },
         enableExecuteCommand: args.enableExecuteCommand ?? false,
         secretsKmsKeyArns: args.secretsKmsKeyArns ?? [],
+        route: args.loadBalancer,
+        scaling: args.scaling,
+        runtimePlatform: args.runtimePlatform,
     });
     return { ...plan, ...resolved };
 }
@@ -166,6 +184,14 @@ export class EcsService extends pulumi.ComponentResource {
     readonly logGroup: aws.cloudwatch.LogGroup;
     /** The URLs callers use, such as `http://internal-nginx.dev.serviceconnectns:80`; known at preview. */
     readonly endpointUrls: string[];
+    /** The target group the load balancer forwards to, when the service is routed. */
+    readonly targetGroup?: aws.lb.TargetGroup;
+    /** The listener rule that routes the service's hosts and paths, when routed. */
+    readonly listenerRule?: aws.lb.ListenerRule;
+    /** Where users reach the service through the load balancer, when routed: `https://<dns or host><path>`. */
+    readonly url?: pulumi.Output<string>;
+    /** The autoscaling target of the task count, when scaling is set. */
+    readonly scalingTarget?: aws.appautoscaling.Target;
 
     constructor(name: string, args: EcsServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         const label = `EcsService "${name}"`;
@@ -174,7 +200,9 @@ export class EcsService extends pulumi.ComponentResource {
             ...args,
             namespace: args.cluster.namespaceName,
             calls: calls.map((s) => ({ serviceName: s.serviceName, endpoints: s.endpoints, namespace: s.namespace, network: s.network })),
+            loadBalancer: args.loadBalancer && { ...args.loadBalancer, network: args.loadBalancer.balancer.network },
         });
+        const priority = plan.route && args.loadBalancer ? args.loadBalancer.balancer.routes.claim(label, "loadBalancer", plan.route) : undefined;
         args.cluster.claimEndpoints(label, plan.endpoints);
         super("ecsnet:ecs:EcsService", name, {}, opts);
 
@@ -291,10 +319,56 @@ export class EcsService extends pulumi.ComponentResource {
                 executionRoleArn: this.executionRole.arn,
                 taskRoleArn: this.taskRole.arn,
                 containerDefinitions,
+                ...(plan.runtimePlatform ? { runtimePlatform: { cpuArchitecture: plan.runtimePlatform, operatingSystemFamily: "LINUX" } } : {}),
                 tags: nameTags(`${name}-task`, tags),
             },
             parent,
         );
+
+        // The load balancer route: target group, listener rule, and the load balancer's group to the task port only.
+        const lb = args.loadBalancer?.balancer;
+        const routing: pulumi.Resource[] = [];
+        if (plan.route && lb) {
+            const route = plan.route;
+            const ports = plan.networkMode === "bridge" ? BRIDGE_HOST_PORTS : { from: route.containerPort, to: route.containerPort };
+            routing.push(admit(this.securityGroupRef, { protocol: "tcp", ...ports, source: { group: lb.securityGroupRef } }));
+            routing.push(allowEgress(lb.securityGroupRef, { protocol: "tcp", ...ports, destination: this.securityGroupRef }));
+            this.targetGroup = new aws.lb.TargetGroup(
+                `${name}-tg`,
+                {
+                    port: route.containerPort,
+                    protocol: "HTTP",
+                    targetType: awsvpc ? "ip" : "instance",
+                    vpcId: lb.vpcId,
+                    deregistrationDelay: route.deregistrationDelaySeconds,
+                    healthCheck: {
+                        enabled: true,
+                        protocol: "HTTP",
+                        path: route.healthCheck.path,
+                        matcher: route.healthCheck.matcher,
+                        interval: route.healthCheck.intervalSeconds,
+                        timeout: route.healthCheck.timeoutSeconds,
+                        healthyThreshold: route.healthCheck.healthyThreshold,
+                        unhealthyThreshold: route.healthCheck.unhealthyThreshold,
+                    },
+                    tags: nameTags(`${name}-tg`, tags),
+                },
+                parent,
+            );
+            const conditions = [
+                ...(route.hosts.length > 0 ? [{ hostHeader: { values: route.hosts } }] : []),
+                ...(route.paths.length > 0 || route.hosts.length === 0 ? [{ pathPattern: { values: route.paths.length > 0 ? route.paths : ["/*"] } }] : []),
+            ];
+            this.listenerRule = new aws.lb.ListenerRule(
+                `${name}-route`,
+                { listenerArn: lb.listener.arn, priority, conditions, actions: [{ type: "forward", targetGroupArn: this.targetGroup.arn }], tags: nameTags(`${name}-route`, tags) },
+                parent,
+            );
+            routing.push(this.listenerRule);
+            const path = (route.paths[0] ?? "/").replace(/\*.*$/, "");
+            this.url = route.hosts.length > 0 ? pulumi.output(`${lb.plan.protocol === "HTTPS" ? "https" : "http"}://${route.hosts[0]}${path}`) : pulumi.interpolate`${lb.url}${path}`;
+        }
+        const routedContainer = plan.route ? args.containers.find((c) => (c.portMappings ?? []).some((p) => p.name === plan.route!.portName))! : undefined;
 
         const serviceConnect =
             plan.role === "none"
@@ -322,6 +396,9 @@ export class EcsService extends pulumi.ComponentResource {
                     : undefined,
                 serviceConnectConfiguration: serviceConnect,
                 enableExecuteCommand: args.enableExecuteCommand ?? false,
+                ...(this.targetGroup && routedContainer
+                    ? { loadBalancers: [{ targetGroupArn: this.targetGroup.arn, containerName: routedContainer.name, containerPort: plan.route!.containerPort }], healthCheckGracePeriodSeconds: plan.route!.healthCheckGracePeriodSeconds }
+                    : {}),
                 deploymentCircuitBreaker: { enable: true, rollback: true },
                 // A server's clients are created after it: waiting here means they start only once it runs.
                 waitForSteadyState: args.waitForSteadyState ?? plan.role === "server",
@@ -333,6 +410,8 @@ export class EcsService extends pulumi.ComponentResource {
                 parent: this,
                 // Discovery names are unique in the namespace: the old service must go before its replacement.
                 deleteBeforeReplace: plan.endpoints.length > 0,
+                // Autoscaling owns the task count once it is on.
+                ...(plan.scaling ? { ignoreChanges: ["desiredCount"] } : {}),
                 // Servers first (their names exist before a client task starts), the client admitted on
                 // their ports, the roles able to do their work, a way out to pull the image; and on
                 // destroy the service goes before the cluster and the namespace.
@@ -343,12 +422,21 @@ export class EcsService extends pulumi.ComponentResource {
                     ...calls.map((s) => s.service),
                     ...ingress,
                     ...iam,
+                    ...routing,
                     ...args.network.outboundReady,
                 ],
             },
         );
 
+        if (plan.scaling) {
+            this.scalingTarget = createScaling(this, name, plan.scaling, {
+                resourceId: pulumi.interpolate`service/${args.cluster.clusterName}/${this.service.name}`,
+                requestLabel: lb && this.targetGroup ? pulumi.interpolate`${lb.loadBalancer.arnSuffix}/${this.targetGroup.arnSuffix}` : undefined,
+            });
+        }
+
         this.registerOutputs({
+            url: this.url,
             serviceName: this.service.name,
             role: this.role,
             endpointUrls: this.endpointUrls,
@@ -359,4 +447,32 @@ export class EcsService extends pulumi.ComponentResource {
             logGroupName: this.logGroup.name,
         });
     }
+}
+
+/** The autoscaling target of a service's task count and one target tracking policy per metric. */
+function createScaling(parent: EcsService, name: string, scaling: ScalingPlan, on: { resourceId: pulumi.Output<string>; requestLabel?: pulumi.Output<string> }): aws.appautoscaling.Target {
+    const target = new aws.appautoscaling.Target(
+        `${name}-scaling`,
+        { serviceNamespace: "ecs", scalableDimension: "ecs:service:DesiredCount", resourceId: on.resourceId, minCapacity: scaling.min, maxCapacity: scaling.max },
+        { parent },
+    );
+    for (const policy of scaling.policies) {
+        new aws.appautoscaling.Policy(
+            `${name}-scale-${policy.suffix}`,
+            {
+                policyType: "TargetTrackingScaling",
+                serviceNamespace: target.serviceNamespace,
+                scalableDimension: target.scalableDimension,
+                resourceId: target.resourceId,
+                targetTrackingScalingPolicyConfiguration: {
+                    targetValue: policy.target,
+                    predefinedMetricSpecification: { predefinedMetricType: policy.metric, ...(policy.metric === "ALBRequestCountPerTarget" ? { resourceLabel: on.requestLabel } : {}) },
+                    scaleOutCooldown: 60,
+                    scaleInCooldown: 300,
+                },
+            },
+            { parent },
+        );
+    }
+    return target;
 }

@@ -4,6 +4,7 @@
  * the environment variables clients get). Plain functions, no resources.
  */
 import { PlanError } from "../planError";
+import { planRoute, RouteArgs, RoutePlan } from "../loadBalancer/plan";
 import { ENDPOINTS_NEEDED } from "../network/endpoints";
 import { NetworkFacts } from "../network/plan";
 import { fargateSizeProblem } from "./fargate";
@@ -122,7 +123,34 @@ export interface ServicePlanInput {
     enableExecuteCommand: boolean;
     /** Customer-managed KMS keys that encrypt the secrets (plain ARNs are checked; Outputs pass). */
     secretsKmsKeyArns: unknown[];
+    /** The load balancer route, with the network the load balancer sits in. */
+    route?: RouteArgs & { network: unknown };
+    scaling?: ScalingArgs;
+    runtimePlatform?: string;
 }
+
+/** Target tracking autoscaling of a service's task count; any subset of the metrics. */
+export interface ScalingArgs {
+    /** The fewest tasks. @default the service's desiredCount */
+    min?: number;
+    /** The most tasks. @default 4 times min (at least 1) */
+    max?: number;
+    /** Keep average CPU near this percentage (ECSServiceAverageCPUUtilization). */
+    cpuPercent?: number;
+    /** Keep average memory near this percentage (ECSServiceAverageMemoryUtilization). */
+    memoryPercent?: number;
+    /** Keep requests per task near this number (ALBRequestCountPerTarget); needs a load balancer route. */
+    requestsPerTarget?: number;
+}
+
+export interface ScalingPlan {
+    min: number;
+    max: number;
+    /** Target tracking policies: the predefined metric and its target value. */
+    policies: { metric: "ECSServiceAverageCPUUtilization" | "ECSServiceAverageMemoryUtilization" | "ALBRequestCountPerTarget"; target: number; suffix: string }[];
+}
+
+export const RUNTIME_PLATFORMS = ["X86_64", "ARM64"] as const;
 
 export interface ServicePlan {
     role: ServiceConnectRole;
@@ -143,6 +171,10 @@ export interface ServicePlan {
      * server in `calls` changes the task definition, so ECS starts new tasks, which learn its name.
      */
     callEnvironment: Record<string, string>;
+    /** The load balancer route, checked against the port mappings. */
+    route?: RoutePlan;
+    scaling?: ScalingPlan;
+    runtimePlatform?: (typeof RUNTIME_PLATFORMS)[number];
 }
 
 export function planService(label: string, input: ServicePlanInput): ServicePlan {
@@ -314,6 +346,18 @@ export function planService(label: string, input: ServicePlanInput): ServicePlan
         fail(`securityGroupIds brings the task to ${groups} security groups (its own plus ${input.securityGroupIds}), more than the ${MAX_SECURITY_GROUPS} ECS accepts; pass at most ${MAX_SECURITY_GROUPS - 1}.`);
     }
 
+    let route: RoutePlan | undefined;
+    if (input.route) {
+        if (input.route.network !== input.network) {
+            fail("loadBalancer is in another network (VPC) than the service; its target group and security group rules need one VPC, so route through a load balancer in the service's network.");
+        }
+        route = planRoute(fail, "loadBalancer", input.route, input.containers.flatMap((c) => c.portMappings ?? []));
+    }
+    const scaling = input.scaling ? planScaling(fail, input.scaling, input.desiredCount, route !== undefined) : undefined;
+    if (input.runtimePlatform !== undefined && !(RUNTIME_PLATFORMS as readonly string[]).includes(input.runtimePlatform)) {
+        fail(`runtimePlatform "${input.runtimePlatform}" is not X86_64 or ARM64.`);
+    }
+
     const callEnvironment: Record<string, string> = {};
     const called = input.calls.flatMap((s) => s.endpoints);
     for (const e of called) {
@@ -349,7 +393,39 @@ export function planService(label: string, input: ServicePlanInput): ServicePlan
         // (so the rule on the host admits what the task listens on, one such task per instance).
         staticHostPorts: networkMode === "bridge" ? internetPorts.map((p) => p.port) : [],
         callEnvironment,
+        route,
+        scaling,
+        runtimePlatform: input.runtimePlatform as ServicePlan["runtimePlatform"],
     };
+}
+
+function planScaling(fail: (text: string) => never, args: ScalingArgs, desiredCount: number, routed: boolean): ScalingPlan {
+    const min = args.min ?? desiredCount;
+    const max = args.max ?? Math.max(1, min * 4);
+    const whole = (field: string, v: number, low: number) => {
+        if (!Number.isInteger(v) || v < low) fail(`scaling.${field} must be a whole number, ${low} or more (got ${v}).`);
+    };
+    whole("min", min, 0);
+    whole("max", max, 1);
+    if (min > max) fail(`scaling.min ${min} is above scaling.max ${max}; raise max or lower min.`);
+    if (desiredCount < min || desiredCount > max) fail(`desiredCount ${desiredCount} is outside scaling's ${min} to ${max}; set desiredCount within that range.`);
+    const policies: ScalingPlan["policies"] = [];
+    for (const [field, metric, suffix] of [
+        ["cpuPercent", "ECSServiceAverageCPUUtilization", "cpu"],
+        ["memoryPercent", "ECSServiceAverageMemoryUtilization", "memory"],
+    ] as const) {
+        const v = args[field];
+        if (v === undefined) continue;
+        if (!(v > 0 && v <= 100)) fail(`scaling.${field} must be a percentage above 0 and at most 100 (got ${v}).`);
+        policies.push({ metric, target: v, suffix });
+    }
+    if (args.requestsPerTarget !== undefined) {
+        if (!routed) fail("scaling.requestsPerTarget counts requests from the load balancer, and this service has no loadBalancer route; add one or scale on cpuPercent or memoryPercent.");
+        if (!(args.requestsPerTarget >= 1)) fail(`scaling.requestsPerTarget must be 1 or more (got ${args.requestsPerTarget}).`);
+        policies.push({ metric: "ALBRequestCountPerTarget", target: args.requestsPerTarget, suffix: "requests" });
+    }
+    if (policies.length === 0) fail("scaling names no metric; set cpuPercent, memoryPercent or requestsPerTarget.");
+    return { min, max, policies };
 }
 
 /**
