@@ -205,7 +205,7 @@ export function planStack(config: StackConfig, ctx: StackPlanContext): StackPlan
         const field = certificateArn !== undefined ? "certificateArn" : "allowPlainHttp";
         throw new ConfigError(`${key(field)} is set, but no service routes through the load balancer; give a service a loadBalancer entry (${key("services")}[].loadBalancer), or remove ${field}.`);
     }
-    const loadBalancer = lbServices.length > 0 ? inStackTerms(root, () => planLoadBalancer(lbLabel, { certificateArn, allowPlainHttp, ingressCidrs, publicSubnetAzCount: facts.publicSubnetAzCount ?? 0 })) : undefined;
+    const loadBalancer = lbServices.length > 0 ? inStackTerms(root, () => planLoadBalancer(lbLabel, { certificateArn, allowPlainHttp, ingressCidrs, publicSubnetAzCount: facts.publicSubnetAzCount ?? 0, region: ctx.region })) : undefined;
     const routes = new RouteRegister();
 
     const order = deployOrder(config.services, key("services"));

@@ -29,6 +29,8 @@ export interface LoadBalancerPlanInput {
     ingressCidrs?: string[];
     /** In how many zones the network has public subnets. */
     publicSubnetAzCount: number;
+    /** The load balancer's Region, when known: an ACM certificate serves only its own Region. */
+    region?: string;
 }
 
 export interface LoadBalancerPlan {
@@ -60,6 +62,10 @@ export function planLoadBalancer(label: string, input: LoadBalancerPlanInput): L
     if (input.certificateArn !== undefined) {
         if (!CERTIFICATE_ARN.test(input.certificateArn)) {
             fail(`certificateArn "${input.certificateArn}" is not an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<uuid>); copy the ARN from the ACM console or \`aws acm list-certificates\`.`);
+        }
+        const certRegion = input.certificateArn.split(":")[3];
+        if (input.region !== undefined && certRegion !== input.region) {
+            fail(`certificateArn is a certificate in ${certRegion}, but the load balancer is in ${input.region}, and a load balancer can use only certificates of its own Region; request or import the certificate in ${input.region}.`);
         }
         if (input.allowPlainHttp) {
             fail("allowPlainHttp is set, but with certificateArn port 80 only redirects to HTTPS; remove allowPlainHttp.");
