@@ -10,6 +10,18 @@ export const PRICES = {
     natGatewayGb: 0.045,
     publicIpv4Hour: 0.005,
     interfaceEndpointAzHour: 0.01,
+    loadBalancerHour: 0.0225,
+    lcuHour: 0.008,
+    /** CloudWatch Logs ingestion of vended logs such as VPC flow logs, first tier. */
+    vendedLogGb: 0.5,
+};
+
+/** What the estimate assumes of traffic it cannot count from the resources. */
+export const ASSUMED = {
+    /** Average load balancer capacity units in use per hour. */
+    lcuPerHour: 1,
+    /** GB of VPC flow log records a month, per flow log. */
+    flowLogGbPerMonth: 10,
 };
 
 export interface CostItem {
@@ -42,6 +54,10 @@ export function estimateCost(resources: EngineResource[], opts: { natGbPerMonth:
     const endpointAzs = of("aws:ec2/vpcEndpoint:VpcEndpoint")
         .filter((e) => e.inputs.vpcEndpointType === "Interface")
         .reduce((n, e) => n + countOf(e, "subnetIds"), 0);
+    const balancers = of("aws:lb/loadBalancer:LoadBalancer").filter((lb) => lb.inputs.internal !== true);
+    // An internet-facing load balancer has a public IPv4 address in each of its subnets.
+    const balancerIps = balancers.reduce((n, lb) => n + countOf(lb, "subnets"), 0);
+    const flowLogs = of("aws:ec2/flowLog:FlowLog").length;
     const h = PRICES.hoursPerMonth;
     const items: CostItem[] = [
         { item: "NAT gateway hours", quantity: nats, monthlyUsd: round(nats * PRICES.natGatewayHour * h) },
@@ -49,6 +65,10 @@ export function estimateCost(resources: EngineResource[], opts: { natGbPerMonth:
         { item: "Public IPv4 addresses (Elastic IPs)", quantity: eips, monthlyUsd: round(eips * PRICES.publicIpv4Hour * h) },
         { item: "Public IPv4 addresses (task public IPs)", quantity: taskIps, monthlyUsd: round(taskIps * PRICES.publicIpv4Hour * h) },
         { item: "Interface endpoint AZ-hours", quantity: endpointAzs, monthlyUsd: round(endpointAzs * PRICES.interfaceEndpointAzHour * h) },
+        { item: "Load balancer hours", quantity: balancers.length, monthlyUsd: round(balancers.length * PRICES.loadBalancerHour * h) },
+        { item: "Load balancer capacity units (LCU, assumed average)", quantity: balancers.length * ASSUMED.lcuPerHour, monthlyUsd: round(balancers.length * ASSUMED.lcuPerHour * PRICES.lcuHour * h) },
+        { item: "Public IPv4 addresses (load balancer nodes)", quantity: balancerIps, monthlyUsd: round(balancerIps * PRICES.publicIpv4Hour * h) },
+        { item: "Flow log ingestion (GB, assumed)", quantity: flowLogs * ASSUMED.flowLogGbPerMonth, monthlyUsd: round(flowLogs * ASSUMED.flowLogGbPerMonth * PRICES.vendedLogGb) },
     ];
     return {
         monthlyUsd: round(items.reduce((s, i) => s + i.monthlyUsd, 0)),
@@ -61,7 +81,12 @@ export function estimateCost(resources: EngineResource[], opts: { natGbPerMonth:
             natGatewayPerGbUsd: PRICES.natGatewayGb,
             publicIpv4PerHourUsd: PRICES.publicIpv4Hour,
             interfaceEndpointPerAzHourUsd: PRICES.interfaceEndpointAzHour,
-            excluded: "compute (Fargate tasks, EC2 instances and their public IPs), data transfer, CloudWatch, endpoint data processing",
+            loadBalancerPerHourUsd: PRICES.loadBalancerHour,
+            lcuPerHourUsd: PRICES.lcuHour,
+            assumedLcuPerHour: ASSUMED.lcuPerHour,
+            flowLogIngestionPerGbUsd: PRICES.vendedLogGb,
+            assumedFlowLogGbPerMonth: ASSUMED.flowLogGbPerMonth,
+            excluded: "compute (Fargate tasks, EC2 instances and their public IPs), data transfer, container logs and metrics, endpoint data processing, S3 storage of access logs",
         },
     };
 }

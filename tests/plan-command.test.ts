@@ -14,7 +14,7 @@ function plan(...args: string[]) {
 
 describe("npm run plan", () => {
     const reports: Record<string, any> = {};
-    for (const stack of ["dev", "prod", "games", "ec2"]) {
+    for (const stack of ["dev", "prod", "games", "ec2", "web"]) {
         it(`exits 0 for the committed ${stack} stack, with JSON of the documented shape`, () => {
             const { code, stdout, stderr } = plan("--stack", stack, "--json");
             assert.strictEqual(code, 0, stderr);
@@ -75,13 +75,14 @@ describe("npm run plan", () => {
 
     it("matches the README's monthly network cost table, stack by stack", () => {
         const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
-        const rows = [...readme.matchAll(/^\| (\w+) \([^)]*\) \| (\d+) \| (\d+) \| (\d+) \| (\d+) \| ([\d.]+) \|$/gm)];
+        const rows = [...readme.matchAll(/^\| (\w+) \([^)]*\) \| (\d+) \| (\d+) \| (\d+) \| (\d+) \| (\d+) \| (\d+) \| ([\d.]+) \|$/gm)];
         assert.deepStrictEqual(rows.map((r) => r[1]).sort(), Object.keys(reports).sort());
         const quantity = (stack: string, item: string) => reports[stack].cost.items.find((i: any) => i.item === item).quantity;
-        for (const [, stack, nats, eips, taskIps, endpointAzs, usd] of rows) {
+        const flowLogs = (stack: string) => reports[stack].resources.filter((r: any) => r.type === "aws:ec2/flowLog:FlowLog").length;
+        for (const [, stack, nats, eips, taskIps, endpointAzs, balancers, logs, usd] of rows) {
             assert.deepStrictEqual(
-                [quantity(stack, "NAT gateway hours"), quantity(stack, "Public IPv4 addresses (Elastic IPs)"), quantity(stack, "Public IPv4 addresses (task public IPs)"), quantity(stack, "Interface endpoint AZ-hours"), reports[stack].cost.monthlyUsd.toFixed(2)],
-                [Number(nats), Number(eips), Number(taskIps), Number(endpointAzs), usd],
+                [quantity(stack, "NAT gateway hours"), quantity(stack, "Public IPv4 addresses (Elastic IPs)"), quantity(stack, "Public IPv4 addresses (task public IPs)"), quantity(stack, "Interface endpoint AZ-hours"), quantity(stack, "Load balancer hours"), flowLogs(stack), reports[stack].cost.monthlyUsd.toFixed(2)],
+                [Number(nats), Number(eips), Number(taskIps), Number(endpointAzs), Number(balancers), Number(logs), usd],
                 stack,
             );
         }
