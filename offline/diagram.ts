@@ -11,7 +11,7 @@
  * Node ids are `n1`, `n2`, ... handed out per resource (or resource and subnet), so they never
  * collide whatever the resources are called; labels are escaped for Mermaid.
  */
-import type { ReportResource } from "./report";
+import type { LoadBalancerRoute, ReportResource } from "./report";
 
 const T = {
     vpc: "aws:ec2/vpc:Vpc",
@@ -45,7 +45,7 @@ function text(value: unknown): string {
     return String(value).replace(/"/g, "#quot;").replace(/</g, "#lt;").replace(/>/g, "#gt;");
 }
 
-export function mermaidDiagram(resources: ReportResource[], serviceConnect: ServiceConnectCalls[]): string {
+export function mermaidDiagram(resources: ReportResource[], serviceConnect: ServiceConnectCalls[], routes: LoadBalancerRoute[] = []): string {
     const byUrn = new Map(resources.map((r) => [r.urn, r]));
     const of = (type: string) => resources.filter((r) => r.type === type);
     const refs = (r: ReportResource, property: string, type?: string) =>
@@ -188,6 +188,18 @@ export function mermaidDiagram(resources: ReportResource[], serviceConnect: Serv
     }
     for (const { sg, what } of open) {
         for (const target of new Set(holders(sg))) edges.push(`  ${node("internet")} -->|"${text(what)}"| ${target}`);
+    }
+
+    // What each load balancer routes, zone by zone: from its node in a zone to the service's tasks there.
+    for (const route of routes) {
+        const lb = of(T.loadBalancer).find((l) => l.name === route.loadBalancer);
+        const svc = services.find((x) => x.name === route.service);
+        if (!lb || !svc) continue;
+        const lbNodes = refs(lb, "subnets", T.subnet).map((s) => ({ node: node(`lb:${lb.urn}:${s.urn}`), zone: s.inputs.availabilityZone }));
+        for (const task of serviceNodes.get(svc.urn) ?? []) {
+            const from = lbNodes.find((n) => n.zone === task.subnet?.inputs.availabilityZone) ?? lbNodes[0];
+            if (from) edges.push(`  ${from.node} -->|"${text(`${route.listener} ${[...route.hosts, ...route.paths].join(" ")}`.trim())}"| ${task.node}`);
+        }
     }
 
     // Service Connect calls, within each zone where client and server both run (else to the server's first task subnet).

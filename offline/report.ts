@@ -55,6 +55,8 @@ export interface PlanReport {
     warnings: string[];
     remediations: { policy: string; urn: string; changed: string[] }[];
     serviceConnect: ServiceConnectEntry[];
+    /** What the load balancers route to which service. */
+    loadBalancerRoutes: LoadBalancerRoute[];
     cost: CostEstimate;
 }
 
@@ -94,6 +96,48 @@ export function serviceConnectMap(resources: EngineResource[]): ServiceConnectEn
         entries.get(svc.urn)!.calls = svc.dependencies.filter((u) => entries.get(u)?.role === "server").map((u) => entries.get(u)!.service);
     }
     return [...entries.values()];
+}
+
+/** What a load balancer listener rule routes, to which service and port. */
+export interface LoadBalancerRoute {
+    loadBalancer: string;
+    /** `HTTPS:443` or `HTTP:80`. */
+    listener: string;
+    hosts: string[];
+    paths: string[];
+    service: string;
+    containerPort: number | string;
+}
+
+/**
+ * The load balancers' routes: listener rule -> listener -> load balancer, and rule -> target group ->
+ * the ECS services registered in it, followed through the engine's property dependencies.
+ */
+export function loadBalancerRoutes(resources: { urn: string; type: string; name: string; inputs: Record<string, any>; propertyDependencies: Record<string, string[]> }[]): LoadBalancerRoute[] {
+    const byUrn = new Map(resources.map((r) => [r.urn, r]));
+    const refs = (r: { propertyDependencies: Record<string, string[]> }, property: string, type: string) =>
+        (r.propertyDependencies[property] ?? []).map((u) => byUrn.get(u)).filter((x) => x !== undefined && x.type === type) as typeof resources;
+    return resources
+        .filter((r) => r.type === "aws:lb/listenerRule:ListenerRule")
+        .flatMap((rule) => {
+            const listener = refs(rule, "listenerArn", "aws:lb/listener:Listener")[0];
+            const lb = listener && refs(listener, "loadBalancerArn", "aws:lb/loadBalancer:LoadBalancer")[0];
+            const conditions = (Array.isArray(rule.inputs.conditions) ? rule.inputs.conditions : []) as any[];
+            const hosts = conditions.flatMap((c) => c.hostHeader?.values ?? []);
+            const paths = conditions.flatMap((c) => c.pathPattern?.values ?? []);
+            return refs(rule, "actions", "aws:lb/targetGroup:TargetGroup").flatMap((tg) =>
+                resources
+                    .filter((svc) => svc.type === SERVICE && (svc.propertyDependencies.loadBalancers ?? []).includes(tg.urn))
+                    .map((svc) => ({
+                        loadBalancer: lb?.name ?? "<unknown>",
+                        listener: listener ? `${listener.inputs.protocol}:${listener.inputs.port}` : "<unknown>",
+                        hosts,
+                        paths,
+                        service: svc.name,
+                        containerPort: tg.inputs.port,
+                    })),
+            );
+        });
 }
 
 const UNKNOWN_ADVISORY = /^can't run (?:policy|remediation) '([^']+)' from policy pack .* during preview: .*value at (\.\S*) can't be known during preview/;
@@ -149,6 +193,7 @@ export function buildReport(evaluation: Evaluation, check: PolicyCheck, cost: Co
             .map((a) => `mandatory policy ${a.policy} could only advise on ${byUrn.get(a.urn)?.type ?? "the stack"} "${byUrn.get(a.urn)?.name ?? a.urn}": the value at ${a.value} is unknown until the resources exist, and at pulumi up a stack policy runs only after they do, so nothing stops this change.`),
         remediations: check.remediations.map((r) => ({ policy: r.policy, urn: r.urn, changed: changedPaths(byUrn.get(r.urn)?.inputs ?? {}, r.props) })),
         serviceConnect: serviceConnectMap(evaluation.resources),
+        loadBalancerRoutes: loadBalancerRoutes(evaluation.resources),
         cost,
     };
 }
@@ -207,11 +252,19 @@ function costLines(cost: CostEstimate): string[] {
     ];
 }
 
+/** A route's match: its hosts and paths, or everything. */
+export function routeText(r: { hosts: string[]; paths: string[] }): string {
+    return [...r.hosts, ...r.paths].join(" ") || "any host and path";
+}
+
 function scLines(report: PlanReport): string[] {
     if (report.serviceConnect.length === 0) {
         return ["No Service Connect services."];
     }
-    return report.serviceConnect.map((s) => `  ${s.service} (${s.role})${s.endpoints.length ? ` serves ${s.endpoints.join(", ")}` : ""}${s.calls.length ? ` calls ${s.calls.join(", ")}` : ""}`);
+    return [
+        ...report.serviceConnect.map((s) => `  ${s.service} (${s.role})${s.endpoints.length ? ` serves ${s.endpoints.join(", ")}` : ""}${s.calls.length ? ` calls ${s.calls.join(", ")}` : ""}`),
+        ...report.loadBalancerRoutes.map((r) => `  load balancer ${r.loadBalancer} ${r.listener} ${routeText(r)} -> ${r.service}:${r.containerPort}`),
+    ];
 }
 
 export function renderText(report: PlanReport): string {
@@ -237,7 +290,7 @@ export function renderText(report: PlanReport): string {
 
 /** The architecture diagram of the plan (see diagram.ts). */
 export function mermaid(report: PlanReport): string {
-    return mermaidDiagram(report.resources, report.serviceConnect);
+    return mermaidDiagram(report.resources, report.serviceConnect, report.loadBalancerRoutes);
 }
 
 export function renderMarkdown(report: PlanReport): string {
@@ -263,6 +316,9 @@ export function renderMarkdown(report: PlanReport): string {
         "### Service Connect",
         "",
         ...(report.serviceConnect.length ? ["| service | role | endpoints | calls |", "|---|---|---|---|", ...report.serviceConnect.map((s) => `| ${s.service} | ${s.role} | ${s.endpoints.join("<br>")} | ${s.calls.join(", ")} |`)] : ["No Service Connect services."]),
+        ...(report.loadBalancerRoutes.length
+            ? ["", "| load balancer | listener | match | service | port |", "|---|---|---|---|---:|", ...report.loadBalancerRoutes.map((r) => `| ${r.loadBalancer} | ${r.listener} | ${routeText(r)} | ${r.service} | ${r.containerPort} |`)]
+            : []),
         "",
         "### Monthly network cost (estimate)",
         "",

@@ -59,7 +59,7 @@ describe("the plan's Mermaid diagram, read back by Mermaid's own parser", () => 
         this.timeout(60_000);
         const client = await PolicyPackClient.start(path.join(ROOT, "policies"));
         try {
-            for (const stack of ["dev", "prod", "games", "ec2"]) parsed[stack] = await parse(mermaid(await report(client, stack)));
+            for (const stack of ["dev", "prod", "games", "ec2", "web"]) parsed[stack] = await parse(mermaid(await report(client, stack)));
         } finally {
             client.close();
         }
@@ -125,6 +125,20 @@ describe("the plan's Mermaid diagram, read back by Mermaid's own parser", () => 
     it("ec2: the EC2 capacity's instances sit in the private subnets, one node per subnet", () => {
         const d = reader(parsed.ec2);
         assert.deepStrictEqual(d.ids(/^EC2 instances/).map((n) => d.chain(n)[0]), ["private subnet ec2-private-0 10.0.0.0/19", "private subnet ec2-private-1 10.0.32.0/19"]);
+    });
+
+    it("web: the load balancer sits in both public subnets, the internet reaches it on 443 and 80 only, and it routes to the frontend's tasks zone by zone", () => {
+        const d = reader(parsed.web);
+        const lbs = d.ids(/^ALB web-lb$/);
+        assert.deepStrictEqual(lbs.map((n) => d.chain(n).slice(0, 2)), [["public subnet web-public-0 10.0.224.0/22", "us-east-2a"], ["public subnet web-public-1 10.0.228.0/22", "us-east-2b"]]);
+        const fromInternet = d.edges(d.ids(/^Internet$/), [...parsed.web.vertices.keys()]);
+        assert.deepStrictEqual([...new Set(fromInternet.map((e) => d.title(e.end)))], ["ALB web-lb"]);
+        assert.deepStrictEqual(fromInternet.map((e) => e.text).sort(), ["tcp 443", "tcp 443", "tcp 80", "tcp 80"]);
+        const routed = d.edges(lbs, [...parsed.web.vertices.keys()]);
+        assert.deepStrictEqual(routed.map((e) => [d.chain(e.start)[1], e.text, d.title(e.end), d.chain(e.end)[1]]), [
+            ["us-east-2a", "HTTPS:443 /*", "ECS service frontend · client", "us-east-2a"],
+            ["us-east-2b", "HTTPS:443 /*", "ECS service frontend · client", "us-east-2b"],
+        ]);
     });
 
     it("keeps node ids unique and labels intact whatever the resources are called", async () => {
