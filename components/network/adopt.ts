@@ -21,6 +21,10 @@ export interface AdoptNetworkArgs {
     vpcEndpointServices?: string[];
     /** Resources that must exist before tasks can reach out (routes, endpoints). @default [] */
     outboundReady?: pulumi.Resource[];
+    /** Public subnets (routing to an internet gateway), where a `PublicLoadBalancer` can go. @default none */
+    publicSubnetIds?: pulumi.Input<string>[];
+    /** How many zones those public subnets span. @default one per public subnet */
+    publicSubnetAzCount?: number;
 }
 
 /**
@@ -47,6 +51,7 @@ export function adoptNetwork(args: AdoptNetworkArgs): EcsNetwork {
         vpcEndpointServices: args.vpcEndpointServices ?? [],
         outboundReady: args.outboundReady ?? [],
         availabilityZones: pulumi.output(args.availabilityZones ?? []),
+        ...(args.publicSubnetIds ? { publicSubnetIds: pulumi.output(args.publicSubnetIds), publicSubnetAzCount: args.publicSubnetAzCount ?? args.publicSubnetIds.length } : {}),
     };
 }
 
