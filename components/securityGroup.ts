@@ -57,12 +57,8 @@ export function ingressRuleName(target: GroupRef, spec: IngressSpec): string {
  */
 export function admit(target: GroupRef, spec: IngressSpec): aws.vpc.SecurityGroupIngressRule {
     const name = ingressRuleName(target, spec);
-    const existing = rules.get(target.group)?.get(name);
-    if (existing) {
-        return existing;
-    }
     const fromGroup = "group" in spec.source ? spec.source.group : undefined;
-    const rule = new aws.vpc.SecurityGroupIngressRule(
+    return once(rules, target.group, name, () => new aws.vpc.SecurityGroupIngressRule(
         name,
         {
             securityGroupId: target.group.id,
@@ -74,12 +70,7 @@ export function admit(target: GroupRef, spec: IngressSpec): aws.vpc.SecurityGrou
             tags: nameTags(name, target.tags),
         },
         { parent: target.owner },
-    );
-    if (!rules.has(target.group)) {
-        rules.set(target.group, new Map());
-    }
-    rules.get(target.group)!.set(name, rule);
-    return rule;
+    ));
 }
 
 // One egress rule per distinct (group, protocol, ports, destination), for the same reason as ingress.
@@ -92,11 +83,7 @@ const egressRules = new WeakMap<aws.ec2.SecurityGroup, Map<string, aws.vpc.Secur
 export function allowEgress(source: GroupRef, spec: { protocol: "tcp" | "udp"; from: number; to: number; destination: GroupRef }): aws.vpc.SecurityGroupEgressRule {
     const ports = spec.from === spec.to ? `${spec.from}` : `${spec.from}-${spec.to}`;
     const name = `${source.name}-out-${spec.protocol}-${ports}-to-${spec.destination.name}`;
-    const existing = egressRules.get(source.group)?.get(name);
-    if (existing) {
-        return existing;
-    }
-    const rule = new aws.vpc.SecurityGroupEgressRule(
+    return once(egressRules, source.group, name, () => new aws.vpc.SecurityGroupEgressRule(
         name,
         {
             securityGroupId: source.group.id,
@@ -108,10 +95,15 @@ export function allowEgress(source: GroupRef, spec: { protocol: "tcp" | "udp"; f
             tags: nameTags(name, source.tags),
         },
         { parent: source.owner },
-    );
-    if (!egressRules.has(source.group)) {
-        egressRules.set(source.group, new Map());
+    ));
+}
+
+/** The rule `name` on `group` from the register, created by `create` the first time it is asked for. */
+function once<R>(register: WeakMap<aws.ec2.SecurityGroup, Map<string, R>>, group: aws.ec2.SecurityGroup, name: string, create: () => R): R {
+    const rules = register.get(group) ?? new Map<string, R>();
+    register.set(group, rules);
+    if (!rules.has(name)) {
+        rules.set(name, create());
     }
-    egressRules.get(source.group)!.set(name, rule);
-    return rule;
+    return rules.get(name)!;
 }
