@@ -380,6 +380,9 @@ export function parseServices(path: string, value: unknown): ServiceConfig[] {
     });
     services.forEach((s, i) =>
         (s.calls ?? []).forEach((target, j) => {
+            if ((s.calls ?? []).indexOf(target) !== j) {
+                throw new ConfigError(`${path}[${i}].calls[${j}] names "${target}" a second time; list each server once.`);
+            }
             if (!seen.has(target)) {
                 throw new ConfigError(`${path}[${i}].calls[${j}] names "${target}", which is not a service in this stack; use one of ${[...seen].join(", ")}.`);
             }

@@ -258,6 +258,8 @@ function serviceKeys(base: string, svc: ServiceConfig, root: (token: string) => 
         portName: ".name",
         discoveryName: ".serviceConnect.discoveryName",
         clientAliases: ".serviceConnect",
+        "clientAliases[0].port": ".serviceConnect.port",
+        "clientAliases[0].dnsName": ".serviceConnect.dnsName",
         idleTimeoutSeconds: ".serviceConnect.idleTimeoutSeconds",
         perRequestTimeoutSeconds: ".serviceConnect.perRequestTimeoutSeconds",
         tls: ".serviceConnect",
@@ -267,7 +269,7 @@ function serviceKeys(base: string, svc: ServiceConfig, root: (token: string) => 
         if (m) {
             return base + m[1].replace(/^\.portMappings/, ".ports");
         }
-        m = /^expose\[(\d+)\](?:\.([A-Za-z]+))?(.*)$/.exec(token);
+        m = /^expose\[(\d+)\](?:\.([A-Za-z]+(?:\[0\]\.[A-Za-z]+)?))?(.*)$/.exec(token);
         if (m) {
             const port = exposed[Number(m[1])];
             return port === undefined ? undefined : `${base}.ports[${port}]${m[2] === undefined ? ".serviceConnect" : (exposeFields[m[2]] ?? `.${m[2]}`)}${m[3]}`;

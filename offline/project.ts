@@ -129,7 +129,10 @@ export function projectValues(config: Record<string, unknown>, project: string):
 /** The stack's `aws:region`, which every AWS stack of this project must set, and which must be a Region AWS has. */
 export function regionOf(config: Record<string, unknown>, stack: string): string {
     const region = config["aws:region"];
-    if (typeof region !== "string" || region.length === 0) {
+    if (region !== undefined && typeof region !== "string") {
+        throw new ProjectError(`aws:region must be a Region name such as us-east-1 (got ${JSON.stringify(region)}).`);
+    }
+    if (region === undefined || region.length === 0) {
         throw new ProjectError(`stack "${stack}" sets no aws:region; add \`aws:region: us-east-1\` (or your region) to its stack file.`);
     }
     if (regionZones(region) === undefined) {

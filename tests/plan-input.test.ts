@@ -52,6 +52,11 @@ describe("the plan command refuses bad input in one paragraph with exit 2", () =
         assert.match(await refused("--stack-file", file), /^plan: Pulumi\.region\.yaml: aws:region "us-east-7" is not an AWS Region \(did you mean us-east-1 or us-east-2\?\); set one of af-south-1, .*us-west-2\. /);
     });
 
+    it("refuses an aws:region that is not a name", async () => {
+        const file = stackFile("number", ["aws:region: 5"]);
+        assert.strictEqual(await refused("--stack-file", file), "plan: Pulumi.number.yaml: aws:region must be a Region name such as us-east-1 (got 5).");
+    });
+
     it("refuses a zone of another Region, and more zones than an account gets, from the Region table", async () => {
         const zone = stackFile("zone", ["aws:region: eu-west-1", "ecsnet:availabilityZones: [eu-west-1a, eu-west-1d]"]);
         assert.strictEqual(

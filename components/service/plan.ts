@@ -298,6 +298,14 @@ export function planService(label: string, input: ServicePlanInput): ServicePlan
         if (e.perRequestTimeoutSeconds !== undefined && mapping!.appProtocol === undefined) {
             fail(`${where}.perRequestTimeoutSeconds applies only to http, http2 and grpc ports, and port mapping "${e.portName}" has no appProtocol (plain TCP); remove the timeout or set appProtocol.`);
         }
+        const aliasPort = aliases[0]?.port;
+        if (aliasPort !== undefined && (!Number.isInteger(aliasPort) || aliasPort < 1 || aliasPort > 65535)) {
+            fail(`${where}.clientAliases[0].port must be between 1 and 65535 (got ${aliasPort}).`);
+        }
+        const aliasName = aliases[0]?.dnsName;
+        if (aliasName !== undefined && !/^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/.test(aliasName)) {
+            fail(`${where}.clientAliases[0].dnsName "${aliasName}" is not a DNS name (lowercase labels of letters, digits and -, separated by dots); pick another.`);
+        }
         const port = aliases[0]?.port ?? mapping!.containerPort;
         const host = aliases[0]?.dnsName ?? `${discoveryName}.${input.namespace}`;
         return {
