@@ -67,6 +67,8 @@ describe("the web stack: an HTTPS load balancer in front of private services", (
     it("wires listener -> rule -> target group -> the ECS service, with health checks and a grace period", () => {
         const lb = one(L.lb, "web-lb");
         assert.deepStrictEqual([lb.inputs.internal, lb.inputs.loadBalancerType], [false, "application"]);
+        // AWS refuses an internet-facing load balancer in a VPC whose internet gateway is not attached yet.
+        assert.ok(lb.dependencies.includes(one(T.route, "web-public-default").urn), "the load balancer waits for the internet gateway's route");
         const publicSubnets = (lb.inputs.subnets as string[]).map((id) => byId(id)!);
         assert.deepStrictEqual(publicSubnets.map((s) => [s.name, s.inputs.availabilityZone, s.inputs.mapPublicIpOnLaunch]), [["web-public-0", "us-east-2a", false], ["web-public-1", "us-east-2b", false]]);
         const https = one(L.listener, "web-https");

@@ -99,8 +99,9 @@ export class PublicLoadBalancer extends pulumi.ComponentResource {
                 ...(this.accessLogBucket ? { accessLogs: { bucket: this.accessLogBucket.bucket, enabled: true, prefix: name } } : {}),
                 tags: nameTags(`${name}-lb`, args.tags),
             },
-            // AWS checks the bucket policy when access logs are turned on.
-            { parent: this, dependsOn: [...ingress, ...(bucketPolicy ? [bucketPolicy] : []), ...args.network.outboundReady] },
+            // AWS checks the bucket policy when access logs are turned on, and refuses an internet-facing
+            // load balancer until the VPC has an internet gateway.
+            { parent: this, dependsOn: [...ingress, ...(bucketPolicy ? [bucketPolicy] : []), ...(args.network.publicReady ?? [])] },
         );
         const notFound = { type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "404", messageBody: "Not found" } };
         this.listener =

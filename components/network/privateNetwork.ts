@@ -67,6 +67,8 @@ export class PrivateSubnetNetwork extends pulumi.ComponentResource implements Ec
     readonly publicSubnetIds: pulumi.Output<string[]>;
     /** In how many zones there are public subnets. */
     readonly publicSubnetAzCount: number;
+    /** The internet gateway's default route and the public subnets' associations (none without public subnets). */
+    readonly publicReady: pulumi.Resource[];
     /** The private subnets tasks run in, one per zone, no public IPs. */
     readonly privateSubnets: aws.ec2.Subnet[];
     /** The private subnets' ids. */
@@ -112,6 +114,7 @@ export class PrivateSubnetNetwork extends pulumi.ComponentResource implements Ec
         this.publicSubnets = tier?.subnets ?? [];
         this.publicSubnetIds = pulumi.all(this.publicSubnets.map((s) => s.id));
         this.publicSubnetAzCount = new Set(plan.publicSubnets.map((s) => s.az)).size;
+        this.publicReady = tier ? [tier.defaultRoute, ...tier.associations] : [];
 
         const natPairs = plan.natGateways.map((nat, i) => {
             const natName = `${name}-nat-${i}`;

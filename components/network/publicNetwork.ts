@@ -44,6 +44,8 @@ export class PublicSubnetNetwork extends pulumi.ComponentResource implements Ecs
     readonly publicSubnetIds: pulumi.Output<string[]>;
     /** In how many zones there are public subnets: all of them. */
     readonly publicSubnetAzCount: number;
+    /** The internet gateway's default route and the subnets' associations. */
+    readonly publicReady: pulumi.Resource[];
     /** The route table sending 0.0.0.0/0 to the internet gateway. */
     readonly publicRouteTable: aws.ec2.RouteTable;
     /** Where tasks run: the public subnets' ids. */
@@ -73,6 +75,7 @@ export class PublicSubnetNetwork extends pulumi.ComponentResource implements Ecs
         this.taskSubnetIds = this.publicSubnetIds;
         this.taskSubnetCount = tier.subnets.length;
         this.outboundReady = [tier.defaultRoute, ...tier.associations];
+        this.publicReady = this.outboundReady;
 
         this.registerOutputs({
             pattern: this.pattern,

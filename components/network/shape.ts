@@ -37,4 +37,10 @@ export interface EcsNetwork extends NetworkFacts {
     readonly availabilityZones: pulumi.Output<string[]>;
     /** The public subnets, where an internet-facing load balancer goes (none for a network without them). */
     readonly publicSubnetIds?: pulumi.Output<string[]>;
+    /**
+     * What must exist before the public subnets reach the internet: the internet gateway's default
+     * route and the subnets' associations. AWS refuses an internet-facing load balancer in a VPC
+     * with no internet gateway, so the load balancer waits for these.
+     */
+    readonly publicReady?: pulumi.Resource[];
 }
