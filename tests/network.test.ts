@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import { PrivateSubnetNetwork } from "../components/network/privateNetwork";
 import { PublicSubnetNetwork } from "../components/network/publicNetwork";
+import { networkFacts, planPrivateNetwork, planPublicNetwork } from "../components/network/plan";
 import { byId, countsByType, ofType, one, registered, startRuntime, T, valueOf } from "./helpers";
 import { Registration } from "../offline/runtime";
 
@@ -216,4 +217,26 @@ describe("zone checks against the region at deploy time", () => {
             message: 'PublicSubnetNetwork "edge": availabilityZones names us-west-1b, which us-west-1 does not offer (available: us-west-1a, us-west-1c); list zones from that set.',
         });
     });
+});
+
+describe("the facts a network plan fixes", () => {
+    // stackPlan.ts judges services against networkFacts(plan) before anything exists; the components
+    // must expose exactly the same facts, or a stack could be planned against a network it does not get.
+    const cases: [string, () => PublicSubnetNetwork | PrivateSubnetNetwork, () => ReturnType<typeof networkFacts>][] = [
+        ["public, 3 zones", () => new PublicSubnetNetwork("a", { azCount: 3 }), () => networkFacts(planPublicNetwork("a", { azCount: 3 }))],
+        ["private, Single NAT", () => new PrivateSubnetNetwork("b", { natStrategy: "Single" }), () => networkFacts(planPrivateNetwork("b", { natStrategy: "Single" }))],
+        ["private, no NAT, endpoints", () => new PrivateSubnetNetwork("c", { natStrategy: "None", vpcEndpoints: true, interfaceEndpoints: ["ssmmessages"] }), () => networkFacts(planPrivateNetwork("c", { natStrategy: "None", vpcEndpoints: true, interfaceEndpoints: ["ssmmessages"] }))],
+        ["private, Single NAT, public subnets in every zone", () => new PrivateSubnetNetwork("d", { natStrategy: "Single", publicSubnetsInEveryAz: true }), () => networkFacts(planPrivateNetwork("d", { natStrategy: "Single", publicSubnetsInEveryAz: true }))],
+    ];
+    for (const [what, build, planned] of cases) {
+        it(`${what}: the component's facts are the plan's`, async () => {
+            await startRuntime();
+            const n = build();
+            const facts = planned();
+            assert.deepStrictEqual(
+                { pattern: n.pattern, tasksGetPublicIp: n.tasksGetPublicIp, hostsGetPublicIp: n.hostsGetPublicIp, taskSubnetCount: n.taskSubnetCount, outboundInternet: n.outboundInternet, vpcEndpointServices: [...n.vpcEndpointServices], publicSubnetAzCount: n.publicSubnetAzCount },
+                { ...facts, vpcEndpointServices: [...facts.vpcEndpointServices] },
+            );
+        });
+    }
 });

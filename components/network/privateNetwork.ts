@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { NetworkArgs } from "./args";
 import { nameTags } from "../tags";
-import { NatStrategy, planPrivateNetwork } from "./plan";
+import { NatStrategy, networkFacts, planPrivateNetwork } from "./plan";
 import { EcsNetwork } from "./shape";
 import { createPublicTier, createVpc, lookUpZones, PublicTier } from "./vpcBase";
 import { createVpcEndpoints, VpcEndpoints } from "./endpoints";
@@ -113,7 +113,8 @@ export class PrivateSubnetNetwork extends pulumi.ComponentResource implements Ec
         this.internetGateway = tier?.internetGateway;
         this.publicSubnets = tier?.subnets ?? [];
         this.publicSubnetIds = pulumi.all(this.publicSubnets.map((s) => s.id));
-        this.publicSubnetAzCount = new Set(plan.publicSubnets.map((s) => s.az)).size;
+        const facts = networkFacts(plan);
+        this.publicSubnetAzCount = facts.publicSubnetAzCount ?? 0;
         this.publicReady = tier ? [tier.defaultRoute, ...tier.associations] : [];
 
         const natPairs = plan.natGateways.map((nat, i) => {
@@ -191,7 +192,7 @@ export class PrivateSubnetNetwork extends pulumi.ComponentResource implements Ec
                 tags: args.tags,
             });
         }
-        this.outboundInternet = plan.natGateways.length > 0;
+        this.outboundInternet = facts.outboundInternet;
         this.vpcEndpointServices = this.endpoints?.services ?? [];
         this.outboundReady = [...privates.flatMap((p) => p.ready), ...(this.endpoints ? [this.endpoints.s3, ...Object.values(this.endpoints.interfaces)] : [])];
 
