@@ -11,6 +11,7 @@
  * Node ids are `n1`, `n2`, ... handed out per resource (or resource and subnet), so they never
  * collide whatever the resources are called; labels are escaped for Mermaid.
  */
+import { referenceReader } from "./references";
 import type { LoadBalancerRoute, ReportResource } from "./report";
 
 const T = {
@@ -46,11 +47,8 @@ function text(value: unknown): string {
 }
 
 export function mermaidDiagram(resources: ReportResource[], serviceConnect: ServiceConnectCalls[], routes: LoadBalancerRoute[] = []): string {
-    const byUrn = new Map(resources.map((r) => [r.urn, r]));
     const of = (type: string) => resources.filter((r) => r.type === type);
-    const refs = (r: ReportResource, property: string, type?: string) =>
-        (r.propertyDependencies[property] ?? []).map((u) => byUrn.get(u)).filter((x): x is ReportResource => x !== undefined && (type === undefined || x.type === type));
-    const refersTo = (r: ReportResource, property: string, target: ReportResource) => (r.propertyDependencies[property] ?? []).includes(target.urn);
+    const { refs, refersTo } = referenceReader(resources);
 
     const ids = new Map<string, string>();
     const node = (key: string) => {

@@ -7,6 +7,7 @@
 import { serviceConnectUrl } from "../components/service/plan";
 import { Diagnostic, EnforcementLevel } from "./analyzer";
 import { mermaidDiagram } from "./diagram";
+import { Referencing, referenceReader } from "./references";
 import { CostEstimate } from "./cost";
 import { displayValue, EngineResource, isUnknown, ResourceOptionsView } from "./engine";
 import { PolicyCheck } from "./policyCheck";
@@ -63,18 +64,13 @@ export interface PlanReport {
 const SERVICE = "aws:ecs/service:Service";
 const TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition";
 
-/** The resources a property refers to, through the property dependencies the engine records. */
-function referenced(r: { propertyDependencies: Record<string, string[]> }, property: string, byUrn: Map<string, EngineResource>): EngineResource[] {
-    return (r.propertyDependencies[property] ?? []).map((u) => byUrn.get(u)).filter((x): x is EngineResource => x !== undefined);
-}
-
 export function serviceConnectMap(resources: EngineResource[]): ServiceConnectEntry[] {
-    const byUrn = new Map(resources.map((r) => [r.urn, r]));
+    const { refs } = referenceReader(resources);
     const entries = new Map<string, ServiceConnectEntry>();
     for (const svc of resources.filter((r) => r.type === SERVICE && r.inputs.serviceConnectConfiguration?.enabled === true)) {
         const sc = svc.inputs.serviceConnectConfiguration;
-        const namespace = referenced(svc, "serviceConnectConfiguration", byUrn).find((r) => r.type.startsWith("aws:servicediscovery/"));
-        const taskDef = referenced(svc, "taskDefinition", byUrn).find((r) => r.type === TASK_DEFINITION);
+        const namespace = refs(svc, "serviceConnectConfiguration").find((r) => r.type.startsWith("aws:servicediscovery/"));
+        const taskDef = refs(svc, "taskDefinition", TASK_DEFINITION)[0];
         const definitions = taskDef?.inputs.containerDefinitions;
         const mappings: { name?: string; appProtocol?: string }[] =
             typeof definitions === "string" && !isUnknown(definitions) ? JSON.parse(definitions).flatMap((c: any) => c.portMappings ?? []) : [];
@@ -113,10 +109,8 @@ export interface LoadBalancerRoute {
  * The load balancers' routes: listener rule -> listener -> load balancer, and rule -> target group ->
  * the ECS services registered in it, followed through the engine's property dependencies.
  */
-export function loadBalancerRoutes(resources: { urn: string; type: string; name: string; inputs: Record<string, any>; propertyDependencies: Record<string, string[]> }[]): LoadBalancerRoute[] {
-    const byUrn = new Map(resources.map((r) => [r.urn, r]));
-    const refs = (r: { propertyDependencies: Record<string, string[]> }, property: string, type: string) =>
-        (r.propertyDependencies[property] ?? []).map((u) => byUrn.get(u)).filter((x) => x !== undefined && x.type === type) as typeof resources;
+export function loadBalancerRoutes<R extends Referencing & { name: string; inputs: Record<string, any> }>(resources: R[]): LoadBalancerRoute[] {
+    const { refs } = referenceReader(resources);
     return resources
         .filter((r) => r.type === "aws:lb/listenerRule:ListenerRule")
         .flatMap((rule) => {

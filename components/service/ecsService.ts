@@ -5,7 +5,7 @@ import { EcsNetwork } from "../network/shape";
 import { iamRoleResourceName, logGroupName, taskFamily } from "../naming";
 import { admit, allowEgress, GroupRef, outboundOnlySecurityGroup } from "../securityGroup";
 import type { PublicLoadBalancer } from "../loadBalancer/loadBalancer";
-import { RouteArgs } from "../loadBalancer/plan";
+import { RouteArgs, RoutePlan } from "../loadBalancer/plan";
 import { nameTags } from "../tags";
 import { ServiceConnectCluster } from "./cluster";
 import { ecsExecPolicy, secretsReadPolicy } from "./iam";
@@ -327,47 +327,11 @@ export class EcsService extends pulumi.ComponentResource {
 
         // The load balancer route: target group, listener rule, and the load balancer's group to the task port only.
         const lb = args.loadBalancer?.balancer;
-        const routing: pulumi.Resource[] = [];
-        if (plan.route && lb) {
-            const route = plan.route;
-            const ports = plan.networkMode === "bridge" ? BRIDGE_HOST_PORTS : { from: route.containerPort, to: route.containerPort };
-            routing.push(admit(this.securityGroupRef, { protocol: "tcp", ...ports, source: { group: lb.securityGroupRef } }));
-            routing.push(allowEgress(lb.securityGroupRef, { protocol: "tcp", ...ports, destination: this.securityGroupRef }));
-            this.targetGroup = new aws.lb.TargetGroup(
-                `${name}-tg`,
-                {
-                    port: route.containerPort,
-                    protocol: "HTTP",
-                    targetType: awsvpc ? "ip" : "instance",
-                    vpcId: lb.vpcId,
-                    deregistrationDelay: route.deregistrationDelaySeconds,
-                    healthCheck: {
-                        enabled: true,
-                        protocol: "HTTP",
-                        path: route.healthCheck.path,
-                        matcher: route.healthCheck.matcher,
-                        interval: route.healthCheck.intervalSeconds,
-                        timeout: route.healthCheck.timeoutSeconds,
-                        healthyThreshold: route.healthCheck.healthyThreshold,
-                        unhealthyThreshold: route.healthCheck.unhealthyThreshold,
-                    },
-                    tags: nameTags(`${name}-tg`, tags),
-                },
-                parent,
-            );
-            const conditions = [
-                ...(route.hosts.length > 0 ? [{ hostHeader: { values: route.hosts } }] : []),
-                ...(route.paths.length > 0 || route.hosts.length === 0 ? [{ pathPattern: { values: route.paths.length > 0 ? route.paths : ["/*"] } }] : []),
-            ];
-            this.listenerRule = new aws.lb.ListenerRule(
-                `${name}-route`,
-                { listenerArn: lb.listener.arn, priority, conditions, actions: [{ type: "forward", targetGroupArn: this.targetGroup.arn }], tags: nameTags(`${name}-route`, tags) },
-                parent,
-            );
-            routing.push(this.listenerRule);
-            const path = (route.paths[0] ?? "/").replace(/\*.*$/, "");
-            this.url = route.hosts.length > 0 ? pulumi.output(`${lb.plan.protocol === "HTTPS" ? "https" : "http"}://${route.hosts[0]}${path}`) : pulumi.interpolate`${lb.url}${path}`;
-        }
+        const routed = plan.route && lb ? createRoute(this, name, plan.route, lb, { priority: priority!, ports: plan.networkMode === "bridge" ? BRIDGE_HOST_PORTS : { from: plan.route.containerPort, to: plan.route.containerPort }, targetType: awsvpc ? "ip" : "instance", tags }) : undefined;
+        this.targetGroup = routed?.targetGroup;
+        this.listenerRule = routed?.listenerRule;
+        this.url = routed?.url;
+        const routing = routed?.dependsOn ?? [];
         const routedContainer = plan.route ? args.containers.find((c) => (c.portMappings ?? []).some((p) => p.name === plan.route!.portName))! : undefined;
 
         const serviceConnect =
@@ -447,6 +411,57 @@ export class EcsService extends pulumi.ComponentResource {
             logGroupName: this.logGroup.name,
         });
     }
+}
+
+/**
+ * A service's load balancer route: its target group with health checks, the listener rule on its
+ * hosts and paths, and the two security group hops (the load balancer's group to the task ports, the
+ * task group from the load balancer's only). Returns what the ECS service must wait for.
+ */
+function createRoute(
+    parent: EcsService,
+    name: string,
+    route: RoutePlan,
+    lb: PublicLoadBalancer,
+    opts: { priority: number; ports: { from: number; to: number }; targetType: "ip" | "instance"; tags: Record<string, string> | undefined },
+) {
+    const ingress = admit(parent.securityGroupRef, { protocol: "tcp", ...opts.ports, source: { group: lb.securityGroupRef } });
+    const egress = allowEgress(lb.securityGroupRef, { protocol: "tcp", ...opts.ports, destination: parent.securityGroupRef });
+    const targetGroup = new aws.lb.TargetGroup(
+        `${name}-tg`,
+        {
+            port: route.containerPort,
+            protocol: "HTTP",
+            targetType: opts.targetType,
+            vpcId: lb.vpcId,
+            deregistrationDelay: route.deregistrationDelaySeconds,
+            healthCheck: {
+                enabled: true,
+                protocol: "HTTP",
+                path: route.healthCheck.path,
+                matcher: route.healthCheck.matcher,
+                interval: route.healthCheck.intervalSeconds,
+                timeout: route.healthCheck.timeoutSeconds,
+                healthyThreshold: route.healthCheck.healthyThreshold,
+                unhealthyThreshold: route.healthCheck.unhealthyThreshold,
+            },
+            tags: nameTags(`${name}-tg`, opts.tags),
+        },
+        { parent },
+    );
+    // A rule needs a condition: with neither hosts nor paths, it matches every path.
+    const conditions = [
+        ...(route.hosts.length > 0 ? [{ hostHeader: { values: route.hosts } }] : []),
+        ...(route.paths.length > 0 || route.hosts.length === 0 ? [{ pathPattern: { values: route.paths.length > 0 ? route.paths : ["/*"] } }] : []),
+    ];
+    const listenerRule = new aws.lb.ListenerRule(
+        `${name}-route`,
+        { listenerArn: lb.listener.arn, priority: opts.priority, conditions, actions: [{ type: "forward", targetGroupArn: targetGroup.arn }], tags: nameTags(`${name}-route`, opts.tags) },
+        { parent },
+    );
+    const path = (route.paths[0] ?? "/").replace(/\*.*$/, "");
+    const url = route.hosts.length > 0 ? pulumi.output(`${lb.plan.protocol === "HTTPS" ? "https" : "http"}://${route.hosts[0]}${path}`) : pulumi.interpolate`${lb.url}${path}`;
+    return { targetGroup, listenerRule, url, dependsOn: [ingress, egress, listenerRule] };
 }
 
 /** The autoscaling target of a service's task count and one target tracking policy per metric. */
