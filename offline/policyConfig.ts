@@ -7,6 +7,7 @@
  */
 import { editDistance } from "../components/network/regions";
 import type { PolicyInfo } from "./analyzer";
+import { waiverProblems } from "../policies/rules/waivers";
 
 export const ENFORCEMENT_LEVELS = ["advisory", "mandatory", "remediate", "disabled"] as const;
 
@@ -20,6 +21,8 @@ interface Schema {
     minItems?: number;
     maxItems?: number;
     pattern?: string;
+    minLength?: number;
+    additionalProperties?: boolean | Schema;
     properties?: Record<string, Schema>;
     required?: string[];
 }
@@ -31,6 +34,7 @@ export function policyConfigProblems(config: unknown, policies: PolicyInfo[]): s
     }
     const names = policies.map((p) => p.name);
     const problems: string[] = [];
+    const deferred: string[] = [];
     for (const [key, value] of Object.entries(config)) {
         if (key === "all") {
             if (!isLevel(value)) problems.push(`"all" must be an enforcement level, one of ${ENFORCEMENT_LEVELS.join(", ")} (got ${describe(value)})`);
@@ -65,8 +69,12 @@ export function policyConfigProblems(config: unknown, policies: PolicyInfo[]): s
             }
             problems.push(...valueProblems(where, v, schema));
         }
+        // What a schema cannot say about waivers (a date that exists, resource or tag), the pack's own parser says.
+        if ("waivers" in value && !problems.some((p) => p.startsWith(`"${key}".waivers`))) {
+            deferred.push(...waiverProblems(key, value.waivers));
+        }
     }
-    return problems;
+    return [...problems, ...deferred];
 }
 
 function levelProblem(where: string, value: unknown): string {
@@ -86,6 +94,9 @@ function valueProblems(where: string, value: unknown, schema: Schema): string[] 
     if (typeof value === "number") {
         if (schema.minimum !== undefined && value < schema.minimum) problems.push(`${where} must be at least ${schema.minimum} (got ${value})`);
         if (schema.maximum !== undefined && value > schema.maximum) problems.push(`${where} must be at most ${schema.maximum} (got ${value})`);
+    }
+    if (typeof value === "string" && schema.minLength !== undefined && value.length < schema.minLength) {
+        problems.push(`${where} must not be empty`);
     }
     if (typeof value === "string" && schema.pattern !== undefined && !new RegExp(schema.pattern, "u").test(value)) {
         problems.push(`${where} must match ${schema.pattern} (got ${describe(value)})`);

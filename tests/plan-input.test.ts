@@ -101,14 +101,25 @@ describe("the plan command refuses bad input in one paragraph with exit 2", () =
 
     it("refuses a policy config the pack's own schemas refuse, naming each wrong key", async () => {
         const config = path.join(DIR, "policy.json");
-        fs.writeFileSync(config, JSON.stringify({ all: "strict", "no-ssh-from-internet": { enforcementLevel: "mandatroy", sshPorts: ["22", 70000], exemptCidr: [] }, "no-public-ip-on-sensitive-task": "mandatory" }));
+        fs.writeFileSync(
+            config,
+            JSON.stringify({
+                all: "strict",
+                "no-ssh-from-internet": { enforcementLevel: "mandatroy", sshPorts: ["22", 70000], exemptCidr: [], waivers: [{ resource: "urn:*::bastion", expires: "2027-01-31" }] },
+                "no-public-ip-on-sensitive-task": "mandatory",
+                "no-public-ip-on-sensitive-tasks": { waivers: [{ tag: "team=games", reason: "public game servers", expires: "2027-02-30" }, { reason: "x", expires: "2027-01-01" }] },
+            }),
+        );
         assert.strictEqual(
             await refused("--policy-pack-config", config),
             `plan: the policy config ${config} is refused: "all" must be an enforcement level, one of advisory, mandatory, remediate, disabled (got "strict"); ` +
                 `"no-ssh-from-internet".enforcementLevel must be an enforcement level, one of advisory, mandatory, remediate, disabled (got "mandatroy"; did you mean "mandatory"?); ` +
                 `"no-ssh-from-internet".sshPorts[0] must be an integer (got "22"); "no-ssh-from-internet".sshPorts[1] must be at most 65535 (got 70000); ` +
-                `"no-ssh-from-internet".exemptCidr is not a setting of no-ssh-from-internet; its settings are exemptCidrs, sshPorts, besides enforcementLevel; ` +
-                `"no-public-ip-on-sensitive-task" is not a policy of this pack (did you mean "no-public-ip-on-sensitive-tasks"?); its policies are no-ssh-from-internet, no-public-ip-on-sensitive-tasks, no-public-ip-on-sensitive-tasks-by-reference.`,
+                `"no-ssh-from-internet".exemptCidr is not a setting of no-ssh-from-internet; its settings are exemptCidrs, sshPorts, waivers, besides enforcementLevel; ` +
+                `"no-ssh-from-internet".waivers[0].reason is required; ` +
+                `"no-public-ip-on-sensitive-task" is not a policy of this pack (did you mean "no-public-ip-on-sensitive-tasks"?); its policies are no-ssh-from-internet, no-ssh-from-internet-per-security-group, no-public-ip-on-sensitive-tasks, no-public-ip-on-sensitive-tasks-by-reference; ` +
+                `policy no-public-ip-on-sensitive-tasks: waivers[0] has no valid expires: give the last day it holds as YYYY-MM-DD (got "2027-02-30"); ` +
+                `policy no-public-ip-on-sensitive-tasks: waivers[1] names no resource: give resource (a URN pattern) or tag (key=value).`,
         );
         fs.writeFileSync(config, "{ all: mandatory }");
         assert.match(await refused("--policy-pack-config", config), new RegExp(`^plan: the policy config ${config} is not valid JSON \\(`));

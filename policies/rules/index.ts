@@ -1,10 +1,11 @@
-export { noSshFromInternet, judgeIngress, sshMessage } from "./ssh";
-export { noPublicIpOnSensitiveTasks, noPublicIpOnSensitiveTasksByReference, sensitivityReason, assignsPublicIp } from "./publicIp";
-export { ingressRules, tcpPortRange } from "./ingress";
+export { noSshFromInternet, noSshFromInternetPerSecurityGroup, judgeWorld, sshMessage, unionMessage } from "./ssh";
+export { noPublicIpOnSensitiveTasks, noPublicIpOnSensitiveTasksByReference } from "./publicIp";
+export { sensitivityOf } from "./sensitivity";
+export { waivable, parseWaivers, WAIVERS_SCHEMA } from "./waivers";
 export { parseCidr, worldCover } from "./cidr";
 
-import { noSshFromInternet } from "./ssh";
+import { noSshFromInternet, noSshFromInternetPerSecurityGroup } from "./ssh";
 import { noPublicIpOnSensitiveTasksByReference, noPublicIpOnSensitiveTasks } from "./publicIp";
 
 /** Every policy of the pack, in the order the pack lists them. */
-export const POLICIES = [noSshFromInternet, noPublicIpOnSensitiveTasks, noPublicIpOnSensitiveTasksByReference];
+export const POLICIES = [noSshFromInternet, noSshFromInternetPerSecurityGroup, noPublicIpOnSensitiveTasks, noPublicIpOnSensitiveTasksByReference];

@@ -32,18 +32,36 @@ export function runResource(
     return messages;
 }
 
-export function runStack(policy: StackValidationPolicy, resources: Partial<PolicyResource>[], opts: { config?: object; stackTags?: Record<string, string> } = {}): { message: string; urn?: string }[] {
-    const out: { message: string; urn?: string }[] = [];
+/**
+ * Runs a stack policy as the runtime does: every resource's props (and its provider's) behind the
+ * SDK's unknownCheckingProxy. A report in the SDK's object form (a level of its own) comes back with
+ * `enforcementLevel`; the plain form has only message and urn.
+ */
+export function runStack(
+    policy: StackValidationPolicy,
+    resources: Partial<PolicyResource>[],
+    opts: { config?: object; stackTags?: Record<string, string> } = {},
+): { message: string; urn?: string; enforcementLevel?: string }[] {
+    const out: { message: string; urn?: string; enforcementLevel?: string }[] = [];
+    // One proxied object per resource, so property dependencies point at the same objects.
+    const proxied = new Map<Partial<PolicyResource>, any>();
+    for (const r of resources) {
+        proxied.set(r, { propertyDependencies: {}, dependencies: [], ...r, props: proxy.unknownCheckingProxy(r.props ?? {}), provider: r.provider && { ...r.provider, props: proxy.unknownCheckingProxy(r.provider.props ?? {}) } });
+    }
+    for (const p of proxied.values()) {
+        p.propertyDependencies = Object.fromEntries(Object.entries(p.propertyDependencies ?? {}).map(([k, deps]) => [k, (deps as any[]).map((d) => proxied.get(d) ?? d)]));
+    }
     (policy.validateStack as (a: any, r: any) => void)(
         {
-            resources: resources.map((r) => ({ propertyDependencies: {}, dependencies: [], ...r })),
+            resources: [...proxied.values()],
             stackTags: new Map(Object.entries(opts.stackTags ?? {})),
             getConfig: () => opts.config ?? {},
             notApplicable: () => {
                 throw new Error("not applicable");
             },
         },
-        (message: string, urn?: string) => out.push({ message, urn }),
+        (message: any, urn?: string) =>
+            out.push(typeof message === "string" ? { message, urn } : { message: String(message.message).split("\n").slice(1).join("\n"), urn: message.urn ?? urn, enforcementLevel: message.enforcementLevel }),
     );
     return out;
 }

@@ -18,6 +18,7 @@ describe("the policy pack", () => {
             POLICIES.map((p) => [p.name, p.enforcementLevel]),
             [
                 ["no-ssh-from-internet", "mandatory"],
+                ["no-ssh-from-internet-per-security-group", "mandatory"],
                 ["no-public-ip-on-sensitive-tasks", "mandatory"],
                 ["no-public-ip-on-sensitive-tasks-by-reference", "mandatory"],
             ],
@@ -57,7 +58,12 @@ describe("the policy pack", () => {
 
         it("the lenient config makes the public-IP policies advisory, the strict one keeps them mandatory", async () => {
             const lenient = await client.configure(require("../../policies/lenient.json"));
-            assert.deepStrictEqual(lenient, { "no-ssh-from-internet": "mandatory", "no-public-ip-on-sensitive-tasks": "advisory", "no-public-ip-on-sensitive-tasks-by-reference": "advisory" });
+            assert.deepStrictEqual(lenient, {
+                "no-ssh-from-internet": "mandatory",
+                "no-ssh-from-internet-per-security-group": "mandatory",
+                "no-public-ip-on-sensitive-tasks": "advisory",
+                "no-public-ip-on-sensitive-tasks-by-reference": "advisory",
+            });
             const strict = await client.configure(require("../../policies/strict.json"));
             assert.deepStrictEqual(new Set(Object.values(strict)), new Set(["mandatory"]));
         });
@@ -93,7 +99,7 @@ describe("the policy pack", () => {
                 ["no-public-ip-on-sensitive-tasks-by-reference", "ledger", "mandatory"],
                 ["no-public-ip-on-sensitive-tasks-by-reference", "vault", "mandatory"],
             ]);
-            assert.ok(violations[2].message.endsWith(`ECS service "ledger" is sensitive (its task definition "ledger" carries data-classification=restricted) but sets networkConfiguration.assignPublicIp to true, which gives every task a public IP reachable from the internet. Set assignPublicIp to false and run the tasks in private subnets behind a NAT gateway.`));
+            assert.ok(violations[2].message.endsWith(`ECS service "ledger" is sensitive (its task definition "ledger" carries data-classification=restricted) but sets networkConfiguration.assignPublicIp to true, which gives every task a public IP reachable from the internet. Set networkConfiguration.assignPublicIp to false and run the tasks in private subnets behind a NAT gateway.`));
         });
     });
 });

@@ -4,7 +4,7 @@ import { proxy, runResource, runStack } from "./harness";
 
 const SERVICE = "aws:ecs/service:Service";
 const TASK_SET = "aws:ecs/taskSet:TaskSet";
-const FIX = "which gives every task a public IP reachable from the internet. Set assignPublicIp to false and run the tasks in private subnets behind a NAT gateway.";
+const FIX = "which gives every task a public IP reachable from the internet. Set networkConfiguration.assignPublicIp to false and run the tasks in private subnets behind a NAT gateway.";
 
 /** The passing fixture: a non-sensitive public service (the legitimate public pattern). */
 const fixture = () => ({ cluster: "c", taskDefinition: "arn:aws:ecs:us-east-1:1:task-definition/game:1", networkConfiguration: { subnets: ["s"], assignPublicIp: true }, tags: { team: "games" } });
@@ -23,7 +23,7 @@ describe("policy no-public-ip-on-sensitive-tasks", () => {
 
     it("reads tag values in any case, and assignPublicIp as a string", () => {
         const props = { ...fixture(), networkConfiguration: { subnets: ["s"], assignPublicIp: "ENABLED" }, tags: { "data-classification": "Restricted" } };
-        assert.deepStrictEqual(run(props), [`ECS service "payments" is sensitive (tag data-classification=Restricted) but sets networkConfiguration.assignPublicIp to true, ${FIX}`]);
+        assert.deepStrictEqual(run(props), [`ECS service "payments" is sensitive (tag data-classification=Restricted) but sets networkConfiguration.assignPublicIp to "ENABLED", ${FIX}`]);
     });
 
     it("rejects a task set too (Security Hub ECS.16)", () => {
@@ -61,9 +61,17 @@ describe("policy no-public-ip-on-sensitive-tasks", () => {
         assert.strictEqual(remediate(args(fixture())), undefined);
     });
 
-    it("reads unknown tags only when the service does get a public IP", () => {
-        assert.throws(() => run({ ...fixture(), tags: proxy.unknownObjectValue }), proxy.UnknownValueError);
-        assert.deepStrictEqual(run({ ...fixture(), networkConfiguration: { subnets: ["s"], assignPublicIp: false }, tags: proxy.unknownObjectValue }), []);
+    it("never throws on unknown tags: the stack policy says, as advisory, which value the verdict waits for", () => {
+        assert.deepStrictEqual(run({ ...fixture(), tags: proxy.unknownObjectValue }), []);
+        const service = { type: SERVICE, name: "payments", urn: "urn:svc", props: { ...fixture(), tags: proxy.unknownObjectValue } };
+        assert.deepStrictEqual(runStack(noPublicIpOnSensitiveTasksByReference, [service]), [
+            {
+                message: `Cannot decide whether ECS service "payments", which sets networkConfiguration.assignPublicIp, is sensitive in this preview: it depends on ECS service "payments" tags, not known until the resources it comes from exist. It is decided in the next preview or update once known.`,
+                urn: "urn:svc",
+                enforcementLevel: "advisory",
+            },
+        ]);
+        assert.deepStrictEqual(runStack(noPublicIpOnSensitiveTasksByReference, [{ ...service, props: { ...service.props, networkConfiguration: { subnets: ["s"], assignPublicIp: false } } }]), []);
     });
 });
 

@@ -1,0 +1,194 @@
+/**
+ * The resources a rule reads, from any provider, and the references between them. A reference is
+ * followed through the engine's `propertyDependencies` first (they exist at preview, when ids do
+ * not), then by matching the value against the ids, ARNs and names the resources report; that index
+ * is built once, only when a dependency does not answer, and skips unknown values.
+ */
+import { at, isUnknown, known, Unknown, UNKNOWN_SENTINEL } from "./values";
+
+/** What the model needs of a resource: `PolicyResource` satisfies it, and so does the plan's view. */
+export interface ModelResource {
+    readonly urn: string;
+    readonly type: string;
+    readonly name: string;
+    readonly props: Record<string, any>;
+    readonly propertyDependencies?: Record<string, ModelResource[]>;
+    readonly provider?: { readonly props: Record<string, any> } | null;
+}
+
+/** The type tokens of each provider family, by what the resource is. */
+export const TYPES = {
+    securityGroup: ["aws:ec2/securityGroup:SecurityGroup", "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", "aws-native:ec2:SecurityGroup"],
+    securityGroupRule: ["aws:ec2/securityGroupRule:SecurityGroupRule", "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "aws-native:ec2:SecurityGroupIngress"],
+    prefixList: ["aws:ec2/managedPrefixList:ManagedPrefixList", "aws-native:ec2:PrefixList"],
+    prefixListEntry: ["aws:ec2/managedPrefixListEntry:ManagedPrefixListEntry"],
+    service: ["aws:ecs/service:Service", "aws-native:ecs:Service"],
+    taskSet: ["aws:ecs/taskSet:TaskSet", "aws-native:ecs:TaskSet"],
+    taskDefinition: ["aws:ecs/taskDefinition:TaskDefinition", "aws-native:ecs:TaskDefinition"],
+    cluster: ["aws:ecs/cluster:Cluster", "aws-native:ecs:Cluster"],
+    capacityProvider: ["aws:ecs/capacityProvider:CapacityProvider", "aws-native:ecs:CapacityProvider"],
+    clusterCapacityProviders: ["aws:ecs/clusterCapacityProviders:ClusterCapacityProviders", "aws-native:ecs:ClusterCapacityProviderAssociations"],
+    autoScalingGroup: ["aws:autoscaling/group:Group", "aws-native:autoscaling:AutoScalingGroup"],
+    launchTemplate: ["aws:ec2/launchTemplate:LaunchTemplate", "aws-native:ec2:LaunchTemplate"],
+    launchConfiguration: ["aws:ec2/launchConfiguration:LaunchConfiguration", "aws-native:autoscaling:LaunchConfiguration"],
+    subnet: ["aws:ec2/subnet:Subnet", "aws-native:ec2:Subnet"],
+} as const;
+
+export type Kind = keyof typeof TYPES;
+
+const KIND_OF = new Map<string, Kind>(Object.entries(TYPES).flatMap(([kind, types]) => types.map((t) => [t, kind as Kind])));
+
+export const kindOf = (type: string): Kind | undefined => KIND_OF.get(type);
+export const isKind = (r: { type: string }, kind: Kind): boolean => KIND_OF.get(r.type) === kind;
+export const isNative = (r: { type: string }): boolean => r.type.startsWith("aws-native:");
+
+/** The fields by which one resource names another, in each provider's outputs. */
+const NAMING_FIELDS = [
+    "id", "arn", "name", "groupId", "prefixListId", "serviceArn", "clusterName", "clusterArn", "autoScalingGroupName",
+    "launchTemplateId", "launchTemplateName", "launchConfigurationName", "subnetId", "taskDefinitionArn", "arnWithoutRevision", "family",
+];
+
+const WORDS: Record<Kind, string> = {
+    securityGroup: "security group",
+    securityGroupRule: "security group rule",
+    prefixList: "prefix list",
+    prefixListEntry: "prefix list entry",
+    service: "ECS service",
+    taskSet: "ECS task set",
+    taskDefinition: "task definition",
+    cluster: "ECS cluster",
+    capacityProvider: "capacity provider",
+    clusterCapacityProviders: "cluster capacity providers",
+    autoScalingGroup: "Auto Scaling group",
+    launchTemplate: "launch template",
+    launchConfiguration: "launch configuration",
+    subnet: "subnet",
+};
+
+/** How messages name a resource: its kind of thing and its Pulumi name (`security group "web"`). */
+export function label(r: { type: string; name: string }): string {
+    const kind = kindOf(r.type);
+    return `${kind ? WORDS[kind] : r.type.split(/[:/]/).pop()} "${r.name}"`;
+}
+
+export class References {
+    private index?: Map<string, ModelResource[]>;
+    private readonly byKind = new Map<Kind, ModelResource[]>();
+
+    constructor(readonly resources: readonly ModelResource[]) {
+        for (const r of resources) {
+            const kind = kindOf(r.type);
+            if (kind) {
+                const list = this.byKind.get(kind);
+                list ? list.push(r) : this.byKind.set(kind, [r]);
+            }
+        }
+    }
+
+    /** Every resource of a kind, from every provider. */
+    all(kind: Kind): ModelResource[] {
+        return this.byKind.get(kind) ?? [];
+    }
+
+    private byValue(): Map<string, ModelResource[]> {
+        if (this.index === undefined) {
+            this.index = new Map();
+            for (const r of this.resources) {
+                if (!kindOf(r.type)) {
+                    continue;
+                }
+                for (const field of NAMING_FIELDS) {
+                    const key = known("", () => r.props[field]);
+                    if (typeof key === "string" && key.length > 0 && key !== UNKNOWN_SENTINEL) {
+                        const list = this.index.get(key);
+                        list ? (list.includes(r) || list.push(r)) : this.index.set(key, [r]);
+                    }
+                }
+            }
+        }
+        return this.index;
+    }
+
+    /** Resources of `kind` that feed `property` of `from`, by the engine's property dependencies. */
+    dependencies(from: ModelResource, property: string, kind: Kind): ModelResource[] {
+        return (from.propertyDependencies?.[property] ?? []).filter((d) => isKind(d, kind));
+    }
+
+    /** The resources of `kind` a known value names (an id, ARN, name, or ARN with a revision). */
+    named(value: unknown, kind: Kind): ModelResource[] {
+        if (typeof value !== "string" || value === "" || value === UNKNOWN_SENTINEL) {
+            return [];
+        }
+        const index = this.byValue();
+        const hits = index.get(value) ?? index.get(value.replace(/:\d+$/, "")) ?? index.get(value.split("/").pop() ?? "") ?? [];
+        return hits.filter((r) => isKind(r, kind));
+    }
+
+    /**
+     * The resources of `kind` that `from`'s property refers to: its property dependencies when they
+     * name any, else the values at `paths` matched by name. `unresolved` lists values that were unknown.
+     */
+    follow(from: ModelResource, property: string, kind: Kind, paths: string[] = [property]): { found: ModelResource[]; unknown: Unknown[] } {
+        const viaDependency = this.dependencies(from, property, kind);
+        if (viaDependency.length > 0) {
+            return { found: viaDependency, unknown: [] };
+        }
+        const found: ModelResource[] = [];
+        const unknown: Unknown[] = [];
+        for (const path of paths) {
+            const value = at(from.props, path, label(from));
+            for (const v of Array.isArray(value) ? value : [value]) {
+                if (isUnknown(v)) {
+                    unknown.push(v);
+                } else {
+                    for (const r of this.named(v, kind)) {
+                        if (!found.includes(r)) {
+                            found.push(r);
+                        }
+                    }
+                }
+            }
+        }
+        return { found, unknown };
+    }
+}
+
+/** A tag map from either provider's shape: `{key: value}` (aws) or `[{key, value}]` (aws-native, Auto Scaling). */
+export function tagMap(value: unknown): Map<string, unknown> | Unknown | undefined {
+    if (isUnknown(value)) {
+        return value;
+    }
+    if (value === undefined || value === null) {
+        return undefined;
+    }
+    if (Array.isArray(value)) {
+        return new Map(value.filter((t) => t && typeof t === "object").map((t) => [String(t.key ?? t.Key), t.value ?? t.Value]));
+    }
+    if (typeof value === "object") {
+        return new Map(Object.entries(value as Record<string, unknown>));
+    }
+    return undefined;
+}
+
+/**
+ * A provider's default tags: `@pulumi/aws` sends an explicit provider's `defaultTags` JSON-encoded
+ * (`{"tags":{...}}`), and a default provider's inputs are the stack's `aws:*` config, also JSON.
+ */
+export function providerDefaultTags(provider: ModelResource["provider"]): Map<string, unknown> | Unknown | undefined {
+    if (!provider) {
+        return undefined;
+    }
+    const raw = at(provider.props, "defaultTags", "the provider's");
+    if (isUnknown(raw) || raw === undefined || raw === null) {
+        return raw as Unknown | undefined;
+    }
+    let parsed: unknown = raw;
+    if (typeof raw === "string") {
+        try {
+            parsed = JSON.parse(raw);
+        } catch {
+            return undefined;
+        }
+    }
+    return tagMap((parsed as { tags?: unknown } | undefined)?.tags);
+}

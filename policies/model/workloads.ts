@@ -1,0 +1,219 @@
+/**
+ * ECS task runners (services and task sets) with every path by which their tasks, or the hosts
+ * they run on, can get a public IP; and the hosts (Auto Scaling groups) with their public-IP sources.
+ * One normaliser per provider family:
+ * - `aws.ecs.Service` / `aws.ecs.TaskSet`: `networkConfiguration.{assignPublicIp, subnets,
+ *   securityGroups}`, `capacityProviderStrategies[].capacityProvider`, `launchType`, `cluster`,
+ *   `taskDefinition`, and for a task set `service`;
+ * - `aws-native:ecs:Service` (`networkConfiguration.awsvpcConfiguration`) and `aws-native:ecs:TaskSet`
+ *   (`networkConfiguration.awsVpcConfiguration`), with `capacityProviderStrategy[]`, `assignPublicIp`
+ *   "ENABLED"/"DISABLED";
+ * - capacity: `aws.ecs.ClusterCapacityProviders` (`clusterName`, `capacityProviders`,
+ *   `defaultCapacityProviderStrategies`), `aws-native:ecs:ClusterCapacityProviderAssociations`
+ *   (`cluster`, `defaultCapacityProviderStrategy`) and `aws-native:ecs:Cluster`'s own strategy;
+ *   capacity providers' `autoScalingGroupProvider.autoScalingGroupArn`;
+ * - hosts: `aws.autoscaling.Group` (`launchTemplate`, `mixedInstancesPolicy.launchTemplate.
+ *   launchTemplateSpecification`, `launchConfiguration`, `vpcZoneIdentifiers`) and
+ *   `aws-native:autoscaling:AutoScalingGroup` (`launchTemplate`, the same mixed policy,
+ *   `launchConfigurationName`, `vpcZoneIdentifier`); launch templates' network interfaces
+ *   (`associatePublicIpAddress`, a string in `@pulumi/aws`, a boolean under `launchTemplateData` in
+ *   aws-native), launch configurations, and subnets' `mapPublicIpOnLaunch`.
+ */
+import { isKind, isNative, label, ModelResource, References } from "./resources";
+import { at, flag, isUnknown, listAt, Unknown } from "./values";
+
+export interface TaskRunnerModel {
+    readonly resource: ModelResource;
+    readonly kind: "ECS service" | "ECS task set";
+    /** A task set's service. */
+    readonly service?: ModelResource;
+    readonly taskDefinition?: ModelResource;
+    /** The property path of assignPublicIp, for messages, and its value. */
+    readonly assignPublicIpPath: string;
+    readonly assignPublicIp: boolean | Unknown | undefined;
+    readonly assignPublicIpText: string;
+    readonly launchType: string | Unknown | undefined;
+    readonly clusters: ModelResource[];
+    /** The capacity providers its own strategy names (empty when it has none). */
+    readonly strategy: { found: ModelResource[]; unknown: Unknown[] };
+}
+
+/** How an Auto Scaling group's instances get a public IP: a reason, none, or an unknown that decides. */
+export type HostPublicIp = { public: true; reason: string } | { public: false } | { public: Unknown };
+
+const NETWORK = { service: "networkConfiguration.awsvpcConfiguration", taskSet: "networkConfiguration.awsVpcConfiguration" };
+
+export function taskRunner(r: ModelResource, refs: References): TaskRunnerModel {
+    const name = label(r);
+    const taskSet = isKind(r, "taskSet");
+    const native = isNative(r);
+    const network = native ? (taskSet ? NETWORK.taskSet : NETWORK.service) : "networkConfiguration";
+    const path = `${network}.assignPublicIp`;
+    const raw = at(r.props, path, name);
+    const strategyField = native ? "capacityProviderStrategy" : "capacityProviderStrategies";
+    const strategies = listAt(r.props, strategyField, name);
+    const paths = isUnknown(strategies) ? [strategyField] : strategies.map((_, i) => `${strategyField}[${i}].capacityProvider`);
+    const launchType = at(r.props, "launchType", name);
+    return {
+        resource: r,
+        kind: taskSet ? "ECS task set" : "ECS service",
+        service: taskSet ? refs.follow(r, "service", "service").found[0] : undefined,
+        taskDefinition: refs.follow(r, "taskDefinition", "taskDefinition").found[0],
+        assignPublicIpPath: path,
+        assignPublicIp: flag(raw),
+        assignPublicIpText: isUnknown(raw) ? "unknown" : JSON.stringify(raw),
+        launchType: isUnknown(launchType) ? launchType : launchType === undefined || launchType === null ? undefined : String(launchType).trim().toUpperCase(),
+        clusters: refs.follow(r, "cluster", "cluster").found,
+        strategy: isUnknown(strategies) ? { found: [], unknown: [strategies] } : strategies.length === 0 ? { found: [], unknown: [] } : refs.follow(r, strategyField, "capacityProvider", paths),
+    };
+}
+
+/** The capacity providers associated with each cluster, and each cluster's default strategy. */
+export interface ClusterCapacity {
+    readonly associated: ModelResource[];
+    readonly defaults: ModelResource[];
+    readonly unknown: Unknown[];
+}
+
+export function clusterCapacity(refs: References): Map<ModelResource, ClusterCapacity> {
+    const out = new Map<ModelResource, ClusterCapacity>();
+    const entry = (c: ModelResource) => {
+        let e = out.get(c);
+        if (!e) {
+            e = { associated: [], defaults: [], unknown: [] };
+            out.set(c, e);
+        }
+        return e as { associated: ModelResource[]; defaults: ModelResource[]; unknown: Unknown[] };
+    };
+    const collect = (owner: ModelResource, clusters: ModelResource[], providersField: string, defaultsField: string) => {
+        const defaults = listAt(owner.props, defaultsField, label(owner));
+        const defaultPaths = isUnknown(defaults) ? [defaultsField] : defaults.map((_, i) => `${defaultsField}[${i}].capacityProvider`);
+        const d = isUnknown(defaults) || defaults.length > 0 ? refs.follow(owner, defaultsField, "capacityProvider", defaultPaths) : { found: [], unknown: [] };
+        const a = refs.follow(owner, providersField, "capacityProvider");
+        for (const c of clusters) {
+            const e = entry(c);
+            e.defaults.push(...d.found);
+            e.associated.push(...a.found, ...d.found);
+            e.unknown.push(...d.unknown);
+        }
+    };
+    for (const assoc of refs.all("clusterCapacityProviders")) {
+        const field = isNative(assoc) ? "cluster" : "clusterName";
+        collect(assoc, refs.follow(assoc, field, "cluster").found, "capacityProviders", isNative(assoc) ? "defaultCapacityProviderStrategy" : "defaultCapacityProviderStrategies");
+    }
+    for (const cluster of refs.all("cluster").filter(isNative)) {
+        collect(cluster, [cluster], "capacityProviders", "defaultCapacityProviderStrategy");
+    }
+    return out;
+}
+
+/**
+ * The capacity providers a runner's tasks can land on: its own strategy; else, without a launch
+ * type, its cluster's default strategy; with `launchType: "EC2"`, any capacity of the cluster.
+ */
+export function capacityOf(runner: TaskRunnerModel, capacity: Map<ModelResource, ClusterCapacity>): { providers: ModelResource[]; unknown: Unknown[] } {
+    if (runner.strategy.found.length > 0 || runner.strategy.unknown.length > 0) {
+        return { providers: runner.strategy.found, unknown: runner.strategy.unknown };
+    }
+    if (isUnknown(runner.launchType)) {
+        return { providers: [], unknown: [runner.launchType] };
+    }
+    if (runner.launchType !== undefined && runner.launchType !== "EC2") {
+        return { providers: [], unknown: [] };
+    }
+    const clusters = runner.clusters.map((c) => capacity.get(c)).filter((c): c is ClusterCapacity => c !== undefined);
+    const providers = clusters.flatMap((c) => (runner.launchType === "EC2" ? c.associated : c.defaults));
+    return { providers: [...new Set(providers)], unknown: clusters.flatMap((c) => c.unknown) };
+}
+
+/** The Auto Scaling groups behind a capacity provider. */
+export function groupsOf(provider: ModelResource, refs: References): ModelResource[] {
+    return refs.follow(provider, "autoScalingGroupProvider", "autoScalingGroup", ["autoScalingGroupProvider.autoScalingGroupArn"]).found;
+}
+
+/**
+ * The Auto Scaling groups whose instances join `cluster` by their user data (`ECS_CLUSTER=<name>`),
+ * the way the ECS agent is told its cluster: with `launchType: "EC2"`, tasks land on them too.
+ */
+export function groupsJoining(cluster: ModelResource, refs: References): ModelResource[] {
+    const name = at(cluster.props, isNative(cluster) ? "clusterName" : "name", label(cluster));
+    if (typeof name !== "string" || name === "") {
+        return [];
+    }
+    const joins = (template: ModelResource) => {
+        const data = at(template.props, isNative(template) ? "launchTemplateData.userData" : "userData", label(template));
+        if (typeof data !== "string") {
+            return false;
+        }
+        const text = /^[A-Za-z0-9+/=\s]+$/.test(data) ? Buffer.from(data, "base64").toString("utf8") : data;
+        return new RegExp(`ECS_CLUSTER=["']?${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}["']?(\\s|$)`, "m").test(text);
+    };
+    return refs.all("autoScalingGroup").filter((g) => templatesOf(g, refs).some(joins));
+}
+
+function templatesOf(group: ModelResource, refs: References): ModelResource[] {
+    const native = isNative(group);
+    const direct = refs.follow(group, "launchTemplate", "launchTemplate", native ? ["launchTemplate.launchTemplateId", "launchTemplate.launchTemplateName"] : ["launchTemplate.id", "launchTemplate.name"]).found;
+    const mixed = refs.follow(group, "mixedInstancesPolicy", "launchTemplate", [
+        "mixedInstancesPolicy.launchTemplate.launchTemplateSpecification.launchTemplateId",
+        "mixedInstancesPolicy.launchTemplate.launchTemplateSpecification.launchTemplateName",
+    ]).found;
+    return [...direct, ...mixed];
+}
+
+/** Whether the instances of an Auto Scaling group get public IPs, and through what. */
+export function hostPublicIp(group: ModelResource, refs: References): HostPublicIp {
+    const native = isNative(group);
+    const unknowns: Unknown[] = [];
+    let explicitlyPrivate = false;
+    for (const template of templatesOf(group, refs)) {
+        const interfaces = listAt(template.props, isNative(template) ? "launchTemplateData.networkInterfaces" : "networkInterfaces", label(template));
+        if (isUnknown(interfaces)) {
+            unknowns.push(interfaces);
+            continue;
+        }
+        for (const [i, nic] of interfaces.entries()) {
+            const value = isUnknown(nic) ? nic : at(nic, "associatePublicIpAddress", `${label(template)} networkInterfaces[${i}]`);
+            const f = flag(value);
+            if (f === true) {
+                return { public: true, reason: `${label(template)} sets associatePublicIpAddress ${JSON.stringify(value)}` };
+            }
+            if (isUnknown(f)) {
+                unknowns.push(f);
+            } else if (f === false) {
+                explicitlyPrivate = true;
+            }
+        }
+    }
+    const configurations = refs.follow(group, native ? "launchConfigurationName" : "launchConfiguration", "launchConfiguration").found;
+    for (const configuration of configurations) {
+        const f = flag(at(configuration.props, "associatePublicIpAddress", label(configuration)));
+        if (f === true) {
+            return { public: true, reason: `${label(configuration)} sets associatePublicIpAddress` };
+        }
+        if (isUnknown(f)) {
+            unknowns.push(f);
+        } else if (f === false) {
+            explicitlyPrivate = true;
+        }
+    }
+    if (unknowns.length > 0) {
+        return { public: unknowns[0] };
+    }
+    if (explicitlyPrivate) {
+        return { public: false };
+    }
+    // Unset: each subnet decides, through mapPublicIpOnLaunch.
+    const field = native ? "vpcZoneIdentifier" : "vpcZoneIdentifiers";
+    const subnets = refs.follow(group, field, "subnet");
+    for (const subnet of subnets.found) {
+        const f = flag(at(subnet.props, "mapPublicIpOnLaunch", label(subnet)));
+        if (f === true) {
+            return { public: true, reason: `its ${label(subnet)} maps public IPs on launch and the launch template leaves associatePublicIpAddress unset` };
+        }
+        if (isUnknown(f)) {
+            return { public: f };
+        }
+    }
+    return { public: false };
+}
