@@ -102,14 +102,19 @@ function readSchema(type: string): TypeSchema | undefined {
     if (!pkg || !mod || pkg === "pulumi") {
         return undefined;
     }
+    // `aws:ec2/vpc:Vpc` lives in `@pulumi/aws/ec2/vpc.js`; `aws-native:ec2:SecurityGroup` in `@pulumi/aws-native/ec2/securityGroup.js`.
+    const name = type.split(":")[2] ?? "";
+    const file = mod.includes("/") ? mod : `${mod}/${name.charAt(0).toLowerCase()}${name.slice(1)}`;
     let source: string;
     try {
-        source = fs.readFileSync(require.resolve(`@pulumi/${pkg}/${mod}.js`), "utf8");
+        source = fs.readFileSync(require.resolve(`@pulumi/${pkg}/${file}.js`), "utf8");
     } catch {
         return undefined;
     }
     // The constructor's branch for a new resource: `resourceInputs["x"] = args?.x` or `= undefined /*out*/`.
-    const outputs = [...source.matchAll(/resourceInputs\["(\w+)"\] = undefined \/\*out\*\//g)].map((m) => m[1]);
+    // (aws-native's branch for reading an existing resource marks every property out: it is skipped.)
+    const create = source.split(/\}\s*else\s*\{/).filter((branch) => /= args(\?\.| \? args\.)/.test(branch)).join("\n");
+    const outputs = [...create.matchAll(/resourceInputs\["(\w+)"\] = undefined \/\*out\*\//g)].map((m) => m[1]);
     const inputs = [...source.matchAll(/resourceInputs\["(\w+)"\] = (?:args\?\.|args \? args\.)/g)].map((m) => m[1]);
     return { outputs: [...new Set(outputs)], inputs: [...new Set(inputs)] };
 }

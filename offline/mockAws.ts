@@ -11,6 +11,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { Mode } from "./runtime";
+import { typeSchema } from "./engine";
 
 export const PLACEHOLDER_ACCOUNT = "000000000000";
 
@@ -52,6 +53,9 @@ export class MockAws implements pulumi.runtime.Mocks {
             return { id: undefined, state: args.inputs };
         }
         const id = this.uniqueId(args.type, args.name);
+        if (args.type.startsWith("aws-native:")) {
+            return { id, state: this.nativeState(args, id) };
+        }
         const service = args.type.split(":")[1]?.split("/")[0] ?? "mock";
         const physicalName = args.inputs.name ?? args.name;
         const state: Record<string, unknown> = {
@@ -110,6 +114,28 @@ export class MockAws implements pulumi.runtime.Mocks {
                 break;
         }
         throw new Error(`offline runtime: no answer for invoke ${args.token} (${JSON.stringify(args.inputs)}); add one to offline/mockAws.ts`);
+    }
+
+    /**
+     * Cloud Control's state after a create: the inputs, and every output the schema lists, filled the
+     * way CloudFormation names them: `...Id` the physical id, `...Arn` an ARN, `...Name` the name.
+     */
+    private nativeState(args: pulumi.runtime.MockResourceArgs, id: string): Record<string, unknown> {
+        const [, service, resource] = args.type.split(":");
+        const state: Record<string, unknown> = { ...args.inputs };
+        for (const output of typeSchema(args.type)?.outputs ?? []) {
+            if (state[output] !== undefined) {
+                continue;
+            }
+            if (output === "awsId" || output.endsWith("Id")) {
+                state[output] = id;
+            } else if (output === "arn" || output.endsWith("Arn")) {
+                state[output] = `arn:aws:${service}:${this.region}:${PLACEHOLDER_ACCOUNT}:${resource.toLowerCase()}/${args.name}`;
+            } else if (output === "name" || output.endsWith("Name")) {
+                state[output] = args.name;
+            }
+        }
+        return state;
     }
 
     private uniqueId(type: string, name: string): string {

@@ -36,6 +36,11 @@ export interface TaskRunnerModel {
     readonly clusters: ModelResource[];
     /** The capacity providers its own strategy names (empty when it has none). */
     readonly strategy: { found: ModelResource[]; unknown: Unknown[] };
+    /**
+     * Whether it places tasks itself: a service with the EXTERNAL deployment controller runs its
+     * tasks in task sets, each with its own launch type and network configuration.
+     */
+    readonly placesTasks: boolean;
 }
 
 /** How an Auto Scaling group's instances get a public IP: a reason, none, or an unknown that decides. */
@@ -54,7 +59,9 @@ export function taskRunner(r: ModelResource, refs: References): TaskRunnerModel 
     const strategies = listAt(r.props, strategyField, name);
     const paths = isUnknown(strategies) ? [strategyField] : strategies.map((_, i) => `${strategyField}[${i}].capacityProvider`);
     const launchType = at(r.props, "launchType", name);
+    const controller = at(r.props, "deploymentController.type", name);
     return {
+        placesTasks: taskSet || typeof controller !== "string" || controller.trim().toUpperCase() !== "EXTERNAL",
         resource: r,
         kind: taskSet ? "ECS task set" : "ECS service",
         service: taskSet ? refs.follow(r, "service", "service").found[0] : undefined,

@@ -102,6 +102,9 @@ export const noPublicIpOnSensitiveTasksByReference: StackValidationPolicy = waiv
                 undecided(`whether sensitive ${who} gives its tasks public IPs`, [runner.assignPublicIp]);
             }
             // The hosts' path: EC2 capacity whose instances get public IPs.
+            if (!runner.placesTasks) {
+                continue;
+            }
             capacity ??= clusterCapacity(refs);
             const { providers, unknown } = capacityOf(runner, capacity);
             if (unknown.length > 0 && s.sensitive === true) {

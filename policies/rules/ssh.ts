@@ -73,7 +73,9 @@ export function judgeWorld(rules: IngressRuleModel[], protocol: "tcp" | "udp", p
         const contributions = definite
             .map((e) => ({ rule: e.rule, sources: cover.flatMap((c) => e.cidrs.filter((x) => x.cidr === c).map((x) => x.text)) }))
             .filter((c) => c.sources.length > 0);
-        return { open: true, contributions };
+        // In the order of the addresses they cover.
+        const first = (c: Contribution) => Math.min(...definite.find((e) => e.rule === c.rule)!.cidrs.filter((x) => cover.includes(x.cidr)).map((x) => cover.indexOf(x.cidr)));
+        return { open: true, contributions: contributions.sort((a, b) => first(a) - first(b)) };
     }
     const waitingFor = [...definite.flatMap((e) => e.unknowns), ...maybe.flatMap((m) => (m.e.unknowns.length > 0 ? [m.why!, ...m.e.unknowns] : []))];
     if (waitingFor.length > 0) {
