@@ -190,7 +190,7 @@ export const noSshFromInternetPerSecurityGroup: StackValidationPolicy = waivable
                     break;
                 }
                 if (v.open === "unknown") {
-                    reportUndecided(reportViolation, args, `whether ${group.name} admits SSH port ${port} from the whole internet`, v.waitingFor, urn);
+                    reportUndecided(reportViolation, noSshFromInternetPerSecurityGroup, `whether ${group.name} admits SSH port ${port} from the whole internet`, v.waitingFor, urn);
                     break;
                 }
             }
