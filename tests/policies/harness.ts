@@ -39,12 +39,12 @@ export function runResource(
  */
 export function runStack(
     policy: StackValidationPolicy,
-    resources: Partial<PolicyResource>[],
+    resources: (Partial<PolicyResource> | Record<string, any>)[],
     opts: { config?: object; stackTags?: Record<string, string> } = {},
 ): { message: string; urn?: string; enforcementLevel?: string }[] {
     const out: { message: string; urn?: string; enforcementLevel?: string }[] = [];
     // One proxied object per resource, so property dependencies point at the same objects.
-    const proxied = new Map<Partial<PolicyResource>, any>();
+    const proxied = new Map<object, any>();
     for (const r of resources) {
         proxied.set(r, { propertyDependencies: {}, dependencies: [], ...r, props: proxy.unknownCheckingProxy(r.props ?? {}), provider: r.provider && { ...r.provider, props: proxy.unknownCheckingProxy(r.provider.props ?? {}) } });
     }
