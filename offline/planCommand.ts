@@ -10,6 +10,7 @@ import { PackConfig, PolicyPackClient } from "./analyzer";
 import { estimateCost } from "./cost";
 import { checkPolicies } from "./policyCheck";
 import { policyConfigProblems } from "./policyConfig";
+import { toSarif } from "./sarif";
 import { evaluateStack } from "./program";
 import { listStacks, loadProject, ProjectError, readText, stackNameOf } from "./project";
 import { buildReport, renderMarkdown, renderText } from "./report";
@@ -28,6 +29,7 @@ options:
   --json                     print the report as JSON (pipe it into jq)
   --out DIR                  also write plan-<stack>.md (with a Mermaid diagram) and plan-<stack>.json
   --policy-pack-config FILE  a --policy-pack-config file, checked against the pack's schemas
+  --sarif FILE               also write the policy verdicts as SARIF 2.1.0 (for GitHub code scanning)
   --stack-tag key=value      a stack tag the policies see (repeatable)
   --nat-gb N                 GB a month through the NAT gateways, for the cost (default 100)
   --help                     this text
@@ -49,6 +51,7 @@ interface Options {
     json: boolean;
     out?: string;
     policyConfig?: string;
+    sarif?: string;
     stackTags: Record<string, string>;
     natGb: number;
     help: boolean;
@@ -85,6 +88,9 @@ function parseArgs(argv: string[]): Options {
                 break;
             case "--policy-pack-config":
                 opts.policyConfig = value();
+                break;
+            case "--sarif":
+                opts.sarif = value();
                 break;
             case "--nat-gb": {
                 const text = value();
@@ -132,6 +138,19 @@ function readPolicyConfig(file: string): unknown {
     } catch (e) {
         throw new PlanInputError(`the policy config ${full} is not valid JSON (${(e as Error).message}); fix the file.`);
     }
+}
+
+/** Proves `--sarif`'s file can be written (its directory is made) before any work. */
+function prepareFile(file: string): string {
+    const full = path.resolve(file);
+    try {
+        makeDirs(path.dirname(full));
+        fs.writeFileSync(full, "");
+    } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        throw new PlanInputError(`--sarif ${full} cannot be written (${code ?? (e as Error).message}); pass a file path you can write to.`);
+    }
+    return full;
 }
 
 /** Creates `--out` and proves it is writable before any work, so a bad path costs nothing. */
@@ -197,6 +216,7 @@ async function plan(root: string, argv: string[], io: PlanIo): Promise<number> {
     }
     const policyConfig = opts.policyConfig === undefined ? {} : readPolicyConfig(opts.policyConfig);
     const outDir = opts.out === undefined ? undefined : prepareOut(opts.out);
+    const sarifFile = opts.sarif === undefined ? undefined : prepareFile(opts.sarif);
 
     const evaluation = await evaluateStack(root, stack, { stackFile: file, mode: opts.mode, nativeStackTraces: true });
     const client = await PolicyPackClient.start(path.join(root, "policies"));
@@ -211,6 +231,18 @@ async function plan(root: string, argv: string[], io: PlanIo): Promise<number> {
         if (outDir) {
             fs.writeFileSync(path.join(outDir, `plan-${stack}.md`), renderMarkdown(report));
             fs.writeFileSync(path.join(outDir, `plan-${stack}.json`), JSON.stringify(report, null, 2));
+        }
+        if (sarifFile) {
+            const sarif = toSarif({
+                packName: client.name,
+                packVersion: client.version,
+                policies: client.policies,
+                levels: check.levels,
+                violations: check.violations,
+                stack,
+                stackFile: path.relative(root, file).split(path.sep).join("/"),
+            });
+            fs.writeFileSync(sarifFile, JSON.stringify(sarif, null, 2));
         }
         io.out(opts.json ? JSON.stringify(report, null, 2) : renderText(report));
         return report.violations.some((v) => v.enforcementLevel === "mandatory") ? 1 : 0;

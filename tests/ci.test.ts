@@ -33,11 +33,21 @@ describe("the project's own CI checks", () => {
             for (const line of fs.readFileSync(path.join(WORKFLOWS, file), "utf8").split("\n")) {
                 const uses = /uses:\s*(\S+)(.*)$/.exec(line);
                 if (uses && !uses[1].startsWith("./")) {
-                    assert.match(uses[1], /^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/, `${file}: ${uses[1]} is not pinned to a commit SHA`);
+                    assert.match(uses[1], /^[\w.-]+\/[\w.-]+(\/[\w.-]+)*@[0-9a-f]{40}$/, `${file}: ${uses[1]} is not pinned to a commit SHA`);
                     assert.match(uses[2], /# v\d/, `${file}: ${uses[1]} has no version comment`);
                 }
             }
         }
+    });
+
+    it("uploads every stack's policy verdicts as SARIF to code scanning, one category per stack, never from forks", () => {
+        const plan = workflow("pull-request.yml").jobs.plan;
+        const run = plan.steps.find((s: any) => String(s.run ?? "").includes("npm run plan"));
+        assert.match(run.run, /--sarif "plan-out\/plan-\$STACK\.sarif"/);
+        const upload = plan.steps.find((s: any) => String(s.uses ?? "").startsWith("github/codeql-action/upload-sarif@"));
+        assert.deepStrictEqual(upload.with, { sarif_file: "plan-out/plan-${{ matrix.stack }}.sarif", category: "pulumi-plan-${{ matrix.stack }}" });
+        assert.match(upload.if, /github\.event\.pull_request\.head\.repo\.full_name == github\.repository/);
+        assert.strictEqual(plan.permissions["security-events"], "write");
     });
 
     it("gives every job least-privilege permissions and no workflow-wide grant", () => {

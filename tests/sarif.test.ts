@@ -1,0 +1,71 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import Ajv from "ajv-draft-04";
+import addFormats from "ajv-formats";
+import { runPlan } from "../offline/planCommand";
+import { POLICIES } from "../policies/rules";
+
+const ROOT = path.resolve(__dirname, "..");
+const DIR = fs.mkdtempSync(path.join(os.tmpdir(), "sarif-"));
+// The OASIS SARIF 2.1.0 schema (final, rtm.5) as Microsoft's SARIF SDK ships it.
+const SCHEMA = JSON.parse(fs.readFileSync(require.resolve("@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json"), "utf8"));
+
+function validator() {
+    // The schema's language pattern is not valid under the "u" flag, which the schema never asked for.
+    const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
+    addFormats(ajv);
+    return ajv.compile(SCHEMA);
+}
+
+async function sarifOf(...argv: string[]): Promise<{ code: number; sarif: any }> {
+    const file = path.join(fs.mkdtempSync(path.join(DIR, "r-")), "out", "plan.sarif");
+    const code = await runPlan(ROOT, [...argv, "--sarif", file], { out: () => undefined, err: () => undefined });
+    return { code, sarif: JSON.parse(fs.readFileSync(file, "utf8")) };
+}
+
+describe("the plan's SARIF output", function () {
+    this.timeout(120_000);
+    const validate = validator();
+
+    it("the validator refuses what the schema refuses (so a pass means something)", () => {
+        assert.strictEqual(validate({ version: "2.1.0", runs: [{ tool: { driver: {} } }] }), false);
+        assert.strictEqual(validate({ version: "2.0.0", runs: [] }), false);
+        assert.strictEqual(validate({ version: "2.1.0", runs: [{ tool: { driver: { name: "x" } }, results: [{ message: { text: "m" }, level: "fatal" }] }] }), false);
+    });
+
+    it("writes the insecure stack's verdicts as valid SARIF 2.1.0: rules with help, results with URN and stack file", async () => {
+        const { code, sarif } = await sarifOf("--stack", "insecure", "--stack-file", "tests/fixtures/Pulumi.insecure.yaml");
+        assert.strictEqual(code, 1);
+        assert.ok(validate(sarif), JSON.stringify(validate.errors, null, 2));
+        const run = sarif.runs[0];
+        assert.deepStrictEqual(run.tool.driver.rules.map((r: any) => [r.id, r.defaultConfiguration.level]), POLICIES.map((p) => [p.name, "error"]));
+        assert.ok(run.tool.driver.rules.every((r: any) => r.help.text.includes("How to fix: ")));
+        assert.deepStrictEqual(
+            run.results.map((r: any) => [r.ruleId, r.level, r.locations[0].physicalLocation.artifactLocation.uri, r.locations[0].logicalLocations[0].kind]),
+            [["no-ssh-from-internet", "error", "tests/fixtures/Pulumi.insecure.yaml", "resource"]],
+        );
+        assert.match(run.results[0].locations[0].logicalLocations[0].fullyQualifiedName, /^urn:pulumi:insecure::ecsnet::.*aws:vpc\/securityGroupIngressRule:SecurityGroupIngressRule::bastion-in-tcp-22-from-internet$/);
+        assert.match(run.results[0].message.text, /^Security group rule admits tcp 22-22 \(including SSH port 22\) from 0\.0\.0\.0\/0, the whole internet\./);
+        assert.strictEqual(run.automationDetails.id, "pulumi-plan/insecure/");
+    });
+
+    it("marks a waived violation advisory (warning) and suppressed with the waiver's reason", async () => {
+        const config = path.join(DIR, "waive.json");
+        fs.writeFileSync(config, JSON.stringify({ "no-ssh-from-internet": { waivers: [{ resource: "urn:pulumi:insecure::*", reason: "lab bastion, ticket SEC-7", expires: "2999-01-01" }] } }));
+        const { code, sarif } = await sarifOf("--stack", "insecure", "--stack-file", "tests/fixtures/Pulumi.insecure.yaml", "--policy-pack-config", config);
+        assert.strictEqual(code, 0);
+        assert.ok(validate(sarif), JSON.stringify(validate.errors, null, 2));
+        const [result] = sarif.runs[0].results;
+        assert.strictEqual(result.level, "warning");
+        assert.deepStrictEqual(result.suppressions, [{ kind: "external", status: "accepted", justification: "lab bastion, ticket SEC-7 (waived until 2999-01-01)" }]);
+    });
+
+    it("writes an empty result list for a clean stack, still valid", async () => {
+        const { code, sarif } = await sarifOf("--stack", "dev");
+        assert.strictEqual(code, 0);
+        assert.ok(validate(sarif), JSON.stringify(validate.errors, null, 2));
+        assert.deepStrictEqual(sarif.runs[0].results, []);
+    });
+});
