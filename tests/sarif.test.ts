@@ -28,6 +28,7 @@ async function sarifOf(...argv: string[]): Promise<{ code: number; sarif: any }>
 describe("the plan's SARIF output", function () {
     this.timeout(120_000);
     const validate = validator();
+    const valid = (sarif: object) => assert.ok(validate(sarif), JSON.stringify(validate.errors, null, 2));
 
     it("the validator refuses what the schema refuses (so a pass means something)", () => {
         assert.strictEqual(validate({ version: "2.1.0", runs: [{ tool: { driver: {} } }] }), false);
@@ -38,7 +39,7 @@ describe("the plan's SARIF output", function () {
     it("writes the insecure stack's verdicts as valid SARIF 2.1.0: rules with help, results with URN and stack file", async () => {
         const { code, sarif } = await sarifOf("--stack", "insecure", "--stack-file", "tests/fixtures/Pulumi.insecure.yaml");
         assert.strictEqual(code, 1);
-        assert.ok(validate(sarif), JSON.stringify(validate.errors, null, 2));
+        valid(sarif);
         const run = sarif.runs[0];
         assert.deepStrictEqual(run.tool.driver.rules.map((r: any) => [r.id, r.defaultConfiguration.level]), POLICIES.map((p) => [p.name, "error"]));
         assert.ok(run.tool.driver.rules.every((r: any) => r.help.text.includes("How to fix: ")));
@@ -56,7 +57,7 @@ describe("the plan's SARIF output", function () {
         fs.writeFileSync(config, JSON.stringify({ "no-ssh-from-internet": { waivers: [{ resource: "urn:pulumi:insecure::*", reason: "lab bastion, ticket SEC-7", expires: "2999-01-01" }] } }));
         const { code, sarif } = await sarifOf("--stack", "insecure", "--stack-file", "tests/fixtures/Pulumi.insecure.yaml", "--policy-pack-config", config);
         assert.strictEqual(code, 0);
-        assert.ok(validate(sarif), JSON.stringify(validate.errors, null, 2));
+        valid(sarif);
         const [result] = sarif.runs[0].results;
         assert.strictEqual(result.level, "warning");
         assert.deepStrictEqual(result.suppressions, [{ kind: "external", status: "accepted", justification: "lab bastion, ticket SEC-7 (waived until 2999-01-01)" }]);
@@ -65,7 +66,7 @@ describe("the plan's SARIF output", function () {
     it("writes an empty result list for a clean stack, still valid", async () => {
         const { code, sarif } = await sarifOf("--stack", "dev");
         assert.strictEqual(code, 0);
-        assert.ok(validate(sarif), JSON.stringify(validate.errors, null, 2));
+        valid(sarif);
         assert.deepStrictEqual(sarif.runs[0].results, []);
     });
 });
