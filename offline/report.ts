@@ -136,11 +136,20 @@ export function loadBalancerRoutes<R extends Referencing & { name: string; input
 
 const UNKNOWN_ADVISORY = /^can't run (?:policy|remediation) '([^']+)' from policy pack .* during preview: .*value at (\.\S*) can't be known during preview/;
 
-/** The advisories the SDK raises for a value a policy read while it was unknown (`UnknownValueError`). */
+/** Our pack's own word for a verdict that waits for a value (policies/rules/waivers.ts, reportUndecided). */
+const UNDECIDED = /^Cannot decide .* in this preview: it depends on (.*), not known until the resources/m;
+
+/**
+ * The advisories for a value unknown in this preview: the SDK's, when a policy read it and raised
+ * `UnknownValueError` (the whole policy is switched off for that resource), and the pack's own, when a
+ * verdict truly depends on it (only that verdict waits).
+ */
 export function unknownAdvisories(check: PolicyCheck): UnknownAdvisory[] {
     return check.violations.flatMap((v) => {
         const m = UNKNOWN_ADVISORY.exec(v.message);
-        return m ? [{ policy: v.policy, urn: v.urn, value: m[2], configuredLevel: check.levels[v.policy] ?? v.enforcementLevel }] : [];
+        const own = m ? undefined : v.enforcementLevel === "advisory" ? UNDECIDED.exec(v.message) : undefined;
+        const value = m?.[2] ?? own?.[1];
+        return value ? [{ policy: v.policy, urn: v.urn, value, configuredLevel: check.levels[v.policy] ?? v.enforcementLevel }] : [];
     });
 }
 
