@@ -14,7 +14,7 @@ import * as aws from "@pulumi/aws";
 import * as path from "path";
 import { performance } from "perf_hooks";
 import { loadStackConfig } from "../config";
-import { PolicyPackClient } from "../offline/analyzer";
+import { PolicyPackClient, PACK_DIR } from "../offline/analyzer";
 import { engineView } from "../offline/engine";
 import { checkPolicies } from "../offline/policyCheck";
 import { MockAws } from "../offline/mockAws";
@@ -85,7 +85,7 @@ async function main() {
     let resources = 0;
     let packRssMb: number | undefined;
     if (mode === "components") {
-        const client = await PolicyPackClient.start(path.join(ROOT, "policies"));
+        const client = await PolicyPackClient.start(path.join(ROOT, PACK_DIR));
         for (let i = 0; i <= runs; i++) {
             const { ms, registrations } = await evaluate(count);
             const custom = registrations.filter((r) => r.custom);

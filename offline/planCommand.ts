@@ -6,7 +6,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { PackConfig, PolicyPackClient } from "./analyzer";
+import { PackConfig, PolicyPackClient, PACK_DIR } from "./analyzer";
 import { estimateCost } from "./cost";
 import { checkPolicies } from "./policyCheck";
 import { policyConfigProblems } from "./policyConfig";
@@ -219,7 +219,7 @@ async function plan(root: string, argv: string[], io: PlanIo): Promise<number> {
     const sarifFile = opts.sarif === undefined ? undefined : prepareFile(opts.sarif);
 
     const evaluation = await evaluateStack(root, stack, { stackFile: file, mode: opts.mode, nativeStackTraces: true });
-    const client = await PolicyPackClient.start(path.join(root, "policies"));
+    const client = await PolicyPackClient.start(path.join(root, PACK_DIR));
     try {
         const configProblems = policyConfigProblems(policyConfig, client.policies);
         if (configProblems.length > 0) {

@@ -2,7 +2,7 @@ import * as assert from "assert";
 import { JSDOM } from "jsdom";
 import * as path from "path";
 import { checkPolicies } from "../offline/policyCheck";
-import { PolicyPackClient } from "../offline/analyzer";
+import { PolicyPackClient, PACK_DIR } from "../offline/analyzer";
 import { estimateCost } from "../offline/cost";
 import { mermaidDiagram } from "../offline/diagram";
 import { DIAGRAM_STACKS, diagramOf, sourceHash } from "../offline/docsDiagrams";
@@ -57,7 +57,7 @@ describe("the plan's Mermaid diagram, read back by Mermaid's own parser", () => 
     const parsed: Record<string, Parsed> = {};
     before(async function () {
         this.timeout(60_000);
-        const client = await PolicyPackClient.start(path.join(ROOT, "policies"));
+        const client = await PolicyPackClient.start(path.join(ROOT, PACK_DIR));
         try {
             for (const stack of ["dev", "prod", "games", "ec2", "web"]) parsed[stack] = await parse(mermaid(await report(client, stack)));
         } finally {

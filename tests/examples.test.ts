@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { PolicyPackClient } from "../offline/analyzer";
+import { PolicyPackClient, PACK_DIR } from "../offline/analyzer";
 import { checkPolicies } from "../offline/policyCheck";
 import { evaluateStack } from "../offline/program";
 import { countsByType, T } from "./helpers";
@@ -36,7 +36,7 @@ describe("examples/basic (the README's example)", () => {
 
     it("passes the policy pack at preview", async () => {
         const evaluation = await evaluateStack(EXAMPLE, "example");
-        const client = await PolicyPackClient.start(path.join(ROOT, "policies"));
+        const client = await PolicyPackClient.start(path.join(ROOT, PACK_DIR));
         try {
             const check = await checkPolicies(client, evaluation.resources, { project: "ecs-example", stack: "example", mode: "preview" });
             assert.deepStrictEqual(check.violations, []);

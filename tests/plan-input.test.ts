@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { PolicyPackClient } from "../offline/analyzer";
+import { PolicyPackClient, PACK_DIR } from "../offline/analyzer";
 import { runPlan, USAGE } from "../offline/planCommand";
 import { policyConfigProblems } from "../offline/policyConfig";
 
@@ -126,7 +126,7 @@ describe("the plan command refuses bad input in one paragraph with exit 2", () =
     });
 
     it("accepts the committed strict and lenient policy configs", async () => {
-        const client = await PolicyPackClient.start(path.join(ROOT, "policies"));
+        const client = await PolicyPackClient.start(path.join(ROOT, PACK_DIR));
         try {
             for (const config of ["policies/strict.json", "policies/lenient.json"]) {
                 assert.deepStrictEqual(policyConfigProblems(JSON.parse(fs.readFileSync(path.join(ROOT, config), "utf8")), client.policies), [], config);

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import * as path from "path";
-import { PolicyPackClient } from "../../offline/analyzer";
+import { PolicyPackClient, PACK_DIR } from "../../offline/analyzer";
 import { engineView } from "../../offline/engine";
 import { checkPolicies } from "../../offline/policyCheck";
 import { evaluateStack } from "../../offline/program";
@@ -10,7 +10,7 @@ import { insecureResources } from "../fixtures/insecure";
 import { startRuntime } from "../helpers";
 
 const ROOT = path.resolve(__dirname, "../..");
-const PACK = path.join(ROOT, "policies");
+const PACK = path.join(ROOT, PACK_DIR);
 
 describe("the policy pack", () => {
     it("pins its policy names and enforcement levels", () => {

@@ -1,13 +1,13 @@
 import * as assert from "assert";
 import * as path from "path";
-import { PolicyPackClient } from "../../offline/analyzer";
+import { PolicyPackClient, PACK_DIR, PACK_SOURCE_DIR } from "../../offline/analyzer";
 import { engineView } from "../../offline/engine";
 import { checkPolicies, PolicyCheck } from "../../offline/policyCheck";
 import { Mode } from "../../offline/runtime";
 import { otherTeamsResources } from "../fixtures/otherTeams";
 import { startRuntime } from "../helpers";
 
-const PACK = path.resolve(__dirname, "../../policies");
+const PACK = path.resolve(__dirname, "../..", PACK_DIR);
 
 /** Runs the hand-written stack through the real pack as `pulumi preview|up --policy-pack` would. */
 async function check(client: PolicyPackClient, mode: Mode, config = {}): Promise<PolicyCheck> {
@@ -97,5 +97,18 @@ describe("policy pack v2 against a hand-written stack (aws and aws-native), thro
             check(client, "preview", { "no-ssh-from-internet": { waivers: [{ resource: "*" }] } }),
             /The policy pack's config is refused: policy no-ssh-from-internet: waivers\[0\] has no reason: say why the violation is accepted; policy no-ssh-from-internet: waivers\[0\] has no valid expires/,
         );
+    });
+
+    it("the compiled pack (policies/bin) gives exactly the verdicts of its TypeScript source", async () => {
+        const source = await PolicyPackClient.start(path.resolve(__dirname, "../..", PACK_SOURCE_DIR));
+        try {
+            assert.deepStrictEqual(source.policies, client.policies);
+            const waivers = { "no-public-ip-on-sensitive-tasks": { waivers: [{ tag: "data-classification=sensitive", reason: "r", expires: "2999-01-01" }] } };
+            for (const [mode, config] of [["preview", {}], ["after-up", {}], ["preview", waivers]] as const) {
+                assert.deepStrictEqual((await check(source, mode, config)).violations, (await check(client, mode, config)).violations);
+            }
+        } finally {
+            source.close();
+        }
     });
 });
