@@ -13,6 +13,7 @@
  */
 import { referenceReader } from "./references";
 import type { LoadBalancerRoute, ReportResource } from "./report";
+import type { ReachabilityEntry } from "../policies/model/reachability";
 
 const T = {
     vpc: "aws:ec2/vpc:Vpc",
@@ -46,7 +47,7 @@ function text(value: unknown): string {
     return String(value).replace(/"/g, "#quot;").replace(/</g, "#lt;").replace(/>/g, "#gt;");
 }
 
-export function mermaidDiagram(resources: ReportResource[], serviceConnect: ServiceConnectCalls[], routes: LoadBalancerRoute[] = []): string {
+export function mermaidDiagram(resources: ReportResource[], serviceConnect: ServiceConnectCalls[], routes: LoadBalancerRoute[] = [], reachability: ReachabilityEntry[] = []): string {
     const of = (type: string) => resources.filter((r) => r.type === type);
     const { refs, refersTo } = referenceReader(resources);
 
@@ -157,35 +158,30 @@ export function mermaidDiagram(resources: ReportResource[], serviceConnect: Serv
         lines.push("  end");
     }
 
-    // Every port open to the internet, on the nodes of whatever holds the security group.
-    const holders = (sg: ReportResource): string[] => [
-        ...services.filter((s) => refersTo(s, "networkConfiguration", sg)).flatMap((s) => (serviceNodes.get(s.urn) ?? []).map((n) => n.node)),
-        ...of(T.asg)
-            .filter((g) => refs(g, "launchTemplate", T.launchTemplate).some((lt) => refersTo(lt, "networkInterfaces", sg) || refersTo(lt, "vpcSecurityGroupIds", sg)))
-            .flatMap((g) => asgNodes.get(g.urn) ?? []),
-        ...of(T.loadBalancer)
-            .filter((lb) => refersTo(lb, "securityGroups", sg))
-            .flatMap((lb) => refs(lb, "subnets", T.subnet).map((s) => node(`lb:${lb.urn}:${s.urn}`))),
-    ];
-    const ports = (protocol: unknown, from: unknown, to: unknown) => {
-        const p = String(protocol).toLowerCase();
-        if (p === "-1" || p === "all") return "all traffic";
-        return from === to ? `${p} ${from}` : `${p} ${from}-${to}`;
-    };
-    const open: { sg: ReportResource; what: string }[] = [];
-    for (const rule of of(T.ingressRule).filter((r) => WORLD.includes(String(r.inputs.cidrIpv4 ?? r.inputs.cidrIpv6)))) {
-        refs(rule, "securityGroupId", T.sg).forEach((sg) => open.push({ sg, what: ports(rule.inputs.ipProtocol, rule.inputs.fromPort, rule.inputs.toPort) }));
-    }
-    for (const rule of of(T.sgRule).filter((r) => r.inputs.type === "ingress" && [...(r.inputs.cidrBlocks ?? []), ...(r.inputs.ipv6CidrBlocks ?? [])].some((c: string) => WORLD.includes(c)))) {
-        refs(rule, "securityGroupId", T.sg).forEach((sg) => open.push({ sg, what: ports(rule.inputs.protocol, rule.inputs.fromPort, rule.inputs.toPort) }));
-    }
-    for (const sg of of(T.sg)) {
-        for (const rule of (sg.inputs.ingress ?? []) as Record<string, any>[]) {
-            if ([...(rule.cidrBlocks ?? []), ...(rule.ipv6CidrBlocks ?? [])].some((c: string) => WORLD.includes(c))) open.push({ sg, what: ports(rule.protocol, rule.fromPort, rule.toPort) });
+    // Edges from the internet: only the paths the reachability analysis proves (a public IP, a route to
+    // the internet gateway, ACLs and a security group rule; or an internet-facing load balancer).
+    const drawn = new Set<string>();
+    const draw = (edge: string) => {
+        if (!drawn.has(edge)) {
+            drawn.add(edge);
+            edges.push(edge);
         }
-    }
-    for (const { sg, what } of open) {
-        for (const target of new Set(holders(sg))) edges.push(`  ${node("internet")} -->|"${text(what)}"| ${target}`);
+    };
+    for (const entry of reachability) {
+        const svc = services.find((x) => x.name === entry.service);
+        for (const path of entry.internetPaths) {
+            const lb = of(T.loadBalancer).find((l) => path.includes(`load balancer "${l.name}"`));
+            if (lb) {
+                const listener = /\(([A-Z]+):(\d+)\)$/.exec(path.find((p) => p.startsWith("listener ")) ?? "");
+                const what = listener ? `tcp ${listener[2]}` : "listener";
+                for (const s of refs(lb, "subnets", T.subnet)) draw(`  ${node("internet")} -->|"${text(what)}"| ${node(`lb:${lb.urn}:${s.urn}`)}`);
+            } else if (svc) {
+                const subnet = path.find((p) => p.startsWith("subnet "));
+                for (const task of serviceNodes.get(svc.urn) ?? []) {
+                    if (!task.subnet || subnet === `subnet "${task.subnet.name}"`) draw(`  ${node("internet")} -->|"${text(`${entry.protocol} ${entry.port}`)}"| ${task.node}`);
+                }
+            }
+        }
     }
 
     // What each load balancer routes, zone by zone: from its node in a zone to the service's tasks there.
@@ -206,6 +202,8 @@ export function mermaidDiagram(resources: ReportResource[], serviceConnect: Serv
         const from = serviceByName.get(client.service);
         for (const target of client.calls) {
             const to = serviceByName.get(target);
+            // A call is drawn only where the analysis proves the client can open the connection.
+            if (!reachability.some((e) => e.service === target && e.fromServices.includes(client.service))) continue;
             const url = serviceConnect.find((s) => s.service === target)?.endpoints[0] ?? "";
             if (!from || !to) continue;
             const servers = serviceNodes.get(to.urn) ?? [];

@@ -2,14 +2,14 @@
 import { createHash } from "crypto";
 import { mermaidDiagram } from "./diagram";
 import { evaluateStack } from "./program";
-import { loadBalancerRoutes, serviceConnectMap, toReportResources } from "./report";
+import { loadBalancerRoutes, reachabilityOf, serviceConnectMap, toReportResources } from "./report";
 
 export const DIAGRAM_STACKS = ["dev", "games", "web"] as const;
 
 /** The stack's diagram as the plan draws it (a first preview). */
 export async function diagramOf(root: string, stack: string): Promise<string> {
     const { resources } = await evaluateStack(root, stack);
-    return mermaidDiagram(toReportResources(resources), serviceConnectMap(resources), loadBalancerRoutes(resources));
+    return mermaidDiagram(toReportResources(resources), serviceConnectMap(resources), loadBalancerRoutes(resources), reachabilityOf(resources));
 }
 
 export function sourceHash(diagram: string): string {

@@ -8,6 +8,8 @@ import { serviceConnectUrl } from "../components/service/plan";
 import { Diagnostic, EnforcementLevel } from "./analyzer";
 import { mermaidDiagram } from "./diagram";
 import { Referencing, referenceReader } from "./references";
+import { analyzeReachability, ReachabilityEntry } from "../policies/model/reachability";
+import { engineResourcesAsModel } from "./reachabilityView";
 import { CostEstimate } from "./cost";
 import { displayValue, EngineResource, isUnknown, ResourceOptionsView } from "./engine";
 import { PolicyCheck } from "./policyCheck";
@@ -58,6 +60,8 @@ export interface PlanReport {
     serviceConnect: ServiceConnectEntry[];
     /** What the load balancers route to which service. */
     loadBalancerRoutes: LoadBalancerRoute[];
+    /** Who can reach each service port, and how each service reaches the internet (policies/model/reachability.ts). */
+    reachability: ReachabilityEntry[];
     cost: CostEstimate;
 }
 
@@ -197,8 +201,32 @@ export function buildReport(evaluation: Evaluation, check: PolicyCheck, cost: Co
         remediations: check.remediations.map((r) => ({ policy: r.policy, urn: r.urn, changed: changedPaths(byUrn.get(r.urn)?.inputs ?? {}, r.props) })),
         serviceConnect: serviceConnectMap(evaluation.resources),
         loadBalancerRoutes: loadBalancerRoutes(evaluation.resources),
+        reachability: reachabilityOf(evaluation.resources),
         cost,
     };
+}
+
+/** The reachability analysis over the plan's resources, as the pack runs it at AnalyzeStack. */
+export function reachabilityOf(resources: EngineResource[]): ReachabilityEntry[] {
+    return analyzeReachability(engineResourcesAsModel(resources));
+}
+
+const answer = (v: boolean | "unknown") => (v === "unknown" ? "UNKNOWN" : v ? "YES" : "no");
+
+/** The reachability table: one line per service port, then the path behind each yes. */
+export function reachabilityLines(entries: ReachabilityEntry[]): string[] {
+    if (entries.length === 0) {
+        return ["  No ECS services."];
+    }
+    const lines = [`  ${"service".padEnd(22)} ${"port".padEnd(9)} ${"internet".padEnd(9)} ${"from services".padEnd(24)} egress`];
+    for (const e of entries) {
+        const port = e.port === null ? "-" : `${e.protocol} ${e.port}`;
+        const egress = `${e.egress}${e.egressVia.length ? ` via ${e.egressVia.join(", ")}` : ""}${e.natAzIndependent === false ? " (an AZ's NAT loss cuts off other AZs)" : ""}`;
+        lines.push(`  ${e.service.padEnd(22)} ${port.padEnd(9)} ${answer(e.fromInternet).padEnd(9)} ${(e.fromServices.join(", ") || "-").padEnd(24)} ${egress}`);
+        e.internetPaths.forEach((p) => lines.push(`      from the internet: ${p.join(" -> ")}`));
+        e.unknowns.forEach((u) => lines.push(`      waits for: ${u}`));
+    }
+    return lines;
 }
 
 function tree(report: PlanReport): string[] {
@@ -286,6 +314,9 @@ export function renderText(report: PlanReport): string {
         "Service Connect",
         ...scLines(report),
         "",
+        "Reachability (who can open a connection to each service port; how each service reaches the internet)",
+        ...reachabilityLines(report.reachability),
+        "",
         "Monthly network cost (estimate)",
         ...costLines(report.cost),
     ].join("\n");
@@ -293,7 +324,7 @@ export function renderText(report: PlanReport): string {
 
 /** The architecture diagram of the plan (see diagram.ts). */
 export function mermaid(report: PlanReport): string {
-    return mermaidDiagram(report.resources, report.serviceConnect, report.loadBalancerRoutes);
+    return mermaidDiagram(report.resources, report.serviceConnect, report.loadBalancerRoutes, report.reachability);
 }
 
 export function renderMarkdown(report: PlanReport): string {

@@ -127,13 +127,13 @@ describe("the plan's Mermaid diagram, read back by Mermaid's own parser", () => 
         assert.deepStrictEqual(d.ids(/^EC2 instances/).map((n) => d.chain(n)[0]), ["private subnet ec2-private-0 10.0.0.0/19", "private subnet ec2-private-1 10.0.32.0/19"]);
     });
 
-    it("web: the load balancer sits in both public subnets, the internet reaches it on 443 and 80 only, and it routes to the frontend's tasks zone by zone", () => {
+    it("web: the load balancer sits in both public subnets, the internet reaches a service through it on 443 only (80 only redirects), and it routes to the frontend's tasks zone by zone", () => {
         const d = reader(parsed.web);
         const lbs = d.ids(/^ALB web-lb$/);
         assert.deepStrictEqual(lbs.map((n) => d.chain(n).slice(0, 2)), [["public subnet web-public-0 10.0.224.0/22", "us-east-2a"], ["public subnet web-public-1 10.0.228.0/22", "us-east-2b"]]);
         const fromInternet = d.edges(d.ids(/^Internet$/), [...parsed.web.vertices.keys()]);
         assert.deepStrictEqual([...new Set(fromInternet.map((e) => d.title(e.end)))], ["ALB web-lb"]);
-        assert.deepStrictEqual(fromInternet.map((e) => e.text).sort(), ["tcp 443", "tcp 443", "tcp 80", "tcp 80"]);
+        assert.deepStrictEqual(fromInternet.map((e) => e.text).sort(), ["tcp 443", "tcp 443"]);
         const routed = d.edges(lbs, [...parsed.web.vertices.keys()]);
         assert.deepStrictEqual(routed.map((e) => [d.chain(e.start)[1], e.text, d.title(e.end), d.chain(e.end)[1]]), [
             ["us-east-2a", "HTTPS:443 /*", "ECS service frontend · client", "us-east-2a"],

@@ -20,7 +20,7 @@ describe("npm run plan", () => {
             assert.strictEqual(code, 0, stderr);
             const report = JSON.parse(stdout);
             reports[stack] = report;
-            assert.deepStrictEqual(Object.keys(report), ["project", "stack", "mode", "resources", "violations", "unknownAdvisories", "warnings", "remediations", "serviceConnect", "loadBalancerRoutes", "cost"]);
+            assert.deepStrictEqual(Object.keys(report), ["project", "stack", "mode", "resources", "violations", "unknownAdvisories", "warnings", "remediations", "serviceConnect", "loadBalancerRoutes", "reachability", "cost"]);
             assert.deepStrictEqual([report.project, report.stack, report.mode], ["ecsnet", stack, "preview"]);
             for (const r of report.resources) {
                 assert.deepStrictEqual(Object.keys(r), ["urn", "id", "type", "name", "parent", "dependsOn", "propertyDependencies", "inputs", "options"]);

@@ -20,6 +20,21 @@ export interface ModelResource {
 export const TYPES = {
     securityGroup: ["aws:ec2/securityGroup:SecurityGroup", "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", "aws-native:ec2:SecurityGroup"],
     securityGroupRule: ["aws:ec2/securityGroupRule:SecurityGroupRule", "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "aws-native:ec2:SecurityGroupIngress"],
+    securityGroupEgressRule: ["aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "aws-native:ec2:SecurityGroupEgress"],
+    vpc: ["aws:ec2/vpc:Vpc", "aws-native:ec2:VPC"],
+    routeTable: ["aws:ec2/routeTable:RouteTable", "aws:ec2/defaultRouteTable:DefaultRouteTable", "aws-native:ec2:RouteTable"],
+    route: ["aws:ec2/route:Route", "aws-native:ec2:Route"],
+    routeTableAssociation: ["aws:ec2/routeTableAssociation:RouteTableAssociation", "aws:ec2/mainRouteTableAssociation:MainRouteTableAssociation", "aws-native:ec2:SubnetRouteTableAssociation"],
+    internetGateway: ["aws:ec2/internetGateway:InternetGateway", "aws-native:ec2:InternetGateway"],
+    internetGatewayAttachment: ["aws:ec2/internetGatewayAttachment:InternetGatewayAttachment", "aws-native:ec2:VPCGatewayAttachment"],
+    natGateway: ["aws:ec2/natGateway:NatGateway", "aws-native:ec2:NatGateway"],
+    networkAcl: ["aws:ec2/networkAcl:NetworkAcl", "aws:ec2/defaultNetworkAcl:DefaultNetworkAcl", "aws-native:ec2:NetworkAcl"],
+    networkAclRule: ["aws:ec2/networkAclRule:NetworkAclRule", "aws-native:ec2:NetworkAclEntry"],
+    networkAclAssociation: ["aws:ec2/networkAclAssociation:NetworkAclAssociation", "aws-native:ec2:SubnetNetworkAclAssociation"],
+    loadBalancer: ["aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer", "aws-native:elasticloadbalancingv2:LoadBalancer"],
+    listener: ["aws:lb/listener:Listener", "aws:alb/listener:Listener", "aws-native:elasticloadbalancingv2:Listener"],
+    listenerRule: ["aws:lb/listenerRule:ListenerRule", "aws:alb/listenerRule:ListenerRule", "aws-native:elasticloadbalancingv2:ListenerRule"],
+    targetGroup: ["aws:lb/targetGroup:TargetGroup", "aws:alb/targetGroup:TargetGroup", "aws-native:elasticloadbalancingv2:TargetGroup"],
     prefixList: ["aws:ec2/managedPrefixList:ManagedPrefixList", "aws-native:ec2:PrefixList"],
     prefixListEntry: ["aws:ec2/managedPrefixListEntry:ManagedPrefixListEntry"],
     service: ["aws:ecs/service:Service", "aws-native:ecs:Service"],
@@ -46,6 +61,7 @@ export const isNative = (r: { type: string }): boolean => r.type.startsWith("aws
 const NAMING_FIELDS = [
     "id", "arn", "name", "groupId", "prefixListId", "serviceArn", "clusterName", "clusterArn", "autoScalingGroupName",
     "launchTemplateId", "launchTemplateName", "launchConfigurationName", "subnetId", "taskDefinitionArn", "arnWithoutRevision", "family",
+    "autoScalingGroupArn", "vpcId", "routeTableId", "internetGatewayId", "natGatewayId", "networkAclId", "loadBalancerArn", "listenerArn", "targetGroupArn",
 ];
 
 const WORDS: Record<Kind, string> = {
@@ -63,6 +79,21 @@ const WORDS: Record<Kind, string> = {
     launchTemplate: "launch template",
     launchConfiguration: "launch configuration",
     subnet: "subnet",
+    securityGroupEgressRule: "security group egress rule",
+    vpc: "VPC",
+    routeTable: "route table",
+    route: "route",
+    routeTableAssociation: "route table association",
+    internetGateway: "internet gateway",
+    internetGatewayAttachment: "internet gateway attachment",
+    natGateway: "NAT gateway",
+    networkAcl: "network ACL",
+    networkAclRule: "network ACL rule",
+    networkAclAssociation: "network ACL association",
+    loadBalancer: "load balancer",
+    listener: "listener",
+    listenerRule: "listener rule",
+    targetGroup: "target group",
 };
 
 /** How messages name a resource: its kind of thing and its Pulumi name (`security group "web"`). */

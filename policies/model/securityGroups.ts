@@ -41,7 +41,10 @@ export interface SecurityGroupModel {
     readonly resource?: ModelResource;
     /** How messages name the group. */
     readonly name: string;
+    /** Ingress rules (sources are where traffic may come from). */
     readonly rules: IngressRuleModel[];
+    /** Egress rules, in the same model (sources are where traffic may go). */
+    readonly egress: IngressRuleModel[];
 }
 
 /** How a message names a rule: `security group "web" ingress[0]` or `SecurityGroupRule "ssh"`. */
@@ -61,12 +64,15 @@ const AWS_FIELDS: Fields = { protocol: "protocol", cidrs: ["cidrBlocks", "ipv6Ci
 const AWS_RULE_FIELDS: Fields = { protocol: "protocol", cidrs: ["cidrBlocks", "ipv6CidrBlocks"], prefixLists: ["prefixListIds"], groups: ["sourceSecurityGroupId"], self: "self" };
 const VPC_RULE_FIELDS: Fields = { protocol: "ipProtocol", cidrs: ["cidrIpv4", "cidrIpv6"], prefixLists: ["prefixListId"], groups: ["referencedSecurityGroupId"] };
 const NATIVE_FIELDS: Fields = { protocol: "ipProtocol", cidrs: ["cidrIp", "cidrIpv6"], prefixLists: ["sourcePrefixListId"], groups: ["sourceSecurityGroupId", "sourceSecurityGroupName"] };
+const NATIVE_EGRESS_FIELDS: Fields = { protocol: "ipProtocol", cidrs: ["cidrIp", "cidrIpv6"], prefixLists: ["destinationPrefixListId"], groups: ["destinationSecurityGroupId"] };
 
 /** The property that holds a rule resource's group, per type. */
 const GROUP_PROPERTY: Record<string, string> = {
     "aws:ec2/securityGroupRule:SecurityGroupRule": "securityGroupId",
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": "securityGroupId",
     "aws-native:ec2:SecurityGroupIngress": "groupId",
+    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": "securityGroupId",
+    "aws-native:ec2:SecurityGroupEgress": "groupId",
 };
 
 /** One rule read from `props` at `base` ("" for a rule resource, `ingress[0]` inline). */
@@ -134,31 +140,36 @@ function resolveUnknownCidr(owner: ModelResource, property: string, refs: Refere
 
 const CIDR_OWNERS = ["aws:ec2/vpc:Vpc", "aws:ec2/subnet:Subnet", "aws-native:ec2:Vpc", "aws-native:ec2:Subnet"];
 
-/** The ingress rules one resource declares, as its own (no other resource consulted). */
-export function declaredRules(r: ModelResource, refs?: References): IngressRuleModel[] {
+/** The rules one resource declares in one direction, as its own (no other resource consulted). */
+export function declaredRules(r: ModelResource, refs?: References, direction: "ingress" | "egress" = "ingress"): IngressRuleModel[] {
     const name = label(r);
     const self = isKind(r, "securityGroup") ? r : undefined;
+    const inline = (property: string, fields: Fields) => {
+        const list = listAt(r.props, property, name);
+        return isUnknown(list) ? [unknownRule(r, property, list)] : list.map((_, i) => readRule(r, `${property}[${i}]`, fields, () => property, refs, self));
+    };
+    const egress = direction === "egress";
     switch (r.type) {
         case TYPES.securityGroup[0]:
-        case TYPES.securityGroup[1]: {
-            const list = listAt(r.props, "ingress", name);
-            return isUnknown(list) ? [unknownRule(r, "ingress", list)] : list.map((_, i) => readRule(r, `ingress[${i}]`, AWS_FIELDS, () => "ingress", refs, self));
-        }
-        case TYPES.securityGroup[2]: {
-            const list = listAt(r.props, "securityGroupIngress", name);
-            return isUnknown(list) ? [unknownRule(r, "securityGroupIngress", list)] : list.map((_, i) => readRule(r, `securityGroupIngress[${i}]`, NATIVE_FIELDS, () => "securityGroupIngress", refs, self));
-        }
+        case TYPES.securityGroup[1]:
+            return inline(egress ? "egress" : "ingress", AWS_FIELDS);
+        case TYPES.securityGroup[2]:
+            return inline(egress ? "securityGroupEgress" : "securityGroupIngress", egress ? NATIVE_EGRESS_FIELDS : NATIVE_FIELDS);
         case TYPES.securityGroupRule[0]: {
             const type = at(r.props, "type", name);
             if (isUnknown(type)) {
                 return [unknownRule(r, "", type)];
             }
-            return String(type).trim().toLowerCase() === "ingress" ? [readRule(r, "", AWS_RULE_FIELDS, (f) => f, refs, undefined)] : [];
+            return String(type).trim().toLowerCase() === direction ? [readRule(r, "", AWS_RULE_FIELDS, (f) => f, refs, undefined)] : [];
         }
         case TYPES.securityGroupRule[1]:
-            return [readRule(r, "", VPC_RULE_FIELDS, (f) => f, refs, undefined)];
+            return egress ? [] : [readRule(r, "", VPC_RULE_FIELDS, (f) => f, refs, undefined)];
         case TYPES.securityGroupRule[2]:
-            return [readRule(r, "", NATIVE_FIELDS, (f) => f, refs, undefined)];
+            return egress ? [] : [readRule(r, "", NATIVE_FIELDS, (f) => f, refs, undefined)];
+        case TYPES.securityGroupEgressRule[0]:
+            return egress ? [readRule(r, "", VPC_RULE_FIELDS, (f) => f, refs, undefined)] : [];
+        case TYPES.securityGroupEgressRule[1]:
+            return egress ? [readRule(r, "", NATIVE_EGRESS_FIELDS, (f) => f, refs, undefined)] : [];
         default:
             return [];
     }
@@ -177,11 +188,12 @@ function unknownRule(owner: ModelResource, where: string, unknown: Unknown): Ing
 export function securityGroups(refs: References): SecurityGroupModel[] {
     const groups = new Map<ModelResource | string, SecurityGroupModel>();
     for (const r of refs.all("securityGroup")) {
-        groups.set(r, { resource: r, name: label(r), rules: declaredRules(r, refs) });
+        groups.set(r, { resource: r, name: label(r), rules: declaredRules(r, refs), egress: declaredRules(r, refs, "egress") });
     }
-    for (const rule of refs.all("securityGroupRule")) {
-        const rules = declaredRules(rule, refs);
-        if (rules.length === 0) {
+    for (const rule of [...refs.all("securityGroupRule"), ...refs.all("securityGroupEgressRule")]) {
+        const ingress = declaredRules(rule, refs);
+        const egress = declaredRules(rule, refs, "egress");
+        if (ingress.length === 0 && egress.length === 0) {
             continue;
         }
         const property = GROUP_PROPERTY[rule.type];
@@ -189,12 +201,14 @@ export function securityGroups(refs: References): SecurityGroupModel[] {
         const value = at(rule.props, property, label(rule));
         const key: ModelResource | string = found[0] ?? (typeof value === "string" && value !== "" ? value : rule.urn);
         // `self: true` on a rule resource names the group the rule is attached to.
-        const attached = rules.map((r) => ({ ...r, sources: r.sources.map((s) => (s.kind === "securityGroup" && s.ref === "self" ? { ...s, groups: found.slice(0, 1) } : s)) }));
+        const attach = (rules: IngressRuleModel[]) => rules.map((r) => ({ ...r, sources: r.sources.map((s) => (s.kind === "securityGroup" && s.ref === "self" ? { ...s, groups: found.slice(0, 1) } : s)) }));
         const group = groups.get(key) ?? {
             name: found[0] ? label(found[0]) : typeof key === "string" && key !== rule.urn ? `security group ${key} (outside this stack)` : `the security group of ${label(rule)} (${unknown[0]?.what ?? property} is not known)`,
             rules: [],
+            egress: [],
         };
-        group.rules.push(...attached);
+        group.rules.push(...attach(ingress));
+        group.egress.push(...attach(egress));
         groups.set(key, group);
     }
     return [...groups.values()];
