@@ -6,7 +6,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { PackConfig, PolicyPackClient, PACK_DIR } from "./analyzer";
+import { PackConfig, PolicyPackClient, PACK_DIR, PACK_SOURCE_DIR } from "./analyzer";
 import { estimateCost } from "./cost";
 import { checkPolicies } from "./policyCheck";
 import { policyConfigProblems } from "./policyConfig";
@@ -140,6 +140,28 @@ function readPolicyConfig(file: string): unknown {
     }
 }
 
+/** A pack source file newer than the compiled pack, or undefined when the build is current. */
+function stalePackSource(root: string): string | undefined {
+    const built = path.join(root, PACK_DIR, "index.js");
+    if (!fs.existsSync(built)) {
+        return "its sources (it has not been built)";
+    }
+    const builtAt = fs.statSync(built).mtimeMs;
+    const walk = (dir: string): string | undefined => {
+        for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+            const full = path.join(dir, entry.name);
+            if (entry.isDirectory() && !["bin", "node_modules"].includes(entry.name)) {
+                const found = walk(full);
+                if (found) return found;
+            } else if (entry.name.endsWith(".ts") && fs.statSync(full).mtimeMs > builtAt) {
+                return path.relative(root, full);
+            }
+        }
+        return undefined;
+    };
+    return walk(path.join(root, PACK_SOURCE_DIR));
+}
+
 /** Proves `--sarif`'s file can be written (its directory is made) before any work. */
 function prepareFile(file: string): string {
     const full = path.resolve(file);
@@ -218,6 +240,10 @@ async function plan(root: string, argv: string[], io: PlanIo): Promise<number> {
     const outDir = opts.out === undefined ? undefined : prepareOut(opts.out);
     const sarifFile = opts.sarif === undefined ? undefined : prepareFile(opts.sarif);
 
+    const stale = stalePackSource(root);
+    if (stale) {
+        throw new PlanInputError(`the compiled policy pack (${PACK_DIR}) is older than ${stale}; run npm run build:pack (npm ci and npm test do).`);
+    }
     const evaluation = await evaluateStack(root, stack, { stackFile: file, mode: opts.mode, nativeStackTraces: true });
     const client = await PolicyPackClient.start(path.join(root, PACK_DIR));
     try {

@@ -88,6 +88,19 @@ describe("npm run plan", () => {
         }
     });
 
+    it("exits 1 for a Service Connect server opened to the internet, with the path in the reachability table", () => {
+        const { code, stdout } = plan("--stack", "exposed", "--stack-file", "tests/fixtures/Pulumi.exposed.yaml", "--json");
+        assert.strictEqual(code, 1);
+        const report = JSON.parse(stdout);
+        // Reachable from the internet, and admitting a CIDR on its Service Connect port.
+        assert.deepStrictEqual(report.violations.map((v: any) => [v.policy, v.urn.split("::").pop(), v.enforcementLevel]), [
+            ["service-connect-servers-internal", "internal-api", "mandatory"],
+            ["service-connect-servers-internal", "internal-api", "mandatory"],
+        ]);
+        const server = report.reachability.find((e: any) => e.service === "internal-api");
+        assert.deepStrictEqual([server.port, server.fromInternet, server.fromServices, server.internetPaths.length], [80, true, ["caller"], 2]);
+    });
+
     it("exits 1 with the expected violation for the insecure stack kept under tests/", () => {
         const { code, stdout } = plan("--stack", "insecure", "--stack-file", "tests/fixtures/Pulumi.insecure.yaml", "--json");
         assert.strictEqual(code, 1);
@@ -98,10 +111,11 @@ describe("npm run plan", () => {
     it("exits 1 when a stack tag marks the public games stack sensitive, 0 under the lenient config", () => {
         const strict = plan("--stack", "games", "--stack-tag", "data-classification=confidential", "--json");
         assert.strictEqual(strict.code, 1);
-        assert.deepStrictEqual(JSON.parse(strict.stdout).violations.map((v: any) => v.policy), ["no-public-ip-on-sensitive-tasks"]);
+        // The tasks' public IP, and (proven on the reachability analysis) the internet reaching a sensitive service directly.
+        assert.deepStrictEqual(JSON.parse(strict.stdout).violations.map((v: any) => v.policy), ["no-public-ip-on-sensitive-tasks", "service-connect-servers-internal"]);
         const lenient = plan("--stack", "games", "--stack-tag", "data-classification=confidential", "--policy-pack-config", "policies/lenient.json", "--json");
         assert.strictEqual(lenient.code, 0);
-        assert.deepStrictEqual(JSON.parse(lenient.stdout).violations.map((v: any) => v.enforcementLevel), ["advisory"]);
+        assert.deepStrictEqual(JSON.parse(lenient.stdout).violations.map((v: any) => v.enforcementLevel), ["advisory", "advisory"]);
     });
 
     it("exits 2 for an unknown stack, listing the stacks that exist", () => {

@@ -117,7 +117,7 @@ describe("the plan command refuses bad input in one paragraph with exit 2", () =
                 `"no-ssh-from-internet".sshPorts[0] must be an integer (got "22"); "no-ssh-from-internet".sshPorts[1] must be at most 65535 (got 70000); ` +
                 `"no-ssh-from-internet".exemptCidr is not a setting of no-ssh-from-internet; its settings are exemptCidrs, sshPorts, waivers, besides enforcementLevel; ` +
                 `"no-ssh-from-internet".waivers[0].reason is required; ` +
-                `"no-public-ip-on-sensitive-task" is not a policy of this pack (did you mean "no-public-ip-on-sensitive-tasks"?); its policies are no-ssh-from-internet, no-ssh-from-internet-per-security-group, no-public-ip-on-sensitive-tasks, no-public-ip-on-sensitive-tasks-by-reference; ` +
+                `"no-public-ip-on-sensitive-task" is not a policy of this pack (did you mean "no-public-ip-on-sensitive-tasks"?); its policies are no-ssh-from-internet, no-ssh-from-internet-per-security-group, no-public-ip-on-sensitive-tasks, no-public-ip-on-sensitive-tasks-by-reference, service-connect-servers-internal; ` +
                 `policy no-public-ip-on-sensitive-tasks: waivers[0] has no valid expires: give the last day it holds as YYYY-MM-DD (got "2027-02-30"); ` +
                 `policy no-public-ip-on-sensitive-tasks: waivers[1] names no resource: give resource (a URN pattern) or tag (key=value).`,
         );

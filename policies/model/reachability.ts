@@ -41,7 +41,7 @@ export interface ReachabilityEntry {
     serviceConnect: boolean;
     /** The values an "unknown" answer waits for. */
     unknowns: string[];
-    /** Sources admitted on this port that are neither an ECS service's nor a load balancer's security group (for the internal-server policy). */
+    /** Sources admitted on this port that are not an ECS service's security group (CIDRs, prefix lists, other groups), each with its rule. */
     foreignSources: string[];
 }
 
@@ -463,7 +463,7 @@ export function analyzeReachability(resources: readonly ModelResource[]): Reacha
                 }
                 for (const x of rule.sources) {
                     if (x.kind === "securityGroup") {
-                        x.groups.filter((g) => !serviceOfGroup.has(g) && !lbGroups.has(g)).forEach((g) => foreign.add(`${ruleLabel(rule)} admits ${label(g)}`));
+                        x.groups.filter((g) => !serviceOfGroup.has(g)).forEach((g) => foreign.add(`${ruleLabel(rule)} admits ${label(g)}${lbGroups.has(g) ? " (a load balancer's)" : ""}`));
                         x.groups.length === 0 && foreign.add(`${ruleLabel(rule)} admits security group ${x.ref} (outside this stack)`);
                     } else if (x.kind === "cidr" || x.kind === "prefixList") {
                         foreign.add(`${ruleLabel(rule)} admits ${x.kind === "cidr" ? `CIDR ${x.text}` : `prefix list ${x.lists[0] ? `"${x.lists[0].name}"` : x.ref}`}`);

@@ -19,4 +19,8 @@ export const POLICY_HELP: Record<string, { summary: string; fix: string }> = {
         summary: "A sensitive ECS task gets a public IP through another resource: a sensitive task definition or service behind assignPublicIp, or EC2 hosts with public IPs (launch template, launch configuration or subnet) behind its capacity provider, its cluster's default strategy, or launchType EC2.",
         fix: "Launch the instances in private subnets with associatePublicIpAddress \"false\", or run the task on Fargate in private subnets.",
     },
+    "service-connect-servers-internal": {
+        summary: "Proven on the stack's reachability analysis: a Service Connect server (an internal API) that the internet can reach by any path (a public IP with a route to the internet gateway and an open rule, or an internet-facing load balancer), or whose security groups admit anything but ECS services' groups on its Service Connect ports; or a sensitive service the internet can reach directly.",
+        fix: "Run servers in private subnets without public IPs, admit only the calling services' security groups, and tag a server that is meant to be public service-connect-exposure=public (or waive it with a reason and an expiry).",
+    },
 };

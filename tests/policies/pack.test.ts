@@ -21,6 +21,7 @@ describe("the policy pack", () => {
                 ["no-ssh-from-internet-per-security-group", "mandatory"],
                 ["no-public-ip-on-sensitive-tasks", "mandatory"],
                 ["no-public-ip-on-sensitive-tasks-by-reference", "mandatory"],
+                ["service-connect-servers-internal", "mandatory"],
             ],
         );
     });
@@ -63,6 +64,7 @@ describe("the policy pack", () => {
                 "no-ssh-from-internet-per-security-group": "mandatory",
                 "no-public-ip-on-sensitive-tasks": "advisory",
                 "no-public-ip-on-sensitive-tasks-by-reference": "advisory",
+                "service-connect-servers-internal": "advisory",
             });
             const strict = await client.configure(require("../../policies/strict.json"));
             assert.deepStrictEqual(new Set(Object.values(strict)), new Set(["mandatory"]));

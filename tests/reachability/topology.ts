@@ -67,7 +67,7 @@ export function resourcesOf(t: Topology): R[] {
             family: `svc-${i}`,
             networkMode: "awsvpc",
             requiresCompatibilities: ["FARGATE"],
-            containerDefinitions: JSON.stringify([{ name: `svc-${i}`, portMappings: [{ containerPort: s.port, protocol: s.protocol }] }]),
+            containerDefinitions: JSON.stringify([{ name: `svc-${i}`, portMappings: [{ name: `svc-${i}`, containerPort: s.port, protocol: s.protocol }] }]),
         });
         add("aws:ecs/service:Service", `svc-${i}`, {
             launchType: "FARGATE",
