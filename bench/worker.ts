@@ -1,31 +1,40 @@
 /**
- * One benchmark measurement in its own process (so peak memory is this measurement's):
- *   worker.ts <services> <components|floor> <runs>
- * components: evaluates the program (buildStack) for a generated stack under the mock runtime, then
- *             sends every resource through the policy pack over the Analyzer protocol.
- * floor:      registers the same resources (same types, same inputs) as plain @pulumi/aws resources,
- *             with no components, under the same mocks, wired as a hand-written program would be:
- *             an input that held another resource's id, ARN or other output takes that resource's
- *             Output (found through the recorded property dependencies).
- * floor-plain: the same, with every input a plain value (no wiring at all).
- * One warm-up, then <runs> timed runs (runs 0: one evaluation only, for peak memory). Prints one JSON line.
+ * One benchmark measurement in a fresh process (so its time includes what a pull request's fresh
+ * process pays, and its peak memory is its own):
+ *   worker.ts recipe <services> <dir>      untimed: writes <dir>/recipe.json (the after-up registrations,
+ *                                          for the floor's wiring) and <dir>/view.json (the preview's
+ *                                          resources as the engine hands them to a pack)
+ *   worker.ts components <services> <dir>  the pull request's check: evaluation in preview mode
+ *                                          (buildStack under the mock runtime), the policy check
+ *                                          through the compiled pack, the reachability analysis, the report
+ *   worker.ts floor <services> <dir>       the same resources registered as plain @pulumi/aws resources,
+ *                                          wired by Outputs as a hand-written program would be, in preview mode
+ *   worker.ts pack|noop <services> <dir>   the policy check alone on view.json: the real pack, or the
+ *                                          protocol's floor (bench/noop-pack: one policy that judges nothing)
+ *   worker.ts startup <runs>               spawn to GetAnalyzerInfo of the compiled pack (and its source)
+ * Prints one JSON line.
  */
 import * as aws from "@pulumi/aws";
+import * as fs from "fs";
 import * as path from "path";
 import { performance } from "perf_hooks";
 import { loadStackConfig } from "../config";
-import { PolicyPackClient, PACK_DIR } from "../offline/analyzer";
-import { engineView } from "../offline/engine";
-import { checkPolicies } from "../offline/policyCheck";
+import { PACK_DIR, PACK_SOURCE_DIR, PolicyPackClient } from "../offline/analyzer";
+import { estimateCost } from "../offline/cost";
+import { EngineResource, engineView } from "../offline/engine";
 import { MockAws } from "../offline/mockAws";
-import { OfflineRuntime, Registration } from "../offline/runtime";
+import { checkPolicies } from "../offline/policyCheck";
+import { loadProject } from "../offline/project";
+import { reachabilityOf, buildReport, renderText } from "../offline/report";
+import { Mode, OfflineRuntime, Registration } from "../offline/runtime";
 import { buildStack } from "../stack";
 import { benchConfig } from "./generate";
 
 const ROOT = path.resolve(__dirname, "..");
+const CTX = (mode: Mode) => ({ mode, project: "ecsnet", stack: "bench", config: { "aws:region": "us-east-1" } });
 
-async function evaluate(count: number): Promise<{ ms: number; registrations: Registration[] }> {
-    const runtime = await OfflineRuntime.start({ project: "ecsnet", stack: "bench", region: "us-east-1", config: benchConfig(count), mode: "after-up", nativeStackTraces: true });
+async function evaluate(count: number, mode: Mode): Promise<{ ms: number; registrations: Registration[] }> {
+    const runtime = await OfflineRuntime.start({ project: "ecsnet", stack: "bench", region: "us-east-1", config: benchConfig(count), mode, nativeStackTraces: true });
     const start = performance.now();
     await runtime.runProgram(() => buildStack(loadStackConfig()));
     return { ms: performance.now() - start, registrations: runtime.registrations };
@@ -54,21 +63,18 @@ function wire(value: unknown, deps: { state: Record<string, unknown>; resource: 
     return value;
 }
 
-async function floor(recipe: Registration[], wired: boolean): Promise<number> {
-    // The states the mock gives each resource, from the mock's own logic, to recognise wired values.
+/** The floor: the recipe's resources as a hand-written program registers them, in preview mode. */
+async function floor(recipe: Registration[]): Promise<number> {
     const mock = new MockAws("us-east-1");
     const states = new Map(recipe.map((r) => [r.urn, mock.newResource({ type: r.type, name: r.name, inputs: r.inputs }).state]));
-    const runtime = await OfflineRuntime.start({ project: "ecsnet", stack: "bench", region: "us-east-1", config: {}, mode: "after-up", nativeStackTraces: true });
+    const runtime = await OfflineRuntime.start({ project: "ecsnet", stack: "bench", region: "us-east-1", config: {}, mode: "preview", nativeStackTraces: true });
     const start = performance.now();
     const made = new Map<string, unknown>();
     for (const r of recipe) {
-        let inputs = r.inputs;
-        if (wired) {
-            inputs = { ...r.inputs };
-            for (const [key, urns] of Object.entries(r.propertyDependencies)) {
-                const deps = urns.filter((u) => made.has(u)).map((u) => ({ state: states.get(u)!, resource: made.get(u) }));
-                inputs[key] = wire(inputs[key], deps);
-            }
+        const inputs = { ...r.inputs };
+        for (const [key, urns] of Object.entries(r.propertyDependencies)) {
+            const deps = urns.filter((u) => made.has(u)).map((u) => ({ state: states.get(u)!, resource: made.get(u) }));
+            inputs[key] = wire(inputs[key], deps);
         }
         made.set(r.urn, new (constructorOf(r.type))(r.name, inputs));
     }
@@ -76,46 +82,106 @@ async function floor(recipe: Registration[], wired: boolean): Promise<number> {
     return performance.now() - start;
 }
 
-async function main() {
-    const [countText, mode, runsText] = process.argv.slice(2);
-    const count = Number(countText);
-    const runs = Number(runsText ?? 5);
-    const evalMs: number[] = [];
-    const policyMs: number[] = [];
-    let resources = 0;
-    let packRssMb: number | undefined;
-    if (mode === "components") {
-        const client = await PolicyPackClient.start(path.join(ROOT, PACK_DIR));
-        for (let i = 0; i <= runs; i++) {
-            const { ms, registrations } = await evaluate(count);
-            const custom = registrations.filter((r) => r.custom);
-            const start = performance.now();
-            const resourceViews = engineView(registrations, { mode: "after-up", project: "ecsnet", stack: "bench", config: { "aws:region": "us-east-1" } });
-            const check = await checkPolicies(client, resourceViews, { project: "ecsnet", stack: "bench", mode: "after-up" });
-            const policy = performance.now() - start;
-            if (check.violations.length > 0) throw new Error(`bench stack has violations: ${JSON.stringify(check.violations[0])}`);
-            resources = custom.length;
-            if (i > 0) {
-                evalMs.push(ms);
-                policyMs.push(policy);
-            }
-        }
-        packRssMb = client.peakMemoryMb();
+const rssMb = () => process.resourceUsage().maxRSS / 1024;
+
+async function check(resources: EngineResource[], packDir: string): Promise<{ ms: number; packPeakMb?: number; violations: number }> {
+    const client = await PolicyPackClient.start(packDir);
+    try {
+        const start = performance.now();
+        const result = await checkPolicies(client, resources, { project: "ecsnet", stack: "bench", mode: "preview" });
+        return { ms: performance.now() - start, packPeakMb: client.peakMemoryMb(), violations: result.violations.length };
+    } finally {
         client.close();
-    } else {
-        const recipe = (await evaluate(count)).registrations.filter((r) => r.custom);
-        resources = recipe.length;
-        for (let i = 0; i <= runs; i++) {
-            const ms = await floor(recipe, mode === "floor");
-            if (i > 0) evalMs.push(ms);
-        }
     }
-    const maxRssMb = process.resourceUsage().maxRSS / 1024;
-    process.stdout.write(JSON.stringify({ services: count, mode, resources, evalMs, policyMs, maxRssMb, packRssMb }) + "\n");
-    process.exit(0);
 }
 
-main().catch((e) => {
-    console.error(e);
-    process.exit(1);
-});
+async function main(): Promise<object> {
+    const [mode, arg, dir] = process.argv.slice(2);
+    const count = Number(arg);
+    switch (mode) {
+        case "recipe": {
+            const upRun = await evaluate(count, "after-up");
+            fs.writeFileSync(path.join(dir, "recipe.json"), JSON.stringify(upRun.registrations.filter((r) => r.custom)));
+            const previewRun = await evaluate(count, "preview");
+            fs.writeFileSync(path.join(dir, "view.json"), JSON.stringify(engineView(previewRun.registrations, CTX("preview"))));
+            return { mode, services: count };
+        }
+        case "components": {
+            const { ms: evalMs, registrations } = await evaluate(count, "preview");
+            // The evaluation's own peak, before anything else runs in this process.
+            const evalPeakMb = rssMb();
+            const heap = process.memoryUsage();
+            const resources = engineView(registrations, CTX("preview"));
+            const policy = await check(resources, path.join(ROOT, PACK_DIR));
+            if (policy.violations > 0) throw new Error("the bench stack has policy violations");
+            let start = performance.now();
+            const reachability = reachabilityOf(resources);
+            const reachMs = performance.now() - start;
+            start = performance.now();
+            const project = loadProject(ROOT);
+            const report = buildReport(
+                { project, stack: "bench", region: "us-east-1", config: {}, mode: "preview", registrations, resources, outputs: {} } as any,
+                { levels: {}, violations: [], remediations: [] },
+                estimateCost(resources, { natGbPerMonth: 100 }),
+            );
+            const text = renderText(report) + JSON.stringify(report);
+            const reportMs = performance.now() - start;
+            return {
+                mode,
+                services: count,
+                resources: registrations.filter((r) => r.custom).length,
+                ports: reachability.length,
+                evalMs,
+                policyMs: policy.ms,
+                reachMs,
+                reportMs,
+                reportBytes: text.length,
+                evalPeakMb,
+                heapUsedMb: heap.heapUsed / 2 ** 20,
+                heapTotalMb: heap.heapTotal / 2 ** 20,
+                externalMb: heap.external / 2 ** 20,
+                packPeakMb: policy.packPeakMb,
+            };
+        }
+        case "floor": {
+            const recipe = JSON.parse(fs.readFileSync(path.join(dir, "recipe.json"), "utf8")) as Registration[];
+            return { mode, services: count, evalMs: await floor(recipe) };
+        }
+        case "pack":
+        case "noop": {
+            const resources = JSON.parse(fs.readFileSync(path.join(dir, "view.json"), "utf8")) as EngineResource[];
+            const result = await check(resources, mode === "pack" ? path.join(ROOT, PACK_DIR) : path.join(__dirname, "noop-pack"));
+            return { mode, services: count, policyMs: result.ms, packPeakMb: result.packPeakMb };
+        }
+        case "startup": {
+            const runs = count;
+            const measure = async (dir: string) => {
+                const start = performance.now();
+                const client = await PolicyPackClient.start(dir);
+                const ms = performance.now() - start;
+                const mb = client.peakMemoryMb();
+                client.close();
+                return { ms, mb };
+            };
+            const compiled = [];
+            const source = [];
+            for (let i = 0; i < runs; i++) {
+                compiled.push(await measure(path.join(ROOT, PACK_DIR)));
+                source.push(await measure(path.join(ROOT, PACK_SOURCE_DIR)));
+            }
+            return { mode, compiled, source };
+        }
+        default:
+            throw new Error(`unknown worker mode ${mode}`);
+    }
+}
+
+main().then(
+    (result) => {
+        process.stdout.write(JSON.stringify(result) + "\n", () => process.exit(0));
+    },
+    (e) => {
+        console.error(e);
+        process.exit(1);
+    },
+);
