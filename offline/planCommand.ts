@@ -244,7 +244,7 @@ async function plan(root: string, argv: string[], io: PlanIo): Promise<number> {
     if (stale) {
         throw new PlanInputError(`the compiled policy pack (${PACK_DIR}) is older than ${stale}; run npm run build:pack (npm ci and npm test do).`);
     }
-    const evaluation = await evaluateStack(root, stack, { stackFile: file, mode: opts.mode, nativeStackTraces: true });
+    const evaluation = await evaluateStack(root, stack, { stackFile: file, mode: opts.mode, nativeStackTraces: true, captureStackTraces: false });
     const client = await PolicyPackClient.start(path.join(root, PACK_DIR));
     try {
         const configProblems = policyConfigProblems(policyConfig, client.policies);

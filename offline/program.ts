@@ -28,6 +28,8 @@ export interface EvaluateOptions {
     /** Config set over the stack file's (fully qualified keys), as `pulumi config set` would. */
     extraConfig?: Record<string, unknown>;
     nativeStackTraces?: boolean;
+    /** See RuntimeOptions.captureStackTraces. */
+    captureStackTraces?: boolean;
     /** Called with every registration made, whether the program finished or threw. */
     observe?: (registrations: Registration[]) => void;
 }
@@ -37,9 +39,14 @@ export async function evaluateStack(dir: string, stack: string, opts: EvaluateOp
     const config = { ...stackConfig(project, stack, opts.stackFile), ...opts.extraConfig };
     const region = regionOf(config, stack);
     const mode = opts.mode ?? "preview";
-    const runtime = await OfflineRuntime.start({ project: project.name, stack, region, config, mode, nativeStackTraces: opts.nativeStackTraces });
+    // The stack trace limit is the process's: put it back for whoever runs next in this process.
+    const limit = Error.stackTraceLimit;
+    const runtime = await OfflineRuntime.start({ project: project.name, stack, region, config, mode, nativeStackTraces: opts.nativeStackTraces, captureStackTraces: opts.captureStackTraces });
     const entry = require.resolve(path.resolve(dir));
-    const outputs = await observed(runtime, opts.observe, () => runtime.runProgram(() => {
+    const outputs = await finallyDo(() => {
+        Error.stackTraceLimit = limit;
+        opts.observe?.(runtime.registrations);
+    }, () => runtime.runProgram(() => {
         // Load the program afresh, as a new `pulumi up` process would.
         for (const cached of Object.keys(require.cache)) {
             if (cached.startsWith(path.resolve(dir)) && !cached.includes(`${path.sep}node_modules${path.sep}`) && !cached.includes(`${path.sep}offline${path.sep}`)) {
@@ -52,10 +59,10 @@ export async function evaluateStack(dir: string, stack: string, opts: EvaluateOp
     return { project, stack, region, config, mode, registrations: runtime.registrations, resources, outputs };
 }
 
-async function observed<T>(runtime: OfflineRuntime, observe: EvaluateOptions["observe"], run: () => Promise<T>): Promise<T> {
+async function finallyDo<T>(after: () => void, run: () => Promise<T>): Promise<T> {
     try {
         return await run();
     } finally {
-        observe?.(runtime.registrations);
+        after();
     }
 }

@@ -67,6 +67,14 @@ export interface RuntimeOptions {
      * three times slower. For the plan and the benchmark; tests keep mapped traces. @default false
      */
     nativeStackTraces?: boolean;
+    /**
+     * Whether stack traces are captured at all. The SDK captures one for every resource and every
+     * Output to record source positions for the engine, which mocks never read; capturing them made a
+     * 500-service evaluation 2.7 times slower (12.2 s against 4.5 s) and held 180 MB more at its peak.
+     * The plan and the benchmark turn capture off (`Error.stackTraceLimit = 0`) for their own process;
+     * set ECSNET_STACK_TRACES=1 to keep traces when debugging a program. @default true
+     */
+    captureStackTraces?: boolean;
 }
 
 export class OfflineRuntime {
@@ -85,6 +93,9 @@ export class OfflineRuntime {
         if (opts.nativeStackTraces) {
             // ts-node installed source-map-support's formatter; without one, V8 formats natively.
             Reflect.deleteProperty(Error, "prepareStackTrace");
+        }
+        if (opts.captureStackTraces === false && !process.env.ECSNET_STACK_TRACES) {
+            Error.stackTraceLimit = 0;
         }
         const mode = opts.mode ?? "preview";
         const runtime = new OfflineRuntime(new MockAws(opts.region, mode), mode);

@@ -393,7 +393,15 @@ export function analyzeReachability(resources: readonly ModelResource[]): Reacha
         const endpoint = endpointOf(runner, isUnknown(mode) ? "awsvpc" : mode, net, capacity);
         endpoints.set(runner, { endpoint, ports, mode });
         for (const g of endpoint.groups) {
-            serviceOfGroup.set(g, [...(serviceOfGroup.get(g) ?? []), runner]);
+            const list = serviceOfGroup.get(g);
+            list ? list.push(runner) : serviceOfGroup.set(g, [runner]);
+        }
+    }
+    const runnersBySubnet = new Map<Subnet, TaskRunnerModel[]>();
+    for (const [runner, { endpoint }] of endpoints) {
+        for (const sn of endpoint.subnets) {
+            const list = runnersBySubnet.get(sn);
+            list ? list.push(runner) : runnersBySubnet.set(sn, [runner]);
         }
     }
     const lbGroups = new Set(refs.all("loadBalancer").flatMap((lb) => refs.follow(lb, "securityGroups", "securityGroup").found));
@@ -450,9 +458,18 @@ export function analyzeReachability(resources: readonly ModelResource[]): Reacha
                     continue;
                 }
                 const { cidrs } = ruleCidrs(rule, net.lists);
-                for (const client of runners) {
+                // The candidates, from indexes (never every service against every service): the
+                // services in an admitted group, and those in a subnet an admitted CIDR holds.
+                const candidates = new Set<TaskRunnerModel>();
+                rule.sources.forEach((x) => x.kind === "securityGroup" && x.groups.forEach((g) => serviceOfGroup.get(g)?.forEach((c) => candidates.add(c))));
+                if (cidrs.length > 0) {
+                    for (const [sn, inSubnet] of runnersBySubnet) {
+                        sn.cidr && cidrs.some((x) => contains(x, sn.cidr!.family, sn.cidr!.start)) && inSubnet.forEach((c) => candidates.add(c));
+                    }
+                }
+                for (const client of candidates) {
                     const c = endpoints.get(client)!.endpoint;
-                    if (client === runner) {
+                    if (client === runner || fromServices.has(client.resource.name)) {
                         continue;
                     }
                     const byGroup = rule.sources.some((x) => x.kind === "securityGroup" && x.groups.some((g) => c.groups.includes(g)));
