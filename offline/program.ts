@@ -28,7 +28,7 @@ export interface EvaluateOptions {
     /** Config set over the stack file's (fully qualified keys), as `pulumi config set` would. */
     extraConfig?: Record<string, unknown>;
     nativeStackTraces?: boolean;
-    /** See RuntimeOptions.captureStackTraces. */
+    /** See RuntimeOptions.captureStackTraces; off for an evaluation (restored after it). @default false */
     captureStackTraces?: boolean;
     /** Called with every registration made, whether the program finished or threw. */
     observe?: (registrations: Registration[]) => void;
@@ -41,7 +41,7 @@ export async function evaluateStack(dir: string, stack: string, opts: EvaluateOp
     const mode = opts.mode ?? "preview";
     // The stack trace limit is the process's: put it back for whoever runs next in this process.
     const limit = Error.stackTraceLimit;
-    const runtime = await OfflineRuntime.start({ project: project.name, stack, region, config, mode, nativeStackTraces: opts.nativeStackTraces, captureStackTraces: opts.captureStackTraces });
+    const runtime = await OfflineRuntime.start({ project: project.name, stack, region, config, mode, nativeStackTraces: opts.nativeStackTraces, captureStackTraces: opts.captureStackTraces ?? false });
     const entry = require.resolve(path.resolve(dir));
     const outputs = await finallyDo(() => {
         Error.stackTraceLimit = limit;
