@@ -115,7 +115,7 @@ function buildNetwork(refs: References) {
     for (const r of refs.all("routeTable")) {
         const table: RouteTable = { r };
         tables.set(r, table);
-        const routes = listAt(r.props, isNative(r) ? "routes" : r.type.includes("defaultRouteTable") ? "routes" : "routes", label(r));
+        const routes = listAt(r.props, "routes", label(r));
         if (!isUnknown(routes)) {
             routes.forEach((_, i) => setDefault(table, r, r.props, `routes[${i}]`, r));
         }
@@ -240,13 +240,17 @@ export function naclAllows(nacl: Nacl | undefined, egress: boolean, protocol: "t
     return false;
 }
 
-/** Whether a reply from `port` can leave toward `address` on some ephemeral port (1024-65535). */
-function naclReplies(nacl: Nacl | undefined, protocol: "tcp" | "udp", family: 4 | 6, address: bigint): boolean {
+/**
+ * Whether the reply to a connection can pass on some ephemeral port (1024-65535): out toward
+ * `address` (`egress`), or back in from it. ACLs are stateless, so the reply is judged like a request.
+ */
+function naclReplies(nacl: Nacl | undefined, protocol: "tcp" | "udp", family: 4 | 6, address: bigint, egress = true): boolean {
     if (!nacl) {
         return true;
     }
+    // The ports where some rule's range starts or ends stand for every ephemeral port between them.
     const ports = new Set([1024, 32768, 49152, 65535, ...nacl.rules.flatMap((r) => [r.from, r.to, r.to + 1])].filter((p) => p >= 1024 && p <= 65535));
-    return [...ports].some((p) => naclAllows(nacl, true, protocol, p, family, address));
+    return [...ports].some((p) => naclAllows(nacl, egress, protocol, p, family, address));
 }
 
 /** What one security group rule admits for a packet: the CIDRs it names (prefix lists expanded). */
@@ -535,19 +539,10 @@ function aclsAllow(clients: Subnet[], servers: Subnet[], spec: PortSpec): boolea
                 naclAllows(c.nacl, true, spec.protocol, spec.port, sf, sa) &&
                 naclAllows(s.nacl, false, spec.protocol, spec.port, cf, ca) &&
                 naclReplies(s.nacl, spec.protocol, cf, ca) &&
-                naclReplyIn(c.nacl, spec.protocol, sf, sa)
+                naclReplies(c.nacl, spec.protocol, sf, sa, false)
             );
         }),
     );
-}
-
-/** Whether a reply can come back in from `address` on some ephemeral port. */
-function naclReplyIn(nacl: Nacl | undefined, protocol: "tcp" | "udp", family: 4 | 6, address: bigint): boolean {
-    if (!nacl) {
-        return true;
-    }
-    const ports = new Set([1024, 32768, 49152, 65535, ...nacl.rules.flatMap((r) => [r.from, r.to, r.to + 1])].filter((p) => p >= 1024 && p <= 65535));
-    return [...ports].some((p) => naclAllows(nacl, false, protocol, p, family, address));
 }
 
 /** Whether the client's security groups let it send to the server's port (egress is stateful too). */
