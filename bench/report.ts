@@ -145,7 +145,7 @@ export function readmeSection(r: BenchResults): string {
 /** Two panels: seconds per phase against services, and the side-by-side ratios with their spread. */
 export function chartSvg(r: BenchResults): string {
     const W = 980, H = 470, T = 40, B = 170, PW = 420;
-    const panels = [{ x0: 70, w: PW }, { x0: 70 + PW + 90, w: PW - 30 }];
+    const panels = [{ x0: 70, w: PW }, { x0: 70 + PW + 90, w: PW - 70 }];
     const xs = r.sizes.map((s) => s.services);
     const lx = (v: number, p: { x0: number; w: number }) => p.x0 + ((Math.log(v) - Math.log(xs[0])) / (Math.log(xs[xs.length - 1]) - Math.log(xs[0]) || 1)) * p.w;
     const maxS = Math.max(...r.sizes.map((s) => s.totalMs.max / 1000)) * 1.08;
@@ -162,8 +162,8 @@ export function chartSvg(r: BenchResults): string {
         { name: "reachability analysis", color: "#8c564b", v: (s: SizeResult) => s.reachMs },
     ];
     const ratios = [
-        { name: "evaluation / wired floor (median, min-max)", color: "#ff7f0e", v: (s: SizeResult) => s.overFloor },
-        { name: "pack / no-op pack (median, min-max)", color: "#d62728", v: (s: SizeResult) => s.overNoop },
+        { name: "evaluation / wired floor (median, min-max)", color: "#e377c2", v: (s: SizeResult) => s.overFloor },
+        { name: "pack / no-op pack (median, min-max)", color: "#17becf", v: (s: SizeResult) => s.overNoop },
     ];
     const out: string[] = [
         `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="12">`,
@@ -187,7 +187,7 @@ export function chartSvg(r: BenchResults): string {
     };
     series.forEach((s) => draw(panels[0], s.color, r.sizes.map(s.v), ys, 1000));
     ratios.forEach((s) => draw(panels[1], s.color, r.sizes.map(s.v), yr, 1));
-    out.push(`<line x1="${panels[1].x0}" y1="${yr(1.15)}" x2="${panels[1].x0 + panels[1].w}" y2="${yr(1.15)}" stroke="#555" stroke-dasharray="5,4"/><text x="${panels[1].x0 + panels[1].w}" y="${yr(1.15) - 4}" text-anchor="end">target 1.15x</text>`);
+    out.push(`<line x1="${panels[1].x0}" y1="${yr(1.15)}" x2="${panels[1].x0 + panels[1].w}" y2="${yr(1.15)}" stroke="#555" stroke-dasharray="5,4"/><text x="${panels[1].x0 + 4}" y="${yr(1.15) - 4}">target 1.15x</text>`);
     // The legend under both panels, every entry whole.
     const legend = [...series.map((s) => ({ ...s, panel: "seconds" })), ...ratios.map((s) => ({ ...s, panel: "ratio" }))];
     legend.forEach((s, k) => {

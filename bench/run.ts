@@ -64,7 +64,26 @@ function measureSize(services: number): SizeResult {
     };
 }
 
+/** Writes the chart and the README's section from a results document. */
+function publish(results: BenchResults): void {
+    fs.writeFileSync(path.join(HERE, "chart.svg"), chartSvg(results) + "\n");
+    const readme = path.join(ROOT, "README.md");
+    const text = fs.readFileSync(readme, "utf8");
+    const start = text.indexOf(README_START);
+    const end = text.indexOf(README_END);
+    if (start >= 0 && end > start) {
+        fs.writeFileSync(readme, text.slice(0, start) + readmeSection(results) + text.slice(end + README_END.length));
+    }
+}
+
 function main(): void {
+    // --render: the chart and the README's section again from bench/results.json, measuring nothing.
+    if (process.argv.includes("--render")) {
+        const results = JSON.parse(fs.readFileSync(path.join(HERE, "results.json"), "utf8")) as BenchResults;
+        publish(results);
+        console.log(textReport(results));
+        return;
+    }
     const sizes = SIZES.map(measureSize);
     process.stderr.write("bench: pack startup\n");
     const startup = worker(["startup", "5"]);
@@ -81,14 +100,7 @@ function main(): void {
     };
     const results: BenchResults = { ...base, targets: targetsOf(base) };
     fs.writeFileSync(path.join(HERE, "results.json"), JSON.stringify(results, null, 2) + "\n");
-    fs.writeFileSync(path.join(HERE, "chart.svg"), chartSvg(results) + "\n");
-    const readme = path.join(ROOT, "README.md");
-    const text = fs.readFileSync(readme, "utf8");
-    const start = text.indexOf(README_START);
-    const end = text.indexOf(README_END);
-    if (start >= 0 && end > start) {
-        fs.writeFileSync(readme, text.slice(0, start) + readmeSection(results) + text.slice(end + README_END.length));
-    }
+    publish(results);
     console.log(textReport(results));
     console.log("\nWrote bench/results.json, bench/chart.svg and the README's benchmark table.");
 }
