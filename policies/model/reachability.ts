@@ -416,7 +416,10 @@ export function analyzeReachability(resources: readonly ModelResource[]): Reacha
         const { endpoint, ports } = endpoints.get(runner)!;
         const serverPorts = serviceConnectPortNames(runner);
         const egress = egressOf(endpoint, net);
-        if (!isUnknown(ports) && ports.length === 0) {
+        if (isUnknown(ports)) {
+            // Which ports it serves is not known yet: nothing about them can be proven.
+            out.push({ service: r(runner), port: null, protocol: "tcp", fromInternet: "unknown", internetPaths: [], fromServices: [], egress: egress.egress, egressVia: egress.via, natAzIndependent: egress.natAzIndependent, serviceConnect: false, unknowns: [ports.what], foreignSources: [] });
+        } else if (ports.length === 0) {
             // Nothing can connect to a service that maps no port; how it reaches out still matters.
             out.push({ service: r(runner), port: null, protocol: "tcp", fromInternet: false, internetPaths: [], fromServices: [], egress: egress.egress, egressVia: egress.via, natAzIndependent: egress.natAzIndependent, serviceConnect: false, unknowns: [], foreignSources: [] });
         }

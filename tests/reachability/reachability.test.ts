@@ -119,6 +119,14 @@ describe("reachability: the traps", () => {
         assert.strictEqual(byService(analyzeReachability(resources))["svc-0"].fromInternet, false, "an internal load balancer is no path from the internet");
     });
 
+    it("says unknown for a service whose ports are not known yet, naming the value", () => {
+        const resources = resourcesOf(patterns()) as any[];
+        const td = resources.find((r) => r.name === "td-0");
+        td.props = { ...td.props, containerDefinitions: "04da6b54-80e4-46f7-96ec-b56ff0331ba9" };
+        const a = analyzeReachability(resources).find((e) => e.service === "svc-0")!;
+        assert.deepStrictEqual([a.port, a.fromInternet, a.unknowns], [null, "unknown", ['task definition "td-0" containerDefinitions']]);
+    });
+
     it("says unknown, naming the value, when an unknown decides the answer", () => {
         const resources = resourcesOf(patterns()) as any[];
         const svc = resources.find((r) => r.name === "svc-0");
