@@ -345,6 +345,9 @@ function endpointOf(runner: TaskRunnerModel, mode: string, net: Network, capacit
     return { runner, subnets, groups: [...new Set(groups)], publicIp, publicIpWhy: why, unknown: [] };
 }
 
+/** The first port of Linux's default ephemeral range (32768-60999), where ECS maps bridge mode's dynamic host ports. */
+const DYNAMIC_HOST_PORT = 32768;
+
 interface PortSpec {
     port: number;
     protocol: "tcp" | "udp";
@@ -373,9 +376,12 @@ function portsOf(runner: TaskRunnerModel): { mode: string | Unknown; ports: Port
     for (const c of containers) {
         for (const m of c?.portMappings ?? []) {
             const containerPort = Number(m.containerPort);
-            const hostPort = m.hostPort === undefined ? undefined : Number(m.hostPort);
-            const port = mode === "awsvpc" || mode === "host" ? containerPort : hostPort ?? 0;
-            ports.push({ port, protocol: String(m.protocol ?? "tcp").toLowerCase() === "udp" ? "udp" : "tcp", name: m.name, containerPort });
+            const hostPort = m.hostPort === undefined || m.hostPort === null ? 0 : Number(m.hostPort);
+            // Bridge mode's dynamic host port (0) comes from the host's ephemeral range; its first port stands for it.
+            const port = mode === "awsvpc" || mode === "host" ? containerPort : hostPort === 0 ? DYNAMIC_HOST_PORT : hostPort;
+            if (Number.isInteger(port) && port > 0) {
+                ports.push({ port, protocol: String(m.protocol ?? "tcp").toLowerCase() === "udp" ? "udp" : "tcp", name: m.name, containerPort });
+            }
         }
     }
     return { mode, ports };

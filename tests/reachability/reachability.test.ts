@@ -119,6 +119,24 @@ describe("reachability: the traps", () => {
         assert.strictEqual(byService(analyzeReachability(resources))["svc-0"].fromInternet, false, "an internal load balancer is no path from the internet");
     });
 
+    it("bridge mode on EC2: the host's public IP and the host's group decide, on the dynamic host port", () => {
+        const resources = resourcesOf(patterns()) as any[];
+        const find = (name: string) => resources.find((r) => r.name === name);
+        const hostGroup = { urn: "urn:hsg", type: "aws:ec2/securityGroup:SecurityGroup", name: "hosts-sg", props: { id: "sg-h", ingress: [{ protocol: "tcp", fromPort: 32768, toPort: 60999, cidrBlocks: ["0.0.0.0/0"] }], egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }] }, propertyDependencies: {} };
+        const template = { urn: "urn:lt", type: "aws:ec2/launchTemplate:LaunchTemplate", name: "hosts", props: { id: "lt-1", networkInterfaces: [{ associatePublicIpAddress: "true", securityGroups: ["sg-h"] }] }, propertyDependencies: { networkInterfaces: [hostGroup] } };
+        const group = { urn: "urn:asg", type: "aws:autoscaling/group:Group", name: "hosts", props: { arn: "arn:asg", vpcZoneIdentifiers: ["subnet-0"], launchTemplate: { id: "lt-1" } }, propertyDependencies: { vpcZoneIdentifiers: [find("subnet-0")], launchTemplate: [template] } };
+        const provider = { urn: "urn:cp", type: "aws:ecs/capacityProvider:CapacityProvider", name: "hosts", props: { name: "hosts", autoScalingGroupProvider: { autoScalingGroupArn: "arn:asg" } }, propertyDependencies: { autoScalingGroupProvider: [group] } };
+        const td = find("td-0");
+        td.props = { ...td.props, networkMode: "bridge", requiresCompatibilities: ["EC2"], containerDefinitions: JSON.stringify([{ name: "web", portMappings: [{ containerPort: 8080, hostPort: 0 }] }]) };
+        const svc = find("svc-0");
+        svc.props = { launchType: undefined, taskDefinition: "arn:td-0", capacityProviderStrategies: [{ capacityProvider: "hosts" }] };
+        svc.propertyDependencies = { taskDefinition: [td], capacityProviderStrategies: [provider] };
+        resources.push(hostGroup, template, group, provider);
+        const a = byService(analyzeReachability(resources))["svc-0"];
+        assert.deepStrictEqual([a.port, a.fromInternet, a.egress], [32768, true, "internet-gateway"]);
+        assert.deepStrictEqual(a.internetPaths[0].slice(3), ['host public IP (launch template "hosts" sets associatePublicIpAddress "true")', 'security group "hosts-sg" ingress[0]']);
+    });
+
     it("says unknown for a service whose ports are not known yet, naming the value", () => {
         const resources = resourcesOf(patterns()) as any[];
         const td = resources.find((r) => r.name === "td-0");
