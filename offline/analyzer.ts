@@ -135,20 +135,28 @@ export class PolicyPackClient {
         return diagnosticsOf(resp, resource.urn);
     }
 
-    /** Remediate: the properties after every remediating policy ran (unchanged when none applied). */
-    async remediate(resource: AnalyzedResource): Promise<{ props: Record<string, unknown>; remediated: { policy: string; urn: string }[] }> {
+    /**
+     * Remediate: the properties after every remediating policy ran (unchanged when none applied), and
+     * the diagnostics of those that could not run (a remediation that read a value unknown in a
+     * preview), which the engine shows as advisories.
+     */
+    async remediate(resource: AnalyzedResource): Promise<{ props: Record<string, unknown>; remediated: { policy: string; urn: string }[]; diagnostics: Diagnostic[] }> {
         const req = new analyzerPb.AnalyzeRequest();
         fillResource(req, resource);
         const resp = await call<any>(this.client, "remediate", req);
         let props = resource.props;
         const remediated: { policy: string; urn: string }[] = [];
+        const diagnostics: Diagnostic[] = [];
         for (const r of resp.getRemediationsList()) {
             if (r.getProperties()) {
                 props = r.getProperties().toJavaScript();
                 remediated.push({ policy: r.getPolicyname(), urn: resource.urn });
             }
+            if (r.getDiagnostic()) {
+                diagnostics.push({ policy: r.getPolicyname(), enforcementLevel: "advisory", urn: resource.urn, message: r.getDiagnostic() });
+            }
         }
-        return { props, remediated };
+        return { props, remediated, diagnostics };
     }
 
     async analyzeStack(resources: AnalyzedResource[]): Promise<Diagnostic[]> {

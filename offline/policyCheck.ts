@@ -52,12 +52,14 @@ export async function checkPolicies(
     const results = await mapConcurrently(custom, IN_FLIGHT, async (r) => {
         let props = r.inputs;
         const remediated: Remediation[] = [];
+        const notRun: Diagnostic[] = [];
         if (remediates) {
             const result = await client.remediate(analyzed(r, props));
             props = result.props;
             remediated.push(...result.remediated.map((x) => ({ ...x, props })));
+            notRun.push(...result.diagnostics);
         }
-        return { urn: r.urn, props, remediated, violations: await client.analyze(analyzed(r, props)) };
+        return { urn: r.urn, props, remediated, violations: [...notRun, ...(await client.analyze(analyzed(r, props)))] };
     });
     const violations = results.flatMap((r) => r.violations);
     // AnalyzeStack sees every resource's final outputs; a remediated input is what the resource gets.

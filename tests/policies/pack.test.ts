@@ -78,6 +78,24 @@ describe("the policy pack", () => {
             assert.deepStrictEqual(remediated, [{ policy: "no-public-ip-on-sensitive-tasks", urn: "urn:svc" }]);
         });
 
+        it("a remediation that cannot run in a preview (it copies inputs that are unknown) is an advisory naming it, and the violation stays mandatory", async () => {
+            const check = async (mode: "preview" | "after-up") => {
+                const evaluation = await evaluateStack(ROOT, "games", { mode });
+                return checkPolicies(client, evaluation.resources, { project: "ecsnet", stack: "games", mode, stackTags: { "data-classification": "confidential" }, config: { "no-public-ip-on-sensitive-tasks": "remediate" } });
+            };
+            const preview = await check("preview");
+            assert.deepStrictEqual(preview.remediations, []);
+            const byPolicy = preview.violations.filter((v) => v.policy === "no-public-ip-on-sensitive-tasks").map((v) => [v.enforcementLevel, v.message.slice(0, 55)]);
+            assert.deepStrictEqual(byPolicy, [
+                ["advisory", "can't run remediation 'no-public-ip-on-sensitive-tasks'"],
+                ["mandatory", "ECS services and task sets of sensitive workloads must "],
+            ]);
+            // After up every input is known: the remediation runs and the resource policy has nothing left to say.
+            const up = await check("after-up");
+            assert.deepStrictEqual(up.remediations.map((r) => r.policy), ["no-public-ip-on-sensitive-tasks"]);
+            assert.deepStrictEqual(up.violations.filter((v) => v.policy === "no-public-ip-on-sensitive-tasks"), []);
+        });
+
         for (const stack of listStacks(ROOT)) {
             for (const mode of ["preview", "after-up"] as const) {
                 it(`passes every resource of the committed ${stack} stack (${mode})`, async () => {
