@@ -12,6 +12,8 @@
  */
 import * as fs from "fs";
 import { Mode, Registration, UNKNOWN } from "./runtime";
+import { providerDefaultTags as modelDefaultTags } from "../policies/model/resources";
+import { Unknown } from "../policies/model/values";
 
 export interface ProviderView {
     urn: string;
@@ -159,27 +161,12 @@ function providerUrn(reference: string): string {
 
 /**
  * The provider's default tags: `defaultTags` is a JSON string (`{"tags":{...}}`) from an explicit
- * provider and from stack config alike. UNKNOWN when it is not known yet.
+ * provider and from stack config alike. UNKNOWN when it is not known yet. Read as the policy model
+ * reads them (policies/model/resources.ts), so the engine's `tagsAll` and the pack agree.
  */
 export function providerDefaultTags(provider: ProviderView | null): Record<string, unknown> | typeof UNKNOWN {
-    const raw = provider?.props.defaultTags;
-    if (raw === undefined || raw === null || raw === "") {
-        return {};
-    }
-    if (containsUnknown(raw)) {
-        return UNKNOWN;
-    }
-    const parsed = typeof raw === "string" ? safeJson(raw) : raw;
-    const tags = (parsed as { tags?: unknown } | undefined)?.tags;
-    return tags !== null && typeof tags === "object" ? (tags as Record<string, unknown>) : {};
-}
-
-function safeJson(text: string): unknown {
-    try {
-        return JSON.parse(text);
-    } catch {
-        return undefined;
-    }
+    const tags = modelDefaultTags(provider);
+    return tags instanceof Unknown ? UNKNOWN : Object.fromEntries(tags ?? []);
 }
 
 /**
