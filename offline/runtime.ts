@@ -15,6 +15,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { MockAws } from "./mockAws";
 import { configString } from "./project";
+import { UNKNOWN_SENTINEL } from "../policies/model/values";
 
 // Internal SDK modules: the runtime's own settings (monitor, RPC tracking).
 const settings = require("@pulumi/pulumi/runtime/settings");
@@ -22,8 +23,8 @@ const settings = require("@pulumi/pulumi/runtime/settings");
 export type Mode = "preview" | "after-up";
 export const MODES: readonly Mode[] = ["preview", "after-up"];
 
-/** The engine's unknown sentinel (sdk/go/common/resource/plugin/rpc.go; @pulumi/pulumi runtime/rpc.js). */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+/** The engine's unknown sentinel (sdk/go/common/resource/plugin/rpc.go; @pulumi/pulumi runtime/rpc.js), as the policy model knows it. */
+export const UNKNOWN = UNKNOWN_SENTINEL;
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
