@@ -10,6 +10,7 @@ import { mermaidDiagram } from "./diagram";
 import { Referencing, referenceReader } from "./references";
 import { analyzeReachability, ReachabilityEntry } from "../policies/model/reachability";
 import { engineResourcesAsModel } from "./reachabilityView";
+import { UNDECIDED_MESSAGE } from "../policies/rules/waivers";
 import { CostEstimate } from "./cost";
 import { displayValue, EngineResource, isUnknown, ResourceOptionsView } from "./engine";
 import { PolicyCheck } from "./policyCheck";
@@ -140,8 +141,6 @@ export function loadBalancerRoutes<R extends Referencing & { name: string; input
 
 const UNKNOWN_ADVISORY = /^can't run (?:policy|remediation) '([^']+)' from policy pack .* during preview: .*value at (\.\S*) can't be known during preview/;
 
-/** Our pack's own word for a verdict that waits for a value (policies/rules/waivers.ts, reportUndecided). */
-const UNDECIDED = /^Cannot decide .* in this preview: it depends on (.*), not known until the resources/m;
 
 /**
  * The advisories for a value unknown in this preview: the SDK's, when a policy read it and raised
@@ -151,7 +150,7 @@ const UNDECIDED = /^Cannot decide .* in this preview: it depends on (.*), not kn
 export function unknownAdvisories(check: PolicyCheck): UnknownAdvisory[] {
     return check.violations.flatMap((v) => {
         const m = UNKNOWN_ADVISORY.exec(v.message);
-        const own = m ? undefined : v.enforcementLevel === "advisory" ? UNDECIDED.exec(v.message) : undefined;
+        const own = m ? undefined : v.enforcementLevel === "advisory" ? UNDECIDED_MESSAGE.exec(v.message) : undefined;
         const value = m?.[2] ?? own?.[1];
         return value ? [{ policy: v.policy, urn: v.urn, value, configuredLevel: check.levels[v.policy] ?? v.enforcementLevel }] : [];
     });

@@ -305,13 +305,12 @@ interface Endpoint {
 function endpointOf(runner: TaskRunnerModel, mode: string, net: Network, capacity: ReturnType<typeof clusterCapacity>): Endpoint {
     const { refs } = net;
     const r = runner.resource;
-    const network = isNative(r) ? "networkConfiguration.awsvpcConfiguration" : "networkConfiguration";
     const { providers } = capacityOf(runner, capacity);
     const hostGroups = [...new Set([...providers.flatMap((p) => groupsOf(p, refs)), ...(runner.launchType === "EC2" ? runner.clusters.flatMap((c) => groupsJoining(c, refs)) : [])])];
     const onEc2 = hostGroups.length > 0 || runner.launchType === "EC2";
     if (mode === "awsvpc") {
-        const subnets = refs.follow(r, "networkConfiguration", "subnet", [`${network}.subnets`]);
-        const groups = refs.follow(r, "networkConfiguration", "securityGroup", [`${network}.securityGroups`]);
+        const subnets = refs.follow(r, "networkConfiguration", "subnet", [`${runner.networkPath}.subnets`]);
+        const groups = refs.follow(r, "networkConfiguration", "securityGroup", [`${runner.networkPath}.securityGroups`]);
         // An awsvpc task on EC2 gets no public IP, whatever its subnet or assignPublicIp say.
         const publicIp: Tri = onEc2 ? false : isUnknown(runner.assignPublicIp) ? "unknown" : runner.assignPublicIp === true;
         return {

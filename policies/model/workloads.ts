@@ -28,6 +28,8 @@ export interface TaskRunnerModel {
     /** A task set's service. */
     readonly service?: ModelResource;
     readonly taskDefinition?: ModelResource;
+    /** Where its awsvpc settings are: `networkConfiguration`, or aws-native's nested configuration. */
+    readonly networkPath: string;
     /** The property path of assignPublicIp, for messages, and its value. */
     readonly assignPublicIpPath: string;
     readonly assignPublicIp: boolean | Unknown | undefined;
@@ -66,6 +68,7 @@ export function taskRunner(r: ModelResource, refs: References): TaskRunnerModel 
         kind: taskSet ? "ECS task set" : "ECS service",
         service: taskSet ? refs.follow(r, "service", "service").found[0] : undefined,
         taskDefinition: refs.follow(r, "taskDefinition", "taskDefinition").found[0],
+        networkPath: network,
         assignPublicIpPath: path,
         assignPublicIp: flag(raw),
         assignPublicIpText: isUnknown(raw) ? "unknown" : JSON.stringify(raw),

@@ -6,8 +6,7 @@ import { sensitivityOf } from "./sensitivity";
 import { SENSITIVITY_DEFAULTS, SENSITIVITY_SCHEMA, SensitivitySettings, withDefaults } from "./settings";
 import { reportUndecided, waivable } from "./waivers";
 
-const RUNNER_TYPES = new Set(["aws:ecs/service:Service", "aws:ecs/taskSet:TaskSet", "aws-native:ecs:Service", "aws-native:ecs:TaskSet"]);
-const isRunner = (r: { type: string }) => RUNNER_TYPES.has(r.type);
+const isRunner = (r: { type: string }) => isKind(r, "service") || isKind(r, "taskSet");
 
 export function publicIpMessage(runner: TaskRunnerModel, reason: string): string {
     return (

@@ -1,6 +1,6 @@
 import { ReportViolation, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { declaredRules, IngressRuleModel, admits, portsText, PrefixListModel, prefixLists, ruleLabel, securityGroups } from "../model/securityGroups";
-import { label, ModelResource, References } from "../model/resources";
+import { isKind, label, ModelResource, References } from "../model/resources";
 import { isUnknown, Unknown } from "../model/values";
 import { Cidr, parseCidr, sameBlock, worldCover } from "./cidr";
 import { SSH_DEFAULTS, SSH_SCHEMA, SshSettings, withDefaults } from "./settings";
@@ -136,14 +136,6 @@ function ownFindings(r: ModelResource, settings: SshSettings): { message: string
     return out;
 }
 
-const INGRESS_TYPES = new Set([
-    "aws:ec2/securityGroup:SecurityGroup",
-    "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
-    "aws:ec2/securityGroupRule:SecurityGroupRule",
-    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
-    "aws-native:ec2:SecurityGroup",
-    "aws-native:ec2:SecurityGroupIngress",
-]);
 
 export const noSshFromInternet: ResourceValidationPolicy = waivable({
     name: "no-ssh-from-internet",
@@ -151,7 +143,7 @@ export const noSshFromInternet: ResourceValidationPolicy = waivable({
     enforcementLevel: "mandatory",
     configSchema: SSH_SCHEMA,
     validateResource: (args, reportViolation: ReportViolation) => {
-        if (!INGRESS_TYPES.has(args.type)) {
+        if (!isKind(args, "securityGroup") && !isKind(args, "securityGroupRule")) {
             return;
         }
         const settings = withDefaults(SSH_DEFAULTS, args.getConfig<Partial<SshSettings>>());

@@ -178,9 +178,11 @@ export function waivable<P extends ResourceValidationPolicy | StackValidationPol
  * A verdict that waits for values unknown in this preview: advisory, naming each value. Mandatory
  * verdicts never come here; only a question whose answer truly depends on an unknown does.
  */
-export function reportUndecided(report: ReportViolation, policy: { description?: string } | unknown, question: string, waitingFor: Unknown[], urn: string): void {
+export function reportUndecided(report: ReportViolation, policy: { description: string }, question: string, waitingFor: Unknown[], urn: string): void {
     const whats = [...new Set(waitingFor.map((u) => u.what))];
-    const description = (policy as { description?: string })?.description;
     const message = `Cannot decide ${question} in this preview: it depends on ${whats.join(", ")}, not known until the resources ${whats.length === 1 ? "it comes from exist" : "they come from exist"}. It is decided in the next preview or update once known.`;
-    (report as Report)({ message: description ? `${description}\n${message}` : message, urn, enforcementLevel: "advisory" }, urn);
+    (report as Report)({ message: `${policy.description}\n${message}`, urn, enforcementLevel: "advisory" }, urn);
 }
+
+/** Reads back the values an undecided verdict (above) waits for, as the plan's report lists them. */
+export const UNDECIDED_MESSAGE = /^Cannot decide .* in this preview: it depends on (.*), not known until the resources/m;
