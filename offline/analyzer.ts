@@ -15,12 +15,7 @@ const analyzerPb = require("@pulumi/pulumi/proto/analyzer_pb");
 const structPb = require("google-protobuf/google/protobuf/struct_pb");
 const emptyPb = require("google-protobuf/google/protobuf/empty_pb");
 
-/**
- * Where the pack is, relative to the project root: compiled (`npm run build:pack`, run by `npm ci`
- * and `npm test`), which the loader starts without type-checking, and its TypeScript source.
- */
-export const PACK_DIR = "policies/bin";
-export const PACK_SOURCE_DIR = "policies";
+export { PACK_DIR, PACK_SOURCE_DIR } from "./packBuild";
 
 export type EnforcementLevel = "advisory" | "mandatory" | "remediate" | "disabled";
 const LEVELS: EnforcementLevel[] = ["advisory", "mandatory", "disabled", "remediate"];

@@ -6,8 +6,9 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { PackConfig, PolicyPackClient, PACK_DIR, PACK_SOURCE_DIR } from "./analyzer";
+import { PackConfig, PolicyPackClient } from "./analyzer";
 import { estimateCost } from "./cost";
+import { buildPack, PackBuildError, PACK_DIR, stalePackReason } from "./packBuild";
 import { checkPolicies } from "./policyCheck";
 import { policyConfigProblems } from "./policyConfig";
 import { toSarif } from "./sarif";
@@ -141,25 +142,20 @@ function readPolicyConfig(file: string): unknown {
 }
 
 /** A pack source file newer than the compiled pack, or undefined when the build is current. */
-function stalePackSource(root: string): string | undefined {
-    const built = path.join(root, PACK_DIR, "index.js");
-    if (!fs.existsSync(built)) {
-        return "its sources (it has not been built)";
+/**
+ * The compiled pack, built first when it is missing or older than its sources (a fresh clone: `npm ci`
+ * runs no install scripts here). The note goes to stderr so that `--json` stays clean.
+ */
+function ensurePackBuilt(root: string, io: PlanIo): void {
+    const stale = stalePackReason(root);
+    if (!stale) return;
+    io.err(`plan: compiling the policy pack into ${PACK_DIR} (${stale}).`);
+    try {
+        buildPack(root);
+    } catch (e) {
+        if (e instanceof PackBuildError) throw new PlanInputError(e.message);
+        throw e;
     }
-    const builtAt = fs.statSync(built).mtimeMs;
-    const walk = (dir: string): string | undefined => {
-        for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-            const full = path.join(dir, entry.name);
-            if (entry.isDirectory() && !["bin", "node_modules"].includes(entry.name)) {
-                const found = walk(full);
-                if (found) return found;
-            } else if (entry.name.endsWith(".ts") && fs.statSync(full).mtimeMs > builtAt) {
-                return path.relative(root, full);
-            }
-        }
-        return undefined;
-    };
-    return walk(path.join(root, PACK_SOURCE_DIR));
 }
 
 /** Proves `--sarif`'s file can be written (its directory is made) before any work. */
@@ -240,10 +236,7 @@ async function plan(root: string, argv: string[], io: PlanIo): Promise<number> {
     const outDir = opts.out === undefined ? undefined : prepareOut(opts.out);
     const sarifFile = opts.sarif === undefined ? undefined : prepareFile(opts.sarif);
 
-    const stale = stalePackSource(root);
-    if (stale) {
-        throw new PlanInputError(`the compiled policy pack (${PACK_DIR}) is older than ${stale}; run npm run build:pack (npm ci and npm test do).`);
-    }
+    ensurePackBuilt(root, io);
     const evaluation = await evaluateStack(root, stack, { stackFile: file, mode: opts.mode, nativeStackTraces: true, captureStackTraces: false });
     const client = await PolicyPackClient.start(path.join(root, PACK_DIR));
     try {

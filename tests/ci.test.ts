@@ -50,6 +50,30 @@ describe("the project's own CI checks", () => {
         assert.strictEqual(plan.permissions["security-events"], "write");
     });
 
+    it("builds the compiled pack in every job that hands policies/bin to the Pulumi CLI (npm ci runs no install scripts)", () => {
+        let handed = 0;
+        for (const file of fs.readdirSync(WORKFLOWS)) {
+            for (const [name, job] of Object.entries<any>(workflow(file).jobs)) {
+                const steps: any[] = job.steps ?? [];
+                steps.forEach((step, i) => {
+                    if (step.with?.policyPacks !== "policies/bin") return;
+                    handed++;
+                    const builds = steps.slice(0, i).some((s) => /npm run build:pack|npm test/.test(String(s.run ?? "")));
+                    assert.ok(builds, `${file}: job ${name} hands policies/bin to pulumi/actions before any step builds it`);
+                });
+            }
+        }
+        assert.strictEqual(handed, 2, "the preview and the deploy jobs use the compiled pack");
+    });
+
+    it("runs the README's two commands in .ci/run, the first before anything is built", () => {
+        const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+        assert.ok(readme.includes("npm ci && npm run plan"), "the README's first command");
+        assert.ok(readme.includes("npm ci && npm test"), "the README's test command");
+        const run = fs.readFileSync(path.join(ROOT, ".ci/run"), "utf8").split("\n").filter((l) => /^npm /.test(l));
+        assert.deepStrictEqual(run, ["npm ci --no-audit --no-fund", "npm run plan", "npm test"]);
+    });
+
     it("gives every job least-privilege permissions and no workflow-wide grant", () => {
         for (const file of fs.readdirSync(WORKFLOWS)) {
             const wf = workflow(file);
