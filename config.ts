@@ -115,11 +115,19 @@ export interface StackConfig {
     services: ServiceConfig[];
 }
 
+const CONFIG_ERROR = Symbol.for("ecsnet.ConfigError");
+
 /** A stack configuration value of the wrong shape; the message names key, field, problem and fix. */
 export class ConfigError extends Error {
     constructor(message: string) {
         super(message);
         this.name = "ConfigError";
+        Object.defineProperty(this, CONFIG_ERROR, { value: true });
+    }
+
+    /** Whether `e` is a refusal of the stack file; a brand, since the offline plan loads the program afresh (another copy of this class). */
+    static isConfigError(e: unknown): e is ConfigError {
+        return typeof e === "object" && e !== null && (e as Record<symbol, unknown>)[CONFIG_ERROR] === true;
     }
 }
 

@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { StackConfig } from "./config";
 import { Ec2Capacity, EcsNetwork, EcsService, PrivateSubnetNetwork, PublicLoadBalancer, PublicSubnetNetwork, ServiceConnectCluster, VpcFlowLogs } from "./components";
 import { flowLogGroupName } from "./components/naming";
-import { namespaceOf, networkArgs, planStack, routeOf, serviceArgs } from "./stackPlan";
+import { namespaceOf, networkArgs, planStack, routeOf, serviceArgs, stackAdvice } from "./stackPlan";
 
 export { deployOrder, interfaceEndpointsFor } from "./stackPlan";
 
@@ -27,7 +27,10 @@ export function execCheckCommand(region: string, cluster: string, service: strin
 export function buildStack(config: StackConfig) {
     const name = pulumi.getStack();
     // Everything is planned, and every refusal made, before the first resource registers.
-    const plan = planStack(config, { project: pulumi.getProject(), stack: name, region: aws.config.region });
+    const context = { project: pulumi.getProject(), stack: name, region: aws.config.region };
+    const plan = planStack(config, context);
+    // Shown by `pulumi preview` (and the offline plan) under Diagnostics.
+    for (const advice of stackAdvice(config, plan, context)) void pulumi.log.warn(advice);
     const network = buildNetwork(name, config);
     const cluster = new ServiceConnectCluster(name, {
         namespaceName: namespaceOf(config, name),

@@ -6,13 +6,14 @@
  * user wrote (`ecsnet:vpcCidr`, `ecsnet:services[2].ports[1]`).
  */
 import { ConfigError, ServiceConfig, StackConfig } from "./config";
-import { CapacityPlan, planCapacity } from "./components/capacity/ec2Capacity";
+import { CapacityPlan, planCapacity } from "./components/capacity/plan";
 import { ENDPOINTS_NEEDED } from "./components/network/endpoints";
 import { checkZonesInRegion, NatStrategy, NetworkFacts, networkFacts, NetworkPlan, planPrivateNetwork, planPublicNetwork, PrivateLayoutArgs } from "./components/network/plan";
 import { defaultNamespaceName } from "./components/naming";
 import { PlanError } from "./components/planError";
 import { EndpointRegister, planCluster } from "./components/service/cluster";
 import { planEcsService, ResolvedServicePlan, ServiceDeclaration } from "./components/service/ecsService";
+import { ecrRegion, imageRegistry } from "./components/service/plan";
 import { ExposeArgs } from "./components/service/types";
 import { LoadBalancerPlan, planLoadBalancer, RouteArgs, RouteRegister } from "./components/loadBalancer/plan";
 
@@ -205,7 +206,7 @@ export function planStack(config: StackConfig, ctx: StackPlanContext): StackPlan
         const field = certificateArn !== undefined ? "certificateArn" : "allowPlainHttp";
         throw new ConfigError(`${key(field)} is set, but no service routes through the load balancer; give a service a loadBalancer entry (${key("services")}[].loadBalancer), or remove ${field}.`);
     }
-    const loadBalancer = lbServices.length > 0 ? inStackTerms(root, () => planLoadBalancer(lbLabel, { certificateArn, allowPlainHttp, ingressCidrs, publicSubnetAzCount: facts.publicSubnetAzCount ?? 0, region: ctx.region })) : undefined;
+    const loadBalancer = lbServices.length > 0 ? inStackTerms(root, () => planLoadBalancer(lbLabel, { certificateArn, allowPlainHttp, ingressCidrs, publicSubnetAzCount: facts.publicSubnetAzCount ?? 0, publicSubnetPrefix: facts.publicSubnetPrefix, vpcPrefix: facts.vpcPrefix, region: ctx.region })) : undefined;
     const routes = new RouteRegister();
 
     const order = deployOrder(config.services, key("services"));
@@ -219,9 +220,10 @@ export function planStack(config: StackConfig, ctx: StackPlanContext): StackPlan
                 ...serviceArgs(svc, config, called),
                 namespace,
                 network: facts,
-                capacity: ec2 ? { network: facts } : undefined,
+                capacity: capacity ? { network: facts, plan: capacity } : undefined,
                 calls: (svc.calls ?? []).map((target) => ({ serviceName: target, endpoints: services.get(target)!.endpoints, namespace, network: facts })),
-                loadBalancer: svc.loadBalancer && { ...routeOf(svc)!, network: facts },
+                loadBalancer: svc.loadBalancer && { ...routeOf(svc)!, network: facts, listenerProtocol: loadBalancer?.protocol },
+                region: ctx.region,
             });
             register.claim(`EcsService "${svc.name}"`, planned.endpoints);
             if (planned.route) routes.claim(`EcsService "${svc.name}"`, "loadBalancer", planned.route);
@@ -230,6 +232,49 @@ export function planStack(config: StackConfig, ctx: StackPlanContext): StackPlan
         services.set(svc.name, plan);
     }
     return { network, facts, namespace, capacity, loadBalancer, order, services };
+}
+
+/**
+ * What the stack would deploy that works but is likely a mistake, in the stack file's terms: the
+ * program logs each with `pulumi.log.warn`, so `pulumi preview` and the offline plan show it.
+ * - ECR interface endpoints that serve no image: they reach only the private ECR of the stack's own
+ *   Region, and with a NAT gateway every other registry is pulled through the NAT anyway.
+ * - A `$NAME_URL` in a service's command or environment that no call provides: the variable a
+ *   client gets is named after the server port's discovery name, not the server's service name.
+ */
+export function stackAdvice(config: StackConfig, plan: StackPlan, ctx: StackPlanContext): string[] {
+    const key = (k: string) => `${ctx.project}:${k}`;
+    const advice: string[] = [];
+    const ecrEndpoints = plan.facts.vpcEndpointServices.filter((s) => (ENDPOINTS_NEEDED.images as readonly string[]).includes(s));
+    if (ctx.region !== undefined && plan.facts.outboundInternet && ecrEndpoints.length > 0) {
+        const own = config.services.filter((s) => ecrRegion(imageRegistry(s.image)) === ctx.region);
+        if (own.length === 0) {
+            const registries = [...new Set(config.services.map((s) => imageRegistry(s.image)))].join(", ") || "no service";
+            advice.push(
+                `${key("vpcEndpoints")} pays for the ${ecrEndpoints.join(" and ")} interface endpoints in ${plan.network.azCount} zones, but no service pulls from ${ctx.region}'s private ECR (the images come from ${registries}), and those endpoints serve nothing else; the pulls go through the NAT gateways either way. Move the images to ECR in ${ctx.region}, or turn ${key("vpcEndpoints")} off.`,
+            );
+        }
+    }
+    const providers = new Map<string, string>();
+    for (const [name, p] of plan.services) for (const e of p.endpoints) providers.set(e.envName, `${name}'s port "${e.portName}"`);
+    config.services.forEach((svc, i) => {
+        const own = new Set([...Object.keys(plan.services.get(svc.name)?.callEnvironment ?? {}), ...Object.keys(svc.environment ?? {}), ...Object.keys(svc.secrets ?? {})]);
+        const texts: [string, string][] = [...(svc.command ?? []).map((c): [string, string] => ["command", c]), ...Object.entries(svc.environment ?? {}).map(([k, v]): [string, string] => [`environment.${k}`, v])];
+        const reported = new Set<string>();
+        for (const [where, text] of texts) {
+            for (const [, variable] of text.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*_URL)\b/g)) {
+                if (own.has(variable) || reported.has(variable)) continue;
+                reported.add(variable);
+                const given = Object.keys(plan.services.get(svc.name)?.callEnvironment ?? {});
+                const provider = providers.get(variable);
+                const fix = provider ? `${provider} provides it: add that service to ${key(`services[${i}].calls`)}` : given.length > 0 ? `use ${given.map((g) => `$${g}`).join(" or ")}, which its calls provide` : "it calls no server; list the server in calls";
+                advice.push(
+                    `${key(`services[${i}].${where}`)} refers to $${variable}, which no call provides (a called server's URL arrives in <DISCOVERY NAME>_URL, named after the server port's discovery name, not the service); ${fix}.`,
+                );
+            }
+        }
+    });
+    return advice;
 }
 
 /**

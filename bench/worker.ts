@@ -128,7 +128,7 @@ async function main(): Promise<object> {
             start = performance.now();
             const project = loadProject(ROOT);
             const report = buildReport(
-                { project, stack: "bench", region: "us-east-1", config: {}, mode: "preview", registrations, resources, outputs: {} },
+                { project, stack: "bench", region: "us-east-1", config: {}, mode: "preview", registrations, resources, outputs: {}, diagnostics: [] },
                 { levels: {}, violations: [], remediations: [] },
                 estimateCost(resources, { natGbPerMonth: 100 }),
             );

@@ -7,7 +7,9 @@ export { ServiceConnectCluster, ServiceConnectClusterArgs } from "./service/clus
 export { EcsService, EcsServiceArgs, DATA_CLASSIFICATION_TAG } from "./service/ecsService";
 export { ServicePlanError, Endpoint, ServiceConnectRole, LaunchType, NetworkMode } from "./service/plan";
 export { ContainerArgs, PortMappingArgs, ExposeArgs, ClientAliasArgs } from "./service/types";
-export { Ec2Capacity, Ec2CapacityArgs, ECS_AL2023_AMI_PARAMETERS } from "./capacity/ec2Capacity";
+export { Ec2Capacity, Ec2CapacityArgs } from "./capacity/ec2Capacity";
+export { CapacityPlan, ECS_AL2023_AMI_PARAMETERS, planCapacity } from "./capacity/plan";
+export { INSTANCE_TYPES, InstanceType } from "./capacity/instanceTypes";
 export { NetworkArgs } from "./network/args";
 export { PublicLoadBalancer, PublicLoadBalancerArgs } from "./loadBalancer/loadBalancer";
 export { RouteArgs, HealthCheckArgs, LoadBalancerPlanError } from "./loadBalancer/plan";

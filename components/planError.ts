@@ -3,7 +3,12 @@
  * which starts with the argument at fault (`containers[0].image "..." ...`) and ends with the fix.
  * Kept apart so that a caller who knows where the argument came from (a stack file) can say so in
  * its own words: see `stackPlan.ts`.
+ *
+ * Recognise one with `PlanError.isPlanError(e)`, never by class name: a brand survives subclasses
+ * and a second copy of this module (as CDK's `Errors.isValidationError` does).
  */
+const BRAND = Symbol.for("ecsnet.PlanError");
+
 export class PlanError extends Error {
     constructor(
         /** The component and its name, such as `EcsService "api"`. */
@@ -13,5 +18,11 @@ export class PlanError extends Error {
     ) {
         super(`${component}: ${problem}`);
         this.name = "PlanError";
+        Object.defineProperty(this, BRAND, { value: true });
+    }
+
+    /** Whether `e` is a planner's refusal (of any component). */
+    static isPlanError(e: unknown): e is PlanError {
+        return typeof e === "object" && e !== null && (e as Record<symbol, unknown>)[BRAND] === true;
     }
 }

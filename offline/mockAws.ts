@@ -109,7 +109,9 @@ export class MockAws implements pulumi.runtime.Mocks {
                 return { id: PLACEHOLDER_ACCOUNT, accountId: PLACEHOLDER_ACCOUNT, arn: `arn:aws:iam::${PLACEHOLDER_ACCOUNT}:root`, userId: "mock" };
             case "aws:ssm/getParameter:getParameter":
                 if (String(args.inputs.name).startsWith(ECS_AMI_PARAMETER_PREFIX)) {
-                    return { id: args.inputs.name, name: args.inputs.name, type: "String", value: "<ami:ecs-optimized-al2023>", version: 1, arn: "", insecureValue: "" };
+                    // One AMI per architecture, as ECS publishes them: the arm64 parameter names another image.
+                    const ami = String(args.inputs.name).includes("/arm64/") ? "<ami:ecs-optimized-al2023-arm64>" : "<ami:ecs-optimized-al2023>";
+                    return { id: args.inputs.name, name: args.inputs.name, type: "String", value: ami, version: 1, arn: "", insecureValue: "" };
                 }
                 break;
         }

@@ -6,6 +6,8 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { ConfigError } from "../config";
+import { PlanError } from "../components/planError";
 import { PackConfig, PolicyPackClient } from "./analyzer";
 import { estimateCost } from "./cost";
 import { buildPack, PackBuildError, PACK_DIR, stalePackReason } from "./packBuild";
@@ -209,7 +211,7 @@ export async function runPlan(root: string, argv: string[], io: PlanIo): Promise
     } catch (e) {
         const err = e as Error;
         // Every refusal is one paragraph; anything else is a defect of this tool, said in one line too.
-        const known = err instanceof PlanInputError || err instanceof ProjectError || ["ConfigError", "NetworkPlanError", "ServicePlanError"].includes(err.name);
+        const known = err instanceof PlanInputError || err instanceof ProjectError || ConfigError.isConfigError(err) || PlanError.isPlanError(err);
         io.err(`plan: ${known ? "" : "the program failed: "}${err.message.replace(/\s*\n\s*/g, " ")}`);
         return 2;
     }

@@ -6,7 +6,7 @@
 import * as path from "path";
 import { EngineResource, engineView } from "./engine";
 import { loadProject, Project, regionOf, stackConfig } from "./project";
-import { Mode, OfflineRuntime, Registration } from "./runtime";
+import { Mode, OfflineRuntime, ProgramDiagnostic, Registration } from "./runtime";
 
 export interface Evaluation {
     project: Project;
@@ -18,6 +18,8 @@ export interface Evaluation {
     /** The registrations as the engine hands them to a policy pack, default providers included. */
     resources: EngineResource[];
     outputs: Record<string, unknown>;
+    /** What the program logged with `pulumi.log.warn`, as the preview's Diagnostics show it. */
+    diagnostics: ProgramDiagnostic[];
 }
 
 export interface EvaluateOptions {
@@ -56,7 +58,7 @@ export async function evaluateStack(dir: string, stack: string, opts: EvaluateOp
         return require(entry);
     }));
     const resources = engineView(runtime.registrations, { mode, project: project.name, stack, config });
-    return { project, stack, region, config, mode, registrations: runtime.registrations, resources, outputs };
+    return { project, stack, region, config, mode, registrations: runtime.registrations, resources, outputs, diagnostics: runtime.diagnostics };
 }
 
 async function finallyDo<T>(after: () => void, run: () => Promise<T>): Promise<T> {

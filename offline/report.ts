@@ -15,13 +15,18 @@ import { CostEstimate } from "./cost";
 import { displayValue, EngineResource, isUnknown, ResourceOptionsView } from "./engine";
 import { PolicyCheck } from "./policyCheck";
 import { Evaluation } from "./program";
-import { Mode } from "./runtime";
+import { Mode, ProgramDiagnostic } from "./runtime";
 
 export interface ServiceConnectEntry {
     service: string;
     role: "server" | "client";
     endpoints: string[];
     calls: string[];
+    /**
+     * The environment variables that carry a called server's URL into this service's containers:
+     * named after the server port's discovery name (`API_URL` for port "api"), not the service's.
+     */
+    variables: Record<string, string>;
 }
 
 /** A policy that could only advise because a value it read is unknown until the resources exist. */
@@ -57,6 +62,8 @@ export interface PlanReport {
     unknownAdvisories: UnknownAdvisory[];
     /** What a reader must not miss: mandatory policies that only advised in this preview. */
     warnings: string[];
+    /** What the program itself warned of (`pulumi.log.warn`), as the preview's Diagnostics show it. */
+    diagnostics: ProgramDiagnostic[];
     remediations: { policy: string; urn: string; changed: string[] }[];
     serviceConnect: ServiceConnectEntry[];
     /** What the load balancers route to which service. */
@@ -90,11 +97,18 @@ export function serviceConnectMap(resources: EngineResource[]): ServiceConnectEn
                 port: alias.port,
             });
         });
-        entries.set(svc.urn, { service: svc.name, role: endpoints.length > 0 ? "server" : "client", endpoints, calls: [] });
+        const environment: { name?: string; value?: unknown }[] =
+            typeof definitions === "string" && !isUnknown(definitions) ? JSON.parse(definitions).flatMap((c: any) => c.environment ?? []) : [];
+        entries.set(svc.urn, { service: svc.name, role: endpoints.length > 0 ? "server" : "client", endpoints, calls: [], variables: Object.fromEntries(environment.flatMap((e) => (typeof e.value === "string" ? [[String(e.name), e.value]] : []))) });
     }
     for (const svc of resources.filter((r) => entries.has(r.urn))) {
         // A call is a dependency on another Service Connect server: the order Service Connect needs.
-        entries.get(svc.urn)!.calls = svc.dependencies.filter((u) => entries.get(u)?.role === "server").map((u) => entries.get(u)!.service);
+        const entry = entries.get(svc.urn)!;
+        const servers = svc.dependencies.filter((u) => entries.get(u)?.role === "server").map((u) => entries.get(u)!);
+        entry.calls = servers.map((s) => s.service);
+        // The variables whose value is a called server's URL (the rest of the environment is the user's own).
+        const urls = new Set(servers.flatMap((s) => s.endpoints));
+        entry.variables = Object.fromEntries(Object.entries(entry.variables).filter(([, v]) => urls.has(v)));
     }
     return [...entries.values()];
 }
@@ -197,6 +211,7 @@ export function buildReport(evaluation: Evaluation, check: PolicyCheck, cost: Co
         warnings: advisories
             .filter((a) => a.configuredLevel === "mandatory")
             .map((a) => `mandatory policy ${a.policy} could only advise on ${byUrn.get(a.urn)?.type ?? "the stack"} "${byUrn.get(a.urn)?.name ?? a.urn}": the value at ${a.value} is unknown until the resources exist, and at pulumi up a stack policy runs only after they do, so nothing stops this change.`),
+        diagnostics: evaluation.diagnostics,
         remediations: check.remediations.map((r) => ({ policy: r.policy, urn: r.urn, changed: changedPaths(byUrn.get(r.urn)?.inputs ?? {}, r.props) })),
         serviceConnect: serviceConnectMap(evaluation.resources),
         loadBalancerRoutes: loadBalancerRoutes(evaluation.resources),
@@ -275,9 +290,11 @@ const MODE_LINE: Record<Mode, string> = {
 };
 
 function costLines(cost: CostEstimate): string[] {
+    // Columns as wide as the longest item, so quantities and prices line up.
+    const width = Math.max(...cost.items.map((i) => i.item.length), "Total per month".length);
     return [
-        ...cost.items.map((i) => `  ${i.item.padEnd(42)} ${String(i.quantity).padStart(5)}  $${i.monthlyUsd.toFixed(2).padStart(8)}`),
-        `  ${"Total per month".padEnd(42)}        $${cost.monthlyUsd.toFixed(2).padStart(8)}`,
+        ...cost.items.map((i) => `  ${i.item.padEnd(width)} ${String(i.quantity).padStart(5)}  $${i.monthlyUsd.toFixed(2).padStart(8)}`),
+        `  ${"Total per month".padEnd(width)}        $${cost.monthlyUsd.toFixed(2).padStart(8)}`,
         `  Assumptions: ${Object.entries(cost.assumptions).map(([k, v]) => `${k}=${v}`).join("; ")}`,
     ];
 }
@@ -287,12 +304,18 @@ export function routeText(r: { hosts: string[]; paths: string[] }): string {
     return [...r.hosts, ...r.paths].join(" ") || "any host and path";
 }
 
+/** A client's Service Connect variables: `; env INTERNAL_NGINX_URL=http://...`. */
+function variablesText(s: ServiceConnectEntry, separator = "; env "): string {
+    const vars = Object.entries(s.variables).map(([k, v]) => `${k}=${v}`);
+    return vars.length > 0 ? `${separator}${vars.join(", ")}` : "";
+}
+
 function scLines(report: PlanReport): string[] {
     if (report.serviceConnect.length === 0) {
         return ["No Service Connect services."];
     }
     return [
-        ...report.serviceConnect.map((s) => `  ${s.service} (${s.role})${s.endpoints.length ? ` serves ${s.endpoints.join(", ")}` : ""}${s.calls.length ? ` calls ${s.calls.join(", ")}` : ""}`),
+        ...report.serviceConnect.map((s) => `  ${s.service} (${s.role})${s.endpoints.length ? ` serves ${s.endpoints.join(", ")}` : ""}${s.calls.length ? ` calls ${s.calls.join(", ")}` : ""}${variablesText(s)}`),
         ...report.loadBalancerRoutes.map((r) => `  load balancer ${r.loadBalancer} ${r.listener} ${routeText(r)} -> ${r.service}:${r.containerPort}`),
     ];
 }
@@ -307,6 +330,7 @@ export function renderText(report: PlanReport): string {
         "Counts by type",
         ...counts(report).map(([t, n]) => `  ${String(n).padStart(3)}  ${t}`),
         "",
+        ...(report.diagnostics.length > 0 ? ["Diagnostics (the program's own warnings)", ...report.diagnostics.map((d) => `  ${d.severity}: ${d.message}`), ""] : []),
         "Policy verdicts",
         ...verdictLines(report).map((l) => `  ${l}`),
         "",
@@ -334,6 +358,7 @@ export function renderMarkdown(report: PlanReport): string {
         `_Offline ${MODE_LINE[report.mode]}._`,
         "",
         ...report.warnings.map((w) => `> **Warning:** ${w}\n`),
+        ...report.diagnostics.map((d) => `> **Program ${d.severity}:** ${d.message}\n`),
         mandatory > 0 ? `**${mandatory} mandatory policy violation(s).**` : "No mandatory policy violations.",
         "",
         "```mermaid",
@@ -348,7 +373,13 @@ export function renderMarkdown(report: PlanReport): string {
         "",
         "### Service Connect",
         "",
-        ...(report.serviceConnect.length ? ["| service | role | endpoints | calls |", "|---|---|---|---|", ...report.serviceConnect.map((s) => `| ${s.service} | ${s.role} | ${s.endpoints.join("<br>")} | ${s.calls.join(", ")} |`)] : ["No Service Connect services."]),
+        ...(report.serviceConnect.length
+            ? [
+                  "| service | role | endpoints | calls | variables it gets |",
+                  "|---|---|---|---|---|",
+                  ...report.serviceConnect.map((s) => `| ${s.service} | ${s.role} | ${s.endpoints.join("<br>")} | ${s.calls.join(", ")} | ${Object.entries(s.variables).map(([k, v]) => `\`${k}=${v}\``).join("<br>")} |`),
+              ]
+            : ["No Service Connect services."]),
         ...(report.loadBalancerRoutes.length
             ? ["", "| load balancer | listener | match | service | port |", "|---|---|---|---|---:|", ...report.loadBalancerRoutes.map((r) => `| ${r.loadBalancer} | ${r.listener} | ${routeText(r)} | ${r.service} | ${r.containerPort} |`)]
             : []),

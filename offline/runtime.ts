@@ -78,8 +78,21 @@ export interface RuntimeOptions {
     captureStackTraces?: boolean;
 }
 
+/**
+ * A warning the program logged (`pulumi.log.warn`), which `pulumi preview` prints under Diagnostics.
+ * With no engine to send it to, the SDK writes it to the console as `warning: [runtime] <message>`
+ * (`@pulumi/pulumi` log/index.js `warn`); the runtime collects those lines instead.
+ */
+export interface ProgramDiagnostic {
+    severity: "warning";
+    message: string;
+}
+
+const WARNING_PREFIX = "warning: [runtime] ";
+
 export class OfflineRuntime {
     readonly registrations: Registration[] = [];
+    readonly diagnostics: ProgramDiagnostic[] = [];
     readonly mocks: MockAws;
 
     private constructor(
@@ -121,12 +134,22 @@ export class OfflineRuntime {
      */
     async runProgram(program: () => unknown): Promise<Record<string, unknown>> {
         let outputs: Record<string, unknown> = {};
-        await pulumi.runtime.runInPulumiStack(async () => {
-            const result = await program();
-            outputs = (result ?? {}) as Record<string, unknown>;
-            return result as any;
-        });
-        await this.settle();
+        const warn = console.warn;
+        console.warn = (...args: unknown[]) => {
+            const text = args.map(String).join(" ");
+            if (text.startsWith(WARNING_PREFIX)) this.diagnostics.push({ severity: "warning", message: text.slice(WARNING_PREFIX.length) });
+            else warn(...args);
+        };
+        try {
+            await pulumi.runtime.runInPulumiStack(async () => {
+                const result = await program();
+                outputs = (result ?? {}) as Record<string, unknown>;
+                return result as any;
+            });
+            await this.settle();
+        } finally {
+            console.warn = warn;
+        }
         return plainOutputs(outputs);
     }
 

@@ -6,9 +6,8 @@
  * namespace), IAM (role and instance profile names unique per account), CloudWatch Logs, ECS,
  * EC2 Auto Scaling and launch templates (names unique per account and Region).
  */
+import { AWS_NAMES, NameScope } from "../components/naming";
 import { EngineResource, isUnknown } from "./engine";
-
-export type NameScope = "account" | "region" | "namespace";
 
 interface UniqueName {
     type: string;
@@ -17,22 +16,11 @@ interface UniqueName {
     names(inputs: Record<string, any>): unknown[];
 }
 
-const byName = (property: string) => (inputs: Record<string, any>) => [inputs[property]];
-
+/** Every type whose name AWS keeps unique, from the one table of naming rules (components/naming.ts). */
 export const UNIQUE_NAMES: UniqueName[] = [
-    { type: "aws:servicediscovery/httpNamespace:HttpNamespace", scope: "region", names: byName("name") },
-    { type: "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace", scope: "region", names: byName("name") },
-    { type: "aws:cloudwatch/logGroup:LogGroup", scope: "region", names: byName("name") },
-    { type: "aws:iam/role:Role", scope: "account", names: byName("name") },
-    { type: "aws:iam/instanceProfile:InstanceProfile", scope: "account", names: byName("name") },
-    { type: "aws:ecs/cluster:Cluster", scope: "region", names: byName("name") },
-    { type: "aws:ecs/capacityProvider:CapacityProvider", scope: "region", names: byName("name") },
-    { type: "aws:autoscaling/group:Group", scope: "region", names: byName("name") },
-    { type: "aws:ec2/launchTemplate:LaunchTemplate", scope: "region", names: byName("name") },
-    { type: "aws:lb/loadBalancer:LoadBalancer", scope: "region", names: byName("name") },
-    { type: "aws:lb/targetGroup:TargetGroup", scope: "region", names: byName("name") },
-    { type: "aws:s3/bucket:Bucket", scope: "account", names: byName("bucket") },
-    { type: "aws:s3/bucketV2:BucketV2", scope: "account", names: byName("bucket") },
+    ...Object.entries(AWS_NAMES)
+        .filter(([, rule]) => rule.scope !== undefined)
+        .map(([type, rule]) => ({ type, scope: rule.scope!, names: (inputs: Record<string, any>) => [inputs[rule.property]] })),
     {
         // Discovery names (defaulting to the port name) are unique within the service's namespace.
         type: "aws:ecs/service:Service",

@@ -1,20 +1,9 @@
 import * as assert from "assert";
 import * as path from "path";
 import { evaluateStack } from "../offline/program";
-import { Registration } from "../offline/runtime";
+import { refusal } from "./helpers";
 
 const ROOT = path.resolve(__dirname, "..");
-
-/** Evaluates the dev stack with `extra` set over its stack file; returns the error and what registered besides the root stack. */
-async function refusal(extra: Record<string, unknown>): Promise<{ error: Error; registered: string[] }> {
-    let registrations: Registration[] = [];
-    try {
-        await evaluateStack(ROOT, "dev", { extraConfig: extra, observe: (r) => (registrations = r) });
-    } catch (error) {
-        return { error: error as Error, registered: registrations.filter((r) => r.type !== "pulumi:pulumi:Stack").map((r) => r.name) };
-    }
-    throw new Error(`accepted ${JSON.stringify(extra)}`);
-}
 
 /**
  * Broken stack files, each with the one message it must get. Every one names the stack-file key the

@@ -1,5 +1,7 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
+import * as path from "path";
+import { evaluateStack } from "../offline/program";
 import { Mode, OfflineRuntime, Registration } from "../offline/runtime";
 
 export const T = {
@@ -87,4 +89,19 @@ export async function registered(build: () => unknown, region = "us-east-1"): Pr
 export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
     // `promise()` is the SDK's internal accessor; it also surfaces rejections, which `apply` hides.
     return (output as unknown as { promise(): Promise<T> }).promise();
+}
+
+/**
+ * Evaluates a committed stack (dev by default) with `extra` set over its stack file; returns the
+ * error it is refused with and what registered besides the root stack (nothing, when the refusal
+ * comes before the first registration as it must). Throws when the stack is accepted.
+ */
+export async function refusal(extra: Record<string, unknown>, stack = "dev"): Promise<{ error: Error; registered: string[] }> {
+    let registrations: Registration[] = [];
+    try {
+        await evaluateStack(path.resolve(__dirname, ".."), stack, { extraConfig: extra, observe: (r) => (registrations = r) });
+    } catch (error) {
+        return { error: error as Error, registered: registrations.filter((r) => r.type !== "pulumi:pulumi:Stack").map((r) => r.name) };
+    }
+    throw new Error(`accepted ${JSON.stringify(extra)}`);
 }

@@ -234,7 +234,17 @@ describe("the facts a network plan fixes", () => {
             const n = build();
             const facts = planned();
             assert.deepStrictEqual(
-                { pattern: n.pattern, tasksGetPublicIp: n.tasksGetPublicIp, hostsGetPublicIp: n.hostsGetPublicIp, taskSubnetCount: n.taskSubnetCount, outboundInternet: n.outboundInternet, vpcEndpointServices: [...n.vpcEndpointServices], publicSubnetAzCount: n.publicSubnetAzCount },
+                {
+                    pattern: n.pattern,
+                    tasksGetPublicIp: n.tasksGetPublicIp,
+                    hostsGetPublicIp: n.hostsGetPublicIp,
+                    taskSubnetCount: n.taskSubnetCount,
+                    outboundInternet: n.outboundInternet,
+                    vpcEndpointServices: [...n.vpcEndpointServices],
+                    publicSubnetAzCount: n.publicSubnetAzCount,
+                    ...(n.publicSubnetPrefix !== undefined ? { publicSubnetPrefix: n.publicSubnetPrefix } : {}),
+                    vpcPrefix: n.vpcPrefix,
+                },
                 { ...facts, vpcEndpointServices: [...facts.vpcEndpointServices] },
             );
         });

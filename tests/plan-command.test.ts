@@ -20,7 +20,7 @@ describe("npm run plan", () => {
             assert.strictEqual(code, 0, stderr);
             const report = JSON.parse(stdout);
             reports[stack] = report;
-            assert.deepStrictEqual(Object.keys(report), ["project", "stack", "mode", "resources", "violations", "unknownAdvisories", "warnings", "remediations", "serviceConnect", "loadBalancerRoutes", "reachability", "cost"]);
+            assert.deepStrictEqual(Object.keys(report), ["project", "stack", "mode", "resources", "violations", "unknownAdvisories", "warnings", "diagnostics", "remediations", "serviceConnect", "loadBalancerRoutes", "reachability", "cost"]);
             assert.deepStrictEqual([report.project, report.stack, report.mode], ["ecsnet", stack, "preview"]);
             for (const r of report.resources) {
                 assert.deepStrictEqual(Object.keys(r), ["urn", "id", "type", "name", "parent", "dependsOn", "propertyDependencies", "inputs", "options"]);
@@ -56,8 +56,8 @@ describe("npm run plan", () => {
 
     it("maps Service Connect: who calls whom, with endpoint URLs", () => {
         assert.deepStrictEqual(reports.dev.serviceConnect, [
-            { service: "internal-nginx", role: "server", endpoints: ["http://internal-nginx.dev.serviceconnectns:80"], calls: [] },
-            { service: "client-nginx", role: "client", endpoints: [], calls: ["internal-nginx"] },
+            { service: "internal-nginx", role: "server", endpoints: ["http://internal-nginx.dev.serviceconnectns:80"], calls: [], variables: {} },
+            { service: "client-nginx", role: "client", endpoints: [], calls: ["internal-nginx"], variables: { INTERNAL_NGINX_URL: "http://internal-nginx.dev.serviceconnectns:80" } },
         ]);
     });
 
@@ -67,8 +67,11 @@ describe("npm run plan", () => {
         assert.deepStrictEqual([natCount(reports.prod), hours(reports.prod).quantity], [3, 3]);
         assert.strictEqual(hours(reports.prod).monthlyUsd, Math.round(3 * PRICES.natGatewayHour * PRICES.hoursPerMonth * 100) / 100);
         assert.strictEqual(hours(reports.dev).quantity, 1);
-        const endpointAzs = reports.prod.cost.items.find((i: any) => i.item === "Interface endpoint AZ-hours").quantity;
-        assert.strictEqual(endpointAzs, 9, "3 interface endpoints in 3 AZs");
+        const endpointAzs = (r: any, item: string) => r.cost.items.find((i: any) => i.item === item)?.quantity;
+        // logs in 3 AZs; ecr.api and ecr.dkr in 3 AZs each, apart, since prod's images are all on public.ecr.aws.
+        assert.deepStrictEqual([endpointAzs(reports.prod, "Interface endpoint AZ-hours"), endpointAzs(reports.prod, "ECR endpoint AZ-hours (serve no image)")], [3, 6]);
+        assert.strictEqual(reports.prod.cost.items.find((i: any) => i.item.startsWith("ECR endpoint")).monthlyUsd, 43.8);
+        assert.strictEqual(endpointAzs(reports.dev, "ECR endpoint AZ-hours (serve no image)"), undefined, "no endpoints, no line");
         const taskIps = reports.games.cost.items.find((i: any) => i.item === "Public IPv4 addresses (task public IPs)").quantity;
         assert.strictEqual(taskIps, 2, "the game server's 2 tasks each get a public IP");
     });
@@ -77,11 +80,11 @@ describe("npm run plan", () => {
         const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
         const rows = [...readme.matchAll(/^\| (\w+) \([^)]*\) \| (\d+) \| (\d+) \| (\d+) \| (\d+) \| (\d+) \| (\d+) \| ([\d.]+) \|$/gm)];
         assert.deepStrictEqual(rows.map((r) => r[1]).sort(), Object.keys(reports).sort());
-        const quantity = (stack: string, item: string) => reports[stack].cost.items.find((i: any) => i.item === item).quantity;
+        const quantity = (stack: string, item: string) => reports[stack].cost.items.find((i: any) => i.item === item)?.quantity;
         const flowLogs = (stack: string) => reports[stack].resources.filter((r: any) => r.type === "aws:ec2/flowLog:FlowLog").length;
         for (const [, stack, nats, eips, taskIps, endpointAzs, balancers, logs, usd] of rows) {
             assert.deepStrictEqual(
-                [quantity(stack, "NAT gateway hours"), quantity(stack, "Public IPv4 addresses (Elastic IPs)"), quantity(stack, "Public IPv4 addresses (task public IPs)"), quantity(stack, "Interface endpoint AZ-hours"), quantity(stack, "Load balancer hours"), flowLogs(stack), reports[stack].cost.monthlyUsd.toFixed(2)],
+                [quantity(stack, "NAT gateway hours"), quantity(stack, "Public IPv4 addresses (Elastic IPs)"), quantity(stack, "Public IPv4 addresses (task public IPs)"), quantity(stack, "Interface endpoint AZ-hours") + (quantity(stack, "ECR endpoint AZ-hours (serve no image)") ?? 0), quantity(stack, "Load balancer hours"), flowLogs(stack), reports[stack].cost.monthlyUsd.toFixed(2)],
                 [Number(nats), Number(eips), Number(taskIps), Number(endpointAzs), Number(balancers), Number(logs), usd],
                 stack,
             );

@@ -83,8 +83,8 @@ const badPrivate: [string, PrivateLayoutArgs, string][] = [
     ["both a count and names", { azCount: 2, availabilityZones: ["us-east-1a"] }, "set either azCount or availabilityZones, not both (got azCount 2 and availabilityZones [us-east-1a]); drop one."],
     ["a zone listed twice", { availabilityZones: ["us-east-1a", "us-east-1a"] }, "availabilityZones lists us-east-1a twice; list each zone once."],
     ["no zones", { availabilityZones: [] }, "availabilityZones must list between 1 and 6 zones (got 0); list fewer or more zones."],
-    ["too little address space", { cidrBlock: "10.0.0.0/24" }, "cidrBlock is too small for the default layout: NAT subnets would be /30, below AWS's /28 minimum for a subnet; use a larger VPC (a /22 or larger fits every layout) or list subnet CIDRs explicitly."],
-    ["too little space even for task subnets", { cidrBlock: "10.0.0.0/27", natStrategy: "None" }, "cidrBlock is too small for the default layout: private subnets would be /30, below AWS's /28 minimum for a subnet; use a larger VPC (a /22 or larger fits every layout) or list subnet CIDRs explicitly."],
+    ["too little address space", { cidrBlock: "10.0.0.0/24" }, "cidrBlock is too small for the default layout: NAT subnets would be /30, below AWS's /28 minimum for a subnet; use a larger VPC (a /22 or larger fits every layout; a load balancer needs /27 subnets, which the planner checks) or list subnet CIDRs explicitly."],
+    ["too little space even for task subnets", { cidrBlock: "10.0.0.0/27", natStrategy: "None" }, "cidrBlock is too small for the default layout: private subnets would be /30, below AWS's /28 minimum for a subnet; use a larger VPC (a /22 or larger fits every layout; a load balancer needs /27 subnets, which the planner checks) or list subnet CIDRs explicitly."],
     ["overlapping explicit CIDRs", { azCount: 2, privateSubnetCidrs: ["10.0.0.0/20", "10.0.8.0/21"] }, "privateSubnetCidrs[1] 10.0.8.0/21 overlaps privateSubnetCidrs[0] 10.0.0.0/20; give each subnet its own block."],
     ["explicit CIDRs overlapping the default layout", { azCount: 1, natStrategy: "Single", privateSubnetCidrs: ["10.0.224.0/20"] }, "publicSubnetCidrs[0] 10.0.224.0/22 overlaps privateSubnetCidrs[0] 10.0.224.0/20; give each subnet its own block."],
     ["a CIDR outside the VPC", { azCount: 1, privateSubnetCidrs: ["10.1.0.0/20"] }, "privateSubnetCidrs[0] 10.1.0.0/20 is outside cidrBlock 10.0.0.0/16; pick a block inside the VPC."],
@@ -100,7 +100,7 @@ const badPublic: [string, Record<string, unknown>, string][] = [
     ["endpoints on the public pattern", { vpcEndpoints: true }, "vpcEndpoints is for the private pattern (tasks here reach AWS APIs through the internet gateway); remove it or use the private pattern."],
     ["a NAT strategy on the public pattern", { natStrategy: "Single" }, "natStrategy is for the private pattern, which has NAT gateways and private subnets; remove it or use the private pattern."],
     ["a malformed CIDR", { cidrBlock: "ten/16" }, 'cidrBlock "ten/16" is not an IPv4 CIDR of the form a.b.c.d/n; use a block such as 10.0.0.0/16.'],
-    ["too little address space", { cidrBlock: "10.0.0.0/26" }, "cidrBlock is too small for the default layout: public subnets would be /29, below AWS's /28 minimum for a subnet; use a larger VPC (a /22 or larger fits every layout) or list subnet CIDRs explicitly."],
+    ["too little address space", { cidrBlock: "10.0.0.0/26" }, "cidrBlock is too small for the default layout: public subnets would be /29, below AWS's /28 minimum for a subnet; use a larger VPC (a /22 or larger fits every layout; a load balancer needs /27 subnets, which the planner checks) or list subnet CIDRs explicitly."],
     ["an AZ count of 7", { azCount: 7 }, "azCount must be between 1 and 6 (got 7); lower it or list availabilityZones."],
 ];
 

@@ -1,19 +1,12 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { EcsNetwork } from "../network/shape";
-import { NetworkFacts } from "../network/plan";
 import { ServiceConnectCluster } from "../service/cluster";
-import { ServicePlanError } from "../service/plan";
-import { ENDPOINTS_NEEDED } from "../network/endpoints";
+import { Architecture } from "./instanceTypes";
+import { CapacityPlan, ECS_AL2023_AMI_PARAMETERS, planCapacity } from "./plan";
 import { capacityProviderResourceName, iamRoleResourceName } from "../naming";
 import { GroupRef, outboundOnlySecurityGroup } from "../securityGroup";
 import { nameTags } from "../tags";
-
-/** The public SSM parameters ECS publishes its recommended ECS-optimised Amazon Linux 2023 AMIs under. */
-export const ECS_AL2023_AMI_PARAMETERS = {
-    x86_64: "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id",
-    arm64: "/aws/service/ecs/optimized-ami/amazon-linux-2023/arm64/recommended/image_id",
-} as const;
 
 export interface Ec2CapacityArgs {
     /** The cluster the instances join; one Ec2Capacity per cluster. */
@@ -22,8 +15,8 @@ export interface Ec2CapacityArgs {
     network: EcsNetwork;
     /** @default "t3.small" */
     instanceType?: string;
-    /** @default "x86_64" */
-    architecture?: keyof typeof ECS_AL2023_AMI_PARAMETERS;
+    /** The AMI's architecture; it must be the instance type's. @default the instance type's */
+    architecture?: Architecture;
     /** @default 1 */
     minSize?: number;
     /** @default 3 */
@@ -32,45 +25,6 @@ export interface Ec2CapacityArgs {
     targetCapacity?: number;
     /** Tags for every child; `Name` is always set from the child's name. @default {} */
     tags?: Record<string, string>;
-}
-
-export interface CapacityPlan {
-    /** Resolved: the instance type. */
-    instanceType: string;
-    /** Resolved: the CPU architecture of the AMI. */
-    architecture: keyof typeof ECS_AL2023_AMI_PARAMETERS;
-    /** Resolved: the fewest instances. */
-    minSize: number;
-    /** Resolved: the most instances. */
-    maxSize: number;
-    /** Resolved: managed scaling's target utilisation, 1 to 100. */
-    targetCapacity: number;
-}
-
-/** Resolves the capacity's defaults and checks them; throws naming the component, field and fix. */
-export function planCapacity(label: string, args: Omit<Ec2CapacityArgs, "cluster" | "network"> & { network: NetworkFacts }): CapacityPlan {
-    const plan: CapacityPlan = {
-        instanceType: args.instanceType ?? "t3.small",
-        architecture: args.architecture ?? "x86_64",
-        minSize: args.minSize ?? 1,
-        maxSize: args.maxSize ?? 3,
-        targetCapacity: args.targetCapacity ?? 100,
-    };
-    const fail = (text: string): never => {
-        throw new ServicePlanError(label, text);
-    };
-    const { minSize: min, maxSize: max, targetCapacity: target } = plan;
-    if (!Number.isInteger(min) || min < 0) fail(`minSize must be a whole number, 0 or more (got ${min}).`);
-    if (!Number.isInteger(max) || max < 1) fail(`maxSize must be a whole number, 1 or more (got ${max}).`);
-    if (min > max) fail(`minSize ${min} is above maxSize ${max}; raise maxSize or lower minSize.`);
-    if (!Number.isInteger(target) || target < 1 || target > 100) fail(`targetCapacity must be between 1 and 100 (got ${target}); it is the group utilisation managed scaling aims for.`);
-    if (!/^[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(plan.instanceType)) fail(`instanceType "${plan.instanceType}" is not an EC2 instance type (family.size, such as t3.small or m7g.large).`);
-    if (!(plan.architecture in ECS_AL2023_AMI_PARAMETERS)) fail(`architecture "${plan.architecture}" is not x86_64 or arm64.`);
-    if (!args.network.outboundInternet) {
-        const missing = ["s3", ...ENDPOINTS_NEEDED.images, ...ENDPOINTS_NEEDED.logs, ...ENDPOINTS_NEEDED.ec2Capacity].filter((s) => !args.network.vpcEndpointServices.includes(s));
-        if (missing.length > 0) fail(`the network has no outbound internet (no NAT), so the ECS agent on the instances needs VPC endpoints for ${missing.join(", ")}; add them to the network (vpcEndpoints and interfaceEndpoints), or give it a NAT gateway.`);
-    }
-    return plan;
 }
 
 /**
@@ -82,6 +36,8 @@ export function planCapacity(label: string, args: Omit<Ec2CapacityArgs, "cluster
  * nothing until a service asks (bridge and host tasks share it).
  */
 export class Ec2Capacity extends pulumi.ComponentResource {
+    /** The instance type, its architecture and what one instance offers tasks. */
+    readonly plan: CapacityPlan;
     /** The network the instances launch in (its task subnets). */
     readonly network: EcsNetwork;
     /** Whether the instances get public IPs (the public pattern). */
@@ -108,6 +64,7 @@ export class Ec2Capacity extends pulumi.ComponentResource {
         const plan = planCapacity(label, args);
         args.cluster.claimCapacity(label);
         super("ecsnet:ecs:Ec2Capacity", name, {}, opts);
+        this.plan = plan;
         const parent = { parent: this };
         this.network = args.network;
         this.hostsGetPublicIp = args.network.hostsGetPublicIp;

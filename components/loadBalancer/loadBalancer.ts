@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { EcsNetwork } from "../network/shape";
 import { GroupRef } from "../securityGroup";
+import { awsResourceName } from "../naming";
 import { nameTags } from "../tags";
 import { logDeliveryPrincipal } from "./logDelivery";
 import { LoadBalancerPlan, LoadBalancerPlanError, planLoadBalancer, RouteRegister, TLS_POLICY } from "./plan";
@@ -56,7 +57,7 @@ export class PublicLoadBalancer extends pulumi.ComponentResource {
 
     constructor(name: string, args: PublicLoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
         const label = `PublicLoadBalancer "${name}"`;
-        const plan = planLoadBalancer(label, { ...args, publicSubnetAzCount: args.network.publicSubnetAzCount ?? 0 });
+        const plan = planLoadBalancer(label, { ...args, publicSubnetAzCount: args.network.publicSubnetAzCount ?? 0, publicSubnetPrefix: args.network.publicSubnetPrefix, vpcPrefix: args.network.vpcPrefix });
         if (args.network.publicSubnetIds === undefined) {
             throw new LoadBalancerPlanError(label, "network has no public subnets to place the load balancer in; use a pattern component, or adopt the network with its public subnets.");
         }
@@ -88,8 +89,10 @@ export class PublicLoadBalancer extends pulumi.ComponentResource {
         if (args.accessLogs) {
             ({ bucket: this.accessLogBucket, policy: bucketPolicy } = accessLogBucket(this, name, args.accessLogRetentionDays ?? 90, args.tags));
         }
+        // `<name>-lb` unless AWS would refuse its auto-name (32 of [A-Za-z0-9-], not internal-...).
+        const lbName = awsResourceName("aws:lb/loadBalancer:LoadBalancer", name, "lb");
         this.loadBalancer = new aws.lb.LoadBalancer(
-            `${name}-lb`,
+            lbName,
             {
                 loadBalancerType: "application",
                 internal: false,
@@ -97,7 +100,7 @@ export class PublicLoadBalancer extends pulumi.ComponentResource {
                 securityGroups: [group.id],
                 dropInvalidHeaderFields: true,
                 ...(this.accessLogBucket ? { accessLogs: { bucket: this.accessLogBucket.bucket, enabled: true, prefix: name } } : {}),
-                tags: nameTags(`${name}-lb`, args.tags),
+                tags: nameTags(lbName, args.tags),
             },
             // AWS checks the bucket policy when access logs are turned on, and refuses an internet-facing
             // load balancer until the VPC has an internet gateway.

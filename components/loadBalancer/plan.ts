@@ -3,6 +3,7 @@
  * routes services ask for (host and path rules, target groups, health checks), and the refusals that
  * come before anything registers. Plain functions and data, no resources.
  */
+import { createHash } from "crypto";
 import { parseIpv4Cidr } from "../network/cidr";
 import { PlanError } from "../planError";
 
@@ -10,8 +11,11 @@ import { PlanError } from "../planError";
 export const CERTIFICATE_ARN = /^arn:aws(-cn|-us-gov)?:acm:[a-z]{2}(-gov)?-[a-z]+-\d:\d{12}:certificate\/[0-9a-f-]{36}$/;
 /** TLS 1.3 and 1.2 only, forward secrecy: AWS's recommended policy for an HTTPS listener. */
 export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
-/** A listener takes rule priorities 1 to 50,000; each route gets the next one, in declaration order. */
+/** A listener takes rule priorities 1 to 50,000 (the lowest is evaluated first). */
 export const MAX_RULE_PRIORITY = 50000;
+
+/** An Application Load Balancer's subnets must be /27 or larger, with at least 8 free addresses (Elastic Load Balancing, ALB subnets). */
+export const ALB_SUBNET_MAX_PREFIX = 27;
 
 export class LoadBalancerPlanError extends PlanError {
     constructor(component: string, problem: string) {
@@ -29,6 +33,10 @@ export interface LoadBalancerPlanInput {
     ingressCidrs?: string[];
     /** In how many zones the network has public subnets. */
     publicSubnetAzCount: number;
+    /** The prefix length of the smallest public subnet, where known. */
+    publicSubnetPrefix?: number;
+    /** The VPC's prefix length, where known. */
+    vpcPrefix?: number;
     /** The load balancer's Region, when known: an ACM certificate serves only its own Region. */
     region?: string;
 }
@@ -51,6 +59,11 @@ export function planLoadBalancer(label: string, input: LoadBalancerPlanInput): L
     if (input.publicSubnetAzCount < 2) {
         fail(`the network has public subnets in ${input.publicSubnetAzCount} availability zone${input.publicSubnetAzCount === 1 ? "" : "s"}, and an Application Load Balancer needs two or more; use at least two zones (azCount 2), with public subnets in each.`);
     }
+    const small = input.publicSubnetPrefix;
+    if (small !== undefined && small > ALB_SUBNET_MAX_PREFIX) {
+        const vpc = input.vpcPrefix !== undefined ? ` (a /${input.vpcPrefix - (small - ALB_SUBNET_MAX_PREFIX)} or larger VPC gives them that in this layout)` : "";
+        fail(`the network's public subnets are /${small}, and an Application Load Balancer needs subnets of /${ALB_SUBNET_MAX_PREFIX} or larger with 8 free addresses in each; give the network a larger cidrBlock${vpc}, or public subnet CIDRs of /${ALB_SUBNET_MAX_PREFIX} or larger.`);
+    }
     const cidrs = input.ingressCidrs ?? ["0.0.0.0/0"];
     if (cidrs.length === 0) {
         fail("ingressCidrs is empty, so nobody could reach the load balancer; list the CIDRs that may (0.0.0.0/0 for the internet).");
@@ -58,6 +71,9 @@ export function planLoadBalancer(label: string, input: LoadBalancerPlanInput): L
     cidrs.forEach((c, i) => {
         const parsed = parseIpv4Cidr(c);
         if (!parsed.ok) fail(`ingressCidrs[${i}] "${c}" ${parsed.reason}; use a block such as 203.0.113.0/24, or 0.0.0.0/0 for the internet.`);
+        // Two equal rules in one group: AWS refuses the second (InvalidPermission.Duplicate).
+        const first = cidrs.indexOf(c);
+        if (first < i) fail(`ingressCidrs[${i}] "${c}" repeats ingressCidrs[${first}]; AWS refuses a second identical security group rule, so list each CIDR once.`);
     });
     if (input.certificateArn !== undefined) {
         if (!CERTIFICATE_ARN.test(input.certificateArn)) {
@@ -79,9 +95,9 @@ export function planLoadBalancer(label: string, input: LoadBalancerPlanInput): L
 }
 
 export interface HealthCheckArgs {
-    /** The path the load balancer requests, starting with `/`. @default "/" */
+    /** The path the load balancer requests, starting with `/`. @default "/", or the gRPC health method on a grpc port */
     path?: string;
-    /** The HTTP codes that count as healthy, such as `200` or `200-399`. @default "200-399" */
+    /** The codes that count as healthy: HTTP 200-499 (such as `200-399`), or gRPC 0-99 on a grpc port. @default "200-399", or "0" on a grpc port */
     matcher?: string;
     /** Seconds between checks, 5 to 300. @default 15 */
     intervalSeconds?: number;
@@ -108,9 +124,14 @@ export interface RouteArgs {
     healthCheckGracePeriodSeconds?: number;
 }
 
+/** The target group's protocol version, from the port mapping's appProtocol. */
+export type ProtocolVersion = "HTTP1" | "HTTP2" | "GRPC";
+
 export interface RoutePlan {
     portName: string;
     containerPort: number;
+    /** HTTP1, or HTTP2 / GRPC for a port whose appProtocol is http2 / grpc (both need an HTTPS listener). */
+    protocolVersion: ProtocolVersion;
     hosts: string[];
     paths: string[];
     healthCheck: Required<HealthCheckArgs>;
@@ -118,10 +139,43 @@ export interface RoutePlan {
     healthCheckGracePeriodSeconds: number;
 }
 
-const MATCHER = /^\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*$/;
+/** A matcher: codes and ranges separated by commas (`200`, `200-399`, `0,12`). */
+const MATCHER = /^\d{1,3}(-\d{1,3})?(,\d{1,3}(-\d{1,3})?)*$/;
+/**
+ * The codes an Application Load Balancer's matcher takes (Elastic Load Balancing API, Matcher): HTTP
+ * codes 200 to 499, or gRPC codes 0 to 99 when the protocol version is GRPC.
+ */
+const MATCHER_CODES: Record<ProtocolVersion, { from: number; to: number; example: string }> = {
+    HTTP1: { from: 200, to: 499, example: "200 or 200-399" },
+    HTTP2: { from: 200, to: 499, example: "200 or 200-399" },
+    GRPC: { from: 0, to: 99, example: "0 (OK) or 0-2" },
+};
+/** The gRPC health checking protocol's method: what a gRPC service answers health checks on. */
+export const GRPC_HEALTH_PATH = "/grpc.health.v1.Health/Check";
 
-/** Checks a service's route against its port mappings; `where` is the argument's path for messages. */
-export function planRoute(fail: (text: string) => never, where: string, route: RouteArgs, ports: { name: string; containerPort: number; protocol?: string }[]): RoutePlan {
+/** Why a matcher is refused for a protocol version, or undefined when it is accepted. */
+export function matcherProblem(matcher: string, version: ProtocolVersion): string | undefined {
+    const { from, to, example } = MATCHER_CODES[version];
+    const kind = version === "GRPC" ? "gRPC" : "HTTP";
+    if (!MATCHER.test(matcher)) return `is not a list of ${kind} codes or ranges (such as ${example})`;
+    for (const part of matcher.split(",")) {
+        const [low, high = low] = part.split("-").map(Number);
+        if (low < from || high > to || low > high) return `has ${part}, but a ${version === "GRPC" ? "GRPC target group" : "load balancer"} takes ${kind} codes ${from} to ${to} (such as ${example})`;
+    }
+    return undefined;
+}
+
+/**
+ * Checks a service's route against its port mappings; `where` is the argument's path for messages.
+ * `listenerProtocol`, when known, is the load balancer's: HTTP/2 and gRPC targets need HTTPS.
+ */
+export function planRoute(
+    fail: (text: string) => never,
+    where: string,
+    route: RouteArgs,
+    ports: { name: string; containerPort: number; protocol?: string; appProtocol?: string }[],
+    listenerProtocol?: "HTTP" | "HTTPS",
+): RoutePlan {
     const port = ports.find((p) => p.name === route.portName);
     if (port === undefined) {
         fail(`${where}.portName "${route.portName}" names no port mapping of this task; use one of ${ports.map((p) => p.name).join(", ") || "(none: add a port mapping first)"}.`);
@@ -129,12 +183,19 @@ export function planRoute(fail: (text: string) => never, where: string, route: R
     if ((port!.protocol ?? "tcp") !== "tcp") {
         fail(`${where}.portName "${route.portName}" is a ${port!.protocol} port; an Application Load Balancer carries HTTP over TCP.`);
     }
-    const hc: Required<HealthCheckArgs> = { path: "/", matcher: "200-399", intervalSeconds: 15, timeoutSeconds: 5, healthyThreshold: 2, unhealthyThreshold: 3, ...route.healthCheck };
+    const protocolVersion: ProtocolVersion = port!.appProtocol === "grpc" ? "GRPC" : port!.appProtocol === "http2" ? "HTTP2" : "HTTP1";
+    if (protocolVersion !== "HTTP1" && listenerProtocol === "HTTP") {
+        fail(`${where}.portName "${route.portName}" speaks ${port!.appProtocol}, which an Application Load Balancer forwards only from an HTTPS listener, and this one serves plain HTTP; set certificateArn for HTTPS, or route an http port.`);
+    }
+    // gRPC targets answer the gRPC health checking protocol with gRPC status codes (0 is OK).
+    const defaults = protocolVersion === "GRPC" ? { path: GRPC_HEALTH_PATH, matcher: "0" } : { path: "/", matcher: "200-399" };
+    const hc: Required<HealthCheckArgs> = { ...defaults, intervalSeconds: 15, timeoutSeconds: 5, healthyThreshold: 2, unhealthyThreshold: 3, ...route.healthCheck };
     if (!hc.path.startsWith("/")) {
         fail(`${where}.healthCheck.path "${hc.path}" must start with /; write "/${hc.path}".`);
     }
-    if (!MATCHER.test(hc.matcher)) {
-        fail(`${where}.healthCheck.matcher "${hc.matcher}" is not a list of HTTP codes or ranges (such as 200 or 200-399).`);
+    const badMatcher = matcherProblem(hc.matcher, protocolVersion);
+    if (badMatcher) {
+        fail(`${where}.healthCheck.matcher "${hc.matcher}" ${badMatcher}.`);
     }
     const within = (field: string, value: number, min: number, max: number) => {
         if (!Number.isInteger(value) || value < min || value > max) fail(`${where}.${field} must be a whole number from ${min} to ${max} (got ${value}).`);
@@ -159,18 +220,47 @@ export function planRoute(fail: (text: string) => never, where: string, route: R
     if ((route.hosts ?? []).length + (route.paths ?? []).length > 5) {
         fail(`${where} lists ${(route.hosts ?? []).length + (route.paths ?? []).length} hosts and paths; a listener rule takes at most 5 condition values, so split the route.`);
     }
-    return { portName: route.portName, containerPort: port!.containerPort, hosts: route.hosts ?? [], paths: route.paths ?? [], healthCheck: hc, deregistrationDelaySeconds, healthCheckGracePeriodSeconds };
+    return { portName: route.portName, containerPort: port!.containerPort, protocolVersion, hosts: route.hosts ?? [], paths: route.paths ?? [], healthCheck: hc, deregistrationDelaySeconds, healthCheckGracePeriodSeconds };
+}
+
+/** Priorities per specificity tier: tier t takes t * TIER_WIDTH + 1 to (t + 1) * TIER_WIDTH. */
+const TIER_WIDTH = 160;
+/** Where in its tier a route starts looking for a free priority: a hash of its hosts and paths. */
+const TIER_SLOTS = 150;
+
+/** How specific a path pattern is: 0 for an exact path, else 1 + the characters its wildcard leaves free (1 to 99), 100 for any path. */
+function pathRank(path: string | undefined): number {
+    if (path === undefined) return 100;
+    const wildcard = path.search(/[*?]/);
+    if (wildcard < 0) return 0;
+    return 1 + (98 - Math.min(wildcard, 98));
+}
+
+/**
+ * A route's specificity tier, 0 the most specific: exact hosts before wildcard hosts before any host,
+ * then within each, exact paths before longer literal prefixes before shorter ones, and "any path"
+ * last. A route is as broad as its broadest host and path.
+ */
+export function routeTier(route: { hosts: string[]; paths: string[] }): number {
+    const hostRank = route.hosts.length === 0 ? 2 : route.hosts.some((h) => /[*?]/.test(h)) ? 1 : 0;
+    const paths = route.paths.length === 0 ? [undefined] : route.paths;
+    return hostRank * 101 + Math.max(...paths.map(pathRank));
 }
 
 /**
  * The routes claimed on one listener: two services may not claim the same host and path (the
- * second would never see a request), and each route gets the next rule priority.
+ * second would never see a request), and each route gets a rule priority derived from what it
+ * matches, never from its position: the tier orders a more specific route ahead of a broader one
+ * (an `/api/*` route is evaluated before a catch-all `/*`, whatever the order services are
+ * declared in), and a hash of its hosts and paths places it in the tier. Adding, removing or
+ * reordering other routes leaves its priority where it is; only a hash collision in one tier (about
+ * 1 in 150) moves the later claimant to the next free priority.
  */
 export class RouteRegister {
     private readonly claims = new Map<string, string>();
-    private next = 1;
+    private readonly priorities = new Set<number>();
 
-    /** Claims a route's host and path pairs for `holder`; returns its rule priority. */
+    /** Claims a route's host and path pairs for `label`; returns its rule priority. */
     claim(label: string, where: string, route: { hosts: string[]; paths: string[] }): number {
         const keys = (route.hosts.length > 0 ? route.hosts : ["*"]).flatMap((h) => (route.paths.length > 0 ? route.paths : ["/*"]).map((p) => `${h.toLowerCase()} ${p}`));
         for (const key of keys) {
@@ -180,10 +270,19 @@ export class RouteRegister {
                 throw new LoadBalancerPlanError(label, `${where} claims host ${host} and path ${path}, which ${holder} already routes; give one of them another host or path.`);
             }
         }
-        if (this.next > MAX_RULE_PRIORITY) {
-            throw new LoadBalancerPlanError(label, `${where} would be rule ${this.next}, above the ${MAX_RULE_PRIORITY} a listener takes.`);
+        const tier = routeTier(route);
+        const digest = createHash("sha256").update([...keys].sort().join("\n")).digest();
+        const start = digest.readUInt32BE(0) % TIER_SLOTS;
+        let priority: number | undefined;
+        for (let i = 0; i < TIER_WIDTH && priority === undefined; i++) {
+            const candidate = tier * TIER_WIDTH + 1 + ((start + i) % TIER_WIDTH);
+            if (!this.priorities.has(candidate)) priority = candidate;
+        }
+        if (priority === undefined || priority > MAX_RULE_PRIORITY) {
+            throw new LoadBalancerPlanError(label, `${where} finds no free rule priority among the ${TIER_WIDTH} of its specificity; split the load balancer's routes across two load balancers.`);
         }
         keys.forEach((k) => this.claims.set(k, label));
-        return this.next++;
+        this.priorities.add(priority);
+        return priority;
     }
 }

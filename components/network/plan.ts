@@ -250,6 +250,10 @@ export interface NetworkFacts {
     readonly vpcEndpointServices: readonly string[];
     /** In how many zones the network has public subnets (a load balancer needs two). @default 0 */
     readonly publicSubnetAzCount?: number;
+    /** The prefix length of the smallest public subnet, where known (a load balancer needs /27 or larger). */
+    readonly publicSubnetPrefix?: number;
+    /** The VPC's prefix length, where known. */
+    readonly vpcPrefix?: number;
 }
 
 /** The facts a network plan fixes; both pattern components expose exactly these. */
@@ -263,6 +267,8 @@ export function networkFacts(plan: NetworkPlan): NetworkFacts {
         outboundInternet: isPublic || plan.natGateways.length > 0,
         vpcEndpointServices: plan.vpcEndpoints ? ["s3", ...new Set([...INTERFACE_ENDPOINT_SERVICES, ...plan.interfaceEndpoints])] : [],
         publicSubnetAzCount: new Set(plan.publicSubnets.map((s) => s.az)).size,
+        ...(plan.publicSubnets.length > 0 ? { publicSubnetPrefix: Math.max(...plan.publicSubnets.map((s) => Number(s.cidr.split("/")[1]))) } : {}),
+        vpcPrefix: Number(plan.vpcCidr.split("/")[1]),
     };
 }
 
@@ -326,7 +332,7 @@ function countOf(azs: AzSelection): number {
 function subdivideChecked(label: string, parent: Ipv4Cidr, bits: number, index: number, what: string): Ipv4Cidr {
     const prefix = parent.prefix + bits;
     if (prefix > MAX_PREFIX) {
-        fail(label, `cidrBlock is too small for the default layout: ${what} would be /${prefix}, below AWS's /${MAX_PREFIX} minimum for a subnet; use a larger VPC (a /22 or larger fits every layout) or list subnet CIDRs explicitly.`);
+        fail(label, `cidrBlock is too small for the default layout: ${what} would be /${prefix}, below AWS's /${MAX_PREFIX} minimum for a subnet; use a larger VPC (a /22 or larger fits every layout; a load balancer needs /27 subnets, which the planner checks) or list subnet CIDRs explicitly.`);
     }
     return subdivide(parent, prefix, index);
 }

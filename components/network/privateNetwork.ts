@@ -67,6 +67,10 @@ export class PrivateSubnetNetwork extends pulumi.ComponentResource implements Ec
     readonly publicSubnetIds: pulumi.Output<string[]>;
     /** In how many zones there are public subnets. */
     readonly publicSubnetAzCount: number;
+    /** The prefix length of the smallest public subnet (a load balancer needs /27 or larger). */
+    readonly publicSubnetPrefix?: number;
+    /** The VPC's prefix length. */
+    readonly vpcPrefix?: number;
     /** The internet gateway's default route and the public subnets' associations (none without public subnets). */
     readonly publicReady: pulumi.Resource[];
     /** The private subnets tasks run in, one per zone, no public IPs. */
@@ -115,6 +119,8 @@ export class PrivateSubnetNetwork extends pulumi.ComponentResource implements Ec
         this.publicSubnetIds = pulumi.all(this.publicSubnets.map((s) => s.id));
         const facts = networkFacts(plan);
         this.publicSubnetAzCount = facts.publicSubnetAzCount ?? 0;
+        this.publicSubnetPrefix = facts.publicSubnetPrefix;
+        this.vpcPrefix = facts.vpcPrefix;
         this.publicReady = tier ? [tier.defaultRoute, ...tier.associations] : [];
 
         const natPairs = plan.natGateways.map((nat, i) => {

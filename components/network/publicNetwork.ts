@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { NetworkArgs } from "./args";
-import { planPublicNetwork } from "./plan";
+import { networkFacts, planPublicNetwork } from "./plan";
 import { EcsNetwork } from "./shape";
 import { createPublicTier, createVpc, lookUpZones } from "./vpcBase";
 
@@ -44,6 +44,10 @@ export class PublicSubnetNetwork extends pulumi.ComponentResource implements Ecs
     readonly publicSubnetIds: pulumi.Output<string[]>;
     /** In how many zones there are public subnets: all of them. */
     readonly publicSubnetAzCount: number;
+    /** The prefix length of the smallest public subnet (a load balancer needs /27 or larger). */
+    readonly publicSubnetPrefix?: number;
+    /** The VPC's prefix length. */
+    readonly vpcPrefix?: number;
     /** The internet gateway's default route and the subnets' associations. */
     readonly publicReady: pulumi.Resource[];
     /** The route table sending 0.0.0.0/0 to the internet gateway. */
@@ -71,6 +75,7 @@ export class PublicSubnetNetwork extends pulumi.ComponentResource implements Ecs
         this.publicSubnets = tier.subnets;
         this.publicSubnetIds = pulumi.all(tier.subnets.map((s) => s.id));
         this.publicSubnetAzCount = plan.azCount;
+        ({ publicSubnetPrefix: this.publicSubnetPrefix, vpcPrefix: this.vpcPrefix } = networkFacts(plan));
         this.publicRouteTable = tier.routeTable;
         this.taskSubnetIds = this.publicSubnetIds;
         this.taskSubnetCount = tier.subnets.length;

@@ -1,8 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { Ec2Capacity } from "../capacity/ec2Capacity";
+import type { CapacityPlan } from "../capacity/plan";
 import { EcsNetwork } from "../network/shape";
-import { iamRoleResourceName, logGroupName, taskFamily } from "../naming";
+import { awsResourceName, iamRoleResourceName, logGroupName, taskFamily } from "../naming";
 import { admit, allowEgress, GroupRef, outboundOnlySecurityGroup } from "../securityGroup";
 import type { PublicLoadBalancer } from "../loadBalancer/loadBalancer";
 import { RouteArgs, RoutePlan } from "../loadBalancer/plan";
@@ -101,10 +102,12 @@ export interface ServiceDeclaration extends Omit<EcsServiceArgs, "cluster" | "ne
     /** The cluster's Service Connect namespace. */
     namespace: string;
     network: NetworkFacts;
-    capacity?: { network: NetworkFacts };
+    capacity?: { network: NetworkFacts; plan: CapacityPlan };
     calls?: { serviceName: string; endpoints: Endpoint[]; namespace: string; network: NetworkFacts }[];
     /** The load balancer route, with the network the load balancer sits in. */
-    loadBalancer?: RouteArgs & { network: NetworkFacts };
+    loadBalancer?: RouteArgs & { network: NetworkFacts; listenerProtocol?: "HTTP" | "HTTPS" };
+    /** The Region, when known while planning. */
+    region?: string;
 }
 
 /** A service's plan with its defaults resolved. */
@@ -139,12 +142,14 @@ export function planEcsService(name: string, project: string, stack: string, arg
             networkMode: args.networkMode,
             assignPublicIp: args.assignPublicIp,
             allowInstanceRoleAccess: args.allowInstanceRoleAccess,
+            capacity: args.capacity?.plan,
         },
         enableExecuteCommand: args.enableExecuteCommand ?? false,
         secretsKmsKeyArns: args.secretsKmsKeyArns ?? [],
         route: args.loadBalancer,
         scaling: args.scaling,
         runtimePlatform: args.runtimePlatform,
+        region: args.region,
     });
     return { ...plan, ...resolved };
 }
@@ -200,7 +205,9 @@ export class EcsService extends pulumi.ComponentResource {
             ...args,
             namespace: args.cluster.namespaceName,
             calls: calls.map((s) => ({ serviceName: s.serviceName, endpoints: s.endpoints, namespace: s.namespace, network: s.network })),
-            loadBalancer: args.loadBalancer && { ...args.loadBalancer, network: args.loadBalancer.balancer.network },
+            loadBalancer: args.loadBalancer && { ...args.loadBalancer, network: args.loadBalancer.balancer.network, listenerProtocol: args.loadBalancer.balancer.plan.protocol },
+            // The default provider's Region; a service given its own provider is checked at deploy time.
+            region: opts?.provider === undefined && opts?.providers === undefined ? aws.config.region : undefined,
         });
         const priority = plan.route && args.loadBalancer ? args.loadBalancer.balancer.routes.claim(label, "loadBalancer", plan.route) : undefined;
         args.cluster.claimEndpoints(label, plan.endpoints);
@@ -427,11 +434,15 @@ function createRoute(
 ) {
     const ingress = admit(parent.securityGroupRef, { protocol: "tcp", ...opts.ports, source: { group: lb.securityGroupRef } });
     const egress = allowEgress(lb.securityGroupRef, { protocol: "tcp", ...opts.ports, destination: parent.securityGroupRef });
+    // `<name>-tg` unless AWS would refuse its auto-name (32 of [A-Za-z0-9-]).
+    const targetGroupName = awsResourceName("aws:lb/targetGroup:TargetGroup", name, "tg");
     const targetGroup = new aws.lb.TargetGroup(
-        `${name}-tg`,
+        targetGroupName,
         {
             port: route.containerPort,
             protocol: "HTTP",
+            // HTTP/2 or gRPC to the targets for http2 and grpc ports (HTTP1, AWS's default, is left unset).
+            ...(route.protocolVersion !== "HTTP1" ? { protocolVersion: route.protocolVersion } : {}),
             targetType: opts.targetType,
             vpcId: lb.vpcId,
             deregistrationDelay: route.deregistrationDelaySeconds,
@@ -445,7 +456,7 @@ function createRoute(
                 healthyThreshold: route.healthCheck.healthyThreshold,
                 unhealthyThreshold: route.healthCheck.unhealthyThreshold,
             },
-            tags: nameTags(`${name}-tg`, opts.tags),
+            tags: nameTags(targetGroupName, opts.tags),
         },
         { parent },
     );

@@ -3,6 +3,7 @@
  * derives everything the component wires (port mappings, Service Connect entries, endpoint URLs,
  * the environment variables clients get). Plain functions, no resources.
  */
+import type { CapacityPlan } from "../capacity/plan";
 import { PlanError } from "../planError";
 import { planRoute, RouteArgs, RoutePlan } from "../loadBalancer/plan";
 import { ENDPOINTS_NEEDED } from "../network/endpoints";
@@ -45,8 +46,13 @@ export function imageReferenceProblem(image: string): string | undefined {
     return undefined;
 }
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
-/** Private ECR registries, the only image source a VPC endpoint serves (ecr.dkr, with S3 for layers). */
-const PRIVATE_ECR = /^\d{12}\.dkr\.ecr(-fips)?\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/;
+/** Private ECR registries, the only image source a VPC endpoint serves (ecr.dkr, with S3 for layers); group 2 is the Region. */
+const PRIVATE_ECR = /^\d{12}\.dkr\.ecr(-fips)?\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?$/;
+
+/** The Region of a private ECR registry host, or undefined when the host is not one. */
+export function ecrRegion(registry: string): string | undefined {
+    return PRIVATE_ECR.exec(registry)?.[2];
+}
 
 /** The registry an image reference pulls from: its first component when that is a host, else Docker Hub. */
 export function imageRegistry(image: string): string {
@@ -119,14 +125,16 @@ export interface ServicePlanInput {
     /** The network the service runs in; servers it calls must run in this same one. */
     network: NetworkFacts;
     namespace: string;
-    launch: { type: LaunchType; hasCapacity: boolean; networkMode?: string; assignPublicIp?: boolean; allowInstanceRoleAccess?: boolean };
+    launch: { type: LaunchType; hasCapacity: boolean; networkMode?: string; assignPublicIp?: boolean; allowInstanceRoleAccess?: boolean; capacity?: CapacityPlan };
     enableExecuteCommand: boolean;
     /** Customer-managed KMS keys that encrypt the secrets (plain ARNs are checked; Outputs pass). */
     secretsKmsKeyArns: unknown[];
     /** The load balancer route, with the network the load balancer sits in. */
-    route?: RouteArgs & { network: unknown };
+    route?: RouteArgs & { network: unknown; listenerProtocol?: "HTTP" | "HTTPS" };
     scaling?: ScalingArgs;
     runtimePlatform?: string;
+    /** The Region the service runs in, when known while planning: interface endpoints serve only its own ECR. */
+    region?: string;
 }
 
 /** Target tracking autoscaling of a service's task count; any subset of the metrics. */
@@ -359,11 +367,14 @@ export function planService(label: string, input: ServicePlanInput): ServicePlan
         if (input.route.network !== input.network) {
             fail("loadBalancer is in another network (VPC) than the service; its target group and security group rules need one VPC, so route through a load balancer in the service's network.");
         }
-        route = planRoute(fail, "loadBalancer", input.route, input.containers.flatMap((c) => c.portMappings ?? []));
+        route = planRoute(fail, "loadBalancer", input.route, input.containers.flatMap((c) => c.portMappings ?? []), input.route.listenerProtocol);
     }
     const scaling = input.scaling ? planScaling(fail, input.scaling, input.desiredCount, route !== undefined) : undefined;
     if (input.runtimePlatform !== undefined && !(RUNTIME_PLATFORMS as readonly string[]).includes(input.runtimePlatform)) {
         fail(`runtimePlatform "${input.runtimePlatform}" is not X86_64 or ARM64.`);
+    }
+    if (launchType === "EC2" && input.launch.capacity) {
+        checkFitsCapacity(fail, input, input.launch.capacity);
     }
 
     const callEnvironment: Record<string, string> = {};
@@ -407,6 +418,24 @@ export function planService(label: string, input: ServicePlanInput): ServicePlan
     };
 }
 
+/**
+ * An EC2 task places only on an instance that can run it: the CPU architecture its runtimePlatform
+ * names, and no more CPU or memory than one instance registers with ECS (a task never spans two).
+ */
+function checkFitsCapacity(fail: (text: string) => never, input: ServicePlanInput, capacity: CapacityPlan): void {
+    const platform = input.runtimePlatform === "ARM64" ? "arm64" : input.runtimePlatform === "X86_64" ? "x86_64" : undefined;
+    if (platform !== undefined && platform !== capacity.architecture) {
+        fail(`runtimePlatform ${input.runtimePlatform} cannot run on the EC2 capacity's ${capacity.instanceType} instances, whose processors are ${capacity.architecture}, so its tasks would never place; run the service on Fargate, pick a ${platform} instance type for the capacity, or change runtimePlatform.`);
+    }
+    const { cpuUnits, memoryMiB } = capacity.registered;
+    if (input.cpu > cpuUnits) {
+        fail(`cpu ${input.cpu} is more than one ${capacity.instanceType} instance registers with ECS (${cpuUnits} units), so the task would never place; lower it or pick a larger instance type.`);
+    }
+    if (input.memory > memoryMiB) {
+        fail(`memory ${input.memory} MiB is more than one ${capacity.instanceType} instance offers tasks (about ${memoryMiB} MiB once the kernel and the ECS agent have theirs), so the task would never place; lower it or pick a larger instance type.`);
+    }
+}
+
 function planScaling(fail: (text: string) => never, args: ScalingArgs, desiredCount: number, routed: boolean): ScalingPlan {
     const min = args.min ?? desiredCount;
     const max = args.max ?? Math.max(1, min * 4);
@@ -446,8 +475,14 @@ function checkWayOut(fail: (text: string) => never, input: ServicePlanInput): vo
         return;
     }
     input.containers.forEach((c, ci) => {
-        if (typeof c.image === "string" && !PRIVATE_ECR.test(imageRegistry(c.image))) {
-            fail(`containers[${ci}].image "${c.image}" comes from ${imageRegistry(c.image)}, which no VPC endpoint serves, and the network has no outbound internet (no NAT); copy the image to a private ECR repository, or give the network a NAT gateway.`);
+        if (typeof c.image !== "string") return;
+        const registry = imageRegistry(c.image);
+        const region = ecrRegion(registry);
+        if (region === undefined) {
+            fail(`containers[${ci}].image "${c.image}" comes from ${registry}, which no VPC endpoint serves, and the network has no outbound internet (no NAT); copy the image to a private ECR repository, or give the network a NAT gateway.`);
+        }
+        if (input.region !== undefined && region !== input.region) {
+            fail(`containers[${ci}].image "${c.image}" comes from the ECR registry of ${region}, and the network has no outbound internet (no NAT): its ECR endpoints serve only ${input.region}'s registry; replicate the repository to ${input.region} (ECR cross-Region replication) and use that image, or give the network a NAT gateway.`);
         }
     });
     const secrets = input.containers.flatMap((c) => Object.values(c.secrets ?? {})).filter((v): v is string => typeof v === "string");

@@ -17,11 +17,11 @@ const web = new EcsService("web", {
     containers: [{ name: "web", image: "public.ecr.aws/nginx/nginx:stable", portMappings: [{ name: "http", containerPort: 80, openToInternet: true }] }],
 });
 
-// The server: reachable only from services that call it, as http://api.apps.internal:8080.
+// The server: reachable only from services that call it, as http://api.apps.internal:80 (httpd listens on 80).
 const api = new EcsService("api", {
     cluster,
     network: core,
-    containers: [{ name: "api", image: "public.ecr.aws/docker/library/httpd:2.4", portMappings: [{ name: "api", containerPort: 8080, appProtocol: "http" }] }],
+    containers: [{ name: "api", image: "public.ecr.aws/docker/library/httpd:2.4", portMappings: [{ name: "api", containerPort: 80, appProtocol: "http" }] }],
     expose: [{ portName: "api" }],
     sensitive: true,
 });
