@@ -122,6 +122,8 @@ export interface LoadBalancerRoute {
     paths: string[];
     service: string;
     containerPort: number | string;
+    /** The listener rule's priority: the lowest is evaluated first. */
+    priority: number | string;
 }
 
 /**
@@ -148,9 +150,11 @@ export function loadBalancerRoutes<R extends Referencing & { name: string; input
                         paths,
                         service: svc.name,
                         containerPort: tg.inputs.port,
+                        priority: rule.inputs.priority,
                     })),
             );
-        });
+        })
+        .sort((a, b) => (typeof a.priority === "number" && typeof b.priority === "number" ? a.priority - b.priority : 0));
 }
 
 const UNKNOWN_ADVISORY = /^can't run (?:policy|remediation) '([^']+)' from policy pack .* during preview: .*value at (\.\S*) can't be known during preview/;
@@ -316,7 +320,7 @@ function scLines(report: PlanReport): string[] {
     }
     return [
         ...report.serviceConnect.map((s) => `  ${s.service} (${s.role})${s.endpoints.length ? ` serves ${s.endpoints.join(", ")}` : ""}${s.calls.length ? ` calls ${s.calls.join(", ")}` : ""}${variablesText(s)}`),
-        ...report.loadBalancerRoutes.map((r) => `  load balancer ${r.loadBalancer} ${r.listener} ${routeText(r)} -> ${r.service}:${r.containerPort}`),
+        ...report.loadBalancerRoutes.map((r) => `  load balancer ${r.loadBalancer} ${r.listener} rule ${r.priority}: ${routeText(r)} -> ${r.service}:${r.containerPort}`),
     ];
 }
 
@@ -381,7 +385,7 @@ export function renderMarkdown(report: PlanReport): string {
               ]
             : ["No Service Connect services."]),
         ...(report.loadBalancerRoutes.length
-            ? ["", "| load balancer | listener | match | service | port |", "|---|---|---|---|---:|", ...report.loadBalancerRoutes.map((r) => `| ${r.loadBalancer} | ${r.listener} | ${routeText(r)} | ${r.service} | ${r.containerPort} |`)]
+            ? ["", "| load balancer | listener | priority | match | service | port |", "|---|---|---:|---|---|---:|", ...report.loadBalancerRoutes.map((r) => `| ${r.loadBalancer} | ${r.listener} | ${r.priority} | ${routeText(r)} | ${r.service} | ${r.containerPort} |`)]
             : []),
         "",
         "### Monthly network cost (estimate)",
