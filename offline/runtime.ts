@@ -154,6 +154,7 @@ export class OfflineRuntime {
     }
 
     private listen(monitor: any): void {
+        monitor.newUrn = engineUrn;
         const original = monitor.registerResource.bind(monitor);
         monitor.registerResource = (req: any, callback: (err: any, resp: any) => void) =>
             original(req, (err: any, resp: any) => {
@@ -164,6 +165,21 @@ export class OfflineRuntime {
             });
     }
 }
+
+/**
+ * A resource's URN as the engine writes it (pulumi/pulumi pkg/resource/deploy/deployment.go
+ * `generateURN`): `urn:pulumi:<stack>::<project>::<type chain>::<name>`, where the type chain is the
+ * parent's whole qualified type, `$`, then the resource's type; a resource whose parent is the root
+ * Stack (or that has none) has no parent type. The SDK's mock monitor uses the parent's last type
+ * only and keeps `pulumi:pulumi:Stack`, so no real `pulumi stack export` would ever match its URNs.
+ */
+export function engineUrn(parent: string, type: string, name: string): string {
+    const parentType = parent ? parent.split("::")[2] : "";
+    const chain = parentType === "" || parentType.split("$").pop() === ROOT_STACK_TYPE ? type : `${parentType}$${type}`;
+    return `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${chain}::${name}`;
+}
+
+const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
 
 /** Resolves stack outputs to plain values; an unknown one becomes `UNKNOWN`, as `pulumi preview` shows it. */
 async function plainOutputs(outputs: Record<string, unknown>): Promise<Record<string, unknown>> {
