@@ -36,6 +36,12 @@ export interface IngressSpec {
     to: number;
     /** Another group (its owner named in the rule), or the whole IPv4 internet. */
     source: { group: GroupRef } | { internet: true };
+    /**
+     * What a live stack knows this rule as, from an earlier release (name and parent): the rule is
+     * aliased to it, so an upgrade updates the rule in place instead of creating it beside the old
+     * one, which AWS refuses (InvalidPermission.Duplicate).
+     */
+    formerly?: { name: string; parent: pulumi.Resource }[];
 }
 
 // One rule per distinct (group, protocol, ports, source): AWS refuses a second identical rule
@@ -69,7 +75,7 @@ export function admit(target: GroupRef, spec: IngressSpec): aws.vpc.SecurityGrou
             ...(fromGroup ? { referencedSecurityGroupId: fromGroup.group.id } : { cidrIpv4: "0.0.0.0/0" }),
             tags: nameTags(name, target.tags),
         },
-        { parent: target.owner },
+        { parent: target.owner, ...(spec.formerly?.length ? { aliases: spec.formerly.map((f) => ({ name: f.name, parent: f.parent })) } : {}) },
     ));
 }
 

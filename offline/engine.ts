@@ -11,9 +11,9 @@
  *   the stack's `aws:*` config (strings, so `aws:defaultTags` is JSON too) and the plugin version.
  */
 import * as fs from "fs";
-import { Mode, Registration, UNKNOWN } from "./runtime";
+import type { Mode, Registration } from "./runtime";
 import { providerDefaultTags as modelDefaultTags } from "../policies/model/resources";
-import { Unknown } from "../policies/model/values";
+import { Unknown, UNKNOWN_SENTINEL as UNKNOWN } from "../policies/model/values";
 
 export interface ProviderView {
     urn: string;
@@ -210,7 +210,8 @@ export function engineView(registrations: Registration[], ctx: EngineContext): E
             type: r.type,
             name: r.name,
             custom: r.custom,
-            id: ctx.mode === "preview" || !r.custom ? null : r.id,
+            // In a preview, only a resource the stack's state already holds (an update's same or update step) has its id.
+            id: !r.custom ? null : r.id,
             parent: r.parent,
             dependencies: r.dependencies,
             propertyDependencies: r.propertyDependencies,
@@ -248,7 +249,8 @@ export function engineView(registrations: Registration[], ctx: EngineContext): E
 }
 
 function outputsOf(r: Registration, inputs: Record<string, any>, mode: Mode): Record<string, any> {
-    if (mode === "after-up") {
+    // After up, or a resource that exists already: its state, the new inputs over the old outputs.
+    if (mode === "after-up" || r.id !== null) {
         return { ...r.state, ...(inputs.tagsAll !== undefined ? { tagsAll: inputs.tagsAll } : {}) };
     }
     const outputs: Record<string, any> = { ...inputs, id: UNKNOWN };

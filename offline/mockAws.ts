@@ -47,7 +47,20 @@ export class MockAws implements pulumi.runtime.Mocks {
         readonly mode: Mode = "after-up",
     ) {}
 
+    /**
+     * What the next registration already is in the stack's state (set by the runtime just before it
+     * registers, when planning an update): it exists, so its id and outputs are known, with the new
+     * inputs over them. Unset for a create or a replacement, whose outputs stay unknown.
+     */
+    answerNext?: { id: string | null; outputs: Record<string, unknown> };
+
     newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
+        const prior = this.answerNext;
+        this.answerNext = undefined;
+        if (prior !== undefined) {
+            const known = Object.fromEntries(Object.entries(args.inputs).filter(([, v]) => !isUnknownInput(v)));
+            return { id: prior.id ?? undefined, state: { ...prior.outputs, ...known } };
+        }
         if (this.mode === "preview") {
             // A create's preview: inputs propagate to outputs, the id and everything computed stay unknown.
             return { id: undefined, state: args.inputs };
@@ -140,6 +153,11 @@ export class MockAws implements pulumi.runtime.Mocks {
         return state;
     }
 
+    /** Ids a stack's state already holds: a new resource never gets one of them. */
+    reserveIds(ids: string[]): void {
+        ids.forEach((id) => this.ids.add(id));
+    }
+
     private uniqueId(type: string, name: string): string {
         let id = placeholderId(type, name);
         for (let n = 2; this.ids.has(id); n++) {
@@ -148,4 +166,9 @@ export class MockAws implements pulumi.runtime.Mocks {
         this.ids.add(id);
         return id;
     }
+}
+
+/** Whether a deserialized input is the SDK's unknown (a preview's value computed by another step). */
+function isUnknownInput(value: unknown): boolean {
+    return value !== null && typeof value === "object" && (value as { __pulumiUnknown?: boolean }).__pulumiUnknown === true;
 }

@@ -10,6 +10,8 @@ import { ConfigError } from "../config";
 import { PlanError } from "../components/planError";
 import { PackConfig, PolicyPackClient } from "./analyzer";
 import { estimateCost } from "./cost";
+import { predictRefusals } from "./engine/refusals";
+import { exportResources, readStateFile, StackState, StateFileError, stateExport } from "./engine/state";
 import { buildPack, PackBuildError, PACK_DIR, stalePackReason } from "./packBuild";
 import { checkPolicies } from "./policyCheck";
 import { policyConfigProblems } from "./policyConfig";
@@ -33,11 +35,15 @@ options:
   --out DIR                  also write plan-<stack>.md (with a Mermaid diagram) and plan-<stack>.json
   --policy-pack-config FILE  a --policy-pack-config file, checked against the pack's schemas
   --sarif FILE               also write the policy verdicts as SARIF 2.1.0 (for GitHub code scanning)
+  --against STATE            plan an update of a live stack: STATE is its \`pulumi stack export\` (or a
+                             --state-out file); prints the steps and what AWS would refuse
+  --state-out FILE           write the state this plan leaves after \`pulumi up\` (a stack export)
   --stack-tag key=value      a stack tag the policies see (repeatable)
   --nat-gb N                 GB a month through the NAT gateways, for the cost (default 100)
   --help                     this text
 
-exit codes: 0 no mandatory violation; 1 one or more; 2 bad usage or input (one paragraph on stderr).`;
+exit codes: 0 no mandatory violation and nothing AWS would refuse; 1 one or more; 2 bad usage or input
+(one paragraph on stderr).`;
 
 /** A refusal: its message is the whole paragraph the user sees. */
 export class PlanInputError extends Error {}
@@ -58,6 +64,8 @@ interface Options {
     stackTags: Record<string, string>;
     natGb: number;
     help: boolean;
+    against?: string;
+    stateOut?: string;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -94,6 +102,12 @@ function parseArgs(argv: string[]): Options {
                 break;
             case "--sarif":
                 opts.sarif = value();
+                break;
+            case "--against":
+                opts.against = value();
+                break;
+            case "--state-out":
+                opts.stateOut = value();
                 break;
             case "--nat-gb": {
                 const text = value();
@@ -160,15 +174,30 @@ function ensurePackBuilt(root: string, io: PlanIo): void {
     }
 }
 
-/** Proves `--sarif`'s file can be written (its directory is made) before any work. */
-function prepareFile(file: string): string {
+/** The state `--against` names, which must be this project's and stack's. */
+function readPrior(file: string, project: string, stack: string): StackState {
+    let state: StackState;
+    try {
+        state = readStateFile(file);
+    } catch (e) {
+        if (e instanceof StateFileError) throw new PlanInputError(e.message);
+        throw e;
+    }
+    if (state.resources.length > 0 && (state.project !== project || state.stack !== stack)) {
+        throw new PlanInputError(`--against ${state.file} is the state of ${state.project}/${state.stack}, not of ${project}/${stack}; export the stack you plan (pulumi stack export --stack ${stack}), or plan --stack ${state.stack}.`);
+    }
+    return state;
+}
+
+/** Proves an output file can be written (its directory is made) before any work. */
+function prepareFile(file: string, option: string): string {
     const full = path.resolve(file);
     try {
         makeDirs(path.dirname(full));
         fs.writeFileSync(full, "");
     } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
-        throw new PlanInputError(`--sarif ${full} cannot be written (${code ?? (e as Error).message}); pass a file path you can write to.`);
+        throw new PlanInputError(`${option} ${full} cannot be written (${code ?? (e as Error).message}); pass a file path you can write to.`);
     }
     return full;
 }
@@ -236,10 +265,19 @@ async function plan(root: string, argv: string[], io: PlanIo): Promise<number> {
     }
     const policyConfig = opts.policyConfig === undefined ? {} : readPolicyConfig(opts.policyConfig);
     const outDir = opts.out === undefined ? undefined : prepareOut(opts.out);
-    const sarifFile = opts.sarif === undefined ? undefined : prepareFile(opts.sarif);
+    const sarifFile = opts.sarif === undefined ? undefined : prepareFile(opts.sarif, "--sarif");
+    const stateOut = opts.stateOut === undefined ? undefined : prepareFile(opts.stateOut, "--state-out");
+    const prior = opts.against === undefined ? undefined : readPrior(opts.against, project.name, stack);
 
     ensurePackBuilt(root, io);
-    const evaluation = await evaluateStack(root, stack, { stackFile: file, mode: opts.mode, nativeStackTraces: true, captureStackTraces: false });
+    const evaluate = (mode: Mode) => evaluateStack(root, stack, { stackFile: file, mode, nativeStackTraces: true, captureStackTraces: false, prior });
+    const evaluation = await evaluate(opts.mode);
+    if (stateOut) {
+        // The state `pulumi up` leaves: after this update when planned --against a state.
+        const after = opts.mode === "after-up" ? evaluation : await evaluate("after-up");
+        fs.writeFileSync(stateOut, JSON.stringify(stateExport(exportResources(after.resources)), null, 2));
+    }
+    const update = evaluation.update && { against: prior!.file, steps: evaluation.update.steps, refusals: predictRefusals(evaluation.update.steps, evaluation.resources, prior!) };
     const client = await PolicyPackClient.start(path.join(root, PACK_DIR));
     try {
         const configProblems = policyConfigProblems(policyConfig, client.policies);
@@ -248,7 +286,7 @@ async function plan(root: string, argv: string[], io: PlanIo): Promise<number> {
         }
         const check = await checkPolicies(client, evaluation.resources, { project: project.name, stack, mode: opts.mode, stackTags: opts.stackTags, config: policyConfig as PackConfig });
         const cost = estimateCost(evaluation.resources, { natGbPerMonth: opts.natGb });
-        const report = buildReport(evaluation, check, cost);
+        const report = buildReport(evaluation, check, cost, update);
         if (outDir) {
             fs.writeFileSync(path.join(outDir, `plan-${stack}.md`), renderMarkdown(report));
             fs.writeFileSync(path.join(outDir, `plan-${stack}.json`), JSON.stringify(report, null, 2));
@@ -266,7 +304,7 @@ async function plan(root: string, argv: string[], io: PlanIo): Promise<number> {
             fs.writeFileSync(sarifFile, JSON.stringify(sarif, null, 2));
         }
         io.out(opts.json ? JSON.stringify(report, null, 2) : renderText(report));
-        return report.violations.some((v) => v.enforcementLevel === "mandatory") ? 1 : 0;
+        return report.violations.some((v) => v.enforcementLevel === "mandatory") || (update?.refusals.length ?? 0) > 0 ? 1 : 0;
     } finally {
         client.close();
     }

@@ -6,6 +6,8 @@
 import * as path from "path";
 import { EngineResource, engineView } from "./engine";
 import { loadProject, Project, regionOf, stackConfig } from "./project";
+import { StackState } from "./engine/state";
+import { Differ, Step } from "./engine/steps";
 import { Mode, OfflineRuntime, ProgramDiagnostic, Registration } from "./runtime";
 
 export interface Evaluation {
@@ -20,6 +22,8 @@ export interface Evaluation {
     outputs: Record<string, unknown>;
     /** What the program logged with `pulumi.log.warn`, as the preview's Diagnostics show it. */
     diagnostics: ProgramDiagnostic[];
+    /** With a prior state (`--against`): the update's steps, as the engine decides them. */
+    update?: { state: StackState; steps: Step[] };
 }
 
 export interface EvaluateOptions {
@@ -34,6 +38,8 @@ export interface EvaluateOptions {
     captureStackTraces?: boolean;
     /** Called with every registration made, whether the program finished or threw. */
     observe?: (registrations: Registration[]) => void;
+    /** The stack's state before this run: plan the update `pulumi preview` would show (after up: the state it leaves). */
+    prior?: StackState;
 }
 
 export async function evaluateStack(dir: string, stack: string, opts: EvaluateOptions = {}): Promise<Evaluation> {
@@ -43,7 +49,7 @@ export async function evaluateStack(dir: string, stack: string, opts: EvaluateOp
     const mode = opts.mode ?? "preview";
     // The stack trace limit is the process's: put it back for whoever runs next in this process.
     const limit = Error.stackTraceLimit;
-    const runtime = await OfflineRuntime.start({ project: project.name, stack, region, config, mode, nativeStackTraces: opts.nativeStackTraces, captureStackTraces: opts.captureStackTraces ?? false });
+    const runtime = await OfflineRuntime.start({ project: project.name, stack, region, config, mode, nativeStackTraces: opts.nativeStackTraces, captureStackTraces: opts.captureStackTraces ?? false, prior: opts.prior });
     const entry = require.resolve(path.resolve(dir));
     const outputs = await finallyDo(() => {
         Error.stackTraceLimit = limit;
@@ -58,7 +64,21 @@ export async function evaluateStack(dir: string, stack: string, opts: EvaluateOp
         return require(entry);
     }));
     const resources = engineView(runtime.registrations, { mode, project: project.name, stack, config });
-    return { project, stack, region, config, mode, registrations: runtime.registrations, resources, outputs, diagnostics: runtime.diagnostics };
+    const update = runtime.differ && opts.prior ? { state: opts.prior, steps: stepsWithProviders(runtime.differ, resources, runtime.registrations) } : undefined;
+    return { project, stack, region, config, mode, registrations: runtime.registrations, resources, outputs, diagnostics: runtime.diagnostics, ...(update ? { update } : {}) };
+}
+
+/**
+ * The update's steps, the default providers' first: the engine registers a package's default
+ * provider itself (the program never does), before the first resource that uses it.
+ */
+function stepsWithProviders(differ: Differ, resources: EngineResource[], registrations: Registration[]): Step[] {
+    const registered = new Set(registrations.map((r) => r.urn));
+    const providers = resources
+        .filter((r) => !registered.has(r.urn))
+        .map((p) => differ.decide({ urn: p.urn, type: p.type, custom: true, inputs: p.inputs, aliasUrns: [], ignoreChanges: [], deleteBeforeReplace: false }).step);
+    const all = differ.finish();
+    return [...providers, ...all.filter((s) => !providers.includes(s))];
 }
 
 async function finallyDo<T>(after: () => void, run: () => Promise<T>): Promise<T> {

@@ -15,6 +15,8 @@ import { CostEstimate } from "./cost";
 import { displayValue, EngineResource, isUnknown, ResourceOptionsView } from "./engine";
 import { PolicyCheck } from "./policyCheck";
 import { Evaluation } from "./program";
+import { Refusal } from "./engine/refusals";
+import { Step } from "./engine/steps";
 import { Mode, ProgramDiagnostic } from "./runtime";
 
 export interface ServiceConnectEntry {
@@ -71,6 +73,17 @@ export interface PlanReport {
     /** Who can reach each service port, and how each service reaches the internet (policies/model/reachability.ts). */
     reachability: ReachabilityEntry[];
     cost: CostEstimate;
+    /** With `--against`: the state planned against, the update's steps, and what AWS would refuse. */
+    against?: string;
+    steps?: Step[];
+    refusals?: Refusal[];
+}
+
+/** An update planned against a live stack's state. */
+export interface UpdatePlan {
+    against: string;
+    steps: Step[];
+    refusals: Refusal[];
 }
 
 const SERVICE = "aws:ecs/service:Service";
@@ -201,7 +214,7 @@ export function toReportResources(resources: EngineResource[], remediated = new 
     }));
 }
 
-export function buildReport(evaluation: Evaluation, check: PolicyCheck, cost: CostEstimate): PlanReport {
+export function buildReport(evaluation: Evaluation, check: PolicyCheck, cost: CostEstimate, update?: UpdatePlan): PlanReport {
     const remediated = new Map(check.remediations.map((r) => [r.urn, r.props]));
     const byUrn = new Map(evaluation.resources.map((r) => [r.urn, r]));
     const advisories = unknownAdvisories(check);
@@ -221,7 +234,31 @@ export function buildReport(evaluation: Evaluation, check: PolicyCheck, cost: Co
         loadBalancerRoutes: loadBalancerRoutes(evaluation.resources),
         reachability: reachabilityOf(evaluation.resources),
         cost,
+        ...(update ? { against: update.against, steps: update.steps, refusals: update.refusals } : {}),
     };
+}
+
+/** The step symbols `pulumi preview` prints: + create, ~ update, +- replace (create first), -+ replace (delete first), - delete. */
+export function stepSymbol(s: Step): string {
+    return s.op === "create" ? "+" : s.op === "update" ? "~" : s.op === "delete" ? "-" : s.op === "replace" ? (s.deleteBeforeReplace ? "-+" : "+-") : " ";
+}
+
+/** One line per step that changes something, as `pulumi preview` lists them, with what changes and why. */
+export function stepLines(steps: Step[]): string[] {
+    const short = (urn: string) => `${urn.split("::")[2].split("$").pop()}  ${urn.split("::").pop()}`;
+    const lines = steps
+        .filter((s) => s.op !== "same")
+        .map((s) => {
+            const why = s.op === "replace" ? ` (replaced because ${s.replaceBecause!.join(", ")} changes${s.deleteBeforeReplace ? "; deleted first" : ""})` : s.op === "update" ? ` (${s.changed!.join(", ")})` : "";
+            return `${stepSymbol(s).padEnd(2)} ${short(s.urn)}${s.from ? ` (was ${s.from.split("::").pop()})` : ""}${why}`;
+        });
+    const count = (op: string) => steps.filter((s) => s.op === op).length;
+    return [...lines, `${count("create")} to create, ${count("update")} to update, ${count("replace")} to replace, ${count("delete")} to delete, ${count("same")} unchanged`];
+}
+
+/** What AWS would refuse, one paragraph per refusal. */
+export function refusalLines(refusals: Refusal[]): string[] {
+    return refusals.length === 0 ? ["Nothing: AWS accepts every step."] : refusals.map((r) => `${r.code}: ${r.message} Fix: ${r.fix}`);
 }
 
 /** The reachability analysis over the plan's resources, as the pack runs it at AnalyzeStack. */
@@ -335,6 +372,9 @@ export function renderText(report: PlanReport): string {
         ...counts(report).map(([t, n]) => `  ${String(n).padStart(3)}  ${t}`),
         "",
         ...(report.diagnostics.length > 0 ? ["Diagnostics (the program's own warnings)", ...report.diagnostics.map((d) => `  ${d.severity}: ${d.message}`), ""] : []),
+        ...(report.steps
+            ? [`Update against ${report.against}`, ...stepLines(report.steps).map((l) => `  ${l}`), "", `WOULD FAIL IN AWS (${report.refusals!.length})`, ...refusalLines(report.refusals!).map((l) => `  ${l}`), ""]
+            : []),
         "Policy verdicts",
         ...verdictLines(report).map((l) => `  ${l}`),
         "",
@@ -363,6 +403,17 @@ export function renderMarkdown(report: PlanReport): string {
         "",
         ...report.warnings.map((w) => `> **Warning:** ${w}\n`),
         ...report.diagnostics.map((d) => `> **Program ${d.severity}:** ${d.message}\n`),
+        ...(report.steps
+            ? [
+                  `### Update against the live state`,
+                  "",
+                  ...(report.refusals!.length > 0 ? [`**WOULD FAIL IN AWS (${report.refusals!.length}):**`, "", ...report.refusals!.map((r) => `- \`${r.code}\`: ${r.message} Fix: ${r.fix}`), ""] : ["AWS would accept every step.", ""]),
+                  "```",
+                  ...stepLines(report.steps),
+                  "```",
+                  "",
+              ]
+            : []),
         mandatory > 0 ? `**${mandatory} mandatory policy violation(s).**` : "No mandatory policy violations.",
         "",
         "```mermaid",

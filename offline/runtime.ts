@@ -13,6 +13,8 @@
  *   end of `pulumi up`).
  */
 import * as pulumi from "@pulumi/pulumi";
+import { Differ } from "./engine/steps";
+import { StackState } from "./engine/state";
 import { MockAws } from "./mockAws";
 import { configString } from "./project";
 import { UNKNOWN_SENTINEL } from "../policies/model/values";
@@ -76,6 +78,12 @@ export interface RuntimeOptions {
      * set ECSNET_STACK_TRACES=1 to keep traces when debugging a program. @default true
      */
     captureStackTraces?: boolean;
+    /**
+     * The stack's state before this run (`--against`): a preview of an update. Resources the state
+     * holds keep their ids and outputs (only new and replaced ones are unknown; after up, they get
+     * new placeholder ids), and `differ` records the step the engine would take for each.
+     */
+    prior?: StackState;
 }
 
 /**
@@ -94,6 +102,8 @@ export class OfflineRuntime {
     readonly registrations: Registration[] = [];
     readonly diagnostics: ProgramDiagnostic[] = [];
     readonly mocks: MockAws;
+    /** With a prior state: the step of each registration, as the engine decides it. */
+    differ?: Differ;
 
     private constructor(
         mocks: MockAws,
@@ -113,6 +123,11 @@ export class OfflineRuntime {
         }
         const mode = opts.mode ?? "preview";
         const runtime = new OfflineRuntime(new MockAws(opts.region, mode), mode);
+        if (opts.prior) {
+            runtime.differ = new Differ(opts.prior);
+            // A replacement is a new resource with a new id, never the old one's.
+            runtime.mocks.reserveIds(opts.prior.resources.flatMap((r) => (r.id ? [r.id] : [])));
+        }
         const config: Record<string, string> = { "aws:region": opts.region };
         for (const [key, value] of Object.entries(opts.config ?? {})) {
             config[key] = configString(value);
@@ -156,13 +171,28 @@ export class OfflineRuntime {
     private listen(monitor: any): void {
         monitor.newUrn = engineUrn;
         const original = monitor.registerResource.bind(monitor);
-        monitor.registerResource = (req: any, callback: (err: any, resp: any) => void) =>
-            original(req, (err: any, resp: any) => {
+        monitor.registerResource = (req: any, callback: (err: any, resp: any) => void) => {
+            if (this.differ) {
+                // The mock answers synchronously inside `original`: tell it first what the state holds.
+                const { step, old } = this.differ.decide({
+                    urn: engineUrn(req.getParent(), req.getType(), req.getName()),
+                    type: req.getType(),
+                    custom: req.getCustom(),
+                    inputs: engineValue(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
+                    aliasUrns: req.getAliasesList().map((a: any) => a.getUrn() || aliasUrn(a.getSpec(), req)),
+                    ignoreChanges: req.getIgnorechangesList(),
+                    deleteBeforeReplace: req.getDeletebeforereplace(),
+                });
+                const exists = old !== undefined && old.custom && (step.op === "same" || step.op === "update");
+                this.mocks.answerNext = exists ? { id: old!.id, outputs: old!.outputs } : undefined;
+            }
+            return original(req, (err: any, resp: any) => {
                 if (!err) {
                     this.registrations.push(toRegistration(req, resp));
                 }
                 callback(err, resp);
             });
+        };
     }
 }
 
@@ -180,6 +210,17 @@ export function engineUrn(parent: string, type: string, name: string): string {
 }
 
 const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
+
+/**
+ * The URN an alias spec names: its name, type, parent (none, another, or the resource's own), stack
+ * and project, each field the spec leaves unset taking the resource's own.
+ */
+function aliasUrn(spec: any, req: any): string {
+    const parent = spec.getNoparent() ? "" : spec.getParenturn() || req.getParent();
+    const urn = engineUrn(parent, spec.getType() || req.getType(), spec.getName() || req.getName());
+    const [, stackPart, project, ...rest] = /^urn:pulumi:([^:]+)::([^:]+)::(.*)$/.exec(urn) ?? [];
+    return `urn:pulumi:${spec.getStack() || stackPart}::${spec.getProject() || project}::${rest.join("")}`;
+}
 
 /** Resolves stack outputs to plain values; an unknown one becomes `UNKNOWN`, as `pulumi preview` shows it. */
 async function plainOutputs(outputs: Record<string, unknown>): Promise<Record<string, unknown>> {

@@ -202,7 +202,8 @@ describe("EcsService with Service Connect", () => {
         const { regs } = await seed();
         assert.strictEqual(service(regs, "internal-nginx").deleteBeforeReplace, true);
         assert.strictEqual(service(regs, "client-nginx").deleteBeforeReplace, false, "a client claims no name, and keeps create-before-delete");
-        assert.strictEqual(one(regs, T.httpNamespace, "core-namespace").deleteBeforeReplace, true);
+        // The namespace is replaced only on a new name, create-first: Cloud Map keeps the old one until its services moved.
+        assert.strictEqual(one(regs, T.httpNamespace, "core-namespace").deleteBeforeReplace, false);
     });
 
     it("starts tasks only once the roles can do their work and the network has a way out", async () => {

@@ -38,10 +38,15 @@ describe("names AWS keeps unique", () => {
         assert.deepStrictEqual(collisions([shared("dev"), shared("prod")]), [{ key: "region:us-east-1:aws:servicediscovery/httpNamespace:HttpNamespace:serviceconnectns", holders: ["dev: urn:dev:ns", "prod: urn:prod:ns"] }]);
     });
 
-    it("every resource that fixes a unique name is replaced delete-first (a create-first replacement would collide with itself)", () => {
+    it("every resource that fixes a unique name is replaced delete-first (a create-first replacement would collide with itself), but the namespace", () => {
         const fixed = planned.flatMap((p) => p.names);
         assert.ok(fixed.some((n) => n.type === "aws:ecs/service:Service"), "Service Connect servers fix discovery names");
-        assert.deepStrictEqual(fixed.filter((n) => !n.deleteBeforeReplace).map((n) => `${n.type} ${n.name}`), []);
+        // A namespace is replaced only when its name changes, so the new one never collides with the old;
+        // and Cloud Map refuses to delete a namespace that still has services (ResourceInUse), so it
+        // must go last, once the services moved to the new one.
+        const namespaces = fixed.filter((n) => n.type.startsWith("aws:servicediscovery/"));
+        assert.deepStrictEqual([namespaces.length, namespaces.filter((n) => n.deleteBeforeReplace).length], [planned.length, 0]);
+        assert.deepStrictEqual(fixed.filter((n) => !n.deleteBeforeReplace && !namespaces.includes(n)).map((n) => `${n.type} ${n.name}`), []);
     });
 
     it("puts the project and stack in every task definition family, so stacks never interleave revisions", () => {

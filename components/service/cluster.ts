@@ -65,8 +65,10 @@ export class ServiceConnectCluster extends pulumi.ComponentResource {
         this.executionRoleTrustPolicy = JSON.stringify(executionRoleTrustPolicy());
         this.taskExecutionPolicyArn = pulumi.interpolate`arn:${this.awsContext.partition}:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy`;
         const namespaceArgs = { name: args.namespaceName, description: `Service Connect namespace of ${name}`, tags: nameTags(`${name}-namespace`, args.tags) };
-        // The name is fixed and unique in the account and Region: a replacement must delete first.
-        const namespaceOpts = { parent: this, deleteBeforeReplace: true };
+        // Replaced only when its name changes (the description is the component's): the new namespace
+        // is created beside the old one, the services move to it, and the old one, which Cloud Map
+        // cannot delete while services are in it (ResourceInUse), goes at the end of the update.
+        const namespaceOpts = { parent: this };
         this.namespace =
             type === "dns"
                 ? new aws.servicediscovery.PrivateDnsNamespace(`${name}-namespace`, { ...namespaceArgs, vpc: args.vpcId! }, namespaceOpts)

@@ -280,11 +280,16 @@ export class EcsService extends pulumi.ComponentResource {
         this.securityGroup = this.securityGroupRef.group;
         this.callerPortRanges = plan.callerPortRanges;
         // One rule per distinct group, protocol, ports and source: services on one capacity share its group.
-        const ingress = plan.internetPorts.map((p) => admit(this.securityGroupRef, { protocol: p.protocol, from: p.port, to: p.port, source: { internet: true } }));
+        // Release 0.1 named these rules `<service>-internet-<protocol>-<port>` and `<client>-to-<server>-<ports>`,
+        // children of the service and of the client: the aliases keep live stacks' rules.
+        const ingress = plan.internetPorts.map((p) =>
+            admit(this.securityGroupRef, { protocol: p.protocol, from: p.port, to: p.port, source: { internet: true }, formerly: [{ name: `${name}-internet-${p.protocol}-${p.port}`, parent: this }] }),
+        );
         // Admit this client where each server's Service Connect proxy listens, and nowhere else.
         for (const server of calls) {
             for (const { from, to } of server.callerPortRanges) {
-                ingress.push(admit(server.securityGroupRef, { protocol: "tcp", from, to, source: { group: this.securityGroupRef } }));
+                const formerly = [{ name: `${name}-to-${server.serviceName}-${from === to ? from : `${from}-${to}`}`, parent: this }];
+                ingress.push(admit(server.securityGroupRef, { protocol: "tcp", from, to, source: { group: this.securityGroupRef }, formerly }));
             }
         }
 
