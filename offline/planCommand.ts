@@ -11,7 +11,7 @@ import { PlanError } from "../components/planError";
 import { PackConfig, PolicyPackClient } from "./analyzer";
 import { estimateCost } from "./cost";
 import { predictRefusals } from "./engine/refusals";
-import { exportResources, readStateFile, StackState, StateFileError, stateExport } from "./engine/state";
+import { exportResources, readStateFile, StackState, StateFileError, stateExport, stateResources } from "./engine/state";
 import { buildPack, PackBuildError, PACK_DIR, stalePackReason } from "./packBuild";
 import { checkPolicies } from "./policyCheck";
 import { policyConfigProblems } from "./policyConfig";
@@ -277,7 +277,12 @@ async function plan(root: string, argv: string[], io: PlanIo): Promise<number> {
         const after = opts.mode === "after-up" ? evaluation : await evaluate("after-up");
         fs.writeFileSync(stateOut, JSON.stringify(stateExport(exportResources(after.resources)), null, 2));
     }
-    const update = evaluation.update && { against: prior!.file, steps: evaluation.update.steps, refusals: predictRefusals(evaluation.update.steps, evaluation.resources, prior!) };
+    const update = evaluation.update && {
+        against: prior!.file,
+        steps: evaluation.update.steps,
+        refusals: predictRefusals(evaluation.update.steps, evaluation.resources, prior!),
+        costBefore: estimateCost(stateResources(prior!), { natGbPerMonth: opts.natGb }),
+    };
     const client = await PolicyPackClient.start(path.join(root, PACK_DIR));
     try {
         const configProblems = policyConfigProblems(policyConfig, client.policies);

@@ -74,6 +74,7 @@ export async function evaluateStack(dir: string, stack: string, opts: EvaluateOp
  */
 function stepsWithProviders(differ: Differ, resources: EngineResource[], registrations: Registration[]): Step[] {
     const registered = new Set(registrations.map((r) => r.urn));
+    for (const r of resources.filter((x) => x.custom && registered.has(x.urn))) differ.recheck(r.urn, r.inputs);
     const providers = resources
         .filter((r) => !registered.has(r.urn))
         .map((p) => differ.decide({ urn: p.urn, type: p.type, custom: true, inputs: p.inputs, aliasUrns: [], ignoreChanges: [], deleteBeforeReplace: false }).step);

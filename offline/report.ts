@@ -77,6 +77,8 @@ export interface PlanReport {
     against?: string;
     steps?: Step[];
     refusals?: Refusal[];
+    /** The monthly cost of the state planned against, to set beside `cost`. */
+    costBefore?: CostEstimate;
 }
 
 /** An update planned against a live stack's state. */
@@ -84,6 +86,21 @@ export interface UpdatePlan {
     against: string;
     steps: Step[];
     refusals: Refusal[];
+    costBefore: CostEstimate;
+}
+
+/** The monthly cost before and after the update, and the items whose cost changes. */
+export function costChangeLines(before: CostEstimate, after: CostEstimate): string[] {
+    const usd = (n: number) => `$${n.toFixed(2)}`;
+    const delta = after.monthlyUsd - before.monthlyUsd;
+    const items = after.items
+        .map((i) => ({ item: i.item, before: before.items.find((b) => b.item === i.item)?.monthlyUsd ?? 0, after: i.monthlyUsd }))
+        .concat(before.items.filter((b) => !after.items.some((i) => i.item === b.item)).map((b) => ({ item: b.item, before: b.monthlyUsd, after: 0 })))
+        .filter((i) => Math.abs(i.after - i.before) >= 0.005);
+    return [
+        `Monthly network cost: ${usd(before.monthlyUsd)} -> ${usd(after.monthlyUsd)} (${delta >= 0 ? "+" : "-"}${usd(Math.abs(delta))})`,
+        ...items.map((i) => `  ${i.item}: ${usd(i.before)} -> ${usd(i.after)}`),
+    ];
 }
 
 const SERVICE = "aws:ecs/service:Service";
@@ -234,7 +251,7 @@ export function buildReport(evaluation: Evaluation, check: PolicyCheck, cost: Co
         loadBalancerRoutes: loadBalancerRoutes(evaluation.resources),
         reachability: reachabilityOf(evaluation.resources),
         cost,
-        ...(update ? { against: update.against, steps: update.steps, refusals: update.refusals } : {}),
+        ...(update ? { against: update.against, steps: update.steps, refusals: update.refusals, costBefore: update.costBefore } : {}),
     };
 }
 
@@ -373,7 +390,16 @@ export function renderText(report: PlanReport): string {
         "",
         ...(report.diagnostics.length > 0 ? ["Diagnostics (the program's own warnings)", ...report.diagnostics.map((d) => `  ${d.severity}: ${d.message}`), ""] : []),
         ...(report.steps
-            ? [`Update against ${report.against}`, ...stepLines(report.steps).map((l) => `  ${l}`), "", `WOULD FAIL IN AWS (${report.refusals!.length})`, ...refusalLines(report.refusals!).map((l) => `  ${l}`), ""]
+            ? [
+                  `Update against ${report.against}`,
+                  ...stepLines(report.steps).map((l) => `  ${l}`),
+                  "",
+                  `WOULD FAIL IN AWS (${report.refusals!.length})`,
+                  ...refusalLines(report.refusals!).map((l) => `  ${l}`),
+                  "",
+                  ...costChangeLines(report.costBefore!, report.cost),
+                  "",
+              ]
             : []),
         "Policy verdicts",
         ...verdictLines(report).map((l) => `  ${l}`),
@@ -411,6 +437,8 @@ export function renderMarkdown(report: PlanReport): string {
                   "```",
                   ...stepLines(report.steps),
                   "```",
+                  "",
+                  ...costChangeLines(report.costBefore!, report.cost).map((l, i) => (i === 0 ? `**${l}**` : `- ${l.trim()}`)),
                   "",
               ]
             : []),

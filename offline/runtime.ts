@@ -54,6 +54,8 @@ export interface Registration {
     readonly additionalSecretOutputs: string[];
     /** Alias URNs or specs, as registered. */
     readonly aliases: string[];
+    /** The URNs the aliases name, as the engine resolves them. */
+    readonly aliasUrns: string[];
 }
 
 export interface RuntimeOptions {
@@ -179,7 +181,7 @@ export class OfflineRuntime {
                     type: req.getType(),
                     custom: req.getCustom(),
                     inputs: engineValue(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
-                    aliasUrns: req.getAliasesList().map((a: any) => a.getUrn() || aliasUrn(a.getSpec(), req)),
+                    aliasUrns: aliasUrnsOf(req),
                     ignoreChanges: req.getIgnorechangesList(),
                     deleteBeforeReplace: req.getDeletebeforereplace(),
                 });
@@ -215,6 +217,10 @@ const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
  * The URN an alias spec names: its name, type, parent (none, another, or the resource's own), stack
  * and project, each field the spec leaves unset taking the resource's own.
  */
+function aliasUrnsOf(req: any): string[] {
+    return req.getAliasesList().map((a: any) => a.getUrn() || aliasUrn(a.getSpec(), req));
+}
+
 function aliasUrn(spec: any, req: any): string {
     const parent = spec.getNoparent() ? "" : spec.getParenturn() || req.getParent();
     const urn = engineUrn(parent, spec.getType() || req.getType(), spec.getName() || req.getName());
@@ -293,5 +299,6 @@ function toRegistration(req: any, resp: any): Registration {
         deleteBeforeReplace: req.getDeletebeforereplace(),
         additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
         aliases: req.getAliasesList().map((a: any) => a.getUrn() || aliasSpecText(a.getSpec(), req.getName(), req.getType())),
+        aliasUrns: aliasUrnsOf(req),
     };
 }

@@ -19,11 +19,16 @@ async function main(): Promise<void> {
         await page.addScriptTag({ path: require.resolve("mermaid/dist/mermaid.min.js") });
         for (const stack of DIAGRAM_STACKS) {
             const diagram = await diagramOf(ROOT, stack);
-            const svg = await page.evaluate(async (text: string) => {
+            let svg = await page.evaluate(async (text: string) => {
                 const m = (globalThis as any).mermaid;
-                m.initialize({ startOnLoad: false, securityLevel: "strict", flowchart: { htmlLabels: false } });
+                // SVG text labels, not HTML in <foreignObject>, which renderers outside browsers leave blank;
+                // wide enough that a Service Connect URL is never wrapped mid-word.
+                m.initialize({ startOnLoad: false, securityLevel: "strict", htmlLabels: false, flowchart: { htmlLabels: false, wrappingWidth: 600 } });
                 return (await m.render("diagram", text)).svg as string;
             }, diagram);
+            // Mermaid splits a label into one <tspan> per word, each but the first starting with its
+            // space: without xml:space="preserve", SVG renderers other than browsers drop those spaces.
+            svg = svg.replace(/<text /g, '<text xml:space="preserve" ');
             const file = path.join(ROOT, "docs", `${stack}.svg`);
             fs.writeFileSync(file, `<!-- mermaid source sha256:${sourceHash(diagram)} (npm run docs:diagrams) -->\n${svg}\n`);
             console.log(`wrote ${path.relative(ROOT, file)}`);

@@ -69,7 +69,7 @@ describe("the plan's Mermaid diagram, read back by Mermaid's own parser", () => 
         const d = reader(parsed.dev);
         const [nat] = d.ids(/^NAT gateway/);
         assert.deepStrictEqual(d.ids(/^NAT gateway/).length, 1);
-        assert.deepStrictEqual(d.chain(nat), ["public subnet dev-nat-0 10.0.224.0/22", "us-east-1a", "VPC dev-vpc 10.0.0.0/16"]);
+        assert.deepStrictEqual(d.chain(nat), ["public subnet dev-public-0 10.0.224.0/22", "us-east-1a", "VPC dev-vpc 10.0.0.0/16"]);
         const privates = d.groups(/^private subnet/);
         assert.strictEqual(privates.length, 2);
         assert.deepStrictEqual(d.edges(privates, [nat]).map((e) => [d.title(e.start), e.text]), [

@@ -18,7 +18,7 @@ describe("PublicLoadBalancer and routed services", () => {
         await runtime.settle();
         const regs = runtime.registrations;
         assert.deepStrictEqual(ofType(regs, L.listener).map((l) => [l.name, l.inputs.port, l.inputs.protocol]), [["edge-http", 80, "HTTP"]]);
-        assert.deepStrictEqual(ofType(regs, T.ingress).map((r) => [r.name, r.inputs.fromPort, r.inputs.cidrIpv4]), [["edge-lb-in-tcp-80-from-cidr-0", 80, "203.0.113.0/24"], ["edge-lb-in-tcp-80-from-cidr-1", 80, "198.51.100.0/24"]]);
+        assert.deepStrictEqual(ofType(regs, T.ingress).map((r) => [r.name, r.inputs.fromPort, r.inputs.cidrIpv4]), [["edge-lb-in-tcp-80-from-203-0-113-0-24", 80, "203.0.113.0/24"], ["edge-lb-in-tcp-80-from-198-51-100-0-24", 80, "198.51.100.0/24"]]);
         assert.deepStrictEqual(ofType(regs, "aws:s3/bucket:Bucket"), []);
         assert.deepStrictEqual(one(regs, L.lb, "edge-lb").inputs.subnets, ["subnet-p1", "subnet-p2"]);
         assert.deepStrictEqual(ofType(regs, L.egress), [], "no egress until a service routes through it");

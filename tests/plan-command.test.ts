@@ -37,7 +37,7 @@ describe("npm run plan", () => {
         assert.strictEqual(nat.inputs.subnetId, "<unknown>");
         assert.strictEqual(nat.id, null);
         const [subnetUrn] = nat.propertyDependencies.subnetId;
-        assert.strictEqual(resources.find((r) => r.urn === subnetUrn).name, "dev-nat-0");
+        assert.strictEqual(resources.find((r) => r.urn === subnetUrn).name, "dev-public-0");
         assert.ok(nat.dependsOn.includes(subnetUrn));
         assert.strictEqual(nat.inputs.connectivityType, "public", "a literal stays known");
     });
@@ -50,7 +50,7 @@ describe("npm run plan", () => {
         const resources = report.resources as any[];
         const nat = resources.find((r) => r.type === "aws:ec2/natGateway:NatGateway");
         const subnet = resources.find((r) => r.id === nat.inputs.subnetId);
-        assert.deepStrictEqual([subnet.type, subnet.name], ["aws:ec2/subnet:Subnet", "dev-nat-0"]);
+        assert.deepStrictEqual([subnet.type, subnet.name], ["aws:ec2/subnet:Subnet", "dev-public-0"]);
         assert.strictEqual(new Set(resources.filter((r) => r.id).map((r) => r.id)).size, resources.filter((r) => r.id).length);
     });
 

@@ -74,7 +74,7 @@ describe("the web stack: an HTTPS load balancer in front of private services", (
         const https = one(L.listener, "web-https");
         assert.deepStrictEqual([https.inputs.loadBalancerArn, https.inputs.port, https.inputs.protocol, https.inputs.sslPolicy], [lb.state.arn, 443, "HTTPS", "ELBSecurityPolicy-TLS13-1-2-2021-06"]);
         assert.match(String(https.inputs.certificateArn), /^arn:aws:acm:us-east-2:\d{12}:certificate\//);
-        const redirect = one(L.listener, "web-http-redirect");
+        const redirect = one(L.listener, "web-http");
         assert.deepStrictEqual(redirect.inputs.defaultActions, [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }]);
         const rule = one(L.rule, "frontend-route");
         const tg = one(L.tg, "frontend-tg");

@@ -67,22 +67,27 @@ export class PublicLoadBalancer extends pulumi.ComponentResource {
         this.network = args.network;
         this.vpcId = args.network.vpcId;
 
+        // A description AWS cannot change in place (a new one replaces the group): it stays constant, and
+        // each rule's description names its source. Groups created before release 0.2 described their
+        // CIDRs and ports: ignoring the description keeps them.
         const group = new aws.ec2.SecurityGroup(
             `${name}-lb-sg`,
-            { vpcId: args.network.vpcId, description: `Load balancer ${name}: ${plan.ingressPorts.join(" and ")} from ${plan.ingressCidrs.join(", ")}`, tags: nameTags(`${name}-lb-sg`, args.tags) },
-            parent,
+            { vpcId: args.network.vpcId, description: `Load balancer ${name}`, tags: nameTags(`${name}-lb-sg`, args.tags) },
+            { parent: this, ignoreChanges: ["description"] },
         );
         this.securityGroupRef = { group, owner: this, name: `${name}-lb`, tags: args.tags };
         // No egress rule here: each routed service adds one to its own task port, and nothing else.
+        // A rule is named by its port and source, never by the CIDR's place in the list (release 0.1
+        // named them `cidr-<index>`: the alias keeps a live rule whose CIDR is still at that index).
         const ingress = plan.ingressPorts.flatMap((port) =>
-            plan.ingressCidrs.map(
-                (cidr, i) =>
-                    new aws.vpc.SecurityGroupIngressRule(
-                        `${name}-lb-in-tcp-${port}-from-${cidr === "0.0.0.0/0" ? "internet" : `cidr-${i}`}`,
-                        { securityGroupId: group.id, ipProtocol: "tcp", fromPort: port, toPort: port, cidrIpv4: cidr, description: `${port === 80 && plan.redirectHttp ? "HTTP, redirected to HTTPS" : port === 443 ? "HTTPS" : "HTTP"} from ${cidr}` },
-                        parent,
-                    ),
-            ),
+            plan.ingressCidrs.map((cidr, i) => {
+                const internet = cidr === "0.0.0.0/0";
+                return new aws.vpc.SecurityGroupIngressRule(
+                    `${name}-lb-in-tcp-${port}-from-${internet ? "internet" : cidr.replace(/[./]/g, "-")}`,
+                    { securityGroupId: group.id, ipProtocol: "tcp", fromPort: port, toPort: port, cidrIpv4: cidr, description: `${port === 80 && plan.redirectHttp ? "HTTP, redirected to HTTPS" : port === 443 ? "HTTPS" : "HTTP"} from ${cidr}` },
+                    { parent: this, ...(internet ? {} : { aliases: [{ name: `${name}-lb-in-tcp-${port}-from-cidr-${i}` }] }) },
+                );
+            }),
         );
 
         let bucketPolicy: aws.s3.BucketPolicy | undefined;
@@ -107,26 +112,25 @@ export class PublicLoadBalancer extends pulumi.ComponentResource {
             { parent: this, dependsOn: [...ingress, ...(bucketPolicy ? [bucketPolicy] : []), ...(args.network.publicReady ?? [])] },
         );
         const notFound = { type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "404", messageBody: "Not found" } };
-        this.listener =
-            plan.protocol === "HTTPS"
-                ? new aws.lb.Listener(
-                      `${name}-https`,
-                      { loadBalancerArn: this.loadBalancer.arn, port: 443, protocol: "HTTPS", sslPolicy: TLS_POLICY, certificateArn: args.certificateArn, defaultActions: [notFound], tags: nameTags(`${name}-https`, args.tags) },
-                      parent,
-                  )
-                : new aws.lb.Listener(`${name}-http`, { loadBalancerArn: this.loadBalancer.arn, port: 80, protocol: "HTTP", defaultActions: [notFound], tags: nameTags(`${name}-http`, args.tags) }, parent);
-        if (plan.redirectHttp) {
-            this.redirectListener = new aws.lb.Listener(
-                `${name}-http-redirect`,
-                {
-                    loadBalancerArn: this.loadBalancer.arn,
-                    port: 80,
-                    protocol: "HTTP",
-                    defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
-                    tags: nameTags(`${name}-http-redirect`, args.tags),
-                },
+        const redirect = { type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } };
+        // One listener on port 80 whatever the protocol: it serves the routes over plain HTTP, or
+        // redirects to HTTPS. Switching between the two changes its action in place; two listeners on
+        // one port would be refused (DuplicateListener). Until release 0.2 the redirect was
+        // `<name>-http-redirect`: the alias keeps it.
+        const http = new aws.lb.Listener(
+            `${name}-http`,
+            { loadBalancerArn: this.loadBalancer.arn, port: 80, protocol: "HTTP", defaultActions: [plan.redirectHttp ? redirect : notFound], tags: nameTags(`${name}-http`, args.tags) },
+            { parent: this, aliases: [{ name: `${name}-http-redirect` }] },
+        );
+        if (plan.protocol === "HTTPS") {
+            this.listener = new aws.lb.Listener(
+                `${name}-https`,
+                { loadBalancerArn: this.loadBalancer.arn, port: 443, protocol: "HTTPS", sslPolicy: TLS_POLICY, certificateArn: args.certificateArn, defaultActions: [notFound], tags: nameTags(`${name}-https`, args.tags) },
                 parent,
             );
+            this.redirectListener = http;
+        } else {
+            this.listener = http;
         }
         this.dnsName = this.loadBalancer.dnsName;
         this.url = pulumi.interpolate`${plan.protocol === "HTTPS" ? "https" : "http"}://${this.loadBalancer.dnsName}`;

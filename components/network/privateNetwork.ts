@@ -123,8 +123,9 @@ export class PrivateSubnetNetwork extends pulumi.ComponentResource implements Ec
         this.vpcPrefix = facts.vpcPrefix;
         this.publicReady = tier ? [tier.defaultRoute, ...tier.associations] : [];
 
-        const natPairs = plan.natGateways.map((nat, i) => {
-            const natName = `${name}-nat-${i}`;
+        // Named by zone, so moving between Single and OnePerAz adds or removes gateways, never renames one.
+        const natPairs = plan.natGateways.map((nat) => {
+            const natName = `${name}-nat-${nat.az}`;
             const eip = new aws.ec2.Eip(
                 `${natName}-eip`,
                 { domain: "vpc", tags: nameTags(`${natName}-eip`, args.tags) },
@@ -146,8 +147,8 @@ export class PrivateSubnetNetwork extends pulumi.ComponentResource implements Ec
         this.natElasticIps = natPairs.map((p) => p.eip);
         this.natGateways = natPairs.map((p) => p.natGateway);
 
-        const privates = plan.privateSubnets.map((s, i) => {
-            const subnetName = `${name}-private-${i}`;
+        const privates = plan.privateSubnets.map((s) => {
+            const subnetName = `${name}-private-${s.az}`;
             const subnet = new aws.ec2.Subnet(
                 subnetName,
                 {

@@ -80,8 +80,13 @@ export function createPublicTier(
         { routeTableId: routeTable.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: internetGateway.id },
         { parent },
     );
-    const created = subnets.map((s, i) => {
-        const subnetName = `${name}-${opts.tier}-${i}`;
+    const created = subnets.map((s) => {
+        // Named for what it is, a public subnet, and its zone: never for a role it can lose or gain
+        // (it holds a NAT gateway, a load balancer, or both). Until release 0.2 a private pattern's
+        // public subnets were `<name>-nat-<zone>` while no load balancer shared them: the alias keeps
+        // those live subnets (a new subnet with the same CIDR: InvalidSubnet.Conflict).
+        const subnetName = `${name}-public-${s.az}`;
+        const formerly = { aliases: [{ name: `${name}-nat-${s.az}` }] };
         const subnet = new aws.ec2.Subnet(
             subnetName,
             {
@@ -91,12 +96,12 @@ export function createPublicTier(
                 mapPublicIpOnLaunch: opts.mapPublicIpOnLaunch,
                 tags: { ...nameTags(subnetName, opts.tags), "ecsnet:tier": opts.tier },
             },
-            { parent },
+            { parent, ...formerly },
         );
         const association = new aws.ec2.RouteTableAssociation(
             `${subnetName}-rta`,
             { subnetId: subnet.id, routeTableId: routeTable.id },
-            { parent },
+            { parent, aliases: [{ name: `${name}-nat-${s.az}-rta` }] },
         );
         return { subnet, association };
     });

@@ -43,24 +43,37 @@ export class StateFileError extends Error {}
 /** The current apitype deployment version (`apitype.DeploymentSchemaVersionCurrent`). */
 export const DEPLOYMENT_VERSION = 3;
 
+/** Refuses a state file in one paragraph: what is wrong, and what to pass instead. */
+function refuser(file: string): (why: string) => never {
+    return (why) => {
+        throw new StateFileError(`--against ${file} ${why}; pass the output of \`pulumi stack export --file FILE\` (version ${DEPLOYMENT_VERSION}), or a state this plan wrote with --state-out.`);
+    };
+}
+
 /** Reads a `pulumi stack export` file; refuses anything else with what was expected. */
 export function readStateFile(file: string): StackState {
     const full = path.resolve(file);
-    const refuse = (why: string): never => {
-        throw new StateFileError(`--against ${full} ${why}; pass the output of \`pulumi stack export --file FILE\` (version ${DEPLOYMENT_VERSION}), or a state this plan wrote with --state-out.`);
-    };
+    const refuse = refuser(full);
     let text: string;
     try {
         text = fs.readFileSync(full, "utf8");
     } catch (e) {
         return refuse(`cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
     }
-    let json: any;
+    let json: unknown;
     try {
         json = JSON.parse(text);
     } catch (e) {
         return refuse(`is not JSON (${(e as Error).message})`);
     }
+    return parseState(json, full);
+}
+
+/** A state from an export's JSON (a file's, or one an evaluation just wrote); `file` names it in messages. */
+export function parseState(exported: unknown, file: string): StackState {
+    const full = file;
+    const refuse = refuser(file);
+    const json = exported as any;
     if (json === null || typeof json !== "object" || Array.isArray(json)) refuse("is not a JSON object");
     if (Array.isArray(json.resources) && "violations" in json) refuse("is this plan's --json report, not a stack's state");
     if (json.version === undefined && Array.isArray(json.resources)) refuse("is a bare deployment without its version; export it whole");
@@ -146,4 +159,24 @@ export function exportResources(resources: EngineResource[]): ExportResource[] {
             ...(r.options.ignoreChanges.length > 0 ? { ignoreChanges: r.options.ignoreChanges } : {}),
         };
     });
+}
+
+/** A state's resources in the shape the engine view gives, for what reads them alike (the cost estimate). */
+export function stateResources(state: StackState): EngineResource[] {
+    return state.resources
+        .filter((r) => !r.pendingDelete)
+        .map((r) => ({
+            urn: r.urn,
+            type: r.type,
+            name: r.urn.split("::").pop()!,
+            custom: r.custom,
+            id: r.id,
+            parent: r.parent,
+            dependencies: r.dependencies,
+            propertyDependencies: r.propertyDependencies,
+            inputs: r.inputs,
+            outputs: r.outputs,
+            provider: null,
+            options: { deleteBeforeReplace: false, protect: r.protect, ignoreChanges: [], provider: r.provider ? r.provider.slice(0, r.provider.lastIndexOf("::")) : null, aliases: [], additionalSecretOutputs: [] },
+        }));
 }

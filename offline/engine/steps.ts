@@ -27,8 +27,8 @@ export interface Step {
     deleteBeforeReplace?: boolean;
 }
 
-/** Keys the provider writes into a state's inputs itself: they are not the program's to diff. */
-const PROVIDER_KEYS = new Set(["__defaults", "tagsAll"]);
+/** What the provider records in a state's inputs about its own defaults: not a value to diff. */
+const PROVIDER_KEYS = new Set(["__defaults"]);
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
 /** A secret as `pulumi stack export` writes it without --show-secrets: its ciphertext, which the plan cannot compare. */
@@ -76,6 +76,7 @@ export interface NewResource {
 export class Differ {
     private readonly olds: Map<string, StateResource>;
     private readonly claimed = new Set<string>();
+    private readonly decided = new Map<string, { old: StateResource; ignore: string[] }>();
     readonly steps: Step[] = [];
 
     constructor(readonly state: StackState) {
@@ -101,7 +102,8 @@ export class Differ {
             // A name Pulumi generated at Check is in the old inputs only: the plan's Check leaves it unset.
             const autoNamed = autoNamedProperty(r.type);
             const ignore = [...r.ignoreChanges, ...(autoNamed && r.inputs[autoNamed] === undefined ? [autoNamed] : [])];
-            const changed = r.custom ? changedPaths(old.inputs, r.inputs, ignore) : [];
+            const changed = r.custom ? changedPaths(old.inputs, r.inputs, [...ignore, "tagsAll"]) : [];
+            this.decided.set(r.urn, { old, ignore });
             const replaceBecause = changed.filter((p) => forcesReplacement(r.type, p));
             if (changed.length === 0) step = { urn: r.urn, type: r.type, op: "same", ...from };
             else if (replaceBecause.length > 0) step = { urn: r.urn, type: r.type, op: "replace", ...from, changed, replaceBecause, deleteBeforeReplace: r.deleteBeforeReplace };
@@ -109,6 +111,21 @@ export class Differ {
         }
         this.steps.push(step);
         return { step, old };
+    }
+
+    /**
+     * Diffs a same or update step again on the inputs after the provider's Check (`tagsAll` merges
+     * the provider's default tags: a new default tag updates every tagged resource). Replacements
+     * were decided on the program's inputs already: nothing Check adds forces one.
+     */
+    recheck(urn: string, checkedInputs: Record<string, unknown>): void {
+        const index = this.steps.findIndex((s) => s.urn === urn);
+        const step = this.steps[index];
+        const decided = this.decided.get(urn);
+        if (!step || !decided || (step.op !== "same" && step.op !== "update")) return;
+        const changed = changedPaths(decided.old.inputs, checkedInputs, decided.ignore);
+        const { changed: _, ...rest } = step;
+        this.steps[index] = changed.length === 0 ? { ...rest, op: "same" } : { ...rest, op: "update", changed };
     }
 
     /** Every step: the registrations' in order, then a delete for each old resource nothing matched (children before parents). */
