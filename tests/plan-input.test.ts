@@ -165,3 +165,57 @@ describe("the plan command refuses bad input in one paragraph with exit 2", () =
         assert.ok(report.resources.some((r: { urn: string }) => r.urn.startsWith("urn:pulumi:arcade::ecsnet::")));
     });
 });
+
+describe("the plan command plans an update --against a state, and refuses what is not one", () => {
+    const write = (name: string, text: string) => {
+        const file = path.join(DIR, name);
+        fs.writeFileSync(file, text);
+        return file;
+    };
+    const expected = "pass the output of `pulumi stack export --file FILE` (version 3), or a state this plan wrote with --state-out.";
+
+    it("refuses a missing file, broken JSON, the plan's own report, another version and a bare deployment", async () => {
+        const missing = path.join(DIR, "nope.json");
+        assert.strictEqual(await refused("--stack", "dev", "--against", missing), `plan: --against ${missing} cannot be read (ENOENT); ${expected}`);
+        const broken = write("broken.json", "{ not json");
+        assert.match(await refused("--stack", "dev", "--against", broken), new RegExp(`^plan: --against ${broken} is not JSON \\(.+\\); `));
+        const report = write("report.json", JSON.stringify({ project: "ecsnet", stack: "dev", resources: [], violations: [] }));
+        assert.strictEqual(await refused("--stack", "dev", "--against", report), `plan: --against ${report} is this plan's --json report, not a stack's state; ${expected}`);
+        const v2 = write("v2.json", JSON.stringify({ version: 2, deployment: { resources: [] } }));
+        assert.strictEqual(await refused("--stack", "dev", "--against", v2), `plan: --against ${v2} has version 2, not 3; ${expected}`);
+        const bare = write("bare.json", JSON.stringify({ manifest: {}, resources: [] }));
+        assert.strictEqual(await refused("--stack", "dev", "--against", bare), `plan: --against ${bare} is a bare deployment without its version; export it whole; ${expected}`);
+        const badUrn = write("urn.json", JSON.stringify({ version: 3, deployment: { resources: [{ urn: "vpc-1", type: "aws:ec2/vpc:Vpc" }] } }));
+        assert.strictEqual(await refused("--stack", "dev", "--against", badUrn), `plan: --against ${badUrn} has deployment.resources[0].urn "vpc-1", not a URN (urn:pulumi:<stack>::<project>::<type>::<name>); ${expected}`);
+    });
+
+    it("refuses another stack's state, naming both", async () => {
+        const prod = path.join(ROOT, "tests", "fixtures", "states", "0.2", "prod.json");
+        assert.strictEqual(
+            await refused("--stack", "dev", "--against", prod),
+            `plan: --against ${prod} is the state of ecsnet/prod, not of ecsnet/dev; export the stack you plan (pulumi stack export --stack dev), or plan --stack prod.`,
+        );
+    });
+
+    it("exits 1 when AWS would refuse a step, with the refusal in the JSON; 0 against its own state, with every step same", async () => {
+        const state = path.join(DIR, "dev-state.json");
+        const base = await plan("--stack", "dev", "--after-up", "--state-out", state);
+        assert.strictEqual(base.code, 0, base.stderr);
+        const same = await plan("--stack", "dev", "--against", state, "--json");
+        assert.strictEqual(same.code, 0, same.stderr);
+        const report = JSON.parse(same.stdout);
+        assert.deepStrictEqual([report.refusals, [...new Set(report.steps.map((s: any) => s.op))]], [[], ["same"]]);
+        assert.strictEqual(report.steps.length, report.resources.length);
+        // The same state with the client's rule under another name: a renamed rule without an alias.
+        const renamed = write("renamed.json", fs.readFileSync(state, "utf8").replace(/internal-nginx-in-tcp-80-from-client-nginx/g, "old-rule"));
+        const run = await plan("--stack", "dev", "--against", renamed, "--json");
+        assert.strictEqual(run.code, 1);
+        const refusals = JSON.parse(run.stdout).refusals;
+        assert.deepStrictEqual(Object.keys(refusals[0]), ["urn", "code", "conflictsWith", "message", "fix"]);
+        assert.deepStrictEqual([refusals.length, refusals[0].code, refusals[0].conflictsWith.split("::").pop()], [1, "InvalidPermission.Duplicate", "old-rule"]);
+        const text = await plan("--stack", "dev", "--against", renamed);
+        assert.match(text.stdout, /\n {2}\+ {2}aws:vpc\/securityGroupIngressRule:SecurityGroupIngressRule {2}internal-nginx-in-tcp-80-from-client-nginx\n/);
+        assert.match(text.stdout, /\n {2}- {2}aws:vpc\/securityGroupIngressRule:SecurityGroupIngressRule {2}old-rule\n/);
+        assert.match(text.stdout, /\nWOULD FAIL IN AWS \(1\)\n {2}InvalidPermission\.Duplicate: AWS refuses to create internal-nginx-in-tcp-80-from-client-nginx/);
+    });
+});
