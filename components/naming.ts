@@ -34,7 +34,7 @@ export interface AwsNameRule {
 /**
  * The one table of AWS's naming rules for the types this project creates: length, characters,
  * reserved prefixes, and the scope AWS keeps each name unique in. The components derive names that
- * fit it (`awsResourceName`); the offline plan checks fixed names against it (`offline/uniqueNames.ts`).
+ * fit it (`awsResourceName`); the offline plan checks fixed names against it (`offline/engine/uniqueNames.ts`).
  * Sources, AWS API references: CreateLoadBalancer and CreateTargetGroup ("a maximum of 32 characters,
  * must contain only alphanumeric characters or hyphens, must not begin or end with a hyphen"; a load
  * balancer "must not begin with internal-"), IAM CreateRole (64 of `[\w+=,.@-]`), CreateInstanceProfile

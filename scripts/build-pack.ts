@@ -1,9 +1,9 @@
 /**
  * `npm run build:pack` (also run by `npm test`, and by `npm run plan` when the build is missing or
- * stale): the policy pack compiled to JavaScript in `policies/bin`. See offline/packBuild.ts.
+ * stale): the policy pack compiled to JavaScript in `policies/bin`. See offline/policy/packBuild.ts.
  */
 import * as path from "path";
-import { buildPack, PackBuildError } from "../offline/packBuild";
+import { buildPack, PackBuildError } from "../offline/policy/packBuild";
 
 try {
     buildPack(path.resolve(__dirname, ".."));

@@ -7,7 +7,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import puppeteer from "puppeteer-core";
-import { DIAGRAM_STACKS, diagramOf, sourceHash } from "../offline/docsDiagrams";
+import { DIAGRAM_STACKS, diagramOf, sourceHash } from "../offline/reports/docsDiagrams";
 
 const ROOT = path.resolve(__dirname, "..");
 

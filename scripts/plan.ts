@@ -1,11 +1,11 @@
 /**
  * npm run -s plan -- [--stack NAME] [--stack-file FILE] [--after-up] [--json] [--out DIR]
  *                    [--policy-pack-config FILE] [--stack-tag key=value ...] [--nat-gb N] [--help]
- * Plans one stack offline; see offline/planCommand.ts and `--help`. Exit 0: no mandatory violation;
+ * Plans one stack offline; see offline/command/planCommand.ts and `--help`. Exit 0: no mandatory violation;
  * 1: one or more; 2: bad usage or input, in one paragraph with no stack trace.
  */
 import * as path from "path";
-import { runPlan } from "../offline/planCommand";
+import { runPlan } from "../offline/command/planCommand";
 
 // Writes to a pipe are asynchronous: exit only once everything written has been handed to the OS,
 // or a reader such as `jq` gets the first 64 KiB of the JSON.

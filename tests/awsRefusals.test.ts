@@ -6,7 +6,7 @@ import { planCapacity } from "../components/capacity/plan";
 import { INSTANCE_TYPES, instanceType, registeredMemoryMiB } from "../components/capacity/instanceTypes";
 import { matcherProblem, RouteRegister, routeTier } from "../components/loadBalancer/plan";
 import { NetworkFacts } from "../components/network/plan";
-import { evaluateStack } from "../offline/program";
+import { evaluateStack } from "../offline/engine/program";
 import { refusal } from "./helpers";
 
 const ROOT = path.resolve(__dirname, "..");

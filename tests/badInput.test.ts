@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import * as path from "path";
-import { evaluateStack } from "../offline/program";
+import { evaluateStack } from "../offline/engine/program";
 import { refusal } from "./helpers";
 
 const ROOT = path.resolve(__dirname, "..");

@@ -1,8 +1,8 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { placeholderId } from "../offline/mockAws";
-import { evaluateStack } from "../offline/program";
+import { placeholderId } from "../offline/engine/mockAws";
+import { evaluateStack } from "../offline/engine/program";
 
 const ROOT = path.resolve(__dirname, "..");
 

@@ -4,7 +4,7 @@ import * as path from "path";
 import { BenchResults, chartSvg, fitExponent, readmeSection, README_END, README_START, spread, targetsOf } from "../bench/report";
 import { benchConfig, benchServices } from "../bench/generate";
 import { parseStackConfig } from "../config";
-import { projectValues } from "../offline/project";
+import { projectValues } from "../offline/engine/project";
 import { deployOrder } from "../stack";
 
 describe("the benchmark's stack generator", () => {

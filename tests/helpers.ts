@@ -1,8 +1,8 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
-import { evaluateStack } from "../offline/program";
-import { Mode, OfflineRuntime, Registration } from "../offline/runtime";
+import { evaluateStack } from "../offline/engine/program";
+import { Mode, OfflineRuntime, Registration } from "../offline/engine/runtime";
 
 export const T = {
     vpc: "aws:ec2/vpc:Vpc",

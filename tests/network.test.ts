@@ -3,7 +3,7 @@ import { PrivateSubnetNetwork } from "../components/network/privateNetwork";
 import { PublicSubnetNetwork } from "../components/network/publicNetwork";
 import { networkFacts, planPrivateNetwork, planPublicNetwork } from "../components/network/plan";
 import { byId, countsByType, ofType, one, registered, startRuntime, T, valueOf } from "./helpers";
-import { Registration } from "../offline/runtime";
+import { Registration } from "../offline/engine/runtime";
 
 /** The route table a subnet is associated with. */
 function routeTableOf(regs: Registration[], subnet: Registration): Registration {

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { buildPack, PackBuildError, PACK_DIR, PACK_SOURCE_DIR, stalePackReason } from "../offline/packBuild";
+import { buildPack, PackBuildError, PACK_DIR, PACK_SOURCE_DIR, stalePackReason } from "../offline/policy/packBuild";
 
 const ROOT = path.resolve(__dirname, "..");
 

@@ -3,7 +3,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { PRICES } from "../offline/cost";
+import { PRICES } from "../offline/reports/cost";
 
 const ROOT = path.resolve(__dirname, "..");
 

@@ -2,9 +2,9 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { PolicyPackClient, PACK_DIR } from "../offline/analyzer";
-import { runPlan, USAGE } from "../offline/planCommand";
-import { policyConfigProblems } from "../offline/policyConfig";
+import { PolicyPackClient, PACK_DIR } from "../offline/policy/analyzer";
+import { runPlan, USAGE } from "../offline/command/planCommand";
+import { policyConfigProblems } from "../offline/policy/config";
 
 const ROOT = path.resolve(__dirname, "..");
 const DIR = fs.mkdtempSync(path.join(os.tmpdir(), "plan-input-"));

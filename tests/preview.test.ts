@@ -7,11 +7,11 @@
 import * as assert from "assert";
 import * as aws from "@pulumi/aws";
 import * as path from "path";
-import { PolicyPackClient } from "../offline/analyzer";
-import { engineView, EngineResource } from "../offline/engine";
-import { checkPolicies } from "../offline/policyCheck";
-import { evaluateStack } from "../offline/program";
-import { Mode, UNKNOWN } from "../offline/runtime";
+import { PolicyPackClient } from "../offline/policy/analyzer";
+import { engineView, EngineResource } from "../offline/engine/view";
+import { checkPolicies } from "../offline/policy/check";
+import { evaluateStack } from "../offline/engine/program";
+import { Mode, UNKNOWN } from "../offline/engine/runtime";
 import { startRuntime } from "./helpers";
 
 const ROOT = path.resolve(__dirname, "..");

@@ -1,8 +1,8 @@
 import * as assert from "assert";
 import * as path from "path";
 import { ConfigError, parseStackConfig } from "../config";
-import { evaluateStack } from "../offline/program";
-import { configString, listStacks, loadProject } from "../offline/project";
+import { evaluateStack } from "../offline/engine/program";
+import { configString, listStacks, loadProject } from "../offline/engine/project";
 import { deployOrder } from "../stack";
 import { countsByType, ofType, SEED_SERVICE_COUNTS, T } from "./helpers";
 

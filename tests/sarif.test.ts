@@ -4,7 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import Ajv from "ajv-draft-04";
 import addFormats from "ajv-formats";
-import { runPlan } from "../offline/planCommand";
+import { runPlan } from "../offline/command/planCommand";
 import { POLICIES } from "../policies/rules";
 
 const ROOT = path.resolve(__dirname, "..");

@@ -4,7 +4,7 @@ import { adoptNetwork } from "../components/network/adopt";
 import { ServiceConnectCluster } from "../components/service/cluster";
 import { EcsService, EcsServiceArgs } from "../components/service/ecsService";
 import { fargateSizeProblem } from "../components/service/fargate";
-import { Registration } from "../offline/runtime";
+import { Registration } from "../offline/engine/runtime";
 import { byId, countsByType, ofType, one, SEED_SERVICE_COUNTS, startRuntime, T } from "./helpers";
 
 const privateNet = () => adoptNetwork({ pattern: "private", vpcId: "vpc-1", vpcCidr: "10.0.0.0/16", taskSubnetIds: ["subnet-a", "subnet-b"] });

@@ -5,9 +5,9 @@
 import * as assert from "assert";
 import * as path from "path";
 import { iamRoleResourceName, taskFamily, defaultNamespaceName, dnsLabel } from "../components/naming";
-import { evaluateStack } from "../offline/program";
-import { listStacks } from "../offline/project";
-import { collisions, fixedNames } from "../offline/uniqueNames";
+import { evaluateStack } from "../offline/engine/program";
+import { listStacks } from "../offline/engine/project";
+import { collisions, fixedNames } from "../offline/engine/uniqueNames";
 import { EcsService } from "../components/service/ecsService";
 import { ServiceConnectCluster } from "../components/service/cluster";
 import { adoptNetwork } from "../components/network/adopt";

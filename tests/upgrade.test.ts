@@ -6,8 +6,8 @@ import { predictRefusals, Refusal } from "../offline/engine/refusals";
 import { REPLACE_ON } from "../offline/engine/replacement";
 import { exportResources, parseState, readStateFile, StackState, stateExport } from "../offline/engine/state";
 import { Step } from "../offline/engine/steps";
-import { evaluateStack } from "../offline/program";
-import { listStacks } from "../offline/project";
+import { evaluateStack } from "../offline/engine/program";
+import { listStacks } from "../offline/engine/project";
 
 const ROOT = path.resolve(__dirname, "..");
 const STATES = path.join(ROOT, "tests", "fixtures", "states");

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { engineUrn } from "../offline/runtime";
+import { engineUrn } from "../offline/engine/runtime";
 import { startRuntime } from "./helpers";
 
 /**

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as path from "path";
-import { evaluateStack } from "../offline/program";
-import { Registration } from "../offline/runtime";
+import { evaluateStack } from "../offline/engine/program";
+import { Registration } from "../offline/engine/runtime";
 import { countsByType, SEED_SERVICE_COUNTS, T } from "./helpers";
 
 const ROOT = path.resolve(__dirname, "..");

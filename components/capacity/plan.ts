@@ -5,7 +5,7 @@
  */
 import { ENDPOINTS_NEEDED } from "../network/endpoints";
 import { NetworkFacts } from "../network/plan";
-import { editDistance } from "../network/regions";
+import { editDistance } from "../text";
 import { PlanError } from "../planError";
 import { Architecture, INSTANCE_TYPES, INSTANCE_TYPES_REVIEWED, instanceType, registeredCpuUnits, registeredMemoryMiB } from "./instanceTypes";
 

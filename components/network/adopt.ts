@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { MAX_SUBNETS } from "../service/limits";
+import { MAX_SUBNETS } from "../limits";
 import { NetworkPattern } from "./plan";
 import { EcsNetwork } from "./shape";
 

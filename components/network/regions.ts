@@ -10,6 +10,7 @@
  * account can see, `count` how many one account gets. An account's own names come from
  * `aws ec2 describe-availability-zones`, which is what the network checks again at deploy time.
  */
+import { editDistance } from "../text";
 export interface RegionZones {
     /** Every zone name the Region's accounts can see, in the order a new account lists them. */
     readonly names: readonly string[];
@@ -82,19 +83,4 @@ export function defaultZones(region: string): string[] | undefined {
 export function similarRegions(region: string): string[] {
     const near = KNOWN_REGIONS.filter((r) => editDistance(r, region) <= 2);
     return near.length > 0 ? near : KNOWN_REGIONS.filter((r) => r.split("-")[0] === region.split("-")[0]);
-}
-
-/** The Levenshtein distance between two texts, for "did you mean" suggestions. */
-export function editDistance(a: string, b: string): number {
-    const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-        let diagonal = row[0];
-        row[0] = i;
-        for (let j = 1; j <= b.length; j++) {
-            const above = row[j];
-            row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-            diagonal = above;
-        }
-    }
-    return row[b.length];
 }

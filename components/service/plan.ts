@@ -10,7 +10,7 @@ import { ENDPOINTS_NEEDED } from "../network/endpoints";
 import { NetworkFacts } from "../network/plan";
 import { fargateSizeProblem } from "./fargate";
 import { KMS_KEY_ARN, secretTarget } from "./iam";
-import { MAX_SECURITY_GROUPS, MAX_SUBNETS } from "./limits";
+import { MAX_SECURITY_GROUPS, MAX_SUBNETS } from "../limits";
 import { AUTONAME_SUFFIX_LENGTH } from "../naming";
 import { AppProtocol, ContainerArgs, ExposeArgs, PortMappingArgs, ServiceConnectTlsArgs } from "./types";
 

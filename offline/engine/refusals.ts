@@ -18,7 +18,7 @@
  */
 import { AWS_NAMES } from "../../components/naming";
 import { UNKNOWN_SENTINEL } from "../../policies/model/values";
-import type { EngineResource } from "../engine";
+import type { EngineResource } from "./view";
 import { StackState } from "./state";
 import { Step } from "./steps";
 

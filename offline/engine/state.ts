@@ -9,7 +9,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { UNKNOWN_SENTINEL } from "../../policies/model/values";
-import type { EngineResource } from "../engine";
+import type { EngineResource } from "./view";
 
 /** One resource of a state, as the plan uses it. */
 export interface StateResource {

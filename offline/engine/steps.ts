@@ -7,7 +7,7 @@
  * A replacement creates the new resource first, unless `deleteBeforeReplace` is set.
  */
 import { UNKNOWN_SENTINEL } from "../../policies/model/values";
-import { autoNamedProperty } from "../engine";
+import { autoNamedProperty } from "./view";
 import { forcesReplacement } from "./replacement";
 import { StackState, StateResource } from "./state";
 

@@ -1,10 +1,10 @@
 import * as assert from "assert";
 import * as path from "path";
-import { PolicyPackClient, PACK_DIR } from "../../offline/analyzer";
-import { engineView } from "../../offline/engine";
-import { checkPolicies } from "../../offline/policyCheck";
-import { evaluateStack } from "../../offline/program";
-import { listStacks } from "../../offline/project";
+import { PolicyPackClient, PACK_DIR } from "../../offline/policy/analyzer";
+import { engineView } from "../../offline/engine/view";
+import { checkPolicies } from "../../offline/policy/check";
+import { evaluateStack } from "../../offline/engine/program";
+import { listStacks } from "../../offline/engine/project";
 import { POLICIES } from "../../policies/rules";
 import { insecureResources } from "../fixtures/insecure";
 import { startRuntime } from "../helpers";

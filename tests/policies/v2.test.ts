@@ -1,9 +1,9 @@
 import * as assert from "assert";
 import * as path from "path";
-import { PolicyPackClient, PACK_DIR, PACK_SOURCE_DIR } from "../../offline/analyzer";
-import { engineView } from "../../offline/engine";
-import { checkPolicies, PolicyCheck } from "../../offline/policyCheck";
-import { Mode } from "../../offline/runtime";
+import { PolicyPackClient, PACK_DIR, PACK_SOURCE_DIR } from "../../offline/policy/analyzer";
+import { engineView } from "../../offline/engine/view";
+import { checkPolicies, PolicyCheck } from "../../offline/policy/check";
+import { Mode } from "../../offline/engine/runtime";
 import { otherTeamsResources } from "../fixtures/otherTeams";
 import { startRuntime } from "../helpers";
 

@@ -2,9 +2,9 @@ import * as assert from "assert";
 import * as path from "path";
 import fc from "fast-check";
 import { analyzeReachability, ReachabilityEntry } from "../../policies/model/reachability";
-import { evaluateStack } from "../../offline/program";
-import { listStacks } from "../../offline/project";
-import { reachabilityOf } from "../../offline/report";
+import { evaluateStack } from "../../offline/engine/program";
+import { listStacks } from "../../offline/engine/project";
+import { reachabilityOf } from "../../offline/reports/report";
 import { oracle } from "./oracle";
 import { AclRule, resourcesOf, Rule, Topology } from "./topology";
 

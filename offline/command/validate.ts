@@ -8,10 +8,10 @@
 import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
-import { parseStackConfig, STRUCTURED_KEYS } from "../config";
-import { editDistance } from "../components/network/regions";
-import { planStack } from "../stackPlan";
-import { ConfigDeclaration, listStacks, loadProject, Project, projectValues, readStackFile, regionOf, stackConfig, stackNameOf } from "./project";
+import { parseStackConfig, STRUCTURED_KEYS } from "../../config";
+import { editDistance } from "../../components/text";
+import { planStack } from "../../stackPlan";
+import { ConfigDeclaration, listStacks, loadProject, Project, projectValues, readStackFile, regionOf, stackConfig, stackNameOf } from "../engine/project";
 
 /** Provider keys a stack may set for the AWS provider. */
 export const AWS_PROVIDER_KEYS = ["region", "profile", "defaultTags", "allowedAccountIds", "assumeRole", "skipCredentialsValidation"];

@@ -12,8 +12,8 @@
  * collide whatever the resources are called; labels are escaped for Mermaid.
  */
 import { referenceReader } from "./references";
-import type { LoadBalancerRoute, ReportResource } from "./report";
-import type { ReachabilityEntry } from "../policies/model/reachability";
+import type { LoadBalancerRoute, ReportResource } from "./model";
+import type { ReachabilityEntry } from "../../policies/model/reachability";
 
 const T = {
     vpc: "aws:ec2/vpc:Vpc",

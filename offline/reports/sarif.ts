@@ -5,8 +5,8 @@
  * waiver's reason; code scanning shows it as dismissed instead of open.
  */
 import { createHash } from "crypto";
-import type { Diagnostic, EnforcementLevel, PolicyInfo } from "./analyzer";
-import { POLICY_HELP } from "../policies/rules/help";
+import type { Diagnostic, EnforcementLevel, PolicyInfo } from "../policy/analyzer";
+import { POLICY_HELP } from "../../policies/rules/help";
 
 export interface SarifInput {
     packName: string;

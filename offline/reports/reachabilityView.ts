@@ -3,8 +3,8 @@
  * outputs, its provider, and its property dependencies as resources), so the report and the pack run
  * the same analysis on the same shapes.
  */
-import type { ModelResource } from "../policies/model/resources";
-import type { EngineResource } from "./engine";
+import type { ModelResource } from "../../policies/model/resources";
+import type { EngineResource } from "../engine/view";
 
 export function engineResourcesAsModel(resources: EngineResource[]): ModelResource[] {
     const byUrn = new Map<string, { urn: string; type: string; name: string; props: Record<string, any>; provider: EngineResource["provider"]; propertyDependencies: Record<string, ModelResource[]> }>();

@@ -11,7 +11,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { Mode } from "./runtime";
-import { typeSchema } from "./engine";
+import { typeSchema } from "./view";
 
 export const PLACEHOLDER_ACCOUNT = "000000000000";
 
@@ -128,7 +128,7 @@ export class MockAws implements pulumi.runtime.Mocks {
                 }
                 break;
         }
-        throw new Error(`offline runtime: no answer for invoke ${args.token} (${JSON.stringify(args.inputs)}); add one to offline/mockAws.ts`);
+        throw new Error(`offline runtime: no answer for invoke ${args.token} (${JSON.stringify(args.inputs)}); add one to offline/engine/mockAws.ts`);
     }
 
     /**

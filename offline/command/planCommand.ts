@@ -6,20 +6,20 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { ConfigError } from "../config";
-import { PlanError } from "../components/planError";
-import { PackConfig, PolicyPackClient } from "./analyzer";
-import { estimateCost } from "./cost";
-import { predictRefusals } from "./engine/refusals";
-import { exportResources, readStateFile, StackState, StateFileError, stateExport, stateResources } from "./engine/state";
-import { buildPack, PackBuildError, PACK_DIR, stalePackReason } from "./packBuild";
-import { checkPolicies } from "./policyCheck";
-import { policyConfigProblems } from "./policyConfig";
-import { toSarif } from "./sarif";
-import { evaluateStack } from "./program";
-import { listStacks, loadProject, ProjectError, readText, stackNameOf } from "./project";
-import { buildReport, renderMarkdown, renderText } from "./report";
-import { Mode } from "./runtime";
+import { ConfigError } from "../../config";
+import { PlanError } from "../../components/planError";
+import { PackConfig, PolicyPackClient } from "../policy/analyzer";
+import { estimateCost } from "../reports/cost";
+import { predictRefusals } from "../engine/refusals";
+import { exportResources, readStateFile, StackState, StateFileError, stateExport, stateResources } from "../engine/state";
+import { buildPack, PackBuildError, PACK_DIR, stalePackReason } from "../policy/packBuild";
+import { checkPolicies } from "../policy/check";
+import { policyConfigProblems } from "../policy/config";
+import { toSarif } from "../reports/sarif";
+import { evaluateStack } from "../engine/program";
+import { listStacks, loadProject, ProjectError, readText, stackNameOf } from "../engine/project";
+import { buildReport, renderMarkdown, renderText } from "../reports/report";
+import { Mode } from "../engine/runtime";
 import { validateStackFile } from "./validate";
 
 export const USAGE = `usage: npm run -s plan -- [options]

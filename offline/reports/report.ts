@@ -4,32 +4,24 @@
  * the resources as the engine holds them, following references through the property dependencies
  * the engine records, so it says the same thing in a preview (ids unknown) as after up.
  */
-import { serviceConnectUrl } from "../components/service/plan";
-import { Diagnostic, EnforcementLevel } from "./analyzer";
+import { serviceConnectUrl } from "../../components/service/plan";
+import { Diagnostic, EnforcementLevel } from "../policy/analyzer";
 import { mermaidDiagram } from "./diagram";
 import { Referencing, referenceReader } from "./references";
-import { analyzeReachability, ReachabilityEntry } from "../policies/model/reachability";
+import { analyzeReachability, ReachabilityEntry } from "../../policies/model/reachability";
 import { engineResourcesAsModel } from "./reachabilityView";
-import { UNDECIDED_MESSAGE } from "../policies/rules/waivers";
+import { UNDECIDED_MESSAGE } from "../../policies/rules/waivers";
 import { CostEstimate } from "./cost";
-import { displayValue, EngineResource, isUnknown, ResourceOptionsView } from "./engine";
-import { PolicyCheck } from "./policyCheck";
-import { Evaluation } from "./program";
-import { Refusal } from "./engine/refusals";
-import { Step } from "./engine/steps";
-import { Mode, ProgramDiagnostic } from "./runtime";
+import { displayValue, EngineResource, isUnknown, ResourceOptionsView } from "../engine/view";
+import { PolicyCheck } from "../policy/check";
+import { Evaluation } from "../engine/program";
+import { Refusal } from "../engine/refusals";
+import type { LoadBalancerRoute, ReportResource, ServiceConnectEntry } from "./model";
 
-export interface ServiceConnectEntry {
-    service: string;
-    role: "server" | "client";
-    endpoints: string[];
-    calls: string[];
-    /**
-     * The environment variables that carry a called server's URL into this service's containers:
-     * named after the server port's discovery name (`API_URL` for port "api"), not the service's.
-     */
-    variables: Record<string, string>;
-}
+export type { LoadBalancerRoute, ReportResource, ServiceConnectEntry };
+import { Step } from "../engine/steps";
+import { Mode, ProgramDiagnostic } from "../engine/runtime";
+
 
 /** A policy that could only advise because a value it read is unknown until the resources exist. */
 export interface UnknownAdvisory {
@@ -41,18 +33,6 @@ export interface UnknownAdvisory {
     configuredLevel: EnforcementLevel;
 }
 
-export interface ReportResource {
-    urn: string;
-    id: string | null;
-    type: string;
-    name: string;
-    parent: string | null;
-    dependsOn: string[];
-    /** Which resources feed which input, as the engine records them. */
-    propertyDependencies: Record<string, string[]>;
-    inputs: Record<string, any>;
-    options: ResourceOptionsView;
-}
 
 export interface PlanReport {
     project: string;
@@ -143,18 +123,6 @@ export function serviceConnectMap(resources: EngineResource[]): ServiceConnectEn
     return [...entries.values()];
 }
 
-/** What a load balancer listener rule routes, to which service and port. */
-export interface LoadBalancerRoute {
-    loadBalancer: string;
-    /** `HTTPS:443` or `HTTP:80`. */
-    listener: string;
-    hosts: string[];
-    paths: string[];
-    service: string;
-    containerPort: number | string;
-    /** The listener rule's priority: the lowest is evaluated first. */
-    priority: number | string;
-}
 
 /**
  * The load balancers' routes: listener rule -> listener -> load balancer, and rule -> target group ->

@@ -2,8 +2,8 @@
  * A monthly estimate of the network's cost, counted from the registered resources (prices from
  * ../shared/ecs-facts.md, us-east-1). Quantities come from the resource graph, never from config.
  */
-import { ecrRegion, imageRegistry } from "../components/service/plan";
-import { EngineResource, isUnknown } from "./engine";
+import { ecrRegion, imageRegistry } from "../../components/service/plan";
+import { EngineResource, isUnknown } from "../engine/view";
 
 export const PRICES = {
     hoursPerMonth: 730,

@@ -4,8 +4,8 @@
  * resource's checked inputs with its provider, and AnalyzeStack over every resource's outputs at the end.
  */
 import { AnalyzedResource, Diagnostic, EnforcementLevel, PackConfig, PolicyPackClient } from "./analyzer";
-import { EngineResource } from "./engine";
-import { Mode } from "./runtime";
+import { EngineResource } from "../engine/view";
+import { Mode } from "../engine/runtime";
 
 export interface Remediation {
     policy: string;

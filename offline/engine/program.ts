@@ -4,10 +4,10 @@
  * loads it, inside a root Stack resource. Returns every registration and the stack outputs.
  */
 import * as path from "path";
-import { EngineResource, engineView } from "./engine";
+import { EngineResource, engineView } from "./view";
 import { loadProject, Project, regionOf, stackConfig } from "./project";
-import { StackState } from "./engine/state";
-import { Differ, Step } from "./engine/steps";
+import { StackState } from "./state";
+import { Differ, Step } from "./steps";
 import { Mode, OfflineRuntime, ProgramDiagnostic, Registration } from "./runtime";
 
 export interface Evaluation {

@@ -6,8 +6,8 @@
  * namespace), IAM (role and instance profile names unique per account), CloudWatch Logs, ECS,
  * EC2 Auto Scaling and launch templates (names unique per account and Region).
  */
-import { AWS_NAMES, NameScope } from "../components/naming";
-import { EngineResource, isUnknown } from "./engine";
+import { AWS_NAMES, NameScope } from "../../components/naming";
+import { EngineResource, isUnknown } from "./view";
 
 interface UniqueName {
     type: string;

@@ -5,9 +5,9 @@
  * the wrong type is refused with the key that is wrong. The file's shape is the CLI's: each key is a
  * policy name (or `all`), each value a level or an object with `enforcementLevel` and properties.
  */
-import { editDistance } from "../components/network/regions";
+import { editDistance } from "../../components/text";
 import type { PolicyInfo } from "./analyzer";
-import { waiverProblems } from "../policies/rules/waivers";
+import { waiverProblems } from "../../policies/rules/waivers";
 
 export const ENFORCEMENT_LEVELS = ["advisory", "mandatory", "remediate", "disabled"] as const;
 

@@ -12,8 +12,8 @@
  */
 import * as fs from "fs";
 import type { Mode, Registration } from "./runtime";
-import { providerDefaultTags as modelDefaultTags } from "../policies/model/resources";
-import { Unknown, UNKNOWN_SENTINEL as UNKNOWN } from "../policies/model/values";
+import { providerDefaultTags as modelDefaultTags } from "../../policies/model/resources";
+import { Unknown, UNKNOWN_SENTINEL as UNKNOWN } from "../../policies/model/values";
 
 export interface ProviderView {
     urn: string;

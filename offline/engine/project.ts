@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
-import { KNOWN_REGIONS, regionZones, similarRegions } from "../components/network/regions";
+import { KNOWN_REGIONS, regionZones, similarRegions } from "../../components/network/regions";
 
 export interface ConfigDeclaration {
     type: "string" | "integer" | "boolean" | "array";

@@ -13,11 +13,11 @@
  *   end of `pulumi up`).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { Differ } from "./engine/steps";
-import { StackState } from "./engine/state";
+import { Differ } from "./steps";
+import { StackState } from "./state";
 import { MockAws } from "./mockAws";
 import { configString } from "./project";
-import { UNKNOWN_SENTINEL } from "../policies/model/values";
+import { UNKNOWN_SENTINEL } from "../../policies/model/values";
 
 // Internal SDK modules: the runtime's own settings (monitor, RPC tracking).
 const settings = require("@pulumi/pulumi/runtime/settings");

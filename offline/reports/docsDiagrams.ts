@@ -1,7 +1,7 @@
 /** The stacks whose diagrams the README shows (docs/<stack>.svg), and how they are drawn and fingerprinted. */
 import { createHash } from "crypto";
 import { mermaidDiagram } from "./diagram";
-import { evaluateStack } from "./program";
+import { evaluateStack } from "../engine/program";
 import { loadBalancerRoutes, reachabilityOf, serviceConnectMap, toReportResources } from "./report";
 
 export const DIAGRAM_STACKS = ["dev", "games", "web"] as const;
