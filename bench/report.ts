@@ -24,6 +24,9 @@ export interface SizeResult {
     evalPeakMb: Spread;
     heapUsedMb: number;
     packPeakMb: Spread;
+    /** The check of a live stack (`--against` its state), and its ratio to the plain check in each round. */
+    updateMs?: Spread;
+    updateOverCheck?: Spread;
 }
 
 export interface BenchResults {
@@ -84,6 +87,11 @@ export function targetsOf(r: Omit<BenchResults, "targets">): Target[] {
         { what: "reachability linear: 1,000 / 100 services at most 11x", holds: reach !== undefined && reach <= 11, measured: reach === undefined ? "not measured" : `${x2(reach)} (fitted exponent ${r.fits.reachability.toFixed(2)})` },
         { what: "compiled pack ready (spawn to GetAnalyzerInfo) under 0.8 s", holds: r.startup.compiled.ms.median < 800, measured: `${range(r.startup.compiled.ms, n0)} ms (TypeScript source: ${n0(r.startup.source.ms.median)} ms)` },
         { what: "compiled pack ready under 160 MB", holds: r.startup.compiled.mb.median < 160, measured: `${range(r.startup.compiled.mb, n0)} MB (source: ${n0(r.startup.source.mb.median)} MB)` },
+        {
+            what: "an update plan (--against the live state) of 1,000 services at most 1.2x the plain check",
+            holds: !!t1000?.updateOverCheck && t1000.updateOverCheck.median <= 1.2,
+            measured: t1000?.updateMs && t1000.updateOverCheck ? `${range(t1000.updateMs, s2)} s, ${range(t1000.updateOverCheck, (v) => v.toFixed(2))}x` : "not measured",
+        },
         { what: "peak memory of a 500-service evaluation at most 1 GB", holds: !!t500 && t500.evalPeakMb.median <= 1024, measured: t500 ? `${range(t500.evalPeakMb, n0)} MB (live JS heap after it: ${n0(t500.heapUsedMb)} MB)` : "not measured" },
     ];
 }

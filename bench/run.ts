@@ -1,12 +1,13 @@
 /**
  * npm run bench: what a pull request's check costs as stacks grow, measured side by side.
  * For 10, 50, 100, 500 and 1,000 Service Connect services (private pattern; half servers, half
- * clients calling one or two servers), BENCH_ROUNDS rounds (default 3). In each round four workers
+ * clients calling one or two servers), BENCH_ROUNDS rounds (default 3). In each round five workers
  * run, each in a fresh process, in an order that rotates from round to round:
  * - components: the pull request's check: evaluation in preview mode (the plan's default), the
  *   policy check through the compiled pack, the reachability analysis, the report;
  * - floor: the same resources registered as plain @pulumi/aws resources, wired by Outputs as a
  *   hand-written program would be, in preview mode;
+ * - update: the same check of a live stack, planned --against its state after up (steps, refusals);
  * - pack and no-op: the policy check alone on the same resources, through the real pack and through
  *   a pack with policies that judge nothing (the protocol's own floor).
  * Ratios are taken within each round (components / floor, pack / no-op) and reported as the median
@@ -33,7 +34,7 @@ function worker(args: string[]): any {
 function measureSize(services: number): SizeResult {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-${services}-`));
     worker(["recipe", String(services), dir]);
-    const order = ["components", "floor", "pack", "noop"];
+    const order = ["components", "update", "floor", "pack", "noop"];
     const rounds: Record<string, any>[] = [];
     for (let k = 0; k < ROUNDS; k++) {
         const round: Record<string, any> = {};
@@ -58,6 +59,8 @@ function measureSize(services: number): SizeResult {
         noopMs: spread(rounds.map((r) => r.noop.policyMs)),
         overFloor: spread(rounds.map((r) => r.components.evalMs / r.floor.evalMs)),
         overNoop: spread(rounds.map((r) => r.pack.policyMs / r.noop.policyMs)),
+        updateMs: spread(rounds.map((r) => r.update.updateMs)),
+        updateOverCheck: spread(rounds.map((r) => r.update.updateMs / (r.components.evalMs + r.components.policyMs + r.components.reachMs + r.components.reportMs))),
         evalPeakMb: spread(c.map((x) => x.evalPeakMb)),
         heapUsedMb: spread(c.map((x) => x.heapUsedMb)).median,
         packPeakMb: spread(rounds.map((r) => r.pack.packPeakMb)),

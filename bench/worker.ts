@@ -9,6 +9,8 @@
  *                                          through the compiled pack, the reachability analysis, the report
  *   worker.ts floor <services> <dir>       the same resources registered as plain @pulumi/aws resources,
  *                                          wired by Outputs as a hand-written program would be, in preview mode
+ *   worker.ts update <services> <dir>      the same check of a live stack: planned --against its state after up
+ *                                          (state.json), with the update's steps and what AWS would refuse
  *   worker.ts pack|noop <services> <dir>   the policy check alone on view.json: the real pack, or the
  *                                          protocol's floor (bench/noop-pack: one policy that judges nothing)
  *   worker.ts startup <runs>               spawn to GetAnalyzerInfo of the compiled pack (and its source)
@@ -27,17 +29,20 @@ import { checkPolicies } from "../offline/policy/check";
 import { loadProject } from "../offline/engine/project";
 import { reachabilityOf, buildReport, renderText } from "../offline/reports/report";
 import { Mode, OfflineRuntime, Registration } from "../offline/engine/runtime";
+import { predictRefusals } from "../offline/engine/refusals";
+import { exportResources, parseState, StackState, stateExport, stateResources } from "../offline/engine/state";
+import { stepsOf } from "../offline/engine/program";
 import { buildStack } from "../stack";
 import { benchConfig } from "./generate";
 
 const ROOT = path.resolve(__dirname, "..");
 const CTX = (mode: Mode) => ({ mode, project: "ecsnet", stack: "bench", config: { "aws:region": "us-east-1" } });
 
-async function evaluate(count: number, mode: Mode): Promise<{ ms: number; registrations: Registration[] }> {
-    const runtime = await OfflineRuntime.start({ project: "ecsnet", stack: "bench", region: "us-east-1", config: benchConfig(count), mode, nativeStackTraces: true, captureStackTraces: false });
+async function evaluate(count: number, mode: Mode, prior?: StackState): Promise<{ ms: number; registrations: Registration[]; runtime: OfflineRuntime }> {
+    const runtime = await OfflineRuntime.start({ project: "ecsnet", stack: "bench", region: "us-east-1", config: benchConfig(count), mode, nativeStackTraces: true, captureStackTraces: false, prior });
     const start = performance.now();
     await runtime.runProgram(() => buildStack(loadStackConfig()));
-    return { ms: performance.now() - start, registrations: runtime.registrations };
+    return { ms: performance.now() - start, registrations: runtime.registrations, runtime };
 }
 
 /** The constructor of a resource type token: `aws:ec2/vpc:Vpc` -> aws.ec2.Vpc. */
@@ -102,9 +107,36 @@ async function main(): Promise<object> {
         case "recipe": {
             const upRun = await evaluate(count, "after-up");
             fs.writeFileSync(path.join(dir, "recipe.json"), JSON.stringify(upRun.registrations.filter((r) => r.custom)));
+            fs.writeFileSync(path.join(dir, "state.json"), JSON.stringify(stateExport(exportResources(engineView(upRun.registrations, CTX("after-up"))))));
             const previewRun = await evaluate(count, "preview");
             fs.writeFileSync(path.join(dir, "view.json"), JSON.stringify(engineView(previewRun.registrations, CTX("preview"))));
             return { mode, services: count };
+        }
+        case "update": {
+            // The pull request's check of a live stack: the same program planned --against its state
+            // after up (every step same), with the steps, AWS's refusals, the policy check and the report.
+            const state = parseState(JSON.parse(fs.readFileSync(path.join(dir, "state.json"), "utf8")), "state.json");
+            // Timed as the plain check is: the evaluation itself (not the runtime's start), then everything after it.
+            const { ms: evalMs, registrations, runtime } = await evaluate(count, "preview", state);
+            const start = performance.now();
+            const resources = engineView(registrations, CTX("preview"));
+            const steps = stepsOf(runtime.differ!, resources, registrations);
+            const refusals = predictRefusals(steps, resources, state);
+            if (refusals.length > 0 || steps.some((x) => x.op !== "same")) throw new Error("the bench stack does not plan as unchanged against its own state");
+            const stepsMs = performance.now() - start;
+            // The pack's own time, as the plain check counts it (its process's start is not).
+            const policy = await check(resources, path.join(ROOT, PACK_DIR));
+            const reportStart = performance.now();
+            const project = loadProject(ROOT);
+            const report = buildReport(
+                { project, stack: "bench", region: "us-east-1", config: {}, mode: "preview", registrations, resources, outputs: {}, diagnostics: [] },
+                { levels: {}, violations: [], remediations: [] },
+                estimateCost(resources, { natGbPerMonth: 100 }),
+                { against: "state.json", steps, refusals, costBefore: estimateCost(stateResources(state), { natGbPerMonth: 100 }) },
+            );
+            const text = renderText(report) + JSON.stringify(report);
+            const reportMs = performance.now() - reportStart;
+            return { mode, services: count, updateMs: evalMs + stepsMs + policy.ms + reportMs, evalMs, stepsMs, policyMs: policy.ms, reportMs, reportBytes: text.length };
         }
         case "components": {
             const { ms: evalMs, registrations } = await evaluate(count, "preview");

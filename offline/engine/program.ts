@@ -64,7 +64,7 @@ export async function evaluateStack(dir: string, stack: string, opts: EvaluateOp
         return require(entry);
     }));
     const resources = engineView(runtime.registrations, { mode, project: project.name, stack, config });
-    const update = runtime.differ && opts.prior ? { state: opts.prior, steps: stepsWithProviders(runtime.differ, resources, runtime.registrations) } : undefined;
+    const update = runtime.differ && opts.prior ? { state: opts.prior, steps: stepsOf(runtime.differ, resources, runtime.registrations) } : undefined;
     return { project, stack, region, config, mode, registrations: runtime.registrations, resources, outputs, diagnostics: runtime.diagnostics, ...(update ? { update } : {}) };
 }
 
@@ -72,7 +72,7 @@ export async function evaluateStack(dir: string, stack: string, opts: EvaluateOp
  * The update's steps, the default providers' first: the engine registers a package's default
  * provider itself (the program never does), before the first resource that uses it.
  */
-function stepsWithProviders(differ: Differ, resources: EngineResource[], registrations: Registration[]): Step[] {
+export function stepsOf(differ: Differ, resources: EngineResource[], registrations: Registration[]): Step[] {
     const registered = new Set(registrations.map((r) => r.urn));
     for (const r of resources.filter((x) => x.custom && registered.has(x.urn))) differ.recheck(r.urn, r.inputs);
     const providers = resources

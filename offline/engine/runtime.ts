@@ -176,11 +176,13 @@ export class OfflineRuntime {
         monitor.registerResource = (req: any, callback: (err: any, resp: any) => void) => {
             if (this.differ) {
                 // The mock answers synchronously inside `original`: tell it first what the state holds.
+                const inputs = engineValue(req.getObject()?.toJavaScript() ?? {}) as Record<string, any>;
+                converted.set(req, inputs);
                 const { step, old } = this.differ.decide({
                     urn: engineUrn(req.getParent(), req.getType(), req.getName()),
                     type: req.getType(),
                     custom: req.getCustom(),
-                    inputs: engineValue(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
+                    inputs,
                     aliasUrns: aliasUrnsOf(req),
                     ignoreChanges: req.getIgnorechangesList(),
                     deleteBeforeReplace: req.getDeletebeforereplace(),
@@ -274,6 +276,9 @@ function aliasSpecText(spec: any, name: string, type: string): string {
     return `${spec.getType() || type}::${spec.getName() || name} (${parent}${spec.getStack() ? `, stack ${spec.getStack()}` : ""}${spec.getProject() ? `, project ${spec.getProject()}` : ""})`;
 }
 
+/** A request's inputs as the engine holds them, when the differ converted them already (converted once). */
+const converted = new WeakMap<object, Record<string, any>>();
+
 function toRegistration(req: any, resp: any): Registration {
     const propertyDependencies: Record<string, string[]> = {};
     req.getPropertydependenciesMap().forEach((deps: any, key: string) => {
@@ -291,7 +296,7 @@ function toRegistration(req: any, resp: any): Registration {
         parent: req.getParent() || null,
         dependencies: [...dependencies],
         propertyDependencies,
-        inputs: engineValue(req.getObject()?.toJavaScript() ?? {}) as Record<string, any>,
+        inputs: converted.get(req) ?? (engineValue(req.getObject()?.toJavaScript() ?? {}) as Record<string, any>),
         state: engineValue(resp.getObject()?.toJavaScript() ?? {}) as Record<string, any>,
         provider: req.getProvider() || null,
         protect: req.getProtect() ?? false,

@@ -76,7 +76,7 @@ export interface NewResource {
 export class Differ {
     private readonly olds: Map<string, StateResource>;
     private readonly claimed = new Set<string>();
-    private readonly decided = new Map<string, { old: StateResource; ignore: string[] }>();
+    private readonly decided = new Map<string, { old: StateResource; ignore: string[]; index: number }>();
     readonly steps: Step[] = [];
 
     constructor(readonly state: StackState) {
@@ -103,7 +103,7 @@ export class Differ {
             const autoNamed = autoNamedProperty(r.type);
             const ignore = [...r.ignoreChanges, ...(autoNamed && r.inputs[autoNamed] === undefined ? [autoNamed] : [])];
             const changed = r.custom ? changedPaths(old.inputs, r.inputs, [...ignore, "tagsAll"]) : [];
-            this.decided.set(r.urn, { old, ignore });
+            this.decided.set(r.urn, { old, ignore, index: this.steps.length });
             const replaceBecause = changed.filter((p) => forcesReplacement(r.type, p));
             if (changed.length === 0) step = { urn: r.urn, type: r.type, op: "same", ...from };
             else if (replaceBecause.length > 0) step = { urn: r.urn, type: r.type, op: "replace", ...from, changed, replaceBecause, deleteBeforeReplace: r.deleteBeforeReplace };
@@ -119,10 +119,10 @@ export class Differ {
      * were decided on the program's inputs already: nothing Check adds forces one.
      */
     recheck(urn: string, checkedInputs: Record<string, unknown>): void {
-        const index = this.steps.findIndex((s) => s.urn === urn);
-        const step = this.steps[index];
         const decided = this.decided.get(urn);
+        const step = decided && this.steps[decided.index];
         if (!step || !decided || (step.op !== "same" && step.op !== "update")) return;
+        const index = decided.index;
         const changed = changedPaths(decided.old.inputs, checkedInputs, decided.ignore);
         const { changed: _, ...rest } = step;
         this.steps[index] = changed.length === 0 ? { ...rest, op: "same" } : { ...rest, op: "update", changed };
