@@ -75,7 +75,7 @@ export function admit(target: GroupRef, spec: IngressSpec): aws.vpc.SecurityGrou
             ...(fromGroup ? { referencedSecurityGroupId: fromGroup.group.id } : { cidrIpv4: "0.0.0.0/0" }),
             tags: nameTags(name, target.tags),
         },
-        { parent: target.owner, ...(spec.formerly?.length ? { aliases: spec.formerly.map((f) => ({ name: f.name, parent: f.parent })) } : {}) },
+        { parent: target.owner, ...(spec.formerly?.length ? { aliases: spec.formerly.map((f) => ({ name: f.name, parent: f.parent.urn })) } : {}) },
     ));
 }
 
