@@ -144,13 +144,11 @@ describe("what AWS refuses in an update, found before it runs", () => {
     const routed = (name: string) => ({ name, image: NGINX, ports: [{ name: "http", containerPort: 80 }], loadBalancer: { port: "http", paths: ["/*"] } });
 
     it("a renamed rule without an alias: InvalidPermission.Duplicate, with the alias as the fix", async () => {
-        const before = await stateAfterUp("dev", {});
         // The state as a release that named the rule otherwise would hold it.
-        const renamed = JSON.parse(JSON.stringify(stateExport(exportResources((await evaluateStack(ROOT, "dev", { mode: "after-up" })).resources))).replace(/internal-nginx-in-tcp-80-from-client-nginx/g, "legacy-rule"));
-        const { refusals } = await planAgainst("dev", parseState(renamed, "renamed"));
+        const renamed = JSON.parse(JSON.stringify(await stateAfterUp("dev", {})).replace(/internal-nginx-in-tcp-80-from-client-nginx/g, "legacy-rule")) as StackState;
+        const { refusals } = await planAgainst("dev", renamed);
         assert.deepStrictEqual(refusals.map((r) => [r.code, r.urn.split("::").pop(), r.conflictsWith.split("::").pop()]), [["InvalidPermission.Duplicate", "internal-nginx-in-tcp-80-from-client-nginx", "legacy-rule"]]);
         assert.match(refusals[0].fix, /add aliases: \[\{ name: "legacy-rule" \}\] to internal-nginx-in-tcp-80-from-client-nginx/);
-        assert.ok(before.resources.length > 0);
     });
 
     it("a replacement that keeps a fixed name, created first: the name is still held", async () => {
