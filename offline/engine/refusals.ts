@@ -17,6 +17,7 @@
  * Auto-named resources never conflict by name: Pulumi gives each a new random suffix.
  */
 import { AWS_NAMES } from "../../components/naming";
+import { Ipv4Cidr, overlaps, parseIpv4Cidr } from "../../components/network/cidr";
 import { UNKNOWN_SENTINEL } from "../../policies/model/values";
 import type { EngineResource } from "./view";
 import { StackState } from "./state";
@@ -92,14 +93,11 @@ const NAME_CODES: Record<string, string> = {
     "aws:ecs/capacityProvider:CapacityProvider": "ClientException",
 };
 
-/** A subnet's VPC and IPv4 range, when both are known. */
-function subnetRange(r: Live): { vpc: string; from: number; to: number; cidr: string } | undefined {
+/** A subnet's VPC and IPv4 block, when both are known. */
+function subnetBlock(r: Live): { vpc: string; cidr: Ipv4Cidr; text: string } | undefined {
     if (r.type !== "aws:ec2/subnet:Subnet" || !known(r.inputs.vpcId) || !known(r.inputs.cidrBlock)) return undefined;
-    const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)\/(\d+)$/.exec(String(r.inputs.cidrBlock));
-    if (!m) return undefined;
-    const base = ((+m[1] << 24) >>> 0) + (+m[2] << 16) + (+m[3] << 8) + +m[4];
-    const size = 2 ** (32 - +m[5]);
-    return { vpc: String(r.inputs.vpcId), from: base, to: base + size - 1, cidr: String(r.inputs.cidrBlock) };
+    const parsed = parseIpv4Cidr(String(r.inputs.cidrBlock));
+    return parsed.ok ? { vpc: String(r.inputs.vpcId), cidr: parsed.cidr, text: String(r.inputs.cidrBlock) } : undefined;
 }
 
 /** The refusals AWS would answer the update's steps with, in the order the engine meets them. */
@@ -119,12 +117,12 @@ export function predictRefusals(steps: Step[], news: EngineResource[], state: St
                 refusals.push(refusal(step, r, other, k.code, k.what, deletedLater.has(other.urn)));
             }
         }
-        const range = subnetRange(r);
-        if (range) {
+        const block = subnetBlock(r);
+        if (block) {
             for (const [slot, other] of live) {
-                const o = subnetRange(other);
-                if (slot === ignore || !o || o.vpc !== range.vpc || o.to < range.from || o.from > range.to) continue;
-                refusals.push(refusal(step, r, other, "InvalidSubnet.Conflict", `${range.cidr}, which overlaps ${o.cidr} in VPC ${range.vpc}`, deletedLater.has(other.urn)));
+                const o = subnetBlock(other);
+                if (slot === ignore || !o || o.vpc !== block.vpc || !overlaps(o.cidr, block.cidr)) continue;
+                refusals.push(refusal(step, r, other, "InvalidSubnet.Conflict", `${block.text}, which overlaps ${o.text} in VPC ${block.vpc}`, deletedLater.has(other.urn)));
             }
         }
     };

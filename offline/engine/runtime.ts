@@ -14,6 +14,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { Differ } from "./steps";
+import { RESOURCE_SIG, SECRET_SIG, SIG_KEY } from "./wire";
 import { StackState } from "./state";
 import { MockAws } from "./mockAws";
 import { configString } from "./project";
@@ -27,9 +28,6 @@ export const MODES: readonly Mode[] = ["preview", "after-up"];
 
 /** The engine's unknown sentinel (sdk/go/common/resource/plugin/rpc.go; @pulumi/pulumi runtime/rpc.js), as the policy model knows it. */
 export const UNKNOWN = UNKNOWN_SENTINEL;
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
-const SIG_KEY = "4dabf18193072939515e22adb298388d";
 
 export interface Registration {
     readonly urn: string;

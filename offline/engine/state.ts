@@ -71,7 +71,6 @@ export function readStateFile(file: string): StackState {
 
 /** A state from an export's JSON (a file's, or one an evaluation just wrote); `file` names it in messages. */
 export function parseState(exported: unknown, file: string): StackState {
-    const full = file;
     const refuse = refuser(file);
     const json = exported as any;
     if (json === null || typeof json !== "object" || Array.isArray(json)) refuse("is not a JSON object");
@@ -107,7 +106,7 @@ export function parseState(exported: unknown, file: string): StackState {
     const stacks = new Set(parsed.map((r) => r.urn.split("::")[0].slice("urn:pulumi:".length)));
     const projects = new Set(parsed.map((r) => r.urn.split("::")[1]));
     if (stacks.size > 1 || projects.size > 1) refuse(`mixes stacks or projects (${[...stacks].join(", ")}; ${[...projects].join(", ")})`);
-    return { file: full, stack: [...stacks][0] ?? "", project: [...projects][0] ?? "", resources: parsed };
+    return { file, stack: [...stacks][0] ?? "", project: [...projects][0] ?? "", resources: parsed };
 }
 
 function objectOr(value: unknown): Record<string, any> {

@@ -10,6 +10,7 @@ import { UNKNOWN_SENTINEL } from "../../policies/model/values";
 import { autoNamedProperty } from "./view";
 import { forcesReplacement } from "./replacement";
 import { StackState, StateResource } from "./state";
+import { SECRET_SIG, SIG_KEY } from "./wire";
 
 export type StepOp = "same" | "create" | "update" | "replace" | "delete";
 
@@ -32,7 +33,7 @@ const PROVIDER_KEYS = new Set(["__defaults"]);
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
 /** A secret as `pulumi stack export` writes it without --show-secrets: its ciphertext, which the plan cannot compare. */
-const isCiphertext = (v: unknown) => isObject(v) && "ciphertext" in v && v["4dabf18193072939515e22adb298388d"] === "1b47061264138c4ac30d75fd1eb44270";
+const isCiphertext = (v: unknown) => isObject(v) && "ciphertext" in v && v[SIG_KEY] === SECRET_SIG;
 
 /** The property paths whose value differs between old and new inputs; an unknown new value counts as a change. */
 export function changedPaths(olds: Record<string, unknown>, news: Record<string, unknown>, ignore: string[] = []): string[] {
