@@ -131,8 +131,8 @@ async function main(): Promise<object> {
             const report = buildReport(
                 { project, stack: "bench", region: "us-east-1", config: {}, mode: "preview", registrations, resources, outputs: {}, diagnostics: [] },
                 { levels: {}, violations: [], remediations: [] },
-                estimateCost(resources, { natGbPerMonth: 100 }),
-                { against: "state.json", steps, refusals, costBefore: estimateCost(stateResources(state), { natGbPerMonth: 100 }) },
+                estimateCost(resources, { natGbPerMonth: 100, region: "us-east-1" }),
+                { against: "state.json", steps, refusals, costBefore: estimateCost(stateResources(state), { natGbPerMonth: 100, region: "us-east-1" }) },
             );
             const text = renderText(report) + JSON.stringify(report);
             const reportMs = performance.now() - reportStart;
@@ -162,7 +162,7 @@ async function main(): Promise<object> {
             const report = buildReport(
                 { project, stack: "bench", region: "us-east-1", config: {}, mode: "preview", registrations, resources, outputs: {}, diagnostics: [] },
                 { levels: {}, violations: [], remediations: [] },
-                estimateCost(resources, { natGbPerMonth: 100 }),
+                estimateCost(resources, { natGbPerMonth: 100, region: "us-east-1" }),
             );
             const text = renderText(report) + JSON.stringify(report);
             const reportMs = performance.now() - start;

@@ -3,7 +3,8 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { PRICES } from "../offline/reports/cost";
+import { HOURS_PER_MONTH } from "../offline/reports/cost";
+import { pricesOf } from "../offline/reports/prices";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -20,14 +21,15 @@ describe("npm run plan", () => {
             assert.strictEqual(code, 0, stderr);
             const report = JSON.parse(stdout);
             reports[stack] = report;
-            assert.deepStrictEqual(Object.keys(report), ["project", "stack", "mode", "resources", "violations", "unknownAdvisories", "warnings", "diagnostics", "remediations", "serviceConnect", "loadBalancerRoutes", "reachability", "cost"]);
+            assert.deepStrictEqual(Object.keys(report), ["project", "stack", "mode", "resources", "violations", "unknownAdvisories", "warnings", "diagnostics", "remediations", "serviceConnect", "loadBalancerRoutes", "reachability", "cost", "policyConfig"]);
             assert.deepStrictEqual([report.project, report.stack, report.mode], ["ecsnet", stack, "preview"]);
             for (const r of report.resources) {
                 assert.deepStrictEqual(Object.keys(r), ["urn", "id", "type", "name", "parent", "dependsOn", "propertyDependencies", "inputs", "options"]);
                 assert.deepStrictEqual(Object.keys(r.options), ["deleteBeforeReplace", "protect", "ignoreChanges", "provider", "aliases", "additionalSecretOutputs"]);
             }
             assert.deepStrictEqual([report.violations, report.unknownAdvisories, report.warnings], [[], [], []]);
-            assert.deepStrictEqual(Object.keys(report.cost), ["monthlyUsd", "items", "assumptions"]);
+            assert.deepStrictEqual(Object.keys(report.cost), ["monthlyUsd", "pricesRegion", "pricesDate", "items", "assumptions"]);
+            assert.strictEqual(report.policyConfig, null, "the pack's defaults");
         });
     }
 
@@ -63,16 +65,16 @@ describe("npm run plan", () => {
 
     it("derives the cost from the resources: prod's NAT count times the hourly price", () => {
         const natCount = (r: any) => r.resources.filter((x: any) => x.type === "aws:ec2/natGateway:NatGateway").length;
-        const hours = (r: any) => r.cost.items.find((i: any) => i.item === "NAT gateway hours");
+        const hours = (r: any) => r.cost.items.find((i: any) => i.item === "NAT gateways");
         assert.deepStrictEqual([natCount(reports.prod), hours(reports.prod).quantity], [3, 3]);
-        assert.strictEqual(hours(reports.prod).monthlyUsd, Math.round(3 * PRICES.natGatewayHour * PRICES.hoursPerMonth * 100) / 100);
+        assert.strictEqual(hours(reports.prod).monthlyUsd, Math.round(3 * pricesOf("us-east-1").prices.natGatewayHour * HOURS_PER_MONTH * 100) / 100);
         assert.strictEqual(hours(reports.dev).quantity, 1);
         const endpointAzs = (r: any, item: string) => r.cost.items.find((i: any) => i.item === item)?.quantity;
         // logs in 3 AZs; ecr.api and ecr.dkr in 3 AZs each, apart, since prod's images are all on public.ecr.aws.
-        assert.deepStrictEqual([endpointAzs(reports.prod, "Interface endpoint AZ-hours"), endpointAzs(reports.prod, "ECR endpoint AZ-hours (serve no image)")], [3, 6]);
-        assert.strictEqual(reports.prod.cost.items.find((i: any) => i.item.startsWith("ECR endpoint")).monthlyUsd, 43.8);
-        assert.strictEqual(endpointAzs(reports.dev, "ECR endpoint AZ-hours (serve no image)"), undefined, "no endpoints, no line");
-        const taskIps = reports.games.cost.items.find((i: any) => i.item === "Public IPv4 addresses (task public IPs)").quantity;
+        assert.deepStrictEqual([endpointAzs(reports.prod, "Interface endpoints"), endpointAzs(reports.prod, "ECR interface endpoints (serve no image)")], [3, 6]);
+        assert.strictEqual(reports.prod.cost.items.find((i: any) => i.item.startsWith("ECR interface endpoints")).monthlyUsd, 43.8);
+        assert.strictEqual(endpointAzs(reports.dev, "ECR interface endpoints (serve no image)"), undefined, "no endpoints, no line");
+        const taskIps = reports.games.cost.items.find((i: any) => i.item === "Public IPv4: task public IPs").quantity;
         assert.strictEqual(taskIps, 2, "the game server's 2 tasks each get a public IP");
     });
 
@@ -84,7 +86,7 @@ describe("npm run plan", () => {
         const flowLogs = (stack: string) => reports[stack].resources.filter((r: any) => r.type === "aws:ec2/flowLog:FlowLog").length;
         for (const [, stack, nats, eips, taskIps, endpointAzs, balancers, logs, usd] of rows) {
             assert.deepStrictEqual(
-                [quantity(stack, "NAT gateway hours"), quantity(stack, "Public IPv4 addresses (Elastic IPs)"), quantity(stack, "Public IPv4 addresses (task public IPs)"), quantity(stack, "Interface endpoint AZ-hours") + (quantity(stack, "ECR endpoint AZ-hours (serve no image)") ?? 0), quantity(stack, "Load balancer hours"), flowLogs(stack), reports[stack].cost.monthlyUsd.toFixed(2)],
+                [quantity(stack, "NAT gateways"), quantity(stack, "Public IPv4: Elastic IPs"), quantity(stack, "Public IPv4: task public IPs"), quantity(stack, "Interface endpoints") + (quantity(stack, "ECR interface endpoints (serve no image)") ?? 0), quantity(stack, "Load balancers"), flowLogs(stack), reports[stack].cost.monthlyUsd.toFixed(2)],
                 [Number(nats), Number(eips), Number(taskIps), Number(endpointAzs), Number(balancers), Number(logs), usd],
                 stack,
             );

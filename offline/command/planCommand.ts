@@ -4,6 +4,7 @@
  * would refuse, a Region or zone AWS lacks, invalid YAML or JSON (full path, line), a missing file, an
  * unwritable `--out`, or a policy config the pack's schemas refuse.
  */
+import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { ConfigError } from "../../config";
@@ -15,10 +16,10 @@ import { exportResources, readStateFile, StackState, StateFileError, stateExport
 import { buildPack, PackBuildError, PACK_DIR, stalePackReason } from "../policy/packBuild";
 import { checkPolicies } from "../policy/check";
 import { policyConfigProblems } from "../policy/config";
-import { toSarif } from "../reports/sarif";
+import { helpUriBase, repositoryPath, toSarif } from "../reports/sarif";
 import { evaluateStack } from "../engine/program";
 import { listStacks, loadProject, ProjectError, readText, stackNameOf } from "../engine/project";
-import { buildReport, renderMarkdown, renderText } from "../reports/report";
+import { buildReport, PolicyConfigSource, renderMarkdown, renderText } from "../reports/report";
 import { Mode } from "../engine/runtime";
 import { validateStackFile } from "./validate";
 
@@ -147,11 +148,17 @@ function resolveStack(root: string, opts: Options): { stack: string; file: strin
     return { stack, file };
 }
 
-/** Reads the `--policy-pack-config` JSON file: a missing file or invalid JSON names the full path. */
-function readPolicyConfig(file: string): unknown {
+/**
+ * Reads the `--policy-pack-config` JSON file: a missing file or invalid JSON names the full path. The
+ * report names it (relative to the project when inside it) with its SHA-256, so a reader sees which
+ * configuration produced the verdicts.
+ */
+function readPolicyConfig(root: string, file: string): { config: unknown; source: PolicyConfigSource } {
     const { full, text } = readText(file, "the policy config ");
+    const relative = path.relative(root, full);
+    const source = { file: relative.startsWith("..") || path.isAbsolute(relative) ? full : relative.split(path.sep).join("/"), sha256: createHash("sha256").update(text).digest("hex") };
     try {
-        return JSON.parse(text);
+        return { config: JSON.parse(text), source };
     } catch (e) {
         throw new PlanInputError(`the policy config ${full} is not valid JSON (${(e as Error).message}); fix the file.`);
     }
@@ -263,7 +270,7 @@ async function plan(root: string, argv: string[], io: PlanIo): Promise<number> {
     if (problems.length > 0) {
         throw new PlanInputError(problems.length === 1 ? problems[0] : `${path.basename(file)} has ${problems.length} problems: ${problems.join("; ")}`);
     }
-    const policyConfig = opts.policyConfig === undefined ? {} : readPolicyConfig(opts.policyConfig);
+    const { config: policyConfig, source: policySource } = opts.policyConfig === undefined ? { config: {}, source: null } : readPolicyConfig(root, opts.policyConfig);
     const outDir = opts.out === undefined ? undefined : prepareOut(opts.out);
     const sarifFile = opts.sarif === undefined ? undefined : prepareFile(opts.sarif, "--sarif");
     const stateOut = opts.stateOut === undefined ? undefined : prepareFile(opts.stateOut, "--state-out");
@@ -281,7 +288,7 @@ async function plan(root: string, argv: string[], io: PlanIo): Promise<number> {
         against: prior!.file,
         steps: evaluation.update.steps,
         refusals: predictRefusals(evaluation.update.steps, evaluation.resources, prior!),
-        costBefore: estimateCost(stateResources(prior!), { natGbPerMonth: opts.natGb }),
+        costBefore: estimateCost(stateResources(prior!), { natGbPerMonth: opts.natGb, region: evaluation.region }),
     };
     const client = await PolicyPackClient.start(path.join(root, PACK_DIR));
     try {
@@ -290,8 +297,8 @@ async function plan(root: string, argv: string[], io: PlanIo): Promise<number> {
             throw new PlanInputError(`the policy config ${path.resolve(opts.policyConfig!)} is refused: ${configProblems.join("; ")}.`);
         }
         const check = await checkPolicies(client, evaluation.resources, { project: project.name, stack, mode: opts.mode, stackTags: opts.stackTags, config: policyConfig as PackConfig });
-        const cost = estimateCost(evaluation.resources, { natGbPerMonth: opts.natGb });
-        const report = buildReport(evaluation, check, cost, update);
+        const cost = estimateCost(evaluation.resources, { natGbPerMonth: opts.natGb, region: evaluation.region });
+        const report = buildReport(evaluation, check, cost, update, policySource);
         if (outDir) {
             fs.writeFileSync(path.join(outDir, `plan-${stack}.md`), renderMarkdown(report));
             fs.writeFileSync(path.join(outDir, `plan-${stack}.json`), JSON.stringify(report, null, 2));
@@ -303,8 +310,10 @@ async function plan(root: string, argv: string[], io: PlanIo): Promise<number> {
                 policies: client.policies,
                 levels: check.levels,
                 violations: check.violations,
-                stack,
-                stackFile: path.relative(root, file).split(path.sep).join("/"),
+                resources: evaluation.resources,
+                stackFile: { ...repositoryPath(file), text: fs.readFileSync(file, "utf8") },
+                namespace: project.name,
+                helpUri: helpUriBase(root),
             });
             fs.writeFileSync(sarifFile, JSON.stringify(sarif, null, 2));
         }

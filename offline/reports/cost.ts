@@ -1,21 +1,13 @@
 /**
- * A monthly estimate of the network's cost, counted from the registered resources (prices from
- * ../shared/ecs-facts.md, us-east-1). Quantities come from the resource graph, never from config.
+ * A monthly estimate of the network's cost, counted from the registered resources at the list prices
+ * of the stack's Region (prices.ts, with the table's date). Quantities come from the resource graph,
+ * never from config; each says what it counts (gateways, addresses, endpoint-AZs, ...).
  */
 import { ecrRegion, imageRegistry } from "../../components/service/plan";
 import { EngineResource, isUnknown } from "../engine/view";
+import { PRICE_TABLE_DATE, pricesOf } from "./prices";
 
-export const PRICES = {
-    hoursPerMonth: 730,
-    natGatewayHour: 0.045,
-    natGatewayGb: 0.045,
-    publicIpv4Hour: 0.005,
-    interfaceEndpointAzHour: 0.01,
-    loadBalancerHour: 0.0225,
-    lcuHour: 0.008,
-    /** CloudWatch Logs ingestion of vended logs such as VPC flow logs, first tier. */
-    vendedLogGb: 0.5,
-};
+export const HOURS_PER_MONTH = 730;
 
 /** What the estimate assumes of traffic it cannot count from the resources. */
 export const ASSUMED = {
@@ -28,16 +20,36 @@ export const ASSUMED = {
 export interface CostItem {
     item: string;
     quantity: number;
+    /** What one of the quantity is: `gateway`, `GB`, `address`, `endpoint-AZ`, ... */
+    unit: string;
+    /** The price of one unit for a month. */
+    unitMonthlyUsd: number;
     monthlyUsd: number;
 }
 
 export interface CostEstimate {
     monthlyUsd: number;
+    /** The Region whose prices were used (us-east-1 when the stack's Region is not in the table). */
+    pricesRegion: string;
+    /** The date the price table was last compared with AWS's pricing pages. */
+    pricesDate: string;
     items: CostItem[];
     assumptions: Record<string, string | number>;
 }
 
 const round = (n: number) => Math.round(n * 100) / 100;
+
+/** `2 gateways`, `1 address`, `100 GB`. */
+export function quantityText(i: Pick<CostItem, "quantity" | "unit">): string {
+    const unit = i.quantity === 1 || /\bGB\b/.test(i.unit) ? i.unit : /s$/.test(i.unit) ? `${i.unit}es` : `${i.unit}s`;
+    return `${i.quantity} ${unit}`;
+}
+
+/** A price: cents from a dollar up, else as many decimals as it has (up to 4): `$32.85`, `$0.045`. */
+export function usdText(n: number): string {
+    const decimals = String(Number(n.toFixed(4))).split(".")[1]?.length ?? 0;
+    return `$${n.toFixed(n >= 1 ? 2 : Math.max(2, decimals))}`;
+}
 
 /** How many resources a list input names: its length, or while it is unknown, the resources that feed it. */
 function countOf(r: EngineResource, property: string): number {
@@ -45,7 +57,7 @@ function countOf(r: EngineResource, property: string): number {
     return Array.isArray(value) ? value.length : isUnknown(value) ? (r.propertyDependencies[property] ?? []).length : 0;
 }
 
-export function estimateCost(resources: EngineResource[], opts: { natGbPerMonth: number }): CostEstimate {
+export function estimateCost(resources: EngineResource[], opts: { natGbPerMonth: number; region: string }): CostEstimate {
     const of = (type: string) => resources.filter((r) => r.type === type);
     const nats = of("aws:ec2/natGateway:NatGateway").length;
     const eips = of("aws:ec2/eip:Eip").length;
@@ -61,36 +73,32 @@ export function estimateCost(resources: EngineResource[], opts: { natGbPerMonth:
     // An internet-facing load balancer has a public IPv4 address in each of its subnets.
     const balancerIps = balancers.reduce((n, lb) => n + countOf(lb, "subnets"), 0);
     const flowLogs = of("aws:ec2/flowLog:FlowLog").length;
-    const h = PRICES.hoursPerMonth;
+    const { region, priced, prices } = pricesOf(opts.region);
+    const h = HOURS_PER_MONTH;
+    const line = (item: string, quantity: number, unit: string, unitMonthlyUsd: number): CostItem => ({ item, quantity, unit, unitMonthlyUsd: Math.round(unitMonthlyUsd * 1e6) / 1e6, monthlyUsd: round(quantity * unitMonthlyUsd) });
+    const natGb = nats > 0 ? opts.natGbPerMonth : 0;
     const items: CostItem[] = [
-        { item: "NAT gateway hours", quantity: nats, monthlyUsd: round(nats * PRICES.natGatewayHour * h) },
-        { item: "NAT gateway data (GB)", quantity: nats > 0 ? opts.natGbPerMonth : 0, monthlyUsd: round((nats > 0 ? opts.natGbPerMonth : 0) * PRICES.natGatewayGb) },
-        { item: "Public IPv4 addresses (Elastic IPs)", quantity: eips, monthlyUsd: round(eips * PRICES.publicIpv4Hour * h) },
-        { item: "Public IPv4 addresses (task public IPs)", quantity: taskIps, monthlyUsd: round(taskIps * PRICES.publicIpv4Hour * h) },
-        { item: "Interface endpoint AZ-hours", quantity: endpointAzs, monthlyUsd: round(endpointAzs * PRICES.interfaceEndpointAzHour * h) },
-        ...(idleEcrAzs > 0
-            ? [{ item: "ECR endpoint AZ-hours (serve no image)", quantity: idleEcrAzs, monthlyUsd: round(idleEcrAzs * PRICES.interfaceEndpointAzHour * h) }]
-            : []),
-        { item: "Load balancer hours", quantity: balancers.length, monthlyUsd: round(balancers.length * PRICES.loadBalancerHour * h) },
-        { item: "Load balancer capacity units (LCU, assumed average)", quantity: balancers.length * ASSUMED.lcuPerHour, monthlyUsd: round(balancers.length * ASSUMED.lcuPerHour * PRICES.lcuHour * h) },
-        { item: "Public IPv4 addresses (load balancer nodes)", quantity: balancerIps, monthlyUsd: round(balancerIps * PRICES.publicIpv4Hour * h) },
-        { item: "Flow log ingestion (GB, assumed)", quantity: flowLogs * ASSUMED.flowLogGbPerMonth, monthlyUsd: round(flowLogs * ASSUMED.flowLogGbPerMonth * PRICES.vendedLogGb) },
+        line("NAT gateways", nats, "gateway", prices.natGatewayHour * h),
+        line("NAT gateway data processed", natGb, "GB", prices.natGatewayGb),
+        line("Public IPv4: Elastic IPs", eips, "address", prices.publicIpv4Hour * h),
+        line("Public IPv4: task public IPs", taskIps, "address", prices.publicIpv4Hour * h),
+        line("Interface endpoints", endpointAzs, "endpoint-AZ", prices.interfaceEndpointAzHour * h),
+        ...(idleEcrAzs > 0 ? [line("ECR interface endpoints (serve no image)", idleEcrAzs, "endpoint-AZ", prices.interfaceEndpointAzHour * h)] : []),
+        line("Load balancers", balancers.length, "load balancer", prices.loadBalancerHour * h),
+        line("Load balancer capacity (assumed average)", balancers.length * ASSUMED.lcuPerHour, "LCU", prices.lcuHour * h),
+        line("Public IPv4: load balancer nodes", balancerIps, "address", prices.publicIpv4Hour * h),
+        line("Flow log ingestion (assumed)", flowLogs * ASSUMED.flowLogGbPerMonth, "GB", prices.vendedLogGb),
     ];
     return {
         monthlyUsd: round(items.reduce((s, i) => s + i.monthlyUsd, 0)),
+        pricesRegion: region,
+        pricesDate: PRICE_TABLE_DATE,
         items,
         assumptions: {
-            region: "us-east-1 prices",
+            prices: priced ? `${region} list prices of ${PRICE_TABLE_DATE}` : `${opts.region} is not in the price table (offline/reports/prices.ts): us-east-1 list prices of ${PRICE_TABLE_DATE}`,
             hoursPerMonth: h,
             natGbPerMonth: opts.natGbPerMonth,
-            natGatewayPerHourUsd: PRICES.natGatewayHour,
-            natGatewayPerGbUsd: PRICES.natGatewayGb,
-            publicIpv4PerHourUsd: PRICES.publicIpv4Hour,
-            interfaceEndpointPerAzHourUsd: PRICES.interfaceEndpointAzHour,
-            loadBalancerPerHourUsd: PRICES.loadBalancerHour,
-            lcuPerHourUsd: PRICES.lcuHour,
             assumedLcuPerHour: ASSUMED.lcuPerHour,
-            flowLogIngestionPerGbUsd: PRICES.vendedLogGb,
             assumedFlowLogGbPerMonth: ASSUMED.flowLogGbPerMonth,
             excluded: "compute (Fargate tasks, EC2 instances and their public IPs), data transfer, container logs and metrics, endpoint data processing, S3 storage of access logs",
         },

@@ -11,7 +11,7 @@ import { Referencing, referenceReader } from "./references";
 import { analyzeReachability, ReachabilityEntry } from "../../policies/model/reachability";
 import { engineResourcesAsModel } from "./reachabilityView";
 import { UNDECIDED_MESSAGE } from "../../policies/rules/waivers";
-import { CostEstimate } from "./cost";
+import { CostEstimate, quantityText, usdText } from "./cost";
 import { displayValue, EngineResource, isUnknown, ResourceOptionsView } from "../engine/view";
 import { PolicyCheck } from "../policy/check";
 import { Evaluation } from "../engine/program";
@@ -53,12 +53,23 @@ export interface PlanReport {
     /** Who can reach each service port, and how each service reaches the internet (policies/model/reachability.ts). */
     reachability: ReachabilityEntry[];
     cost: CostEstimate;
+    /**
+     * The policy configuration the verdicts come from: the `--policy-pack-config` file (as the command
+     * was given it, with its SHA-256), or null for the pack's own defaults.
+     */
+    policyConfig: PolicyConfigSource | null;
     /** With `--against`: the state planned against, the update's steps, and what AWS would refuse. */
     against?: string;
     steps?: Step[];
     refusals?: Refusal[];
     /** The monthly cost of the state planned against, to set beside `cost`. */
     costBefore?: CostEstimate;
+}
+
+/** A `--policy-pack-config` file, named as given and by its content. */
+export interface PolicyConfigSource {
+    file: string;
+    sha256: string;
 }
 
 /** An update planned against a live stack's state. */
@@ -199,7 +210,7 @@ export function toReportResources(resources: EngineResource[], remediated = new 
     }));
 }
 
-export function buildReport(evaluation: Evaluation, check: PolicyCheck, cost: CostEstimate, update?: UpdatePlan): PlanReport {
+export function buildReport(evaluation: Evaluation, check: PolicyCheck, cost: CostEstimate, update?: UpdatePlan, policyConfig: PolicyConfigSource | null = null): PlanReport {
     const remediated = new Map(check.remediations.map((r) => [r.urn, r.props]));
     const byUrn = new Map(evaluation.resources.map((r) => [r.urn, r]));
     const advisories = unknownAdvisories(check);
@@ -219,6 +230,7 @@ export function buildReport(evaluation: Evaluation, check: PolicyCheck, cost: Co
         loadBalancerRoutes: loadBalancerRoutes(evaluation.resources),
         reachability: reachabilityOf(evaluation.resources),
         cost,
+        policyConfig,
         ...(update ? { against: update.against, steps: update.steps, refusals: update.refusals, costBefore: update.costBefore } : {}),
     };
 }
@@ -300,7 +312,10 @@ function verdictLines(report: PlanReport): string[] {
         const vs = report.violations.filter((v) => v.enforcementLevel === level);
         if (vs.length > 0) {
             lines.push(`${level.toUpperCase()} (${vs.length})`);
-            vs.forEach((v) => lines.push(`  [${v.policy}] ${v.urn.split("::").pop()}: ${v.message.split("\n").pop()}`));
+            vs.forEach((v) => {
+                const [first, ...more] = verdictText(v);
+                lines.push(`  [${v.policy}] ${v.urn.split("::").pop()}: ${first}`, ...more.map((l) => `      ${l}`));
+            });
         }
     }
     if (report.remediations.length > 0) {
@@ -310,19 +325,43 @@ function verdictLines(report: PlanReport): string[] {
     return lines;
 }
 
+/**
+ * What a verdict says, without the policy's description on its first line (the SDK puts it there,
+ * @pulumi/policy server.js makeReportViolationFun, and the pack's advisory reports do the same): the
+ * violation, then what a waiver made of it ("Waived until ...", or that it expired), a line each.
+ */
+export function verdictText(v: Diagnostic): string[] {
+    const lines = v.message.split("\n").filter((l) => l.trim() !== "");
+    return lines.length > 1 ? lines.slice(1) : lines;
+}
+
+/** Which policy configuration the verdicts come from. */
+export function policyConfigLine(source: PolicyConfigSource | null): string {
+    return source === null ? "Policy configuration: the pack's defaults (no --policy-pack-config)." : `Policy configuration: ${source.file} (sha256 ${source.sha256.slice(0, 12)}).`;
+}
+
 const MODE_LINE: Record<Mode, string> = {
     preview: "preview of a new stack: values computed by AWS print as <unknown>",
     "after-up": "after up: every value known, ids and ARNs are placeholders such as <vpc:name>",
 };
 
+/** The cost's rows as [item, quantity with its unit, unit price, monthly], and the total. */
+function costRows(cost: CostEstimate): string[][] {
+    return cost.items.map((i) => [i.item, quantityText(i), `${usdText(i.unitMonthlyUsd)} each`, `$${i.monthlyUsd.toFixed(2)}`]);
+}
+
+/** The prices the cost uses and what it assumes, in one sentence. */
+export function costAssumptions(cost: CostEstimate): string {
+    return `Assumptions: ${Object.entries(cost.assumptions).map(([k, v]) => `${k}=${v}`).join("; ")}`;
+}
+
 function costLines(cost: CostEstimate): string[] {
-    // Columns as wide as the longest item, so quantities and prices line up.
-    const width = Math.max(...cost.items.map((i) => i.item.length), "Total per month".length);
-    return [
-        ...cost.items.map((i) => `  ${i.item.padEnd(width)} ${String(i.quantity).padStart(5)}  $${i.monthlyUsd.toFixed(2).padStart(8)}`),
-        `  ${"Total per month".padEnd(width)}        $${cost.monthlyUsd.toFixed(2).padStart(8)}`,
-        `  Assumptions: ${Object.entries(cost.assumptions).map(([k, v]) => `${k}=${v}`).join("; ")}`,
-    ];
+    // Each column as wide as its widest cell: items left, figures right, so they line up.
+    const rows = costRows(cost);
+    const total = ["Total per month", "", "", `$${cost.monthlyUsd.toFixed(2)}`];
+    const widths = [0, 1, 2, 3].map((c) => Math.max(...[...rows, total].map((r) => r[c].length)));
+    const line = (r: string[]) => `  ${r[0].padEnd(widths[0])}  ${r[1].padStart(widths[1])}  ${r[2].padStart(widths[2])}  ${r[3].padStart(widths[3])}`.trimEnd();
+    return [...rows.map(line), line(total), `  ${costAssumptions(cost)}`];
 }
 
 /** A route's match: its hosts and paths, or everything. */
@@ -338,12 +377,27 @@ function variablesText(s: ServiceConnectEntry, separator = "; env "): string {
 
 function scLines(report: PlanReport): string[] {
     if (report.serviceConnect.length === 0) {
-        return ["No Service Connect services."];
+        return ["  No Service Connect services."];
     }
-    return [
-        ...report.serviceConnect.map((s) => `  ${s.service} (${s.role})${s.endpoints.length ? ` serves ${s.endpoints.join(", ")}` : ""}${s.calls.length ? ` calls ${s.calls.join(", ")}` : ""}${variablesText(s)}`),
-        ...report.loadBalancerRoutes.map((r) => `  load balancer ${r.loadBalancer} ${r.listener} rule ${r.priority}: ${routeText(r)} -> ${r.service}:${r.containerPort}`),
-    ];
+    return report.serviceConnect.map((s) => `  ${s.service} (${s.role})${s.endpoints.length ? ` serves ${s.endpoints.join(", ")}` : ""}${s.calls.length ? ` calls ${s.calls.join(", ")}` : ""}${variablesText(s)}`);
+}
+
+/** The load balancers' routes in the order AWS evaluates them (lowest priority first). */
+function routeLines(report: PlanReport): string[] {
+    return report.loadBalancerRoutes.map((r) => `  ${r.loadBalancer} ${r.listener} rule ${r.priority}: ${routeText(r)} -> ${r.service}:${r.containerPort}`);
+}
+
+/**
+ * The warnings the reachability answers carry: services whose tasks reach the internet through a NAT
+ * gateway in another zone, which that zone's failure cuts off. One warning per set of gateways.
+ */
+export function reachabilityWarnings(entries: ReachabilityEntry[]): string[] {
+    const byVia = new Map<string, string[]>();
+    for (const e of entries.filter((x) => x.natAzIndependent === false)) {
+        const via = e.egressVia.join(", ");
+        byVia.set(via, [...new Set([...(byVia.get(via) ?? []), e.service])]);
+    }
+    return [...byVia].map(([via, services]) => `${services.join(", ")} ${services.length === 1 ? "reaches" : "reach"} the internet through ${via}, outside some of ${services.length === 1 ? "its" : "their"} tasks' zones: when a gateway's zone fails, tasks in the other zones lose the internet too. Give each zone its own NAT gateway (natGateways: OnePerAz) where that matters.`);
 }
 
 export function renderText(report: PlanReport): string {
@@ -370,15 +424,18 @@ export function renderText(report: PlanReport): string {
               ]
             : []),
         "Policy verdicts",
+        `  ${policyConfigLine(report.policyConfig)}`,
         ...verdictLines(report).map((l) => `  ${l}`),
         "",
         "Service Connect",
         ...scLines(report),
         "",
+        ...(report.loadBalancerRoutes.length > 0 ? ["Load balancer routes (the order AWS evaluates them)", ...routeLines(report), ""] : []),
         "Reachability (who can open a connection to each service port; how each service reaches the internet)",
         ...reachabilityLines(report.reachability),
+        ...reachabilityWarnings(report.reachability).map((w) => `  WARNING: ${w}`),
         "",
-        "Monthly network cost (estimate)",
+        `Monthly network cost (estimate, ${report.cost.pricesRegion} prices of ${report.cost.pricesDate})`,
         ...costLines(report.cost),
     ].join("\n");
 }
@@ -386,6 +443,31 @@ export function renderText(report: PlanReport): string {
 /** The architecture diagram of the plan (see diagram.ts). */
 export function mermaid(report: PlanReport): string {
     return mermaidDiagram(report.resources, report.serviceConnect, report.loadBalancerRoutes, report.reachability);
+}
+
+/** A table cell's text: a pipe would end the cell. */
+function cell(text: string): string {
+    return text.replace(/\|/g, "\\|");
+}
+
+/** The reachability answers as the pull request shows them: a table, the paths behind each yes, the warnings. */
+export function reachabilityMarkdown(entries: ReachabilityEntry[]): string[] {
+    const head = ["### Reachability", "", "Who can open a connection to each service port, and how each service reaches the internet.", ""];
+    if (entries.length === 0) return [...head, "No ECS services.", ""];
+    const egress = (e: ReachabilityEntry) => `${e.egress}${e.egressVia.length ? ` via ${e.egressVia.join(", ")}` : ""}`;
+    const details = entries.flatMap((e) => [
+        ...e.internetPaths.map((p) => `- **${e.service}** ${e.protocol} ${e.port} from the internet: ${p.map((x) => `\`${x}\``).join(" → ")}`),
+        ...e.unknowns.map((u) => `- **${e.service}** waits for ${u}`),
+    ]);
+    return [
+        ...head,
+        "| service | port | from the internet | from services | egress |",
+        "|---|---|---|---|---|",
+        ...entries.map((e) => `| ${e.service} | ${e.port === null ? "-" : `${e.protocol} ${e.port}`} | ${e.fromInternet === true ? "**YES**" : answer(e.fromInternet)} | ${e.fromServices.join(", ") || "-"} | ${cell(egress(e))} |`),
+        "",
+        ...(details.length > 0 ? [...details, ""] : []),
+        ...reachabilityWarnings(entries).map((w) => `> **Warning:** ${w}\n`),
+    ];
 }
 
 export function renderMarkdown(report: PlanReport): string {
@@ -418,6 +500,8 @@ export function renderMarkdown(report: PlanReport): string {
         "",
         "### Policy verdicts",
         "",
+        policyConfigLine(report.policyConfig),
+        "",
         "```",
         ...verdictLines(report),
         "```",
@@ -431,18 +515,28 @@ export function renderMarkdown(report: PlanReport): string {
                   ...report.serviceConnect.map((s) => `| ${s.service} | ${s.role} | ${s.endpoints.join("<br>")} | ${s.calls.join(", ")} | ${Object.entries(s.variables).map(([k, v]) => `\`${k}=${v}\``).join("<br>")} |`),
               ]
             : ["No Service Connect services."]),
+        "",
         ...(report.loadBalancerRoutes.length
-            ? ["", "| load balancer | listener | priority | match | service | port |", "|---|---|---:|---|---|---:|", ...report.loadBalancerRoutes.map((r) => `| ${r.loadBalancer} | ${r.listener} | ${r.priority} | ${routeText(r)} | ${r.service} | ${r.containerPort} |`)]
+            ? [
+                  "### Load balancer routes",
+                  "",
+                  "In the order AWS evaluates them: the lowest priority first, the first match wins.",
+                  "",
+                  "| load balancer | listener | priority | match | service | port |",
+                  "|---|---|---:|---|---|---:|",
+                  ...report.loadBalancerRoutes.map((r) => `| ${r.loadBalancer} | ${r.listener} | ${r.priority} | ${cell(routeText(r))} | ${r.service} | ${r.containerPort} |`),
+                  "",
+              ]
             : []),
+        ...reachabilityMarkdown(report.reachability),
+        `### Monthly network cost (estimate, ${report.cost.pricesRegion} prices of ${report.cost.pricesDate})`,
         "",
-        "### Monthly network cost (estimate)",
+        "| item | quantity | unit price a month | USD a month |",
+        "|---|---:|---:|---:|",
+        ...costRows(report.cost).map((r) => `| ${r.join(" | ")} |`),
+        `| **total** | | | **$${report.cost.monthlyUsd.toFixed(2)}** |`,
         "",
-        "| item | quantity | USD/month |",
-        "|---|---:|---:|",
-        ...report.cost.items.map((i) => `| ${i.item} | ${i.quantity} | ${i.monthlyUsd.toFixed(2)} |`),
-        `| **total** | | **${report.cost.monthlyUsd.toFixed(2)}** |`,
-        "",
-        `Assumptions: ${Object.entries(report.cost.assumptions).map(([k, v]) => `${k}=${v}`).join("; ")}`,
+        costAssumptions(report.cost),
         "",
         "<details><summary>Resources</summary>",
         "",
