@@ -133,6 +133,7 @@ async function main(): Promise<object> {
                 { levels: {}, violations: [], remediations: [] },
                 estimateCost(resources, { natGbPerMonth: 100, region: "us-east-1" }),
                 { against: "state.json", steps, refusals, costBefore: estimateCost(stateResources(state), { natGbPerMonth: 100, region: "us-east-1" }) },
+                [],
             );
             const text = renderText(report) + JSON.stringify(report);
             const reportMs = performance.now() - reportStart;
@@ -163,6 +164,8 @@ async function main(): Promise<object> {
                 { project, stack: "bench", region: "us-east-1", config: {}, mode: "preview", registrations, resources, outputs: {}, diagnostics: [] },
                 { levels: {}, violations: [], remediations: [] },
                 estimateCost(resources, { natGbPerMonth: 100, region: "us-east-1" }),
+                undefined,
+                [],
             );
             const text = renderText(report) + JSON.stringify(report);
             const reportMs = performance.now() - start;

@@ -99,6 +99,41 @@ describe("the project's own CI checks", () => {
         }
     });
 
+    it("checks each stack under one policy configuration everywhere: the offline plan, the cloud preview and pulumi up", () => {
+        const configs = (file: string, job: string) => Object.fromEntries(workflow(file).jobs[job].strategy.matrix.include.map((i: any) => [i.stack, i["policy-config"]]));
+        const up = configs("deploy.yml", "up");
+        assert.deepStrictEqual(configs("pull-request.yml", "plan"), up);
+        assert.deepStrictEqual(configs("pull-request.yml", "preview"), up);
+        const plan = workflow("pull-request.yml").jobs.plan.steps.find((s: any) => String(s.run ?? "").includes("npm run plan --"));
+        assert.match(plan.run, /--policy-pack-config "\$POLICY_CONFIG"/);
+    });
+
+    it("lets the base branch's pack and configuration decide a pull request, its own pack only beside, and says when it changes them", () => {
+        const jobs = workflow("pull-request.yml").jobs;
+        const run = jobs.plan.steps.map((s: any) => String(s.run ?? "")).join("\n");
+        assert.match(run, /npm run -s build:pack/, "the base worktree builds its pack");
+        assert.match(run, /args\+=\(--policy-pack "\$base\/policies\/bin"\)/);
+        assert.match(run, /args\+=\(--policy-pack-config "\$base\/\$POLICY_CONFIG"\)/);
+        assert.match(run, /if ! git diff --quiet "\$BASE_SHA" HEAD -- policies\/; then\s+args\+=\(--compare-policy-pack policies\/bin --compare-policy-pack-config "\$POLICY_CONFIG"\)/);
+        const comment = jobs.report.steps.map((s: any) => String(s.run ?? "")).join("\n");
+        assert.match(comment, /git -C repo diff --name-only "\$BASE_SHA" HEAD -- policies\/ \.github\/CODEOWNERS/);
+        assert.match(comment, /This pull request changes the policy pack or its configuration/);
+        const owners = fs.readFileSync(path.join(ROOT, ".github/CODEOWNERS"), "utf8").split("\n").filter((l) => l.trim() && !l.startsWith("#")).map((l) => l.split(/\s+/)[0]);
+        assert.deepStrictEqual(owners, ["/policies/", "/.github/workflows/", "/.github/CODEOWNERS", "/offline/policy/"]);
+    });
+
+    it("posts the comment on the workflow run's own pull request, never on a number the artifact names", () => {
+        const comment = workflow("pr-comment.yml").jobs.comment;
+        const script = comment.steps.find((s: any) => String(s.uses ?? "").startsWith("actions/github-script@")).with.script as string;
+        assert.ok(!/pr-number/.test(script), "no number read from the artifact");
+        assert.match(script, /run\.pull_requests/);
+        assert.match(script, /github\.rest\.pulls\.list, \{ owner, repo, state: "open", head, per_page: 100 \}/);
+        assert.match(script, /p\.head\.sha === run\.head_sha/);
+        assert.match(script, /if \(sha !== run\.head_sha\)/, "the artifact must be for the run's own commit");
+        const report = workflow("pull-request.yml").jobs.report.steps.map((s: any) => String(s.run ?? "")).join("\n");
+        assert.ok(!/pr-number/.test(report));
+    });
+
     it("puts prod behind the production environment and serialises updates per stack", () => {
         const up = workflow("deploy.yml").jobs.up;
         assert.strictEqual(up.strategy.matrix.include.find((i: any) => i.stack === "prod").environment, "production");

@@ -35,7 +35,7 @@ async function parse(diagram: string): Promise<Parsed> {
 async function report(client: PolicyPackClient, stack: string): Promise<PlanReport> {
     const evaluation = await evaluateStack(ROOT, stack);
     const check = await checkPolicies(client, evaluation.resources, { project: "ecsnet", stack, mode: "preview" });
-    return buildReport(evaluation, check, estimateCost(evaluation.resources, { natGbPerMonth: 100, region: evaluation.region }));
+    return buildReport(evaluation, check, estimateCost(evaluation.resources, { natGbPerMonth: 100, region: evaluation.region }), undefined, []);
 }
 
 /** Reads the parsed diagram: titles by id, and the chain of subgraphs around a node. */

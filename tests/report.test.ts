@@ -8,6 +8,7 @@ import { PRICE_TABLE_DATE, pricesOf } from "../offline/reports/prices";
 import type { EngineResource } from "../offline/engine/view";
 
 const ROOT = path.resolve(__dirname, "..");
+const PACK_VERSION = JSON.parse(fs.readFileSync(path.join(ROOT, "policies", "package.json"), "utf8")).version;
 const DIR = fs.mkdtempSync(path.join(os.tmpdir(), "report-"));
 
 /** Runs the plan in-process; returns its exit code, stdout and the files --out wrote. */
@@ -34,12 +35,12 @@ describe("the plan's report (text and the pull request's Markdown)", function ()
         const verdicts = out.slice(out.indexOf("Policy verdicts"), out.indexOf("\n\n", out.indexOf("Policy verdicts")));
         assert.deepStrictEqual(verdicts.split("\n"), [
             "Policy verdicts",
-            `  Policy configuration: ${config} (sha256 ${sha}).`,
+            `  Policy pack ecs-guardrails ${PACK_VERSION} (policies/bin), configuration: ${config} (sha256 ${sha}).`,
             "  ADVISORY (1)",
             "    [no-ssh-from-internet] bastion-in-tcp-22-from-internet: Security group rule admits tcp 22-22 (including SSH port 22) from 0.0.0.0/0, the whole internet. Bots scan every public address for SSH: narrow the source to your own network's CIDR, or reach hosts with SSM Session Manager or ECS Exec instead of SSH.",
             "        Waived until 2999-01-01: lab bastion, ticket SEC-7",
         ]);
-        assert.ok(md("insecure").includes(`Policy configuration: ${config} (sha256 ${sha}).`));
+        assert.ok(md("insecure").includes(`- Policy pack ecs-guardrails ${PACK_VERSION} (policies/bin), configuration: ${config} (sha256 ${sha}).`));
     });
 
     it("names a configuration inside the project by its path there, and an expired waiver beside its violation", async () => {
@@ -48,7 +49,7 @@ describe("the plan's report (text and the pull request's Markdown)", function ()
         try {
             const { code, out } = await plan("--stack", "insecure", "--stack-file", "tests/fixtures/Pulumi.insecure.yaml", "--policy-pack-config", config);
             assert.strictEqual(code, 1);
-            assert.match(out, /\n {2}Policy configuration: \.scratch-report-expired\.json \(sha256 [0-9a-f]{12}\)\.\n/);
+            assert.match(out, /\n {2}Policy pack ecs-guardrails \S+ \(policies\/bin\), configuration: \.scratch-report-expired\.json \(sha256 [0-9a-f]{12}\)\.\n/);
             assert.match(out, /\n {4}\[no-ssh-from-internet\] bastion-in-tcp-22-from-internet: Security group rule admits tcp 22-22 .*\n {8}The waiver for this resource expired on 2020-01-01 \(its reason: old lab\)\. Fix the violation, or renew the waiver with a new expires date\.\n/);
         } finally {
             fs.rmSync(config);
@@ -108,5 +109,59 @@ describe("the plan's report (text and the pull request's Markdown)", function ()
         assert.deepStrictEqual(pricesOf("us-west-2").prices, pricesOf("us-east-1").prices);
         assert.deepStrictEqual([quantityText({ quantity: 1, unit: "address" }), quantityText({ quantity: 3, unit: "address" }), quantityText({ quantity: 0, unit: "LCU" }), quantityText({ quantity: 5, unit: "GB" })], ["1 address", "3 addresses", "0 LCUs", "5 GB"]);
         assert.deepStrictEqual([usdText(0.045), usdText(0.5), usdText(32.85), usdText(0)], ["$0.045", "$0.50", "$32.85", "$0.00"]);
+    });
+});
+
+describe("the plan's policy packs (--policy-pack, --compare-policy-pack)", function () {
+    this.timeout(120_000);
+    const PROBE = path.join(ROOT, "tests", "fixtures", "probe-pack");
+
+    it("runs every --policy-pack as pulumi preview does: every pack decides, each verdict names its pack, a SARIF run per pack", async () => {
+        const sarifFile = path.join(fs.mkdtempSync(path.join(DIR, "sarif-")), "plan.sarif");
+        const { code, out } = await plan("--stack", "insecure", "--stack-file", "tests/fixtures/Pulumi.insecure.yaml", "--policy-pack", "policies/bin", "--policy-pack", PROBE, "--json", "--sarif", sarifFile);
+        assert.strictEqual(code, 1, "ours is mandatory");
+        const report = JSON.parse(out);
+        assert.deepStrictEqual(report.policyPacks.map((p: any) => [p.name, p.directory, p.config]), [["ecs-guardrails", "policies/bin", null], ["probe", "tests/fixtures/probe-pack", null]]);
+        const byPack = (pack: string) => report.violations.filter((v: any) => v.pack === pack);
+        assert.deepStrictEqual(byPack("ecs-guardrails").map((v: any) => [v.policy, v.enforcementLevel]), [["no-ssh-from-internet", "mandatory"]]);
+        // The probe echoes every custom resource (the provider too) at Analyze, and every resource at AnalyzeStack.
+        const custom = report.resources.filter((r: any) => !r.type.startsWith("ecsnet:") && r.type !== "pulumi:pulumi:Stack");
+        assert.strictEqual(byPack("probe").filter((v: any) => v.policy === "probe-analyze").length, custom.length);
+        assert.strictEqual(report.violations.length, 1 + byPack("probe").length);
+        const sarif = JSON.parse(fs.readFileSync(sarifFile, "utf8"));
+        assert.deepStrictEqual(sarif.runs.map((r: any) => [r.tool.driver.name, r.results.length]), [["ecs-guardrails", 1], ["probe", byPack("probe").length]]);
+        const text = await plan("--stack", "insecure", "--stack-file", "tests/fixtures/Pulumi.insecure.yaml", "--policy-pack", "policies/bin", "--policy-pack", PROBE);
+        assert.match(text.out, /\n {4}\[ecs-guardrails\/no-ssh-from-internet\] bastion-in-tcp-22-from-internet: /);
+        assert.match(text.out, /\n {4}\[probe\/probe-analyze\] insecure-vpc: /);
+    });
+
+    it("refuses a directory that holds no built pack, and more configs than packs, before anything runs", async () => {
+        const notAPack = await plan("--stack", "dev", "--policy-pack", "policies/rules");
+        assert.deepStrictEqual([notAPack.code, notAPack.err], [2, `plan: --policy-pack ${path.join(ROOT, "policies", "rules")} is not a built policy pack (it has no PulumiPolicy.yaml); pass the directory of a built pack (this project's is policies/bin, from npm run build:pack).`]);
+        const tooMany = await plan("--stack", "dev", "--policy-pack", "policies/bin", "--policy-pack-config", "policies/strict.json", "--policy-pack-config", "policies/lenient.json");
+        assert.deepStrictEqual([tooMany.code, tooMany.err], [2, "plan: --policy-pack-config is given 2 times for 1 policy pack(s): each config belongs to the --policy-pack at its position; add the packs or drop a config."]);
+        const orphan = await plan("--stack", "dev", "--compare-policy-pack-config", "policies/lenient.json");
+        assert.deepStrictEqual([orphan.code, orphan.err], [2, "plan: --compare-policy-pack-config needs --compare-policy-pack DIR, the pack it configures."]);
+    });
+
+    it("compares a pack run beside (a pull request's own) without letting it decide", async () => {
+        const { code, out, md } = await plan("--stack", "games", "--stack-tag", "data-classification=confidential", "--compare-policy-pack", "policies/bin", "--compare-policy-pack-config", "policies/lenient.json", "--json");
+        assert.strictEqual(code, 1, "the deciding pack's mandatory verdicts stand; the lenient one beside changes nothing");
+        const c = JSON.parse(out).policyComparison;
+        assert.deepStrictEqual([c.pack.config.file, c.against.config], ["policies/lenient.json", null]);
+        assert.deepStrictEqual([c.policiesAdded, c.policiesRemoved, c.verdictsAdded, c.verdictsRemoved], [[], [], [], []]);
+        assert.deepStrictEqual(c.levelChanges.map((l: any) => [l.policy, l.from, l.to]), [
+            ["no-public-ip-on-sensitive-tasks", "mandatory", "advisory"],
+            ["no-public-ip-on-sensitive-tasks-by-reference", "mandatory", "advisory"],
+            ["service-connect-servers-internal", "mandatory", "advisory"],
+        ]);
+        assert.deepStrictEqual(c.verdictsChanged.map((v: any) => [v.policy, v.from, v.to]), [
+            ["no-public-ip-on-sensitive-tasks", "mandatory", "advisory"],
+            ["service-connect-servers-internal", "mandatory", "advisory"],
+        ]);
+        assert.ok(md("games").includes("### Policy pack compared (it decides nothing)\n\n```\necs-guardrails 0.2.0 (policies/bin, policies/lenient.json) compared with ecs-guardrails 0.2.0 (policies/bin), which decides:\npolicy no-public-ip-on-sensitive-tasks: mandatory -> advisory\n"));
+        // A verdict only one side gives is listed as added or removed.
+        const probe = JSON.parse((await plan("--stack", "dev", "--compare-policy-pack", PROBE, "--json")).out).policyComparison;
+        assert.deepStrictEqual([probe.policiesAdded, probe.policiesRemoved.length > 0, probe.verdictsAdded.length > 0, probe.verdictsRemoved], [["probe-analyze", "probe-analyze-stack"], true, true, []]);
     });
 });

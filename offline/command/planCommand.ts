@@ -9,17 +9,18 @@ import * as fs from "fs";
 import * as path from "path";
 import { ConfigError } from "../../config";
 import { PlanError } from "../../components/planError";
-import { PackConfig, PolicyPackClient } from "../policy/analyzer";
+import { PackConfig, PolicyInfo, PolicyPackClient } from "../policy/analyzer";
 import { estimateCost } from "../reports/cost";
 import { predictRefusals } from "../engine/refusals";
 import { exportResources, readStateFile, StackState, StateFileError, stateExport, stateResources } from "../engine/state";
 import { buildPack, PackBuildError, PACK_DIR, stalePackReason } from "../policy/packBuild";
-import { checkPolicies } from "../policy/check";
+import { checkPolicies, PolicyCheck } from "../policy/check";
 import { policyConfigProblems } from "../policy/config";
 import { helpUriBase, repositoryPath, toSarif } from "../reports/sarif";
 import { evaluateStack } from "../engine/program";
 import { listStacks, loadProject, ProjectError, readText, stackNameOf } from "../engine/project";
-import { buildReport, PolicyConfigSource, renderMarkdown, renderText } from "../reports/report";
+import { buildReport, comparePacks, PackRun, PolicyConfigSource, renderMarkdown, renderText } from "../reports/report";
+import { EngineResource } from "../engine/view";
 import { Mode } from "../engine/runtime";
 import { validateStackFile } from "./validate";
 
@@ -34,7 +35,14 @@ options:
   --after-up                 the state at the end of \`pulumi up\` instead of a first preview
   --json                     print the report as JSON (pipe it into jq)
   --out DIR                  also write plan-<stack>.md (with a Mermaid diagram) and plan-<stack>.json
-  --policy-pack-config FILE  a --policy-pack-config file, checked against the pack's schemas
+  --policy-pack DIR          run this built policy pack (a directory with PulumiPolicy.yaml), as
+                             \`pulumi preview --policy-pack\` does; repeatable, every pack decides;
+                             default: this project's pack (policies/bin, built when stale)
+  --policy-pack-config FILE  the config of the --policy-pack at the same position (of this project's
+                             pack without --policy-pack), checked against the pack's schemas
+  --compare-policy-pack DIR  also run this pack beside, without deciding anything, and report how its
+                             verdicts differ (a pull request's own pack beside its base branch's)
+  --compare-policy-pack-config FILE  the config of the compared pack
   --sarif FILE               also write the policy verdicts as SARIF 2.1.0 (for GitHub code scanning)
   --against STATE            plan an update of a live stack: STATE is its \`pulumi stack export\` (or a
                              --state-out file); prints the steps and what AWS would refuse
@@ -60,7 +68,10 @@ interface Options {
     mode: Mode;
     json: boolean;
     out?: string;
-    policyConfig?: string;
+    policyPacks: string[];
+    policyConfigs: string[];
+    comparePack?: string;
+    compareConfig?: string;
     sarif?: string;
     stackTags: Record<string, string>;
     natGb: number;
@@ -70,7 +81,7 @@ interface Options {
 }
 
 function parseArgs(argv: string[]): Options {
-    const opts: Options = { mode: "preview", json: false, stackTags: {}, natGb: 100, help: false };
+    const opts: Options = { mode: "preview", json: false, stackTags: {}, natGb: 100, help: false, policyPacks: [], policyConfigs: [] };
     for (let i = 0; i < argv.length; i++) {
         const arg = argv[i];
         const value = () => {
@@ -98,8 +109,17 @@ function parseArgs(argv: string[]): Options {
             case "--out":
                 opts.out = value();
                 break;
+            case "--policy-pack":
+                opts.policyPacks.push(value());
+                break;
             case "--policy-pack-config":
-                opts.policyConfig = value();
+                opts.policyConfigs.push(value());
+                break;
+            case "--compare-policy-pack":
+                opts.comparePack = value();
+                break;
+            case "--compare-policy-pack-config":
+                opts.compareConfig = value();
                 break;
             case "--sarif":
                 opts.sarif = value();
@@ -270,13 +290,13 @@ async function plan(root: string, argv: string[], io: PlanIo): Promise<number> {
     if (problems.length > 0) {
         throw new PlanInputError(problems.length === 1 ? problems[0] : `${path.basename(file)} has ${problems.length} problems: ${problems.join("; ")}`);
     }
-    const { config: policyConfig, source: policySource } = opts.policyConfig === undefined ? { config: {}, source: null } : readPolicyConfig(root, opts.policyConfig);
+    const packs = packsOf(root, opts);
     const outDir = opts.out === undefined ? undefined : prepareOut(opts.out);
     const sarifFile = opts.sarif === undefined ? undefined : prepareFile(opts.sarif, "--sarif");
     const stateOut = opts.stateOut === undefined ? undefined : prepareFile(opts.stateOut, "--state-out");
     const prior = opts.against === undefined ? undefined : readPrior(opts.against, project.name, stack);
 
-    ensurePackBuilt(root, io);
+    if (opts.policyPacks.length === 0) ensurePackBuilt(root, io);
     const evaluate = (mode: Mode) => evaluateStack(root, stack, { stackFile: file, mode, nativeStackTraces: true, captureStackTraces: false, prior });
     const evaluation = await evaluate(opts.mode);
     if (stateOut) {
@@ -290,36 +310,96 @@ async function plan(root: string, argv: string[], io: PlanIo): Promise<number> {
         refusals: predictRefusals(evaluation.update.steps, evaluation.resources, prior!),
         costBefore: estimateCost(stateResources(prior!), { natGbPerMonth: opts.natGb, region: evaluation.region }),
     };
-    const client = await PolicyPackClient.start(path.join(root, PACK_DIR));
+    const context = { project: project.name, stack, mode: opts.mode, stackTags: opts.stackTags };
+    const runs: PackResult[] = [];
+    for (const pack of packs.decisive) runs.push(await runPack(root, pack, evaluation.resources, context));
+    const compared = packs.compare && (await runPack(root, packs.compare, evaluation.resources, context));
+    const check = mergeChecks(runs.map((r) => r.check));
+    const cost = estimateCost(evaluation.resources, { natGbPerMonth: opts.natGb, region: evaluation.region });
+    const report = buildReport(evaluation, check, cost, update, runs.map((r) => r.run), compared ? comparePacks(compared, runs) : undefined);
+    if (outDir) {
+        fs.writeFileSync(path.join(outDir, `plan-${stack}.md`), renderMarkdown(report));
+        fs.writeFileSync(path.join(outDir, `plan-${stack}.json`), JSON.stringify(report, null, 2));
+    }
+    if (sarifFile) {
+        const sarif = toSarif({
+            packs: runs.map((r) => ({ name: r.run.name, version: r.run.version, policies: r.policies, levels: r.check.levels, violations: r.check.violations })),
+            resources: evaluation.resources,
+            stackFile: { ...repositoryPath(file), text: fs.readFileSync(file, "utf8") },
+            namespace: project.name,
+            helpUri: helpUriBase(root),
+        });
+        fs.writeFileSync(sarifFile, JSON.stringify(sarif, null, 2));
+    }
+    io.out(opts.json ? JSON.stringify(report, null, 2) : renderText(report));
+    return report.violations.some((v) => v.enforcementLevel === "mandatory") || (update?.refusals.length ?? 0) > 0 ? 1 : 0;
+}
+
+/** A pack to run: its directory and its config file, if any. */
+interface PackSpec {
+    dir: string;
+    configFile?: string;
+}
+
+/**
+ * The packs to run, each with its config (paired by position, as the CLI pairs its flags), and the one
+ * to compare; every directory must hold a built pack and every config file must be JSON, checked
+ * before anything is evaluated.
+ */
+function packsOf(root: string, opts: Options): { decisive: PackSpec[]; compare?: PackSpec } {
+    const dirs = opts.policyPacks.length > 0 ? opts.policyPacks.map((d) => packDir(d, "--policy-pack")) : [path.join(root, PACK_DIR)];
+    if (opts.policyConfigs.length > dirs.length) {
+        throw new PlanInputError(`--policy-pack-config is given ${opts.policyConfigs.length} times for ${dirs.length} policy pack(s): each config belongs to the --policy-pack at its position; add the packs or drop a config.`);
+    }
+    const decisive = dirs.map((dir, i) => ({ dir, configFile: opts.policyConfigs[i] }));
+    if (opts.compareConfig !== undefined && opts.comparePack === undefined) {
+        throw new PlanInputError(`--compare-policy-pack-config needs --compare-policy-pack DIR, the pack it configures.`);
+    }
+    const compare = opts.comparePack === undefined ? undefined : { dir: packDir(opts.comparePack, "--compare-policy-pack"), configFile: opts.compareConfig };
+    for (const spec of [...decisive, ...(compare ? [compare] : [])]) {
+        if (spec.configFile !== undefined) readPolicyConfig(root, spec.configFile);
+    }
+    return { decisive, compare };
+}
+
+/** A built pack's directory: it holds PulumiPolicy.yaml (the CLI's own test of a pack). */
+function packDir(dir: string, option: string): string {
+    const full = path.resolve(dir);
+    if (!fs.existsSync(path.join(full, "PulumiPolicy.yaml"))) {
+        throw new PlanInputError(`${option} ${full} is not a built policy pack (it has no PulumiPolicy.yaml); pass the directory of a built pack (this project's is policies/bin, from npm run build:pack).`);
+    }
+    return full;
+}
+
+interface PackResult {
+    run: PackRun;
+    policies: PolicyInfo[];
+    check: PolicyCheck;
+}
+
+/** Starts a pack, checks its config against its schemas, and sends it the plan's resources. */
+async function runPack(root: string, spec: PackSpec, resources: EngineResource[], context: { project: string; stack: string; mode: Mode; stackTags: Record<string, string> }): Promise<PackResult> {
+    const { config, source } = spec.configFile === undefined ? { config: {}, source: null } : readPolicyConfig(root, spec.configFile);
+    const client = await PolicyPackClient.start(spec.dir);
     try {
-        const configProblems = policyConfigProblems(policyConfig, client.policies);
+        const configProblems = policyConfigProblems(config, client.policies);
         if (configProblems.length > 0) {
-            throw new PlanInputError(`the policy config ${path.resolve(opts.policyConfig!)} is refused: ${configProblems.join("; ")}.`);
+            throw new PlanInputError(`the policy config ${path.resolve(spec.configFile!)} is refused: ${configProblems.join("; ")}.`);
         }
-        const check = await checkPolicies(client, evaluation.resources, { project: project.name, stack, mode: opts.mode, stackTags: opts.stackTags, config: policyConfig as PackConfig });
-        const cost = estimateCost(evaluation.resources, { natGbPerMonth: opts.natGb, region: evaluation.region });
-        const report = buildReport(evaluation, check, cost, update, policySource);
-        if (outDir) {
-            fs.writeFileSync(path.join(outDir, `plan-${stack}.md`), renderMarkdown(report));
-            fs.writeFileSync(path.join(outDir, `plan-${stack}.json`), JSON.stringify(report, null, 2));
-        }
-        if (sarifFile) {
-            const sarif = toSarif({
-                packName: client.name,
-                packVersion: client.version,
-                policies: client.policies,
-                levels: check.levels,
-                violations: check.violations,
-                resources: evaluation.resources,
-                stackFile: { ...repositoryPath(file), text: fs.readFileSync(file, "utf8") },
-                namespace: project.name,
-                helpUri: helpUriBase(root),
-            });
-            fs.writeFileSync(sarifFile, JSON.stringify(sarif, null, 2));
-        }
-        io.out(opts.json ? JSON.stringify(report, null, 2) : renderText(report));
-        return report.violations.some((v) => v.enforcementLevel === "mandatory") || (update?.refusals.length ?? 0) > 0 ? 1 : 0;
+        const check = await checkPolicies(client, resources, { ...context, config: config as PackConfig });
+        const relative = path.relative(root, spec.dir);
+        const directory = relative.startsWith("..") || path.isAbsolute(relative) ? spec.dir : relative.split(path.sep).join("/");
+        return { run: { name: client.name, version: client.version, directory, config: source }, policies: client.policies, check };
     } finally {
         client.close();
     }
+}
+
+/** The verdicts of every pack as one check; a policy's level is its own pack's (the first pack's on a shared name). */
+function mergeChecks(checks: PolicyCheck[]): PolicyCheck {
+    return {
+        levels: Object.assign({}, ...[...checks].reverse().map((c) => c.levels)),
+        violations: checks.flatMap((c) => c.violations),
+        remediations: checks.flatMap((c) => c.remediations),
+    };
 }

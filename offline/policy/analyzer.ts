@@ -28,6 +28,8 @@ export interface PolicyInfo {
 }
 
 export interface Diagnostic {
+    /** The policy pack that reported it (several may run, as with repeated `--policy-pack`). */
+    pack: string;
     policy: string;
     enforcementLevel: EnforcementLevel;
     urn: string;
@@ -148,7 +150,7 @@ export class PolicyPackClient {
                 remediated.push({ policy: r.getPolicyname(), urn: resource.urn });
             }
             if (r.getDiagnostic()) {
-                diagnostics.push({ policy: r.getPolicyname(), enforcementLevel: "advisory", urn: resource.urn, message: r.getDiagnostic() });
+                diagnostics.push({ pack: r.getPolicypackname() || this.name, policy: r.getPolicyname(), enforcementLevel: "advisory", urn: resource.urn, message: r.getDiagnostic() });
             }
         }
         return { props, remediated, diagnostics };
@@ -218,6 +220,7 @@ function fillResource(req: any, r: AnalyzedResource): void {
 
 function diagnosticsOf(resp: any, urn: string): Diagnostic[] {
     return resp.getDiagnosticsList().map((d: any) => ({
+        pack: d.getPolicypackname(),
         policy: d.getPolicyname(),
         enforcementLevel: LEVELS[d.getEnforcementlevel()],
         urn: d.getUrn() || urn,

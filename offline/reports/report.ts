@@ -14,6 +14,7 @@ import { UNDECIDED_MESSAGE } from "../../policies/rules/waivers";
 import { CostEstimate, quantityText, usdText } from "./cost";
 import { displayValue, EngineResource, isUnknown, ResourceOptionsView } from "../engine/view";
 import { PolicyCheck } from "../policy/check";
+import type { PolicyInfo } from "../policy/analyzer";
 import { Evaluation } from "../engine/program";
 import { Refusal } from "../engine/refusals";
 import type { LoadBalancerRoute, ReportResource, ServiceConnectEntry } from "./model";
@@ -54,10 +55,12 @@ export interface PlanReport {
     reachability: ReachabilityEntry[];
     cost: CostEstimate;
     /**
-     * The policy configuration the verdicts come from: the `--policy-pack-config` file (as the command
-     * was given it, with its SHA-256), or null for the pack's own defaults.
+     * The packs whose verdicts these are, each with the configuration it ran under: the
+     * `--policy-pack-config` file (named as given, with its SHA-256), or null for its own defaults.
      */
-    policyConfig: PolicyConfigSource | null;
+    policyPacks: PackRun[];
+    /** With `--compare-policy-pack`: how a pack run beside (deciding nothing) differs. */
+    policyComparison?: PolicyComparison;
     /** With `--against`: the state planned against, the update's steps, and what AWS would refuse. */
     against?: string;
     steps?: Step[];
@@ -70,6 +73,79 @@ export interface PlanReport {
 export interface PolicyConfigSource {
     file: string;
     sha256: string;
+}
+
+/** A policy pack that ran, and the configuration it ran under. */
+export interface PackRun {
+    name: string;
+    version: string;
+    /** Relative to the project when inside it. */
+    directory: string;
+    config: PolicyConfigSource | null;
+}
+
+/** How the verdicts of a pack run beside (a pull request's own) differ from the deciding pack's. */
+export interface PolicyComparison {
+    pack: PackRun;
+    against: PackRun;
+    policiesAdded: string[];
+    policiesRemoved: string[];
+    /** Policies whose effective level differs (by the pack's code or by its configuration). */
+    levelChanges: { policy: string; from: EnforcementLevel; to: EnforcementLevel }[];
+    /** Verdicts only the compared pack gives, and only the deciding pack gives. */
+    verdictsAdded: Diagnostic[];
+    verdictsRemoved: Diagnostic[];
+    /** The same verdict at another level (a waiver, a level the configuration changed). */
+    verdictsChanged: { policy: string; urn: string; from: EnforcementLevel; to: EnforcementLevel; text: string }[];
+}
+
+/** What a pack reported: its run, its policies and its verdicts. */
+export interface PackVerdicts {
+    run: PackRun;
+    policies: PolicyInfo[];
+    check: PolicyCheck;
+}
+
+/**
+ * Compares a pack run beside with the deciding pack of the same name (else the first): which policies
+ * and levels differ, and which verdicts appear, disappear or change level. A verdict is one policy on
+ * one resource saying one thing (its first line without the description).
+ */
+export function comparePacks(compared: PackVerdicts, deciding: PackVerdicts[]): PolicyComparison {
+    const against = deciding.find((d) => d.run.name === compared.run.name) ?? deciding[0];
+    const names = (p: PackVerdicts) => new Set(p.policies.map((x) => x.name));
+    const key = (v: Diagnostic) => `${v.policy}\n${v.urn}\n${verdictText(v)[0] ?? ""}`;
+    const before = new Map(against.check.violations.map((v) => [key(v), v]));
+    const after = new Map(compared.check.violations.map((v) => [key(v), v]));
+    return {
+        pack: compared.run,
+        against: against.run,
+        policiesAdded: [...names(compared)].filter((n) => !names(against).has(n)),
+        policiesRemoved: [...names(against)].filter((n) => !names(compared).has(n)),
+        levelChanges: Object.entries(compared.check.levels)
+            .filter(([p, level]) => against.check.levels[p] !== undefined && against.check.levels[p] !== level)
+            .map(([policy, to]) => ({ policy, from: against.check.levels[policy], to })),
+        verdictsAdded: [...after].filter(([k]) => !before.has(k)).map(([, v]) => v),
+        verdictsRemoved: [...before].filter(([k]) => !after.has(k)).map(([, v]) => v),
+        verdictsChanged: [...after]
+            .filter(([k, v]) => before.has(k) && before.get(k)!.enforcementLevel !== v.enforcementLevel)
+            .map(([k, v]) => ({ policy: v.policy, urn: v.urn, from: before.get(k)!.enforcementLevel, to: v.enforcementLevel, text: verdictText(v).join(" ") })),
+    };
+}
+
+/** The comparison in lines: nothing differs, or each difference. */
+export function comparisonLines(c: PolicyComparison): string[] {
+    const who = (r: PackRun) => `${r.name} ${r.version} (${r.directory}${r.config ? `, ${r.config.file}` : ""})`;
+    const at = (urn: string) => urn.split("::").pop();
+    const lines = [
+        ...c.policiesAdded.map((p) => `policy added: ${p}`),
+        ...c.policiesRemoved.map((p) => `policy removed: ${p}`),
+        ...c.levelChanges.map((l) => `policy ${l.policy}: ${l.from} -> ${l.to}`),
+        ...c.verdictsAdded.map((v) => `+ ${v.enforcementLevel.toUpperCase()} [${v.policy}] ${at(v.urn)}: ${verdictText(v).join(" ")}`),
+        ...c.verdictsRemoved.map((v) => `- ${v.enforcementLevel.toUpperCase()} [${v.policy}] ${at(v.urn)}: ${verdictText(v).join(" ")}`),
+        ...c.verdictsChanged.map((v) => `~ [${v.policy}] ${at(v.urn)}: ${v.from} -> ${v.to}: ${v.text}`),
+    ];
+    return [`${who(c.pack)} compared with ${who(c.against)}, which decides:`, ...(lines.length > 0 ? lines : ["the same policies, levels and verdicts."])];
 }
 
 /** An update planned against a live stack's state. */
@@ -210,7 +286,7 @@ export function toReportResources(resources: EngineResource[], remediated = new 
     }));
 }
 
-export function buildReport(evaluation: Evaluation, check: PolicyCheck, cost: CostEstimate, update?: UpdatePlan, policyConfig: PolicyConfigSource | null = null): PlanReport {
+export function buildReport(evaluation: Evaluation, check: PolicyCheck, cost: CostEstimate, update: UpdatePlan | undefined, policyPacks: PackRun[], policyComparison?: PolicyComparison): PlanReport {
     const remediated = new Map(check.remediations.map((r) => [r.urn, r.props]));
     const byUrn = new Map(evaluation.resources.map((r) => [r.urn, r]));
     const advisories = unknownAdvisories(check);
@@ -230,7 +306,8 @@ export function buildReport(evaluation: Evaluation, check: PolicyCheck, cost: Co
         loadBalancerRoutes: loadBalancerRoutes(evaluation.resources),
         reachability: reachabilityOf(evaluation.resources),
         cost,
-        policyConfig,
+        policyPacks,
+        ...(policyComparison ? { policyComparison } : {}),
         ...(update ? { against: update.against, steps: update.steps, refusals: update.refusals, costBefore: update.costBefore } : {}),
     };
 }
@@ -314,7 +391,9 @@ function verdictLines(report: PlanReport): string[] {
             lines.push(`${level.toUpperCase()} (${vs.length})`);
             vs.forEach((v) => {
                 const [first, ...more] = verdictText(v);
-                lines.push(`  [${v.policy}] ${v.urn.split("::").pop()}: ${first}`, ...more.map((l) => `      ${l}`));
+                // With several packs, each verdict names its pack, as `pulumi preview` does.
+                const policy = report.policyPacks.length > 1 ? `${v.pack}/${v.policy}` : v.policy;
+                lines.push(`  [${policy}] ${v.urn.split("::").pop()}: ${first}`, ...more.map((l) => `      ${l}`));
             });
         }
     }
@@ -335,9 +414,9 @@ export function verdictText(v: Diagnostic): string[] {
     return lines.length > 1 ? lines.slice(1) : lines;
 }
 
-/** Which policy configuration the verdicts come from. */
-export function policyConfigLine(source: PolicyConfigSource | null): string {
-    return source === null ? "Policy configuration: the pack's defaults (no --policy-pack-config)." : `Policy configuration: ${source.file} (sha256 ${source.sha256.slice(0, 12)}).`;
+/** Which packs decided, each under which configuration. */
+export function policyPackLines(packs: PackRun[]): string[] {
+    return packs.map((p) => `Policy pack ${p.name} ${p.version} (${p.directory}), configuration: ${p.config === null ? "the pack's defaults (no --policy-pack-config)" : `${p.config.file} (sha256 ${p.config.sha256.slice(0, 12)})`}.`);
 }
 
 const MODE_LINE: Record<Mode, string> = {
@@ -424,9 +503,10 @@ export function renderText(report: PlanReport): string {
               ]
             : []),
         "Policy verdicts",
-        `  ${policyConfigLine(report.policyConfig)}`,
+        ...policyPackLines(report.policyPacks).map((l) => `  ${l}`),
         ...verdictLines(report).map((l) => `  ${l}`),
         "",
+        ...(report.policyComparison ? ["Policy pack compared (it decides nothing)", ...comparisonLines(report.policyComparison).map((l) => `  ${l}`), ""] : []),
         "Service Connect",
         ...scLines(report),
         "",
@@ -500,12 +580,13 @@ export function renderMarkdown(report: PlanReport): string {
         "",
         "### Policy verdicts",
         "",
-        policyConfigLine(report.policyConfig),
+        ...policyPackLines(report.policyPacks).map((l) => `- ${l}`),
         "",
         "```",
         ...verdictLines(report),
         "```",
         "",
+        ...(report.policyComparison ? ["### Policy pack compared (it decides nothing)", "", "```", ...comparisonLines(report.policyComparison), "```", ""] : []),
         "### Service Connect",
         "",
         ...(report.serviceConnect.length

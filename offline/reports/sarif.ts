@@ -1,6 +1,6 @@
 /**
- * The plan's policy verdicts as SARIF 2.1.0 (OASIS), for GitHub code scanning: one rule per policy
- * of the pack with its help text, security severity and help link; one result per violation with the
+ * The plan's policy verdicts as SARIF 2.1.0 (OASIS), for GitHub code scanning: a run per policy pack
+ * (its name the tool's), one rule per policy of the pack with its help text, security severity and help link; one result per violation with the
  * resource's URN as its logical location and, as its physical one, the stack-file entry it is about
  * (stackFileLocations.ts), at a path relative to the repository that holds the stack file. A waived
  * violation carries a suppression with the waiver's reason; code scanning shows it as dismissed.
@@ -14,20 +14,25 @@ import { POLICY_HELP } from "../../policies/rules/help";
 import { findingLine, subjectOf, yamlEntries } from "./stackFileLocations";
 import { verdictText } from "./report";
 
-export interface SarifInput {
-    packName: string;
-    packVersion: string;
+/** One pack's verdicts: a SARIF run of its own, its name the tool's. */
+export interface SarifPack {
+    name: string;
+    version: string;
     policies: PolicyInfo[];
     /** Effective levels after the policy config. */
     levels: Record<string, EnforcementLevel>;
     violations: Diagnostic[];
+}
+
+export interface SarifInput {
+    packs: SarifPack[];
     /** The resources, to tell which service or component a violation's resource belongs to. */
     resources: { urn: string; type: string; name: string; parent: string | null }[];
     /** The stack file: where it is relative to its repository (forward slashes), and its text. */
     stackFile: { uri: string; inRepository: boolean; text: string };
     /** The config namespace the stack file's keys use (the project's name). */
     namespace: string;
-    /** Where a rule's help lives: a URL the rule's name is appended to as the anchor. */
+    /** Where this project's rules are documented (the README's policy section). */
     helpUri: string;
 }
 
@@ -59,7 +64,11 @@ export function helpUriBase(root: string, env: NodeJS.ProcessEnv = process.env):
 }
 
 export function toSarif(input: SarifInput): object {
-    const rules = input.policies.map((p) => {
+    return { $schema: "https://json.schemastore.org/sarif-2.1.0.json", version: "2.1.0", runs: input.packs.map((pack) => sarifRun(input, pack)) };
+}
+
+function sarifRun(input: SarifInput, pack: SarifPack): object {
+    const rules = pack.policies.map((p) => {
         const help = POLICY_HELP[p.name];
         const text = help ? `${help.summary}\n\nHow to fix: ${help.fix}` : p.description;
         return {
@@ -68,16 +77,17 @@ export function toSarif(input: SarifInput): object {
             shortDescription: { text: p.description },
             fullDescription: { text: help?.summary ?? p.description },
             help: { text, markdown: help ? `${help.summary}\n\n**How to fix:** ${help.fix}` : p.description },
-            helpUri: input.helpUri,
-            defaultConfiguration: { level: LEVEL[input.levels[p.name] ?? p.enforcementLevel] },
+            // Only this project's policies are documented in its README; another pack's rules carry their own help.
+            ...(help && { helpUri: input.helpUri }),
+            defaultConfiguration: { level: LEVEL[pack.levels[p.name] ?? p.enforcementLevel] },
             properties: { tags: ["security", "pulumi", "crossguard"], precision: "high", ...(help && { "security-severity": help.securitySeverity.toFixed(1) }) },
         };
     });
     const entries = yamlEntries(input.stackFile.text);
-    const results = input.violations.map((v) => {
+    const results = pack.violations.map((v) => {
         const finding = verdictText(v);
         const waived = /^Waived until (\d{4}-\d{2}-\d{2}): (.*)$/.exec(finding[finding.length - 1] ?? "");
-        const ruleIndex = input.policies.findIndex((p) => p.name === v.policy);
+        const ruleIndex = pack.policies.findIndex((p) => p.name === v.policy);
         const line = findingLine(entries, input.namespace, subjectOf(v.urn, input.resources));
         return {
             ruleId: v.policy,
@@ -98,15 +108,9 @@ export function toSarif(input: SarifInput): object {
         };
     });
     return {
-        $schema: "https://json.schemastore.org/sarif-2.1.0.json",
-        version: "2.1.0",
-        runs: [
-            {
-                tool: { driver: { name: input.packName, version: input.packVersion, informationUri: "https://www.pulumi.com/docs/iac/using-pulumi/crossguard/", rules } },
-                ...(input.stackFile.inRepository && { originalUriBaseIds: { "%SRCROOT%": { description: { text: "The root of the repository that holds the stack file." } } } }),
-                invocations: [{ executionSuccessful: true }],
-                results,
-            },
-        ],
+        tool: { driver: { name: pack.name, version: pack.version, informationUri: "https://www.pulumi.com/docs/iac/using-pulumi/crossguard/", rules } },
+        ...(input.stackFile.inRepository && { originalUriBaseIds: { "%SRCROOT%": { description: { text: "The root of the repository that holds the stack file." } } } }),
+        invocations: [{ executionSuccessful: true }],
+        results,
     };
 }
