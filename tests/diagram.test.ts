@@ -4,7 +4,7 @@ import * as path from "path";
 import { checkPolicies } from "../offline/policy/check";
 import { PolicyPackClient, PACK_DIR } from "../offline/policy/analyzer";
 import { estimateCost } from "../offline/reports/cost";
-import { mermaidDiagram } from "../offline/reports/diagram";
+import { LABEL_WIDTH, mermaidDiagram, wrapLabel } from "../offline/reports/diagram";
 import { DIAGRAM_STACKS, diagramOf, sourceHash } from "../offline/reports/docsDiagrams";
 import * as fs from "fs";
 import { evaluateStack } from "../offline/engine/program";
@@ -28,7 +28,8 @@ async function parse(diagram: string): Promise<Parsed> {
     return {
         vertices: db.getVertices(),
         subgraphs: db.getSubGraphs().map((s: any) => ({ id: s.id, title: s.title, nodes: s.nodes })),
-        edges: db.getEdges().map((e: any) => ({ start: e.start, end: e.end, text: e.text })),
+        // Invisible links (`~~~`) only steer the layout; they are not part of the picture.
+        edges: db.getEdges().filter((e: any) => e.stroke !== "invisible").map((e: any) => ({ start: e.start, end: e.end, text: e.text })),
     };
 }
 
@@ -70,14 +71,15 @@ describe("the plan's Mermaid diagram, read back by Mermaid's own parser", () => 
         const [nat] = d.ids(/^NAT gateway/);
         assert.deepStrictEqual(d.ids(/^NAT gateway/).length, 1);
         assert.deepStrictEqual(d.chain(nat), ["public subnet dev-public-0 10.0.224.0/22", "us-east-1a", "VPC dev-vpc 10.0.0.0/16"]);
-        const privates = d.groups(/^private subnet/);
-        assert.strictEqual(privates.length, 2);
-        assert.deepStrictEqual(d.edges(privates, [nat]).map((e) => [d.title(e.start), e.text]), [
-            ["private subnet dev-private-0 10.0.0.0/19", "0.0.0.0/0"],
-            ["private subnet dev-private-1 10.0.32.0/19", "0.0.0.0/0"],
+        assert.strictEqual(d.groups(/^private subnet/).length, 2);
+        // Each subnet's default route leaves from its route table, drawn inside the subnet.
+        const tables = d.ids(/^route table/);
+        assert.deepStrictEqual(d.edges(tables, [nat]).map((e) => [d.title(e.start), d.chain(e.start)[0], e.text]), [
+            ["route table dev-private-0-rt", "private subnet dev-private-0 10.0.0.0/19", "0.0.0.0/0"],
+            ["route table dev-private-1-rt", "private subnet dev-private-1 10.0.32.0/19", "0.0.0.0/0"],
         ]);
         const [igw] = d.ids(/^Internet gateway/);
-        assert.strictEqual(d.edges(d.groups(/^public subnet/), [igw]).length, 1);
+        assert.deepStrictEqual(d.edges(tables, [igw]).map((e) => d.chain(e.start)[0]), ["public subnet dev-public-0 10.0.224.0/22"]);
         assert.strictEqual(d.edges([igw], d.ids(/^Internet$/)).length, 1);
     });
 
@@ -85,13 +87,13 @@ describe("the plan's Mermaid diagram, read back by Mermaid's own parser", () => 
         const d = reader(parsed.prod);
         const nats = d.ids(/^NAT gateway/);
         assert.strictEqual(nats.length, 3);
-        const routes = d.edges(d.groups(/^private subnet/), nats).map((e) => [d.chain(e.end)[1], d.title(e.start), d.title(e.end)]);
+        const routes = d.edges(d.ids(/^route table/), nats).map((e) => [d.chain(e.end)[1], d.chain(e.start)[0], d.title(e.end)]);
         assert.deepStrictEqual(routes, [
             ["us-east-1a", "private subnet prod-private-0 10.0.0.0/19", "NAT gateway prod-nat-0"],
             ["us-east-1b", "private subnet prod-private-1 10.0.32.0/19", "NAT gateway prod-nat-1"],
             ["us-east-1c", "private subnet prod-private-2 10.0.64.0/19", "NAT gateway prod-nat-2"],
         ]);
-        for (const e of d.edges(d.groups(/^private subnet/), nats)) assert.strictEqual(d.chain(e.start)[0], d.chain(e.end)[1], "the NAT is in the subnet's own zone");
+        for (const e of d.edges(d.ids(/^route table/), nats)) assert.strictEqual(d.chain(e.start)[1], d.chain(e.end)[1], "the NAT is in the subnet's own zone");
         assert.deepStrictEqual(d.ids(/^VPC endpoints/).map(d.title), ["VPC endpoints: s3 (gateway), ecr.api, ecr.dkr, logs"]);
     });
 
@@ -104,10 +106,11 @@ describe("the plan's Mermaid diagram, read back by Mermaid's own parser", () => 
             ["private subnet prod-private-2 10.0.64.0/19", "us-east-1c"],
         ]);
         const calls = d.edges(d.ids(/^ECS service client-nginx/), servers);
+        // The URL is broken only after a dot, so no line is split mid-word in Mermaid's label box.
         assert.deepStrictEqual(calls.map((e) => [d.chain(e.start)[1], d.chain(e.end)[1], e.text]), [
-            ["us-east-1a", "us-east-1a", "http://internal-nginx.prod.serviceconnectns:80"],
-            ["us-east-1b", "us-east-1b", "http://internal-nginx.prod.serviceconnectns:80"],
-            ["us-east-1c", "us-east-1c", "http://internal-nginx.prod.serviceconnectns:80"],
+            ["us-east-1a", "us-east-1a", "http://internal-nginx.<br>prod.serviceconnectns:80"],
+            ["us-east-1b", "us-east-1b", "http://internal-nginx.<br>prod.serviceconnectns:80"],
+            ["us-east-1c", "us-east-1c", "http://internal-nginx.<br>prod.serviceconnectns:80"],
         ]);
         assert.deepStrictEqual(d.edges(d.ids(/^Internet$/), servers), [], "nothing reaches the server from the internet");
     });
@@ -127,18 +130,35 @@ describe("the plan's Mermaid diagram, read back by Mermaid's own parser", () => 
         assert.deepStrictEqual(d.ids(/^EC2 instances/).map((n) => d.chain(n)[0]), ["private subnet ec2-private-0 10.0.0.0/19", "private subnet ec2-private-1 10.0.32.0/19"]);
     });
 
-    it("web: the load balancer sits in both public subnets, the internet reaches a service through it on 443 only (80 only redirects), and it routes to the frontend's tasks zone by zone", () => {
+    it("web: the load balancer sits in both public subnets, every port its security group opens to the internet is drawn (80 redirects, 443 serves), and it routes to the frontend's tasks zone by zone", () => {
         const d = reader(parsed.web);
         const lbs = d.ids(/^ALB web-lb$/);
         assert.deepStrictEqual(lbs.map((n) => d.chain(n).slice(0, 2)), [["public subnet web-public-0 10.0.224.0/22", "us-east-2a"], ["public subnet web-public-1 10.0.228.0/22", "us-east-2b"]]);
         const fromInternet = d.edges(d.ids(/^Internet$/), [...parsed.web.vertices.keys()]);
         assert.deepStrictEqual([...new Set(fromInternet.map((e) => d.title(e.end)))], ["ALB web-lb"]);
-        assert.deepStrictEqual(fromInternet.map((e) => e.text).sort(), ["tcp 443", "tcp 443"]);
+        assert.deepStrictEqual(fromInternet.map((e) => e.text), ["tcp 80, tcp 443", "tcp 80, tcp 443"]);
         const routed = d.edges(lbs, [...parsed.web.vertices.keys()]);
         assert.deepStrictEqual(routed.map((e) => [d.chain(e.start)[1], e.text, d.title(e.end), d.chain(e.end)[1]]), [
             ["us-east-2a", "HTTPS:443 /*", "ECS service frontend · client", "us-east-2a"],
             ["us-east-2b", "HTTPS:443 /*", "ECS service frontend · client", "us-east-2b"],
         ]);
+    });
+
+    it("draws every edge between two nodes, never from a subgraph's box (which the layout routes through other nodes)", () => {
+        for (const [stack, p] of Object.entries(parsed)) {
+            const boxes = new Set(p.subgraphs.map((s) => s.id));
+            assert.deepStrictEqual(p.edges.filter((e) => boxes.has(e.start) || boxes.has(e.end)), [], stack);
+        }
+    });
+
+    it("breaks a long label only after a dot, slash or colon, each line within the label box", () => {
+        assert.strictEqual(wrapLabel("http://internal-nginx.prod.serviceconnectns:80"), "http://internal-nginx.<br>prod.serviceconnectns:80");
+        assert.strictEqual(wrapLabel("tcp 443"), "tcp 443");
+        const url = "grpc://storefront-inventory-service.staging.serviceconnectns:50051";
+        const lines = wrapLabel(url).split("<br>");
+        assert.strictEqual(lines.join(""), url);
+        assert.ok(lines.every((l) => l.length <= LABEL_WIDTH || !/[./:]./.test(l)), lines.join(" | "));
+        assert.deepStrictEqual(lines, ["grpc://", "storefront-inventory-service.", "staging.", "serviceconnectns:50051"]);
     });
 
     it("keeps node ids unique and labels intact whatever the resources are called", async () => {
@@ -171,6 +191,15 @@ describe("the plan's Mermaid diagram, read back by Mermaid's own parser", () => 
             const [, hash] = /^<!-- mermaid source sha256:([0-9a-f]{64}) /.exec(svg) ?? [];
             assert.strictEqual(hash, sourceHash(await diagramOf(ROOT, stack)), "run npm run docs:diagrams and commit docs/");
             assert.match(svg, /<svg [^>]*aria-roledescription="flowchart-v2"/);
+            // Readable outside a browser: SVG text (no HTML in foreignObject) whose spaces survive.
+            assert.ok(!svg.includes("<foreignObject"), "labels are HTML");
+            assert.ok(!/<text (?![^>]*xml:space="preserve")/.test(svg), "a text element loses its spaces outside browsers");
+            // The zones in order, left to right, as the diagram lists them.
+            const zones = [...svg.matchAll(/<g class="cluster[^"]*" id="[^"]+"[^>]*><rect[^>]*? x="([-\d.]+)"[\s\S]*?<\/g><\/g>/g)]
+                .map((m) => ({ x: Number(m[1]), label: [...m[0].matchAll(/>([^<>]+)<\/tspan>/g)].map((t) => t[1]).join("").trim() }))
+                .filter((c) => /^[a-z]{2}-[a-z]+-\d[a-z]$/.test(c.label));
+            assert.ok(zones.length >= 2, `${zones.length} zones found`);
+            assert.deepStrictEqual([...zones].sort((a, b) => a.x - b.x).map((z) => z.label), zones.map((z) => z.label).sort());
         });
     }
 });

@@ -21,7 +21,7 @@ describe("npm run plan", () => {
             assert.strictEqual(code, 0, stderr);
             const report = JSON.parse(stdout);
             reports[stack] = report;
-            assert.deepStrictEqual(Object.keys(report), ["project", "stack", "mode", "resources", "violations", "unknownAdvisories", "warnings", "diagnostics", "remediations", "serviceConnect", "loadBalancerRoutes", "reachability", "cost", "policyConfig"]);
+            assert.deepStrictEqual(Object.keys(report), ["project", "stack", "mode", "resources", "violations", "unknownAdvisories", "warnings", "diagnostics", "remediations", "serviceConnect", "loadBalancerRoutes", "reachability", "cost", "policyPacks"]);
             assert.deepStrictEqual([report.project, report.stack, report.mode], ["ecsnet", stack, "preview"]);
             for (const r of report.resources) {
                 assert.deepStrictEqual(Object.keys(r), ["urn", "id", "type", "name", "parent", "dependsOn", "propertyDependencies", "inputs", "options"]);
@@ -29,7 +29,7 @@ describe("npm run plan", () => {
             }
             assert.deepStrictEqual([report.violations, report.unknownAdvisories, report.warnings], [[], [], []]);
             assert.deepStrictEqual(Object.keys(report.cost), ["monthlyUsd", "pricesRegion", "pricesDate", "items", "assumptions"]);
-            assert.strictEqual(report.policyConfig, null, "the pack's defaults");
+            assert.deepStrictEqual(report.policyPacks.map((p: any) => [p.name, p.directory, p.config]), [["ecs-guardrails", "policies/bin", null]], "this project's pack, its defaults");
         });
     }
 
@@ -153,6 +153,6 @@ describe("npm run plan", () => {
         // The diagram's structure is read back by Mermaid's parser in diagram.test.ts; here, that it is in the file.
         assert.match(md, /```mermaid\nflowchart TB\n/);
         assert.strictEqual((md.match(/\{\{"NAT gateway prod-nat-\d"\}\}/g) ?? []).length, 3);
-        assert.strictEqual((md.match(/-->\|"http:\/\/internal-nginx.prod.serviceconnectns:80"\|/g) ?? []).length, 3);
+        assert.strictEqual((md.match(/-->\|"http:\/\/internal-nginx\.<br>prod\.serviceconnectns:80"\|/g) ?? []).length, 3);
     });
 });

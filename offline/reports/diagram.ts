@@ -2,9 +2,14 @@
  * The plan's architecture diagram, in Mermaid flowchart syntax, drawn the way AWS's own ECS pattern
  * diagrams are: each VPC with its internet gateway and endpoints; per availability zone, the public
  * subnets (with their NAT gateways, EC2 instances and load balancers) and the private subnets; the
- * services inside the subnets their tasks run in; an edge from each subnet to what its route table's
- * default route targets (so `Single` and `OnePerAz` NAT strategies look different); every port open
- * to the internet; and the Service Connect calls with their URLs.
+ * services inside the subnets their tasks run in; in each subnet its route table, with an edge to what
+ * the default route targets (so `Single` and `OnePerAz` NAT strategies look different); every port
+ * open to the internet (a load balancer's from its security groups, a task's from the reachability
+ * analysis); and the Service Connect calls with their URLs.
+ *
+ * Laid out by Mermaid's dagre, which routes an edge drawn from a subgraph's box through whatever node
+ * sits nearest: every edge here joins two nodes, zones are listed in order, and long labels are broken
+ * where they may be (wrapLabel), so the picture says what the tables say.
  *
  * Everything is read from the resources as the engine holds them, following references through the
  * property dependencies it records, so a preview (ids unknown) draws the same picture as after up.
@@ -42,14 +47,56 @@ export interface ServiceConnectCalls {
     endpoints: string[];
 }
 
+const portOrder = (p: string) => Number(/(\d+)/.exec(p)?.[1] ?? 0);
+
+/**
+ * The ports a security group opens to the whole internet (0.0.0.0/0 or ::/0), from its inline rules
+ * and the rule resources that name it: `tcp 80`, `tcp 8000-8100`, `all traffic`.
+ */
+function openToInternetOf(refersTo: ReturnType<typeof referenceReader>["refersTo"], all: ReportResource[]) {
+    return (sg: ReportResource): string[] => {
+        const ports = (protocol: unknown, from: unknown, to: unknown) =>
+            String(protocol) === "-1" || String(protocol) === "all" ? "all traffic" : `${String(protocol)} ${from === to || to === undefined ? from : `${from}-${to}`}`;
+        const inline = (Array.isArray(sg.inputs.ingress) ? sg.inputs.ingress : [])
+            .filter((r: any) => [...(r.cidrBlocks ?? []), ...(r.ipv6CidrBlocks ?? [])].some((c: string) => WORLD.includes(c)))
+            .map((r: any) => ports(r.protocol, r.fromPort, r.toPort));
+        const rules = all
+            .filter((r) => r.type === T.ingressRule && refersTo(r, "securityGroupId", sg) && (WORLD.includes(r.inputs.cidrIpv4) || WORLD.includes(r.inputs.cidrIpv6)))
+            .map((r) => ports(r.inputs.ipProtocol, r.inputs.fromPort, r.inputs.toPort));
+        const legacy = all
+            .filter((r) => r.type === T.sgRule && r.inputs.type === "ingress" && refersTo(r, "securityGroupId", sg) && [...(r.inputs.cidrBlocks ?? []), ...(r.inputs.ipv6CidrBlocks ?? [])].some((c: string) => WORLD.includes(c)))
+            .map((r) => ports(r.inputs.protocol, r.inputs.fromPort, r.inputs.toPort));
+        return [...new Set([...inline, ...rules, ...legacy])];
+    };
+}
+
 /** Mermaid label text: quotes and the characters Mermaid reads as markup are entity-escaped. */
 function text(value: unknown): string {
     return String(value).replace(/"/g, "#quot;").replace(/</g, "#lt;").replace(/>/g, "#gt;");
 }
 
+/**
+ * A long label (a Service Connect URL) in lines of at most `width` characters, broken only after a
+ * `.`, `/` or `:` and joined with `<br>`: Mermaid draws an edge label in a 200-pixel box and, outside
+ * HTML labels, splits any longer word mid-character.
+ */
+export function wrapLabel(label: string, width = LABEL_WIDTH): string {
+    const parts = label.match(/[^./:]*(?:[./:]+|$)/g)!.filter((p) => p !== "");
+    const lines: string[] = [];
+    for (const part of parts) {
+        if (lines.length > 0 && lines[lines.length - 1].length + part.length <= width) lines[lines.length - 1] += part;
+        else lines.push(part);
+    }
+    return lines.map(text).join("<br>");
+}
+
+/** Characters of an edge label that fit Mermaid's 200-pixel label box at its default font. */
+export const LABEL_WIDTH = 24;
+
 export function mermaidDiagram(resources: ReportResource[], serviceConnect: ServiceConnectCalls[], routes: LoadBalancerRoute[] = [], reachability: ReachabilityEntry[] = []): string {
     const of = (type: string) => resources.filter((r) => r.type === type);
     const { refs, refersTo } = referenceReader(resources);
+    const openToInternet = openToInternetOf(refersTo, resources);
 
     const ids = new Map<string, string>();
     const node = (key: string) => {
@@ -106,12 +153,11 @@ export function mermaidDiagram(resources: ReportResource[], serviceConnect: Serv
         }
     }
 
-    // Where each subnet's default route goes, through its route table association.
-    const defaultTargets = (subnet: ReportResource) =>
-        of(T.association)
-            .filter((a) => refersTo(a, "subnetId", subnet))
-            .flatMap((a) => refs(a, "routeTableId", T.routeTable))
-            .flatMap((table) => of(T.route).filter((r) => refersTo(r, "routeTableId", table) && WORLD.includes(String(r.inputs.destinationCidrBlock ?? r.inputs.destinationIpv6CidrBlock))))
+    // Each subnet's route tables (through their associations), and where their default routes go.
+    const tablesOf = (subnet: ReportResource) => of(T.association).filter((a) => refersTo(a, "subnetId", subnet)).flatMap((a) => refs(a, "routeTableId", T.routeTable));
+    const defaultTargets = (table: ReportResource) =>
+        of(T.route)
+            .filter((r) => refersTo(r, "routeTableId", table) && WORLD.includes(String(r.inputs.destinationCidrBlock ?? r.inputs.destinationIpv6CidrBlock)))
             .flatMap((route) => [...refs(route, "natGatewayId", T.nat), ...refs(route, "gatewayId", T.igw)]);
 
     const lines = ["flowchart TB", `  ${node("internet")}(("Internet"))`];
@@ -128,12 +174,20 @@ export function mermaidDiagram(resources: ReportResource[], serviceConnect: Serv
             lines.push(`    subgraph ${node(`zone:${vpc.urn}:${zone}`)}["${text(zone)}"]`);
             const inZone = subnets.filter((s) => String(s.inputs.availabilityZone) === zone);
             for (const subnet of inZone) {
-                const targets = defaultTargets(subnet);
-                const tier = targets.some((t) => t.type === T.igw) ? "public" : "private";
+                const tables = tablesOf(subnet);
+                const tier = tables.some((t) => defaultTargets(t).some((x) => x.type === T.igw)) ? "public" : "private";
                 lines.push(`      subgraph ${node(subnet.urn)}["${tier} subnet ${text(subnet.name)} ${text(subnet.inputs.cidrBlock)}"]`);
                 for (const line of placed.get(subnet.urn) ?? []) lines.push(`        ${line}`);
+                // The default route leaves from the subnet's route table, drawn inside the subnet: an
+                // edge from the subnet's box would be laid out through whatever node sits nearest.
+                for (const table of tables.filter((t) => defaultTargets(t).length > 0)) {
+                    const id = node(`rt:${table.urn}:${subnet.urn}`);
+                    lines.push(`        ${id}(["route table ${text(table.name)}"])`);
+                    // Below what else the subnet holds (an invisible link), so its route leaves from the bottom.
+                    for (const held of placed.get(subnet.urn) ?? []) edges.push(`  ${/^n\d+/.exec(held)![0]} ~~~ ${id}`);
+                    for (const target of defaultTargets(table)) edges.push(`  ${id} -->|"0.0.0.0/0"| ${node(target.urn)}`);
+                }
                 lines.push("      end");
-                for (const target of targets) edges.push(`  ${node(subnet.urn)} -->|"0.0.0.0/0"| ${node(target.urn)}`);
             }
             lines.push("    end");
         }
@@ -167,14 +221,26 @@ export function mermaidDiagram(resources: ReportResource[], serviceConnect: Serv
             edges.push(edge);
         }
     };
+    // A load balancer: every port its security groups open to the internet, whether or not a listener
+    // on it leads to a service (port 80 that redirects to HTTPS is open all the same).
+    for (const lb of of(T.loadBalancer)) {
+        const ports = new Set<string>();
+        for (const sg of refs(lb, "securityGroups", T.sg)) for (const p of openToInternet(sg)) ports.add(p);
+        for (const entry of reachability) {
+            for (const path of entry.internetPaths.filter((p) => p.includes(`load balancer "${lb.name}"`))) {
+                const listener = /\(([A-Z]+):(\d+)\)$/.exec(path.find((p) => p.startsWith("listener ")) ?? "");
+                ports.add(listener ? `tcp ${listener[2]}` : "listener");
+            }
+        }
+        if (ports.size === 0) continue;
+        const what = [...ports].sort((a, b) => portOrder(a) - portOrder(b)).join(", ");
+        for (const s of refs(lb, "subnets", T.subnet)) draw(`  ${node("internet")} -->|"${text(what)}"| ${node(`lb:${lb.urn}:${s.urn}`)}`);
+    }
     for (const entry of reachability) {
         const svc = services.find((x) => x.name === entry.service);
         for (const path of entry.internetPaths) {
-            const lb = of(T.loadBalancer).find((l) => path.includes(`load balancer "${l.name}"`));
-            if (lb) {
-                const listener = /\(([A-Z]+):(\d+)\)$/.exec(path.find((p) => p.startsWith("listener ")) ?? "");
-                const what = listener ? `tcp ${listener[2]}` : "listener";
-                for (const s of refs(lb, "subnets", T.subnet)) draw(`  ${node("internet")} -->|"${text(what)}"| ${node(`lb:${lb.urn}:${s.urn}`)}`);
+            if (of(T.loadBalancer).some((l) => path.includes(`load balancer "${l.name}"`))) {
+                continue;
             } else if (svc) {
                 const subnet = path.find((p) => p.startsWith("subnet "));
                 for (const task of serviceNodes.get(svc.urn) ?? []) {
@@ -210,7 +276,7 @@ export function mermaidDiagram(resources: ReportResource[], serviceConnect: Serv
             for (const c of serviceNodes.get(from.urn) ?? []) {
                 const zone = c.subnet?.inputs.availabilityZone;
                 const s = servers.find((x) => x.subnet?.inputs.availabilityZone === zone) ?? servers[0];
-                if (s) edges.push(`  ${c.node} -->|"${text(url)}"| ${s.node}`);
+                if (s) edges.push(`  ${c.node} -->|"${wrapLabel(url)}"| ${s.node}`);
             }
         }
     }
