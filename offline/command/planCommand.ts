@@ -18,7 +18,7 @@ import { checkPolicies, PolicyCheck } from "../policy/check";
 import { policyConfigProblems } from "../policy/config";
 import { helpUriBase, repositoryPath, toSarif } from "../reports/sarif";
 import { evaluateStack } from "../engine/program";
-import { listStacks, loadProject, ProjectError, readText, stackNameOf } from "../engine/project";
+import { listStacks, loadProject, ProjectError, readText, regionOf, stackConfig, stackNameOf } from "../engine/project";
 import { buildReport, comparePacks, PackRun, PolicyConfigSource, renderMarkdown, renderText } from "../reports/report";
 import { EngineResource } from "../engine/view";
 import { Mode } from "../engine/runtime";
@@ -30,7 +30,11 @@ Plans one stack offline, as a first \`pulumi preview\` would see it: the resourc
 verdicts, the Service Connect map and a monthly network cost. No AWS credentials or Pulumi CLI needed.
 
 options:
-  --stack NAME               the stack (Pulumi.NAME.yaml); default dev, or taken from --stack-file
+  --program DIR              plan the Pulumi TypeScript program in DIR (its Pulumi.yaml and
+                             Pulumi.<stack>.yaml) instead of this repository's index.ts, with this
+                             project's installed Pulumi packages when DIR has none
+  --stack NAME               the stack (Pulumi.NAME.yaml); default dev (with --program, the program's
+                             only stack), or taken from --stack-file
   --stack-file FILE          plan another stack file (its name gives the stack: Pulumi.<stack>.yaml)
   --after-up                 the state at the end of \`pulumi up\` instead of a first preview
   --json                     print the report as JSON (pipe it into jq)
@@ -63,6 +67,7 @@ export interface PlanIo {
 }
 
 interface Options {
+    program?: string;
     stack?: string;
     stackFile?: string;
     mode: Mode;
@@ -93,6 +98,9 @@ function parseArgs(argv: string[]): Options {
             case "--help":
             case "-h":
                 opts.help = true;
+                break;
+            case "--program":
+                opts.program = value();
                 break;
             case "--stack":
                 opts.stack = value();
@@ -151,10 +159,21 @@ function parseArgs(argv: string[]): Options {
     return opts;
 }
 
-/** The stack and its file: `--stack`, or the name in `--stack-file`'s `Pulumi.<stack>.yaml`, or dev. */
+/**
+ * The stack and its file: `--stack`, or the name in `--stack-file`'s `Pulumi.<stack>.yaml`, or dev
+ * (for another program, its only stack file).
+ */
 function resolveStack(root: string, opts: Options): { stack: string; file: string } {
     if (opts.stackFile === undefined) {
-        const stack = opts.stack ?? "dev";
+        let stack = opts.stack;
+        if (stack === undefined && opts.program !== undefined) {
+            const stacks = listStacks(root);
+            if (stacks.length !== 1) {
+                throw new PlanInputError(`--program ${root} has ${stacks.length === 0 ? "no stack file (Pulumi.<stack>.yaml)" : `the stacks ${stacks.join(", ")}`}; pass --stack NAME${stacks.length === 0 ? " with a stack file, or --stack-file FILE" : ""}.`);
+            }
+            stack = stacks[0];
+        }
+        stack ??= "dev";
         return { stack, file: path.join(root, `Pulumi.${stack}.yaml`) };
     }
     const file = path.resolve(opts.stackFile);
@@ -279,14 +298,16 @@ async function plan(root: string, argv: string[], io: PlanIo): Promise<number> {
         io.out(USAGE);
         return 0;
     }
-    const { stack, file } = resolveStack(root, opts);
-    const project = loadProject(root);
+    const programDir = opts.program === undefined ? root : programOf(opts.program);
+    const { stack, file } = resolveStack(programDir, opts);
+    const project = loadProject(programDir);
     if (!fs.existsSync(file)) {
         // The committed stacks are listed when the name is wrong.
-        throw new ProjectError(opts.stackFile ? `${file} does not exist; check the path.` : `unknown stack "${stack}": there is no ${file}; the stacks are ${listStacks(root).join(", ") || "none"}.`);
+        throw new ProjectError(opts.stackFile ? `${file} does not exist; check the path.` : `unknown stack "${stack}": there is no ${file}; the stacks are ${listStacks(programDir).join(", ") || "none"}.`);
     }
-    // Exactly what npm test checks of every committed stack file.
-    const problems = validateStackFile(project, file, stack);
+    // This program's stacks: exactly what npm test checks of every committed stack file. Another
+    // program's: what the CLI checks before it runs one (a map, a config map, a Region AWS has).
+    const problems = opts.program === undefined ? validateStackFile(project, file, stack) : foreignStackProblems(project, file, stack);
     if (problems.length > 0) {
         throw new PlanInputError(problems.length === 1 ? problems[0] : `${path.basename(file)} has ${problems.length} problems: ${problems.join("; ")}`);
     }
@@ -297,7 +318,7 @@ async function plan(root: string, argv: string[], io: PlanIo): Promise<number> {
     const prior = opts.against === undefined ? undefined : readPrior(opts.against, project.name, stack);
 
     if (opts.policyPacks.length === 0) ensurePackBuilt(root, io);
-    const evaluate = (mode: Mode) => evaluateStack(root, stack, { stackFile: file, mode, nativeStackTraces: true, captureStackTraces: false, prior });
+    const evaluate = (mode: Mode) => evaluateStack(programDir, stack, { stackFile: file, mode, nativeStackTraces: true, captureStackTraces: false, prior });
     const evaluation = await evaluate(opts.mode);
     if (stateOut) {
         // The state `pulumi up` leaves: after this update when planned --against a state.
@@ -360,6 +381,41 @@ function packsOf(root: string, opts: Options): { decisive: PackSpec[]; compare?:
         if (spec.configFile !== undefined) readPolicyConfig(root, spec.configFile);
     }
     return { decisive, compare };
+}
+
+/**
+ * The directory of a program `--program` names: a Pulumi project (Pulumi.yaml) of the Node.js runtime,
+ * whose entry exists.
+ */
+function programOf(dir: string): string {
+    const full = path.resolve(dir);
+    if (!fs.existsSync(path.join(full, "Pulumi.yaml"))) {
+        throw new PlanInputError(`--program ${full} is not a Pulumi project (it has no Pulumi.yaml); pass the directory that holds the program's Pulumi.yaml.`);
+    }
+    const project = loadProject(full);
+    if (project.runtime !== "nodejs") {
+        throw new PlanInputError(`--program ${full}: Pulumi.yaml's runtime is ${JSON.stringify(project.runtime)}; the plan runs Node.js programs (runtime: nodejs) only.`);
+    }
+    if (typeof project.name !== "string" || project.name === "") {
+        throw new PlanInputError(`--program ${full}: Pulumi.yaml has no name; add name: <project>.`);
+    }
+    try {
+        // As the language host finds it (TypeScript resolves: the plan runs under ts-node).
+        require.resolve(path.resolve(full, project.main ?? "."));
+    } catch {
+        throw new PlanInputError(`--program ${full} has no entry module (${project.main ? `Pulumi.yaml's main: ${project.main}` : "index.ts, index.js, or package.json's main"}); add the program's entry.`);
+    }
+    return full;
+}
+
+/** What the CLI refuses in another program's stack file before it runs the program. */
+function foreignStackProblems(project: ReturnType<typeof loadProject>, file: string, stack: string): string[] {
+    try {
+        regionOf(stackConfig(project, stack, file), stack);
+        return [];
+    } catch (e) {
+        return [(e as Error).message];
+    }
 }
 
 /** A built pack's directory: it holds PulumiPolicy.yaml (the CLI's own test of a pack). */

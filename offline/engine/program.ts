@@ -50,7 +50,10 @@ export async function evaluateStack(dir: string, stack: string, opts: EvaluateOp
     // The stack trace limit is the process's: put it back for whoever runs next in this process.
     const limit = Error.stackTraceLimit;
     const runtime = await OfflineRuntime.start({ project: project.name, stack, region, config, mode, nativeStackTraces: opts.nativeStackTraces, captureStackTraces: opts.captureStackTraces ?? false, prior: opts.prior });
-    const entry = require.resolve(path.resolve(dir));
+    // The program's entry as the language host finds it: Pulumi.yaml's main, else the directory
+    // (package.json's main, else index.js or index.ts).
+    const entry = require.resolve(path.resolve(dir, project.main ?? "."));
+    usePackagesOf(dir);
     const outputs = await finallyDo(() => {
         Error.stackTraceLimit = limit;
         opts.observe?.(runtime.registrations);
@@ -61,7 +64,10 @@ export async function evaluateStack(dir: string, stack: string, opts: EvaluateOp
                 delete require.cache[cached];
             }
         }
-        return require(entry);
+        // A CommonJS program that exports a function (`export = async () => {...}`) is called, and its
+        // result is the stack's outputs (@pulumi/pulumi cmd/run/run.js: `programExport instanceof Function`).
+        const programExport = require(entry);
+        return typeof programExport === "function" ? programExport() : programExport;
     }));
     const resources = engineView(runtime.registrations, { mode, project: project.name, stack, config });
     const update = runtime.differ && opts.prior ? { state: opts.prior, steps: stepsOf(runtime.differ, resources, runtime.registrations) } : undefined;
@@ -80,6 +86,28 @@ export function stepsOf(differ: Differ, resources: EngineResource[], registratio
         .map((p) => differ.decide({ urn: p.urn, type: p.type, custom: true, inputs: p.inputs, aliasUrns: [], ignoreChanges: [], deleteBeforeReplace: false }).step);
     const all = differ.finish();
     return [...providers, ...all.filter((s) => !providers.includes(s))];
+}
+
+/**
+ * Lets a program in a directory with no `node_modules` of its own (a hand-written program planned with
+ * `--program`) load this project's installed packages, `@pulumi/pulumi` and `@pulumi/aws` among them,
+ * as NODE_PATH would: a fallback after the program's own `node_modules`, never in front of them. Its
+ * resources then register with the one mock runtime this process runs.
+ */
+export function usePackagesOf(dir: string): void {
+    const Module = require("module");
+    const own = path.resolve(__dirname, "..", "..", "node_modules");
+    try {
+        require.resolve("@pulumi/pulumi", { paths: [path.resolve(dir)] });
+        return;
+    } catch {
+        // The program has no @pulumi/pulumi of its own: fall back to this project's.
+    }
+    const paths = (process.env.NODE_PATH ?? "").split(path.delimiter).filter((p) => p !== "");
+    if (!paths.includes(own)) {
+        process.env.NODE_PATH = [...paths, own].join(path.delimiter);
+        Module._initPaths();
+    }
 }
 
 async function finallyDo<T>(after: () => void, run: () => Promise<T>): Promise<T> {

@@ -19,6 +19,10 @@ export interface Project {
     dir: string;
     name: string;
     description?: string;
+    /** The program's runtime (`nodejs`, or `{ name: nodejs, options }`), as Pulumi.yaml names it. */
+    runtime?: string;
+    /** Pulumi.yaml's `main`: the program's entry, relative to the project (default: the project directory). */
+    main?: string;
     config: Record<string, ConfigDeclaration>;
 }
 
@@ -69,7 +73,8 @@ function readYamlMap(file: string): Record<string, any> {
 
 export function loadProject(dir: string): Project {
     const doc = readYamlMap(path.join(dir, "Pulumi.yaml"));
-    return { dir, name: doc.name, description: doc.description, config: doc.config ?? {} };
+    const runtime = typeof doc.runtime === "object" && doc.runtime !== null ? doc.runtime.name : doc.runtime;
+    return { dir, name: doc.name, description: doc.description, runtime, main: typeof doc.main === "string" ? doc.main : undefined, config: doc.config ?? {} };
 }
 
 /** A stack file's document: a map whose `config` (if any) is a map. */
