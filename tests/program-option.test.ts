@@ -74,6 +74,33 @@ describe("npm run plan --program DIR: programs other teams write by hand", funct
         assert.deepStrictEqual(report.violations.map((v: any) => [v.policy, v.urn.split("::").pop()]), [["no-ssh-from-internet", "bastion"]]);
     });
 
+    it("answers the data sources a program reads its account with as unknown, never a guess: the verdicts that need them wait", async () => {
+        const dir = program({
+            "Pulumi.yaml": "name: legacy\nruntime: nodejs\n",
+            "Pulumi.dev.yaml": "config:\n  aws:region: us-east-1\n",
+            "index.ts": [
+                'import * as aws from "@pulumi/aws";',
+                "const vpc = aws.ec2.getVpcOutput({ default: true });",
+                'const sg = new aws.ec2.SecurityGroup("api", { vpcId: vpc.id, ingress: [{ protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: [vpc.cidrBlock] }] });',
+                'const cluster = new aws.ecs.Cluster("c", {});',
+                'new aws.ecs.Service("api", { cluster: cluster.arn, launchType: "FARGATE", taskDefinition: "api:1", networkConfiguration: { subnets: ["subnet-1"], securityGroups: [sg.id], assignPublicIp: true }, tags: { "data-classification": "confidential" } });',
+            ].join("\n"),
+        });
+        const { code, out } = await plan("--program", dir, "--json");
+        assert.strictEqual(code, 1);
+        const report = JSON.parse(out);
+        assert.deepStrictEqual(report.diagnostics.map((d: any) => d.message), [
+            "offline, the data source aws:ec2/getVpc:getVpc is not run (it reads the AWS account or the provider): its arn, cidrBlock, mainRouteTableId, ownerId, cidrBlockAssociations, ipv6CidrBlock are unknown in this plan, and verdicts that depend on them wait for a real preview.",
+        ]);
+        assert.deepStrictEqual(report.resources.find((r: any) => r.name === "api" && r.type === "aws:ec2/securityGroup:SecurityGroup").inputs.ingress[0].cidrBlocks, ["<unknown>"]);
+        // What does not depend on the account is decided; what does waits, naming the value.
+        assert.deepStrictEqual(report.violations.map((v: any) => [v.policy, v.enforcementLevel]), [
+            ["no-public-ip-on-sensitive-tasks", "mandatory"],
+            ["no-ssh-from-internet-per-security-group", "advisory"],
+        ]);
+        assert.deepStrictEqual(report.unknownAdvisories.map((a: any) => a.value), ['security group "api" ingress[0].cidrBlocks[0]']);
+    });
+
     it("refuses what is not a Node.js Pulumi program, or names no stack it can plan, in one paragraph", async () => {
         const none = program({ "index.ts": "" });
         assert.deepStrictEqual(await plan("--program", none), { code: 2, out: "", err: `plan: --program ${none} is not a Pulumi project (it has no Pulumi.yaml); pass the directory that holds the program's Pulumi.yaml.` });

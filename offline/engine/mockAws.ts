@@ -7,11 +7,13 @@
  * - After up, ids, ARNs and addresses are clearly marked placeholders: ids look like
  *   `<vpc:core-vpc>`, ARNs use account 000000000000, public addresses come from TEST-NET-3
  *   (203.0.113.0/24).
- * An invoke it does not know is an error, never a guess.
+ * An invoke it does not know is an error, never a guess; a data source that reads the account (a
+ * team's existing VPC, say) answers unknown values, never made-up ones (EXTERNAL_READS).
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { Mode } from "./runtime";
 import { typeSchema } from "./view";
+import { UNKNOWN_SENTINEL } from "../../policies/model/values";
 
 export const PLACEHOLDER_ACCOUNT = "000000000000";
 
@@ -38,7 +40,35 @@ export function placeholderId(type: string, name: string): string {
 /** The SSM parameter path ECS publishes the recommended ECS-optimised AMI under. */
 export const ECS_AMI_PARAMETER_PREFIX = "/aws/service/ecs/optimized-ami/";
 
+/**
+ * Data sources a hand-written program reads its account with (a team's existing VPC, subnets, groups,
+ * cluster, certificate, AMI, policy documents). Offline nothing can be read, and guessing would decide
+ * verdicts on made-up values: the answer carries what the program asked for (an `id` it passed) and
+ * every listed output as unknown, as a real preview would hold an output that is not known yet. The
+ * policy pack then waits on them (advisory, naming the value) instead of deciding on a guess, and the
+ * program is warned once per data source.
+ */
+const EXTERNAL_READS: Record<string, string[]> = {
+    "aws:ec2/getVpc:getVpc": ["id", "arn", "cidrBlock", "mainRouteTableId", "ownerId", "cidrBlockAssociations", "ipv6CidrBlock"],
+    "aws:ec2/getSubnet:getSubnet": ["id", "arn", "cidrBlock", "availabilityZone", "availabilityZoneId", "vpcId", "mapPublicIpOnLaunch", "ipv6CidrBlock"],
+    "aws:ec2/getSubnets:getSubnets": ["id", "ids"],
+    "aws:ec2/getSecurityGroup:getSecurityGroup": ["id", "arn", "vpcId", "name", "description"],
+    "aws:ec2/getRouteTable:getRouteTable": ["id", "routeTableId", "vpcId", "routes", "associations"],
+    "aws:ec2/getInternetGateway:getInternetGateway": ["id", "arn", "internetGatewayId", "attachments"],
+    "aws:ec2/getNatGateway:getNatGateway": ["id", "subnetId", "vpcId", "publicIp", "allocationId"],
+    "aws:ec2/getAmi:getAmi": ["id", "arn", "imageId", "architecture", "name"],
+    "aws:ecs/getCluster:getCluster": ["id", "arn", "clusterName", "serviceConnectDefaults", "settings"],
+    "aws:acm/getCertificate:getCertificate": ["id", "arn", "domain", "status"],
+    "aws:route53/getZone:getZone": ["id", "zoneId", "name", "arn", "nameServers"],
+    "aws:iam/getPolicyDocument:getPolicyDocument": ["id", "json", "minifiedJson"],
+    "aws:iam/getRole:getRole": ["id", "arn", "name", "assumeRolePolicy"],
+    "aws:servicediscovery/getHttpNamespace:getHttpNamespace": ["id", "arn", "name", "httpName"],
+    "aws:servicediscovery/getDnsNamespace:getDnsNamespace": ["id", "arn", "name", "hostedZone"],
+};
+
 export class MockAws implements pulumi.runtime.Mocks {
+    private readonly warned = new Set<string>();
+
     private readonly ids = new Set<string>();
     private addresses = 0;
 
@@ -128,7 +158,18 @@ export class MockAws implements pulumi.runtime.Mocks {
                 }
                 break;
         }
+        if (EXTERNAL_READS[args.token]) return this.external(args);
         throw new Error(`offline runtime: no answer for invoke ${args.token} (${JSON.stringify(args.inputs)}); add one to offline/engine/mockAws.ts`);
+    }
+
+    /** A data source's answer: the inputs the program gave, every output it reads of AWS unknown. */
+    private external(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+        if (!this.warned.has(args.token)) {
+            this.warned.add(args.token);
+            void pulumi.log.warn(`offline, the data source ${args.token} is not run (it reads the AWS account or the provider): its ${EXTERNAL_READS[args.token].filter((f) => f !== "id").join(", ")} are unknown in this plan, and verdicts that depend on them wait for a real preview.`);
+        }
+        const unknown = Object.fromEntries(EXTERNAL_READS[args.token].map((f) => [f, UNKNOWN_SENTINEL]));
+        return { ...unknown, ...args.inputs };
     }
 
     /**
