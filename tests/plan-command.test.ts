@@ -3,21 +3,32 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { runPlan } from "../offline/command/planCommand";
+import { SHARED_PACKS } from "./packs";
 import { HOURS_PER_MONTH } from "../offline/reports/cost";
 import { pricesOf } from "../offline/reports/prices";
 
 const ROOT = path.resolve(__dirname, "..");
 
-function plan(...args: string[]) {
+/** `npm run plan` as its own process: what a user's shell sees (exit status, stdout, stderr). */
+function planProcess(...args: string[]) {
     const run = spawnSync(process.execPath, [require.resolve("ts-node/dist/bin"), "--transpile-only", "scripts/plan.ts", ...args], { cwd: ROOT, encoding: "utf8" });
     return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+/** The same command in this process (scripts/plan.ts is a thin shell around runPlan), without a ts-node start per call. */
+async function plan(...args: string[]) {
+    let stdout = "";
+    let stderr = "";
+    const code = await runPlan(ROOT, args, { out: (t) => (stdout += `${t}\n`), err: (t) => (stderr += `${t}\n`) }, { packs: SHARED_PACKS });
+    return { code, stdout, stderr };
 }
 
 describe("npm run plan", () => {
     const reports: Record<string, any> = {};
     for (const stack of ["dev", "prod", "games", "ec2", "web"]) {
-        it(`exits 0 for the committed ${stack} stack, with JSON of the documented shape`, () => {
-            const { code, stdout, stderr } = plan("--stack", stack, "--json");
+        it(`exits 0 for the committed ${stack} stack, with JSON of the documented shape`, async () => {
+            const { code, stdout, stderr } = await plan("--stack", stack, "--json");
             assert.strictEqual(code, 0, stderr);
             const report = JSON.parse(stdout);
             reports[stack] = report;
@@ -44,8 +55,8 @@ describe("npm run plan", () => {
         assert.strictEqual(nat.inputs.connectivityType, "public", "a literal stays known");
     });
 
-    it("after up (--after-up), resolves the same input through the subnet's placeholder id", () => {
-        const { code, stdout } = plan("--stack", "dev", "--after-up", "--json");
+    it("after up (--after-up), resolves the same input through the subnet's placeholder id", async () => {
+        const { code, stdout } = await plan("--stack", "dev", "--after-up", "--json");
         assert.strictEqual(code, 0);
         const report = JSON.parse(stdout);
         assert.strictEqual(report.mode, "after-up");
@@ -93,8 +104,8 @@ describe("npm run plan", () => {
         }
     });
 
-    it("exits 1 for a Service Connect server opened to the internet, with the path in the reachability table", () => {
-        const { code, stdout } = plan("--stack", "exposed", "--stack-file", "tests/fixtures/Pulumi.exposed.yaml", "--json");
+    it("exits 1 for a Service Connect server opened to the internet, with the path in the reachability table", async () => {
+        const { code, stdout } = await plan("--stack", "exposed", "--stack-file", "tests/fixtures/Pulumi.exposed.yaml", "--json");
         assert.strictEqual(code, 1);
         const report = JSON.parse(stdout);
         // Reachable from the internet, and admitting a CIDR on its Service Connect port.
@@ -106,25 +117,25 @@ describe("npm run plan", () => {
         assert.deepStrictEqual([server.port, server.fromInternet, server.fromServices, server.internetPaths.length], [80, true, ["caller"], 2]);
     });
 
-    it("exits 1 with the expected violation for the insecure stack kept under tests/", () => {
-        const { code, stdout } = plan("--stack", "insecure", "--stack-file", "tests/fixtures/Pulumi.insecure.yaml", "--json");
+    it("exits 1 with the expected violation for the insecure stack kept under tests/", async () => {
+        const { code, stdout } = await plan("--stack", "insecure", "--stack-file", "tests/fixtures/Pulumi.insecure.yaml", "--json");
         assert.strictEqual(code, 1);
         const report = JSON.parse(stdout);
         assert.deepStrictEqual(report.violations.map((v: any) => [v.policy, v.enforcementLevel, v.urn.split("::").pop()]), [["no-ssh-from-internet", "mandatory", "bastion-in-tcp-22-from-internet"]]);
     });
 
-    it("exits 1 when a stack tag marks the public games stack sensitive, 0 under the lenient config", () => {
-        const strict = plan("--stack", "games", "--stack-tag", "data-classification=confidential", "--json");
+    it("exits 1 when a stack tag marks the public games stack sensitive, 0 under the lenient config", async () => {
+        const strict = await plan("--stack", "games", "--stack-tag", "data-classification=confidential", "--json");
         assert.strictEqual(strict.code, 1);
         // The tasks' public IP, and (proven on the reachability analysis) the internet reaching a sensitive service directly.
         assert.deepStrictEqual(JSON.parse(strict.stdout).violations.map((v: any) => v.policy), ["no-public-ip-on-sensitive-tasks", "service-connect-servers-internal"]);
-        const lenient = plan("--stack", "games", "--stack-tag", "data-classification=confidential", "--policy-pack-config", "policies/lenient.json", "--json");
+        const lenient = await plan("--stack", "games", "--stack-tag", "data-classification=confidential", "--policy-pack-config", "policies/lenient.json", "--json");
         assert.strictEqual(lenient.code, 0);
         assert.deepStrictEqual(JSON.parse(lenient.stdout).violations.map((v: any) => v.enforcementLevel), ["advisory", "advisory"]);
     });
 
-    it("exits 2 for an unknown stack, listing the stacks that exist", () => {
-        const { code, stderr } = plan("--stack", "staging");
+    it("exits 2 for an unknown stack, listing the stacks that exist", async () => {
+        const { code, stderr } = await plan("--stack", "staging");
         assert.strictEqual(code, 2);
         assert.strictEqual(stderr.trim(), `plan: unknown stack "staging": there is no ${path.join(ROOT, "Pulumi.staging.yaml")}; the stacks are dev, ec2, games, prod, web.`);
     });
@@ -133,7 +144,7 @@ describe("npm run plan", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-"));
         const file = path.join(dir, "Pulumi.broken.yaml");
         fs.writeFileSync(file, "config:\n  aws:region: us-east-1\n   ecsnet:azCount: [\n");
-        const run = plan("--stack-file", file);
+        const run = planProcess("--stack-file", file);
         assert.strictEqual(run.code, 2);
         assert.strictEqual(run.stderr, `plan: ${file}:3:18: invalid YAML: bad indentation of a mapping entry; fix the file (a stack file is a map with a config: map of key: value lines).\n`);
         assert.strictEqual(run.stdout, "");
@@ -146,9 +157,9 @@ describe("npm run plan", () => {
         assert.strictEqual(JSON.parse(run.stdout).stack, "prod");
     });
 
-    it("writes a Markdown report with a Mermaid diagram", () => {
+    it("writes a Markdown report with a Mermaid diagram", async () => {
         const out = fs.mkdtempSync(path.join(os.tmpdir(), "plan-"));
-        assert.strictEqual(plan("--stack", "prod", "--out", out).code, 0);
+        assert.strictEqual((await plan("--stack", "prod", "--out", out)).code, 0);
         const md = fs.readFileSync(path.join(out, "plan-prod.md"), "utf8");
         // The diagram's structure is read back by Mermaid's parser in diagram.test.ts; here, that it is in the file.
         assert.match(md, /```mermaid\nflowchart TB\n/);

@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { PolicyPackClient, PACK_DIR } from "../offline/policy/analyzer";
+import { SHARED_PACKS } from "./packs";
 import { runPlan, USAGE } from "../offline/command/planCommand";
 import { policyConfigProblems } from "../offline/policy/config";
 
@@ -13,7 +14,7 @@ const DIR = fs.mkdtempSync(path.join(os.tmpdir(), "plan-input-"));
 async function plan(...argv: string[]) {
     const out: string[] = [];
     const err: string[] = [];
-    const code = await runPlan(ROOT, argv, { out: (t) => out.push(t), err: (t) => err.push(t) });
+    const code = await runPlan(ROOT, argv, { out: (t) => out.push(t), err: (t) => err.push(t) }, { packs: SHARED_PACKS });
     return { code, stdout: out.join("\n"), stderr: err.join("\n") };
 }
 

@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { runPlan } from "../offline/command/planCommand";
+import { SHARED_PACKS } from "./packs";
 
 const ROOT = path.resolve(__dirname, "..");
 const PAYMENTS = path.join(ROOT, "tests", "fixtures", "programs", "payments");
@@ -11,7 +12,7 @@ const DIR = fs.mkdtempSync(path.join(os.tmpdir(), "program-"));
 async function plan(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
     let out = "";
     let err = "";
-    const code = await runPlan(ROOT, argv, { out: (t) => (out += t), err: (t) => (err += t) });
+    const code = await runPlan(ROOT, argv, { out: (t) => (out += t), err: (t) => (err += t) }, { packs: SHARED_PACKS });
     return { code, out, err };
 }
 

@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { runPlan } from "../offline/command/planCommand";
+import { SHARED_PACKS } from "./packs";
 import { estimateCost, quantityText, usdText } from "../offline/reports/cost";
 import { PRICE_TABLE_DATE, pricesOf } from "../offline/reports/prices";
 import type { EngineResource } from "../offline/engine/view";
@@ -16,7 +17,7 @@ async function plan(...argv: string[]): Promise<{ code: number; out: string; err
     const outDir = fs.mkdtempSync(path.join(DIR, "out-"));
     let out = "";
     let err = "";
-    const code = await runPlan(ROOT, [...argv, "--out", outDir], { out: (t) => (out += t), err: (t) => (err += t) });
+    const code = await runPlan(ROOT, [...argv, "--out", outDir], { out: (t) => (out += t), err: (t) => (err += t) }, { packs: SHARED_PACKS });
     return { code, out, err, md: (stack) => fs.readFileSync(path.join(outDir, `plan-${stack}.md`), "utf8") };
 }
 

@@ -5,6 +5,7 @@ import * as path from "path";
 import Ajv from "ajv-draft-04";
 import addFormats from "ajv-formats";
 import { runPlan } from "../offline/command/planCommand";
+import { SHARED_PACKS } from "./packs";
 import { helpUriBase } from "../offline/reports/sarif";
 import { POLICIES } from "../policies/rules";
 
@@ -22,7 +23,7 @@ function validator() {
 
 async function sarifOf(...argv: string[]): Promise<{ code: number; sarif: any }> {
     const file = path.join(fs.mkdtempSync(path.join(DIR, "r-")), "out", "plan.sarif");
-    const code = await runPlan(ROOT, [...argv, "--sarif", file], { out: () => undefined, err: () => undefined });
+    const code = await runPlan(ROOT, [...argv, "--sarif", file], { out: () => undefined, err: () => undefined }, { packs: SHARED_PACKS });
     return { code, sarif: JSON.parse(fs.readFileSync(file, "utf8")) };
 }
 

@@ -280,9 +280,35 @@ function makeDirs(dir: string): void {
 }
 
 /** Runs the plan; returns the exit code. */
-export async function runPlan(root: string, argv: string[], io: PlanIo): Promise<number> {
+/**
+ * Started packs kept for the next plan in this process (tests plan many stacks in one process). A
+ * kept pack is sent Configure and ConfigureStack afresh for every plan, as the engine does at the start
+ * of each run; the SDK's policy server holds no other state between runs (@pulumi/policy server.js:
+ * `configure` replaces the config, `configureStack` the stack tags). The command itself never keeps one.
+ */
+export class PackPool {
+    private readonly started = new Map<string, Promise<PolicyPackClient>>();
+
+    client(dir: string): Promise<PolicyPackClient> {
+        if (!this.started.has(dir)) {
+            const starting = PolicyPackClient.start(dir);
+            // A pack that failed to start is started again next time.
+            starting.catch(() => this.started.delete(dir));
+            this.started.set(dir, starting);
+        }
+        return this.started.get(dir)!;
+    }
+
+    async close(): Promise<void> {
+        const clients = await Promise.allSettled(this.started.values());
+        this.started.clear();
+        for (const c of clients) if (c.status === "fulfilled") c.value.close();
+    }
+}
+
+export async function runPlan(root: string, argv: string[], io: PlanIo, options: { packs?: PackPool } = {}): Promise<number> {
     try {
-        return await plan(root, argv, io);
+        return await plan(root, argv, io, options.packs);
     } catch (e) {
         const err = e as Error;
         // Every refusal is one paragraph; anything else is a defect of this tool, said in one line too.
@@ -292,7 +318,7 @@ export async function runPlan(root: string, argv: string[], io: PlanIo): Promise
     }
 }
 
-async function plan(root: string, argv: string[], io: PlanIo): Promise<number> {
+async function plan(root: string, argv: string[], io: PlanIo, pool?: PackPool): Promise<number> {
     const opts = parseArgs(argv);
     if (opts.help) {
         io.out(USAGE);
@@ -333,8 +359,8 @@ async function plan(root: string, argv: string[], io: PlanIo): Promise<number> {
     };
     const context = { project: project.name, stack, mode: opts.mode, stackTags: opts.stackTags };
     const runs: PackResult[] = [];
-    for (const pack of packs.decisive) runs.push(await runPack(root, pack, evaluation.resources, context));
-    const compared = packs.compare && (await runPack(root, packs.compare, evaluation.resources, context));
+    for (const pack of packs.decisive) runs.push(await runPack(root, pack, evaluation.resources, context, pool));
+    const compared = packs.compare && (await runPack(root, packs.compare, evaluation.resources, context, pool));
     const check = mergeChecks(runs.map((r) => r.check));
     const cost = estimateCost(evaluation.resources, { natGbPerMonth: opts.natGb, region: evaluation.region });
     const report = buildReport(evaluation, check, cost, update, runs.map((r) => r.run), compared ? comparePacks(compared, runs) : undefined);
@@ -434,9 +460,9 @@ interface PackResult {
 }
 
 /** Starts a pack, checks its config against its schemas, and sends it the plan's resources. */
-async function runPack(root: string, spec: PackSpec, resources: EngineResource[], context: { project: string; stack: string; mode: Mode; stackTags: Record<string, string> }): Promise<PackResult> {
+async function runPack(root: string, spec: PackSpec, resources: EngineResource[], context: { project: string; stack: string; mode: Mode; stackTags: Record<string, string> }, pool?: PackPool): Promise<PackResult> {
     const { config, source } = spec.configFile === undefined ? { config: {}, source: null } : readPolicyConfig(root, spec.configFile);
-    const client = await PolicyPackClient.start(spec.dir);
+    const client = pool ? await pool.client(spec.dir) : await PolicyPackClient.start(spec.dir);
     try {
         const configProblems = policyConfigProblems(config, client.policies);
         if (configProblems.length > 0) {
@@ -447,7 +473,7 @@ async function runPack(root: string, spec: PackSpec, resources: EngineResource[]
         const directory = relative.startsWith("..") || path.isAbsolute(relative) ? spec.dir : relative.split(path.sep).join("/");
         return { run: { name: client.name, version: client.version, directory, config: source }, policies: client.policies, check };
     } finally {
-        client.close();
+        if (!pool) client.close();
     }
 }
 
