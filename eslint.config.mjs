@@ -16,7 +16,9 @@ export default tseslint.config(
         files: ["**/*.ts"],
         languageOptions: {
             parser: tseslint.parser,
-            parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+            // One program from tsconfig.json (every linted file must be in it): half the time the
+            // project service takes over this tree (23 s against 42 s on 2 cores).
+            parserOptions: { project: ["./tsconfig.json"], tsconfigRootDir: import.meta.dirname },
         },
         plugins: { "@pulumi": pulumi, "@typescript-eslint": tseslint.plugin, ecsnet: { rules: { "no-resource-in-apply": noResourceInApply } } },
         rules: {
