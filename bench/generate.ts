@@ -2,7 +2,7 @@
  * Stacks for the benchmark: N Service Connect services on the private pattern, half servers and
  * half clients, client i calling server i mod S and, for every other client, server (i+1) mod S.
  */
-import { ServiceConfig } from "../config";
+import { ServiceConfig } from "../stack/config";
 
 export function benchServices(count: number): ServiceConfig[] {
     const servers = Math.max(1, Math.floor(count / 2));

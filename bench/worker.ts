@@ -20,7 +20,7 @@ import * as aws from "@pulumi/aws";
 import * as fs from "fs";
 import * as path from "path";
 import { performance } from "perf_hooks";
-import { loadStackConfig } from "../config";
+import { loadStackConfig } from "../stack/config";
 import { PACK_DIR, PACK_SOURCE_DIR, PolicyPackClient } from "../offline/policy/analyzer";
 import { estimateCost } from "../offline/reports/cost";
 import { EngineResource, engineView } from "../offline/engine/view";
@@ -32,7 +32,7 @@ import { Mode, OfflineRuntime, Registration } from "../offline/engine/runtime";
 import { predictRefusals } from "../offline/engine/refusals";
 import { exportResources, parseState, StackState, stateExport, stateResources } from "../offline/engine/state";
 import { stepsOf } from "../offline/engine/program";
-import { buildStack } from "../stack";
+import { buildStack } from "../stack/build";
 import { benchConfig } from "./generate";
 
 const ROOT = path.resolve(__dirname, "..");

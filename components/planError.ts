@@ -2,7 +2,7 @@
  * The error every pure planner throws: which component refused (`EcsService "api"`) and the problem,
  * which starts with the argument at fault (`containers[0].image "..." ...`) and ends with the fix.
  * Kept apart so that a caller who knows where the argument came from (a stack file) can say so in
- * its own words: see `stackPlan.ts`.
+ * its own words: see `stack/plan.ts`.
  *
  * Recognise one with `PlanError.isPlanError(e)`, never by class name: a brand survives subclasses
  * and a second copy of this module (as CDK's `Errors.isValidationError` does).

@@ -3,9 +3,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { BenchResults, chartSvg, fitExponent, readmeSection, README_END, README_START, spread, targetsOf } from "../bench/report";
 import { benchConfig, benchServices } from "../bench/generate";
-import { parseStackConfig } from "../config";
+import { parseStackConfig } from "../stack/config";
 import { projectValues } from "../offline/engine/project";
-import { deployOrder } from "../stack";
+import { deployOrder } from "../stack/plan";
 
 describe("the benchmark's stack generator", () => {
     it("makes half servers and half clients, each client calling one or two servers", () => {
@@ -16,7 +16,7 @@ describe("the benchmark's stack generator", () => {
         assert.deepStrictEqual(clients.map((c) => c.calls), [["api-0"], ["api-1", "api-2"], ["api-2"], ["api-3", "api-4"], ["api-4"]]);
     });
 
-    it("produces a stack config that config.ts accepts and Service Connect can order", () => {
+    it("produces a stack config that stack/config.ts accepts and Service Connect can order", () => {
         const config = parseStackConfig(projectValues(benchConfig(500), "ecsnet"), "ecsnet");
         assert.strictEqual(config.services.length, 500);
         const order = deployOrder(config.services).map((s) => s.name);

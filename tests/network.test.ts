@@ -220,7 +220,7 @@ describe("zone checks against the region at deploy time", () => {
 });
 
 describe("the facts a network plan fixes", () => {
-    // stackPlan.ts judges services against networkFacts(plan) before anything exists; the components
+    // stack/plan.ts judges services against networkFacts(plan) before anything exists; the components
     // must expose exactly the same facts, or a stack could be planned against a network it does not get.
     const cases: [string, () => PublicSubnetNetwork | PrivateSubnetNetwork, () => ReturnType<typeof networkFacts>][] = [
         ["public, 3 zones", () => new PublicSubnetNetwork("a", { azCount: 3 }), () => networkFacts(planPublicNetwork("a", { azCount: 3 }))],

@@ -1,9 +1,9 @@
 import * as assert from "assert";
 import * as path from "path";
-import { ConfigError, parseStackConfig } from "../config";
+import { ConfigError, parseStackConfig } from "../stack/config";
 import { evaluateStack } from "../offline/engine/program";
 import { configString, listStacks, loadProject } from "../offline/engine/project";
-import { deployOrder } from "../stack";
+import { deployOrder } from "../stack/plan";
 import { countsByType, ofType, SEED_SERVICE_COUNTS, T } from "./helpers";
 
 const ROOT = path.resolve(__dirname, "..");

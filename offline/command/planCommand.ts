@@ -7,7 +7,7 @@
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { ConfigError } from "../../config";
+import { ConfigError } from "../../stack/config";
 import { PlanError } from "../../components/planError";
 import { PackConfig, PolicyInfo, PolicyPackClient } from "../policy/analyzer";
 import { estimateCost } from "../reports/cost";

@@ -2,15 +2,15 @@
  * Checks the project's Pulumi files the way a careful CLI would, and more strictly: Pulumi.yaml's
  * `config:` block follows Pulumi's project schema (type string|integer|boolean|array, items for
  * arrays, a default of that type); every Pulumi.<stack>.yaml sets only declared keys (in the project's
- * namespace, plus the structured keys config.ts types, plus known `aws:` keys) with values of the
- * declared type, and passes config.ts's own validation; PulumiPolicy.yaml is a Node.js pack.
+ * namespace, plus the structured keys stack/config.ts types, plus known `aws:` keys) with values of the
+ * declared type, and passes stack/config.ts's own validation; PulumiPolicy.yaml is a Node.js pack.
  */
 import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
-import { parseStackConfig, STRUCTURED_KEYS } from "../../config";
+import { parseStackConfig, STRUCTURED_KEYS } from "../../stack/config";
 import { editDistance } from "../../components/text";
-import { planStack } from "../../stackPlan";
+import { planStack } from "../../stack/plan";
 import { ConfigDeclaration, listStacks, loadProject, Project, projectValues, readStackFile, regionOf, stackConfig, stackNameOf } from "../engine/project";
 
 /** Provider keys a stack may set for the AWS provider. */
@@ -93,8 +93,8 @@ export function validateStackFile(project: Project, file: string, stack = stackN
         if (!typeOk(decl, value)) problems.push(`${name}: ${fullKey} must be of type ${decl.type}${decl.items ? `<${decl.items.type}>` : ""} (got ${JSON.stringify(value)})`);
     }
     if (problems.length === 0) {
-        // config.ts's own checks, on the values the CLI would hand the program.
-        // config.ts's checks, the Region, then the whole stack planned as buildStack plans it.
+        // stack/config.ts's checks on the values the CLI would hand the program, the Region, then the
+        // whole stack planned as buildStack plans it.
         try {
             const values = stackConfig(project, stack, file);
             const region = regionOf(values, stack);

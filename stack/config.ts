@@ -5,9 +5,9 @@
  * (a CIDR that fits, a cpu/memory pair Fargate offers) is the components' to judge.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { NAT_STRATEGIES, NatStrategy, NetworkPattern } from "./components/network/plan";
-import type { HealthCheckArgs } from "./components/loadBalancer/plan";
-import type { ScalingArgs } from "./components/service/plan";
+import { NAT_STRATEGIES, NatStrategy, NetworkPattern } from "../components/network/plan";
+import type { HealthCheckArgs } from "../components/loadBalancer/plan";
+import type { ScalingArgs } from "../components/service/plan";
 
 /** Every key Pulumi.yaml declares; the CLI fills in their defaults before the program runs. */
 export const DECLARED_KEYS = [

@@ -6,16 +6,16 @@
  * user wrote (`ecsnet:vpcCidr`, `ecsnet:services[2].ports[1]`).
  */
 import { ConfigError, ServiceConfig, StackConfig } from "./config";
-import { CapacityPlan, planCapacity } from "./components/capacity/plan";
-import { ENDPOINTS_NEEDED } from "./components/network/endpoints";
-import { checkZonesInRegion, NatStrategy, NetworkFacts, networkFacts, NetworkPlan, planPrivateNetwork, planPublicNetwork, PrivateLayoutArgs } from "./components/network/plan";
-import { defaultNamespaceName } from "./components/naming";
-import { PlanError } from "./components/planError";
-import { EndpointRegister, planCluster } from "./components/service/cluster";
-import { planEcsService, ResolvedServicePlan, ServiceDeclaration } from "./components/service/ecsService";
-import { ecrRegion, imageRegistry } from "./components/service/plan";
-import { ExposeArgs } from "./components/service/types";
-import { LoadBalancerPlan, planLoadBalancer, RouteArgs, RouteRegister } from "./components/loadBalancer/plan";
+import { CapacityPlan, planCapacity } from "../components/capacity/plan";
+import { ENDPOINTS_NEEDED } from "../components/network/endpoints";
+import { checkZonesInRegion, NatStrategy, NetworkFacts, networkFacts, NetworkPlan, planPrivateNetwork, planPublicNetwork, PrivateLayoutArgs } from "../components/network/plan";
+import { defaultNamespaceName } from "../components/naming";
+import { PlanError } from "../components/planError";
+import { EndpointRegister, planCluster } from "../components/service/cluster";
+import { planEcsService, ResolvedServicePlan, ServiceDeclaration } from "../components/service/ecsService";
+import { ecrRegion, imageRegistry } from "../components/service/plan";
+import { ExposeArgs } from "../components/service/types";
+import { LoadBalancerPlan, planLoadBalancer, RouteArgs, RouteRegister } from "../components/loadBalancer/plan";
 
 /**
  * The interface endpoints beyond ecr.api, ecr.dkr and logs that the stack's services and capacity

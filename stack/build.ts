@@ -6,11 +6,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { StackConfig } from "./config";
-import { Ec2Capacity, EcsNetwork, EcsService, PrivateSubnetNetwork, PublicLoadBalancer, PublicSubnetNetwork, ServiceConnectCluster, VpcFlowLogs } from "./components";
-import { flowLogGroupName } from "./components/naming";
-import { namespaceOf, networkArgs, planStack, routeOf, serviceArgs, stackAdvice } from "./stackPlan";
+import { Ec2Capacity, EcsNetwork, EcsService, PrivateSubnetNetwork, PublicLoadBalancer, PublicSubnetNetwork, ServiceConnectCluster, VpcFlowLogs } from "../components";
+import { flowLogGroupName } from "../components/naming";
+import { namespaceOf, networkArgs, planStack, routeOf, serviceArgs, stackAdvice } from "./plan";
 
-export { deployOrder, interfaceEndpointsFor } from "./stackPlan";
 
 export function buildNetwork(name: string, config: StackConfig): EcsNetwork & pulumi.Resource {
     const { pattern, args } = networkArgs(config);
