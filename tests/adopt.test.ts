@@ -1,3 +1,4 @@
+import { PlanError } from "../components/planError";
 import * as assert from "assert";
 import type * as awsx from "@pulumi/awsx";
 import * as aws from "@pulumi/aws";
@@ -29,6 +30,18 @@ describe("adopting an existing VPC", () => {
         assert.throws(() => adoptNetwork({ pattern: "hybrid" as any, vpcId: "v", vpcCidr: "c", taskSubnetIds: ["s"] }), {
             message: 'adoptNetwork: pattern "hybrid" is not public or private; say which one the task subnets follow.',
         });
+        // Every problem at once, as the planners' own error (the plan command reports it as a refusal, not a defect).
+        let refused: unknown;
+        try {
+            adoptNetwork({ pattern: "hybrid" as any, vpcId: "v", vpcCidr: "c", taskSubnetIds: [] });
+        } catch (e) {
+            refused = e;
+        }
+        assert.ok(PlanError.isPlanError(refused));
+        assert.strictEqual(
+            (refused as Error).message,
+            'adoptNetwork: pattern "hybrid" is not public or private; say which one the task subnets follow; taskSubnetIds must list between 1 and 16 subnets (got 0); ECS accepts at most 16 per service.',
+        );
     });
 
     it("places services in an awsx VPC's private subnets (no public IP) or public subnets (public IP)", async () => {

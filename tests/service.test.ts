@@ -385,8 +385,9 @@ describe("bad service input is refused before any resource registers", () => {
     it("refuses a second cluster of the program claiming the same namespace name, before it registers", async () => {
         const runtime = await startRuntime();
         new ServiceConnectCluster("a", { namespaceName: "shared.ns" });
+        // A cluster's refusal is the planners' own family (PlanError), labelled with the cluster.
         assert.throws(() => new ServiceConnectCluster("b", { namespaceName: "shared.ns" }), {
-            name: "ServicePlanError",
+            name: "PlanError",
             message: 'ServiceConnectCluster "b": namespaceName "shared.ns" is already the namespace of ServiceConnectCluster "a" in this program, and a Cloud Map namespace name is unique per account and Region; give this cluster another name, or run its services on ServiceConnectCluster "a".',
         });
         new ServiceConnectCluster("c", { namespaceName: "other.ns" });

@@ -1,3 +1,4 @@
+import { PlanError } from "../planError";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { MAX_SUBNETS } from "../limits";
@@ -32,13 +33,11 @@ export interface AdoptNetworkArgs {
  * components without rebuilding the network. Tasks get public IPs exactly when `pattern` is public.
  */
 export function adoptNetwork(args: AdoptNetworkArgs): EcsNetwork {
-    if (args.pattern !== "public" && args.pattern !== "private") {
-        throw new Error(`adoptNetwork: pattern "${String(args.pattern)}" is not public or private; say which one the task subnets follow.`);
-    }
     const count = args.taskSubnetIds.length;
-    if (count < 1 || count > MAX_SUBNETS) {
-        throw new Error(`adoptNetwork: taskSubnetIds must list between 1 and ${MAX_SUBNETS} subnets (got ${count}); ECS accepts at most ${MAX_SUBNETS} per service.`);
-    }
+    PlanError.throwIfAny("adoptNetwork", [
+        ...(args.pattern !== "public" && args.pattern !== "private" ? [`pattern "${String(args.pattern)}" is not public or private; say which one the task subnets follow.`] : []),
+        ...(count < 1 || count > MAX_SUBNETS ? [`taskSubnetIds must list between 1 and ${MAX_SUBNETS} subnets (got ${count}); ECS accepts at most ${MAX_SUBNETS} per service.`] : []),
+    ]);
     return {
         pattern: args.pattern,
         vpcId: pulumi.output(args.vpcId),
@@ -77,7 +76,7 @@ export interface AwsxVpcLike {
  */
 export function adoptAwsxVpc(vpc: AwsxVpcLike, pattern: NetworkPattern): EcsNetwork {
     if (pattern !== "public" && pattern !== "private") {
-        throw new Error(`adoptAwsxVpc: pattern "${String(pattern)}" is not public or private; pick the awsx subnets tasks go in.`);
+        throw new PlanError("adoptAwsxVpc", `pattern "${String(pattern)}" is not public or private; pick the awsx subnets tasks go in.`);
     }
     const subnets = pattern === "public" ? vpc.publicSubnets : vpc.privateSubnets;
     return {

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { nameTags } from "../tags";
 import { executionRoleTrustPolicy, taskRoleTrustPolicy } from "./iam";
 import { Endpoint, ServicePlanError } from "./plan";
+import { PlanError } from "../planError";
 
 export interface ServiceConnectClusterArgs {
     /** The Cloud Map namespace; clients reach servers as `<discoveryName>.<namespaceName>`. */
@@ -96,7 +97,7 @@ export class ServiceConnectCluster extends pulumi.ComponentResource {
     /** ECS takes one capacity provider association per cluster: claims it for one Ec2Capacity. */
     claimCapacity(capacityLabel: string): void {
         if (this.capacityHolder !== undefined) {
-            throw new ServicePlanError(capacityLabel, `the cluster already has EC2 capacity (${this.capacityHolder}); ECS takes one capacity provider association per cluster, so share that capacity.`);
+            throw new PlanError(capacityLabel, `the cluster already has EC2 capacity (${this.capacityHolder}); ECS takes one capacity provider association per cluster, so share that capacity.`);
         }
         this.capacityHolder = capacityLabel;
     }
@@ -110,18 +111,18 @@ export class ServiceConnectCluster extends pulumi.ComponentResource {
     }
 }
 
-/** Checks a cluster's arguments; throws a `ServicePlanError` naming the cluster, the field and the fix. */
+/** Checks a cluster's arguments; throws a `PlanError` naming the cluster, the field and the fix. */
 export function planCluster(name: string, args: { namespaceName: string; namespaceType?: string; vpcId?: unknown }): { namespaceType: "http" | "dns" } {
     const label = `ServiceConnectCluster "${name}"`;
     const type = args.namespaceType ?? "http";
     if (type !== "http" && type !== "dns") {
-        throw new ServicePlanError(label, `namespaceType "${String(type)}" is not http or dns; use http (API discovery) or dns (also private DNS records).`);
+        throw new PlanError(label, `namespaceType "${String(type)}" is not http or dns; use http (API discovery) or dns (also private DNS records).`);
     }
     if (!NAMESPACE_NAME.test(args.namespaceName ?? "")) {
-        throw new ServicePlanError(label, `namespaceName "${args.namespaceName}" is not a valid namespace name (lowercase DNS labels separated by dots, at most 253 characters); use a name such as serviceconnectns.`);
+        throw new PlanError(label, `namespaceName "${args.namespaceName}" is not a valid namespace name (lowercase DNS labels separated by dots, at most 253 characters); use a name such as serviceconnectns.`);
     }
     if (type === "dns" && args.vpcId === undefined) {
-        throw new ServicePlanError(label, "namespaceType dns needs vpcId (the VPC its private DNS zone serves); pass the network's vpcId or use http.");
+        throw new PlanError(label, "namespaceType dns needs vpcId (the VPC its private DNS zone serves); pass the network's vpcId or use http.");
     }
     return { namespaceType: type };
 }
@@ -143,7 +144,7 @@ function claimNamespaceName(label: string, namespaceName: string, provider: unkn
     const claims = namespaceClaims.get(run) ?? [];
     const held = claims.find((c) => c.name === namespaceName && c.provider === provider);
     if (held) {
-        throw new ServicePlanError(label, `namespaceName "${namespaceName}" is already the namespace of ${held.holder} in this program, and a Cloud Map namespace name is unique per account and Region; give this cluster another name, or run its services on ${held.holder}.`);
+        throw new PlanError(label, `namespaceName "${namespaceName}" is already the namespace of ${held.holder} in this program, and a Cloud Map namespace name is unique per account and Region; give this cluster another name, or run its services on ${held.holder}.`);
     }
     namespaceClaims.set(run, [...claims, { name: namespaceName, provider, holder: label }]);
 }
