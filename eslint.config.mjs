@@ -11,7 +11,19 @@ import noResourceInApply from "./eslint/no-resource-in-apply.mjs";
 
 export default tseslint.config(
     // The lint fixtures break the rules on purpose; tests/lint.test.ts lints them itself.
-    { ignores: ["node_modules/**", "policies/node_modules/**", "bin/**", ".scratch/**", "plan-out/**", "**/*.js", "**/*.mjs", "docs/**", "tests/fixtures/lint/**"] },
+    {
+        ignores: [
+            "node_modules/**",
+            "policies/node_modules/**",
+            "bin/**",
+            ".scratch/**",
+            "plan-out/**",
+            "**/*.js",
+            "**/*.mjs",
+            "docs/**",
+            "tests/fixtures/lint/**",
+        ],
+    },
     {
         files: ["**/*.ts"],
         languageOptions: {
@@ -20,7 +32,11 @@ export default tseslint.config(
             // project service takes over this tree (23 s against 42 s on 2 cores).
             parserOptions: { project: ["./tsconfig.json"], tsconfigRootDir: import.meta.dirname },
         },
-        plugins: { "@pulumi": pulumi, "@typescript-eslint": tseslint.plugin, ecsnet: { rules: { "no-resource-in-apply": noResourceInApply } } },
+        plugins: {
+            "@pulumi": pulumi,
+            "@typescript-eslint": tseslint.plugin,
+            ecsnet: { rules: { "no-resource-in-apply": noResourceInApply } },
+        },
         rules: {
             "@pulumi/no-output-in-template-literal": "error",
             "@pulumi/no-output-instance-in-template-literal": "error",
@@ -32,7 +48,13 @@ export default tseslint.config(
     {
         files: ["components/index.ts"],
         rules: {
-            "no-restricted-syntax": ["error", { selector: "ExportDefaultDeclaration, ExportAllDeclaration", message: "components/index.ts exports by name only." }],
+            "no-restricted-syntax": [
+                "error",
+                {
+                    selector: "ExportDefaultDeclaration, ExportAllDeclaration",
+                    message: "components/index.ts exports by name only.",
+                },
+            ],
         },
     },
 );

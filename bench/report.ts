@@ -46,7 +46,8 @@ export interface Target {
 
 export const spread = (xs: number[]): Spread => {
     const s = [...xs].sort((a, b) => a - b);
-    const median = s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    const median =
+        s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     return { median, min: s[0], max: s[s.length - 1] };
 };
 
@@ -70,29 +71,66 @@ export function targetsOf(r: Omit<BenchResults, "targets">): Target[] {
     const at = (n: number) => r.sizes.find((s) => s.services === n);
     const t500 = at(500);
     const t1000 = at(1000);
-    const reach = at(1000) && at(100) ? at(1000)!.reachMs.median / at(100)!.reachMs.median : undefined;
+    const reach =
+        at(1000) && at(100) ? at(1000)!.reachMs.median / at(100)!.reachMs.median : undefined;
     return [
-        { what: "pull request check of 500 services (evaluation, policy, reachability, report) under 10 s", holds: !!t500 && t500.totalMs.median < 10_000, measured: t500 ? `${range(t500.totalMs, s2)} s` : "not measured" },
-        { what: "pull request check of 1,000 services under 20 s", holds: !!t1000 && t1000.totalMs.median < 20_000, measured: t1000 ? `${range(t1000.totalMs, s2)} s` : "not measured" },
+        {
+            what: "pull request check of 500 services (evaluation, policy, reachability, report) under 10 s",
+            holds: !!t500 && t500.totalMs.median < 10_000,
+            measured: t500 ? `${range(t500.totalMs, s2)} s` : "not measured",
+        },
+        {
+            what: "pull request check of 1,000 services under 20 s",
+            holds: !!t1000 && t1000.totalMs.median < 20_000,
+            measured: t1000 ? `${range(t1000.totalMs, s2)} s` : "not measured",
+        },
         {
             what: "components at most 1.15x the wired floor (median ratio, side by side, every size)",
             holds: r.sizes.every((s) => s.overFloor.median <= 1.15),
-            measured: r.sizes.map((s) => `${s.services}: ${range(s.overFloor, (v) => v.toFixed(2))}`).join("; "),
+            measured: r.sizes
+                .map((s) => `${s.services}: ${range(s.overFloor, (v) => v.toFixed(2))}`)
+                .join("; "),
         },
         {
             what: "the pack at most 1.15x the no-op pack (median ratio, side by side, every size)",
             holds: r.sizes.every((s) => s.overNoop.median <= 1.15),
-            measured: r.sizes.map((s) => `${s.services}: ${range(s.overNoop, (v) => v.toFixed(2))}`).join("; "),
+            measured: r.sizes
+                .map((s) => `${s.services}: ${range(s.overNoop, (v) => v.toFixed(2))}`)
+                .join("; "),
         },
-        { what: "reachability linear: 1,000 / 100 services at most 11x", holds: reach !== undefined && reach <= 11, measured: reach === undefined ? "not measured" : `${x2(reach)} (fitted exponent ${r.fits.reachability.toFixed(2)})` },
-        { what: "compiled pack ready (spawn to GetAnalyzerInfo) under 0.8 s", holds: r.startup.compiled.ms.median < 800, measured: `${range(r.startup.compiled.ms, n0)} ms (TypeScript source: ${n0(r.startup.source.ms.median)} ms)` },
-        { what: "compiled pack ready under 160 MB", holds: r.startup.compiled.mb.median < 160, measured: `${range(r.startup.compiled.mb, n0)} MB (source: ${n0(r.startup.source.mb.median)} MB)` },
+        {
+            what: "reachability linear: 1,000 / 100 services at most 11x",
+            holds: reach !== undefined && reach <= 11,
+            measured:
+                reach === undefined
+                    ? "not measured"
+                    : `${x2(reach)} (fitted exponent ${r.fits.reachability.toFixed(2)})`,
+        },
+        {
+            what: "compiled pack ready (spawn to GetAnalyzerInfo) under 0.8 s",
+            holds: r.startup.compiled.ms.median < 800,
+            measured: `${range(r.startup.compiled.ms, n0)} ms (TypeScript source: ${n0(r.startup.source.ms.median)} ms)`,
+        },
+        {
+            what: "compiled pack ready under 160 MB",
+            holds: r.startup.compiled.mb.median < 160,
+            measured: `${range(r.startup.compiled.mb, n0)} MB (source: ${n0(r.startup.source.mb.median)} MB)`,
+        },
         {
             what: "an update plan (--against the live state) of 1,000 services at most 1.2x the plain check",
             holds: !!t1000?.updateOverCheck && t1000.updateOverCheck.median <= 1.2,
-            measured: t1000?.updateMs && t1000.updateOverCheck ? `${range(t1000.updateMs, s2)} s, ${range(t1000.updateOverCheck, (v) => v.toFixed(2))}x` : "not measured",
+            measured:
+                t1000?.updateMs && t1000.updateOverCheck
+                    ? `${range(t1000.updateMs, s2)} s, ${range(t1000.updateOverCheck, (v) => v.toFixed(2))}x`
+                    : "not measured",
         },
-        { what: "peak memory of a 500-service evaluation at most 1 GB", holds: !!t500 && t500.evalPeakMb.median <= 1024, measured: t500 ? `${range(t500.evalPeakMb, n0)} MB (live JS heap after it: ${n0(t500.heapUsedMb)} MB)` : "not measured" },
+        {
+            what: "peak memory of a 500-service evaluation at most 1 GB",
+            holds: !!t500 && t500.evalPeakMb.median <= 1024,
+            measured: t500
+                ? `${range(t500.evalPeakMb, n0)} MB (live JS heap after it: ${n0(t500.heapUsedMb)} MB)`
+                : "not measured",
+        },
     ];
 }
 
@@ -124,7 +162,8 @@ export function textReport(r: BenchResults): string {
     return lines.join("\n");
 }
 
-export const README_START = "<!-- bench:start (generated by npm run bench from bench/results.json; do not edit) -->";
+export const README_START =
+    "<!-- bench:start (generated by npm run bench from bench/results.json; do not edit) -->";
 export const README_END = "<!-- bench:end -->";
 
 export function readmeSection(r: BenchResults): string {
@@ -152,26 +191,60 @@ export function readmeSection(r: BenchResults): string {
 
 /** Two panels: seconds per phase against services, and the side-by-side ratios with their spread. */
 export function chartSvg(r: BenchResults): string {
-    const W = 980, H = 470, T = 40, B = 170, PW = 420;
-    const panels = [{ x0: 70, w: PW }, { x0: 70 + PW + 90, w: PW - 70 }];
+    const W = 980,
+        H = 470,
+        T = 40,
+        B = 170,
+        PW = 420;
+    const panels = [
+        { x0: 70, w: PW },
+        { x0: 70 + PW + 90, w: PW - 70 },
+    ];
     const xs = r.sizes.map((s) => s.services);
-    const lx = (v: number, p: { x0: number; w: number }) => p.x0 + ((Math.log(v) - Math.log(xs[0])) / (Math.log(xs[xs.length - 1]) - Math.log(xs[0]) || 1)) * p.w;
+    const lx = (v: number, p: { x0: number; w: number }) =>
+        p.x0 +
+        ((Math.log(v) - Math.log(xs[0])) / (Math.log(xs[xs.length - 1]) - Math.log(xs[0]) || 1)) *
+            p.w;
     const maxS = Math.max(...r.sizes.map((s) => s.totalMs.max / 1000)) * 1.08;
     const ys = (v: number) => H - B - (v / maxS) * (H - B - T);
     const maxR = Math.max(1.3, ...r.sizes.flatMap((s) => [s.overFloor.max, s.overNoop.max])) * 1.05;
     const minR = Math.min(0.8, ...r.sizes.flatMap((s) => [s.overFloor.min, s.overNoop.min]));
     const yr = (v: number) => H - B - ((v - minR) / (maxR - minR)) * (H - B - T);
     const series = [
-        { name: "pull request check (evaluation + policy + report)", color: "#1f77b4", v: (s: SizeResult) => s.totalMs },
-        { name: "evaluation (components, preview)", color: "#ff7f0e", v: (s: SizeResult) => s.evalMs },
-        { name: "evaluation floor (plain resources, wired)", color: "#2ca02c", v: (s: SizeResult) => s.floorMs },
+        {
+            name: "pull request check (evaluation + policy + report)",
+            color: "#1f77b4",
+            v: (s: SizeResult) => s.totalMs,
+        },
+        {
+            name: "evaluation (components, preview)",
+            color: "#ff7f0e",
+            v: (s: SizeResult) => s.evalMs,
+        },
+        {
+            name: "evaluation floor (plain resources, wired)",
+            color: "#2ca02c",
+            v: (s: SizeResult) => s.floorMs,
+        },
         { name: "policy check (compiled pack)", color: "#d62728", v: (s: SizeResult) => s.packMs },
-        { name: "policy check (no-op pack, the protocol's floor)", color: "#9467bd", v: (s: SizeResult) => s.noopMs },
+        {
+            name: "policy check (no-op pack, the protocol's floor)",
+            color: "#9467bd",
+            v: (s: SizeResult) => s.noopMs,
+        },
         { name: "reachability analysis", color: "#8c564b", v: (s: SizeResult) => s.reachMs },
     ];
     const ratios = [
-        { name: "evaluation / wired floor (median, min-max)", color: "#e377c2", v: (s: SizeResult) => s.overFloor },
-        { name: "pack / no-op pack (median, min-max)", color: "#17becf", v: (s: SizeResult) => s.overNoop },
+        {
+            name: "evaluation / wired floor (median, min-max)",
+            color: "#e377c2",
+            v: (s: SizeResult) => s.overFloor,
+        },
+        {
+            name: "pack / no-op pack (median, min-max)",
+            color: "#17becf",
+            v: (s: SizeResult) => s.overNoop,
+        },
     ];
     const out: string[] = [
         `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="12">`,
@@ -180,30 +253,61 @@ export function chartSvg(r: BenchResults): string {
         `<text x="${panels[1].x0}" y="20" font-size="14">Side-by-side ratios over the floors</text>`,
     ];
     for (const [i, p] of panels.entries()) {
-        out.push(`<line x1="${p.x0}" y1="${H - B}" x2="${p.x0 + p.w}" y2="${H - B}" stroke="black"/><line x1="${p.x0}" y1="${T}" x2="${p.x0}" y2="${H - B}" stroke="black"/>`);
-        xs.forEach((v) => out.push(`<text x="${lx(v, p)}" y="${H - B + 16}" text-anchor="middle">${v}</text>`));
-        out.push(`<text x="${p.x0 + p.w / 2}" y="${H - B + 34}" text-anchor="middle">services (log scale)</text>`);
-        const ticks = Array.from({ length: 6 }, (_, k) => (i === 0 ? (maxS * k) / 5 : minR + ((maxR - minR) * k) / 5));
-        ticks.forEach((t) => out.push(`<text x="${p.x0 - 6}" y="${(i === 0 ? ys(t) : yr(t)) + 4}" text-anchor="end">${t.toFixed(i === 0 ? 1 : 2)}</text><line x1="${p.x0}" y1="${i === 0 ? ys(t) : yr(t)}" x2="${p.x0 + p.w}" y2="${i === 0 ? ys(t) : yr(t)}" stroke="#eee"/>`));
+        out.push(
+            `<line x1="${p.x0}" y1="${H - B}" x2="${p.x0 + p.w}" y2="${H - B}" stroke="black"/><line x1="${p.x0}" y1="${T}" x2="${p.x0}" y2="${H - B}" stroke="black"/>`,
+        );
+        xs.forEach((v) =>
+            out.push(`<text x="${lx(v, p)}" y="${H - B + 16}" text-anchor="middle">${v}</text>`),
+        );
+        out.push(
+            `<text x="${p.x0 + p.w / 2}" y="${H - B + 34}" text-anchor="middle">services (log scale)</text>`,
+        );
+        const ticks = Array.from({ length: 6 }, (_, k) =>
+            i === 0 ? (maxS * k) / 5 : minR + ((maxR - minR) * k) / 5,
+        );
+        ticks.forEach((t) =>
+            out.push(
+                `<text x="${p.x0 - 6}" y="${(i === 0 ? ys(t) : yr(t)) + 4}" text-anchor="end">${t.toFixed(i === 0 ? 1 : 2)}</text><line x1="${p.x0}" y1="${i === 0 ? ys(t) : yr(t)}" x2="${p.x0 + p.w}" y2="${i === 0 ? ys(t) : yr(t)}" stroke="#eee"/>`,
+            ),
+        );
     }
-    const draw = (p: { x0: number; w: number }, color: string, pts: Spread[], y: (v: number) => number, scale: number) => {
-        out.push(`<polyline fill="none" stroke="${color}" stroke-width="2" points="${xs.map((v, k) => `${lx(v, p)},${y(pts[k].median / scale)}`).join(" ")}"/>`);
+    const draw = (
+        p: { x0: number; w: number },
+        color: string,
+        pts: Spread[],
+        y: (v: number) => number,
+        scale: number,
+    ) => {
+        out.push(
+            `<polyline fill="none" stroke="${color}" stroke-width="2" points="${xs.map((v, k) => `${lx(v, p)},${y(pts[k].median / scale)}`).join(" ")}"/>`,
+        );
         xs.forEach((v, k) => {
-            out.push(`<line x1="${lx(v, p)}" y1="${y(pts[k].min / scale)}" x2="${lx(v, p)}" y2="${y(pts[k].max / scale)}" stroke="${color}"/>`);
-            out.push(`<circle cx="${lx(v, p)}" cy="${y(pts[k].median / scale)}" r="3" fill="${color}"/>`);
+            out.push(
+                `<line x1="${lx(v, p)}" y1="${y(pts[k].min / scale)}" x2="${lx(v, p)}" y2="${y(pts[k].max / scale)}" stroke="${color}"/>`,
+            );
+            out.push(
+                `<circle cx="${lx(v, p)}" cy="${y(pts[k].median / scale)}" r="3" fill="${color}"/>`,
+            );
         });
     };
     series.forEach((s) => draw(panels[0], s.color, r.sizes.map(s.v), ys, 1000));
     ratios.forEach((s) => draw(panels[1], s.color, r.sizes.map(s.v), yr, 1));
-    out.push(`<line x1="${panels[1].x0}" y1="${yr(1.15)}" x2="${panels[1].x0 + panels[1].w}" y2="${yr(1.15)}" stroke="#555" stroke-dasharray="5,4"/><text x="${panels[1].x0 + 4}" y="${yr(1.15) - 4}">target 1.15x</text>`);
+    out.push(
+        `<line x1="${panels[1].x0}" y1="${yr(1.15)}" x2="${panels[1].x0 + panels[1].w}" y2="${yr(1.15)}" stroke="#555" stroke-dasharray="5,4"/><text x="${panels[1].x0 + 4}" y="${yr(1.15) - 4}">target 1.15x</text>`,
+    );
     // The legend under both panels, every entry whole.
-    const legend = [...series.map((s) => ({ ...s, panel: "seconds" })), ...ratios.map((s) => ({ ...s, panel: "ratio" }))];
+    const legend = [
+        ...series.map((s) => ({ ...s, panel: "seconds" })),
+        ...ratios.map((s) => ({ ...s, panel: "ratio" })),
+    ];
     legend.forEach((s, k) => {
         const col = k % 2;
         const row = Math.floor(k / 2);
         const x = 70 + col * 460;
         const y = H - B + 62 + row * 20;
-        out.push(`<rect x="${x}" y="${y - 5}" width="14" height="4" fill="${s.color}"/><text x="${x + 20}" y="${y}">${s.name} (${s.panel})</text>`);
+        out.push(
+            `<rect x="${x}" y="${y - 5}" width="14" height="4" fill="${s.color}"/><text x="${x + 20}" y="${y}">${s.name} (${s.panel})</text>`,
+        );
     });
     out.push("</svg>");
     return out.join("\n");

@@ -19,7 +19,18 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { BenchResults, chartSvg, fitExponent, readmeSection, README_END, README_START, SizeResult, spread, targetsOf, textReport } from "./report";
+import {
+    BenchResults,
+    chartSvg,
+    fitExponent,
+    readmeSection,
+    README_END,
+    README_START,
+    SizeResult,
+    spread,
+    targetsOf,
+    textReport,
+} from "./report";
 
 const SIZES = (process.env.BENCH_SIZES ?? "10,50,100,500,1000").split(",").map(Number);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -27,7 +38,11 @@ const HERE = __dirname;
 const ROOT = path.resolve(HERE, "..");
 
 function worker(args: string[]): any {
-    const out = execFileSync(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(HERE, "worker.ts"), ...args], { cwd: ROOT, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+    const out = execFileSync(
+        process.execPath,
+        ["-r", "ts-node/register/transpile-only", path.join(HERE, "worker.ts"), ...args],
+        { cwd: ROOT, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 },
+    );
     return JSON.parse(out.trim().split("\n").pop()!);
 }
 
@@ -38,8 +53,13 @@ function measureSize(services: number): SizeResult {
     const rounds: Record<string, any>[] = [];
     for (let k = 0; k < ROUNDS; k++) {
         const round: Record<string, any> = {};
-        for (const mode of [...order.slice(k % order.length), ...order.slice(0, k % order.length)]) {
-            process.stderr.write(`bench: ${services} services, round ${k + 1}/${ROUNDS}, ${mode}\n`);
+        for (const mode of [
+            ...order.slice(k % order.length),
+            ...order.slice(0, k % order.length),
+        ]) {
+            process.stderr.write(
+                `bench: ${services} services, round ${k + 1}/${ROUNDS}, ${mode}\n`,
+            );
             round[mode] = worker([mode, String(services), dir]);
         }
         rounds.push(round);
@@ -60,7 +80,16 @@ function measureSize(services: number): SizeResult {
         overFloor: spread(rounds.map((r) => r.components.evalMs / r.floor.evalMs)),
         overNoop: spread(rounds.map((r) => r.pack.policyMs / r.noop.policyMs)),
         updateMs: spread(rounds.map((r) => r.update.updateMs)),
-        updateOverCheck: spread(rounds.map((r) => r.update.updateMs / (r.components.evalMs + r.components.policyMs + r.components.reachMs + r.components.reportMs))),
+        updateOverCheck: spread(
+            rounds.map(
+                (r) =>
+                    r.update.updateMs /
+                    (r.components.evalMs +
+                        r.components.policyMs +
+                        r.components.reachMs +
+                        r.components.reportMs),
+            ),
+        ),
         evalPeakMb: spread(c.map((x) => x.evalPeakMb)),
         heapUsedMb: spread(c.map((x) => x.heapUsedMb)).median,
         packPeakMb: spread(rounds.map((r) => r.pack.packPeakMb)),
@@ -75,14 +104,19 @@ function publish(results: BenchResults): void {
     const start = text.indexOf(README_START);
     const end = text.indexOf(README_END);
     if (start >= 0 && end > start) {
-        fs.writeFileSync(readme, text.slice(0, start) + readmeSection(results) + text.slice(end + README_END.length));
+        fs.writeFileSync(
+            readme,
+            text.slice(0, start) + readmeSection(results) + text.slice(end + README_END.length),
+        );
     }
 }
 
 function main(): void {
     // --render: the chart and the README's section again from bench/results.json, measuring nothing.
     if (process.argv.includes("--render")) {
-        const results = JSON.parse(fs.readFileSync(path.join(HERE, "results.json"), "utf8")) as BenchResults;
+        const results = JSON.parse(
+            fs.readFileSync(path.join(HERE, "results.json"), "utf8"),
+        ) as BenchResults;
         publish(results);
         console.log(textReport(results));
         return;
@@ -90,16 +124,33 @@ function main(): void {
     const sizes = SIZES.map(measureSize);
     process.stderr.write("bench: pack startup\n");
     const startup = worker(["startup", "5"]);
-    const fit = (pick: (s: SizeResult) => number) => fitExponent(sizes.map((s) => ({ x: s.services, y: pick(s) })));
+    const fit = (pick: (s: SizeResult) => number) =>
+        fitExponent(sizes.map((s) => ({ x: s.services, y: pick(s) })));
     const base = {
-        machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? "?", memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, date: new Date().toISOString() },
+        machine: {
+            cpus: os.cpus().length,
+            cpuModel: os.cpus()[0]?.model ?? "?",
+            memoryGb: Math.round(os.totalmem() / 2 ** 30),
+            node: process.version,
+            date: new Date().toISOString(),
+        },
         rounds: ROUNDS,
         sizes,
         startup: {
-            compiled: { ms: spread(startup.compiled.map((x: any) => x.ms)), mb: spread(startup.compiled.map((x: any) => x.mb)) },
-            source: { ms: spread(startup.source.map((x: any) => x.ms)), mb: spread(startup.source.map((x: any) => x.mb)) },
+            compiled: {
+                ms: spread(startup.compiled.map((x: any) => x.ms)),
+                mb: spread(startup.compiled.map((x: any) => x.mb)),
+            },
+            source: {
+                ms: spread(startup.source.map((x: any) => x.ms)),
+                mb: spread(startup.source.map((x: any) => x.mb)),
+            },
         },
-        fits: { total: fit((s) => s.totalMs.median), evaluation: fit((s) => s.evalMs.median), reachability: fit((s) => s.reachMs.median) },
+        fits: {
+            total: fit((s) => s.totalMs.median),
+            evaluation: fit((s) => s.evalMs.median),
+            reachability: fit((s) => s.reachMs.median),
+        },
     };
     const results: BenchResults = { ...base, targets: targetsOf(base) };
     fs.writeFileSync(path.join(HERE, "results.json"), JSON.stringify(results, null, 2) + "\n");

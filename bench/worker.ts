@@ -30,16 +30,40 @@ import { loadProject } from "../offline/engine/project";
 import { reachabilityOf, buildReport, renderText } from "../offline/reports/report";
 import { Mode, OfflineRuntime, Registration } from "../offline/engine/runtime";
 import { predictRefusals } from "../offline/engine/refusals";
-import { exportResources, parseState, StackState, stateExport, stateResources } from "../offline/engine/state";
+import {
+    exportResources,
+    parseState,
+    StackState,
+    stateExport,
+    stateResources,
+} from "../offline/engine/state";
 import { stepsOf } from "../offline/engine/program";
 import { buildStack } from "../stack/build";
 import { benchConfig } from "./generate";
 
 const ROOT = path.resolve(__dirname, "..");
-const CTX = (mode: Mode) => ({ mode, project: "ecsnet", stack: "bench", config: { "aws:region": "us-east-1" } });
+const CTX = (mode: Mode) => ({
+    mode,
+    project: "ecsnet",
+    stack: "bench",
+    config: { "aws:region": "us-east-1" },
+});
 
-async function evaluate(count: number, mode: Mode, prior?: StackState): Promise<{ ms: number; registrations: Registration[]; runtime: OfflineRuntime }> {
-    const runtime = await OfflineRuntime.start({ project: "ecsnet", stack: "bench", region: "us-east-1", config: benchConfig(count), mode, nativeStackTraces: true, captureStackTraces: false, prior });
+async function evaluate(
+    count: number,
+    mode: Mode,
+    prior?: StackState,
+): Promise<{ ms: number; registrations: Registration[]; runtime: OfflineRuntime }> {
+    const runtime = await OfflineRuntime.start({
+        project: "ecsnet",
+        stack: "bench",
+        region: "us-east-1",
+        config: benchConfig(count),
+        mode,
+        nativeStackTraces: true,
+        captureStackTraces: false,
+        prior,
+    });
     const start = performance.now();
     await runtime.runProgram(() => buildStack(loadStackConfig()));
     return { ms: performance.now() - start, registrations: runtime.registrations, runtime };
@@ -64,21 +88,37 @@ function wire(value: unknown, deps: { state: Record<string, unknown>; resource: 
         return value;
     }
     if (Array.isArray(value)) return value.map((v) => wire(v, deps));
-    if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, wire(v, deps)]));
+    if (value !== null && typeof value === "object")
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, wire(v, deps)]));
     return value;
 }
 
 /** The floor: the recipe's resources as a hand-written program registers them, in preview mode. */
 async function floor(recipe: Registration[]): Promise<number> {
     const mock = new MockAws("us-east-1");
-    const states = new Map(recipe.map((r) => [r.urn, mock.newResource({ type: r.type, name: r.name, inputs: r.inputs }).state]));
-    const runtime = await OfflineRuntime.start({ project: "ecsnet", stack: "bench", region: "us-east-1", config: {}, mode: "preview", nativeStackTraces: true, captureStackTraces: false });
+    const states = new Map(
+        recipe.map((r) => [
+            r.urn,
+            mock.newResource({ type: r.type, name: r.name, inputs: r.inputs }).state,
+        ]),
+    );
+    const runtime = await OfflineRuntime.start({
+        project: "ecsnet",
+        stack: "bench",
+        region: "us-east-1",
+        config: {},
+        mode: "preview",
+        nativeStackTraces: true,
+        captureStackTraces: false,
+    });
     const start = performance.now();
     const made = new Map<string, unknown>();
     for (const r of recipe) {
         const inputs = { ...r.inputs };
         for (const [key, urns] of Object.entries(r.propertyDependencies)) {
-            const deps = urns.filter((u) => made.has(u)).map((u) => ({ state: states.get(u)!, resource: made.get(u) }));
+            const deps = urns
+                .filter((u) => made.has(u))
+                .map((u) => ({ state: states.get(u)!, resource: made.get(u) }));
             inputs[key] = wire(inputs[key], deps);
         }
         made.set(r.urn, new (constructorOf(r.type))(r.name, inputs));
@@ -89,12 +129,23 @@ async function floor(recipe: Registration[]): Promise<number> {
 
 const rssMb = () => process.resourceUsage().maxRSS / 1024;
 
-async function check(resources: EngineResource[], packDir: string): Promise<{ ms: number; packPeakMb?: number; violations: number }> {
+async function check(
+    resources: EngineResource[],
+    packDir: string,
+): Promise<{ ms: number; packPeakMb?: number; violations: number }> {
     const client = await PolicyPackClient.start(packDir);
     try {
         const start = performance.now();
-        const result = await checkPolicies(client, resources, { project: "ecsnet", stack: "bench", mode: "preview" });
-        return { ms: performance.now() - start, packPeakMb: client.peakMemoryMb(), violations: result.violations.length };
+        const result = await checkPolicies(client, resources, {
+            project: "ecsnet",
+            stack: "bench",
+            mode: "preview",
+        });
+        return {
+            ms: performance.now() - start,
+            packPeakMb: client.peakMemoryMb(),
+            violations: result.violations.length,
+        };
     } finally {
         client.close();
     }
@@ -106,38 +157,80 @@ async function main(): Promise<object> {
     switch (mode) {
         case "recipe": {
             const upRun = await evaluate(count, "after-up");
-            fs.writeFileSync(path.join(dir, "recipe.json"), JSON.stringify(upRun.registrations.filter((r) => r.custom)));
-            fs.writeFileSync(path.join(dir, "state.json"), JSON.stringify(stateExport(exportResources(engineView(upRun.registrations, CTX("after-up"))))));
+            fs.writeFileSync(
+                path.join(dir, "recipe.json"),
+                JSON.stringify(upRun.registrations.filter((r) => r.custom)),
+            );
+            fs.writeFileSync(
+                path.join(dir, "state.json"),
+                JSON.stringify(
+                    stateExport(exportResources(engineView(upRun.registrations, CTX("after-up")))),
+                ),
+            );
             const previewRun = await evaluate(count, "preview");
-            fs.writeFileSync(path.join(dir, "view.json"), JSON.stringify(engineView(previewRun.registrations, CTX("preview"))));
+            fs.writeFileSync(
+                path.join(dir, "view.json"),
+                JSON.stringify(engineView(previewRun.registrations, CTX("preview"))),
+            );
             return { mode, services: count };
         }
         case "update": {
             // The pull request's check of a live stack: the same program planned --against its state
             // after up (every step same), with the steps, AWS's refusals, the policy check and the report.
-            const state = parseState(JSON.parse(fs.readFileSync(path.join(dir, "state.json"), "utf8")), "state.json");
+            const state = parseState(
+                JSON.parse(fs.readFileSync(path.join(dir, "state.json"), "utf8")),
+                "state.json",
+            );
             // Timed as the plain check is: the evaluation itself (not the runtime's start), then everything after it.
             const { ms: evalMs, registrations, runtime } = await evaluate(count, "preview", state);
             const start = performance.now();
             const resources = engineView(registrations, CTX("preview"));
             const steps = stepsOf(runtime.differ!, resources, registrations);
             const refusals = predictRefusals(steps, resources, state);
-            if (refusals.length > 0 || steps.some((x) => x.op !== "same")) throw new Error("the bench stack does not plan as unchanged against its own state");
+            if (refusals.length > 0 || steps.some((x) => x.op !== "same"))
+                throw new Error("the bench stack does not plan as unchanged against its own state");
             const stepsMs = performance.now() - start;
             // The pack's own time, as the plain check counts it (its process's start is not).
             const policy = await check(resources, path.join(ROOT, PACK_DIR));
             const reportStart = performance.now();
             const project = loadProject(ROOT);
             const report = buildReport(
-                { project, stack: "bench", region: "us-east-1", config: {}, mode: "preview", registrations, resources, outputs: {}, diagnostics: [] },
+                {
+                    project,
+                    stack: "bench",
+                    region: "us-east-1",
+                    config: {},
+                    mode: "preview",
+                    registrations,
+                    resources,
+                    outputs: {},
+                    diagnostics: [],
+                },
                 { levels: {}, violations: [], remediations: [] },
                 estimateCost(resources, { natGbPerMonth: 100, region: "us-east-1" }),
-                { against: "state.json", steps, refusals, costBefore: estimateCost(stateResources(state), { natGbPerMonth: 100, region: "us-east-1" }) },
+                {
+                    against: "state.json",
+                    steps,
+                    refusals,
+                    costBefore: estimateCost(stateResources(state), {
+                        natGbPerMonth: 100,
+                        region: "us-east-1",
+                    }),
+                },
                 [],
             );
             const text = renderText(report) + JSON.stringify(report);
             const reportMs = performance.now() - reportStart;
-            return { mode, services: count, updateMs: evalMs + stepsMs + policy.ms + reportMs, evalMs, stepsMs, policyMs: policy.ms, reportMs, reportBytes: text.length };
+            return {
+                mode,
+                services: count,
+                updateMs: evalMs + stepsMs + policy.ms + reportMs,
+                evalMs,
+                stepsMs,
+                policyMs: policy.ms,
+                reportMs,
+                reportBytes: text.length,
+            };
         }
         case "components": {
             const { ms: evalMs, registrations } = await evaluate(count, "preview");
@@ -161,7 +254,17 @@ async function main(): Promise<object> {
             start = performance.now();
             const project = loadProject(ROOT);
             const report = buildReport(
-                { project, stack: "bench", region: "us-east-1", config: {}, mode: "preview", registrations, resources, outputs: {}, diagnostics: [] },
+                {
+                    project,
+                    stack: "bench",
+                    region: "us-east-1",
+                    config: {},
+                    mode: "preview",
+                    registrations,
+                    resources,
+                    outputs: {},
+                    diagnostics: [],
+                },
                 { levels: {}, violations: [], remediations: [] },
                 estimateCost(resources, { natGbPerMonth: 100, region: "us-east-1" }),
                 undefined,
@@ -187,13 +290,20 @@ async function main(): Promise<object> {
             };
         }
         case "floor": {
-            const recipe = JSON.parse(fs.readFileSync(path.join(dir, "recipe.json"), "utf8")) as Registration[];
+            const recipe = JSON.parse(
+                fs.readFileSync(path.join(dir, "recipe.json"), "utf8"),
+            ) as Registration[];
             return { mode, services: count, evalMs: await floor(recipe) };
         }
         case "pack":
         case "noop": {
-            const resources = JSON.parse(fs.readFileSync(path.join(dir, "view.json"), "utf8")) as EngineResource[];
-            const result = await check(resources, mode === "pack" ? path.join(ROOT, PACK_DIR) : path.join(__dirname, "noop-pack"));
+            const resources = JSON.parse(
+                fs.readFileSync(path.join(dir, "view.json"), "utf8"),
+            ) as EngineResource[];
+            const result = await check(
+                resources,
+                mode === "pack" ? path.join(ROOT, PACK_DIR) : path.join(__dirname, "noop-pack"),
+            );
             return { mode, services: count, policyMs: result.ms, packPeakMb: result.packPeakMb };
         }
         case "startup": {

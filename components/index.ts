@@ -2,10 +2,22 @@ export { PublicSubnetNetwork, PublicSubnetNetworkArgs } from "./network/publicNe
 export { PrivateSubnetNetwork, PrivateSubnetNetworkArgs } from "./network/privateNetwork";
 export { adoptNetwork, adoptAwsxVpc, AdoptNetworkArgs, AwsxVpcLike } from "./network/adopt";
 export { EcsNetwork } from "./network/shape";
-export { NetworkPattern, NatStrategy, NetworkPlanError, planPublicNetwork, planPrivateNetwork } from "./network/plan";
+export {
+    NetworkPattern,
+    NatStrategy,
+    NetworkPlanError,
+    planPublicNetwork,
+    planPrivateNetwork,
+} from "./network/plan";
 export { ServiceConnectCluster, ServiceConnectClusterArgs } from "./service/cluster";
 export { EcsService, EcsServiceArgs, DATA_CLASSIFICATION_TAG } from "./service/ecsService";
-export { ServicePlanError, Endpoint, ServiceConnectRole, LaunchType, NetworkMode } from "./service/plan";
+export {
+    ServicePlanError,
+    Endpoint,
+    ServiceConnectRole,
+    LaunchType,
+    NetworkMode,
+} from "./service/plan";
 export { ContainerArgs, PortMappingArgs, ExposeArgs, ClientAliasArgs } from "./service/types";
 export { Ec2Capacity, Ec2CapacityArgs } from "./capacity/ec2Capacity";
 export { CapacityPlan, ECS_AL2023_AMI_PARAMETERS, planCapacity } from "./capacity/plan";

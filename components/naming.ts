@@ -44,30 +44,80 @@ export interface AwsNameRule {
  * (63 of lowercase letters, digits, dots and hyphens).
  */
 export const AWS_NAMES: Record<string, AwsNameRule> = {
-    "aws:lb/loadBalancer:LoadBalancer": { property: "name", scope: "region", max: 32, chars: "A-Za-z0-9-", noEdgeHyphen: true, reservedPrefix: /^internal-/i },
-    "aws:lb/targetGroup:TargetGroup": { property: "name", scope: "region", max: 32, chars: "A-Za-z0-9-", noEdgeHyphen: true },
+    "aws:lb/loadBalancer:LoadBalancer": {
+        property: "name",
+        scope: "region",
+        max: 32,
+        chars: "A-Za-z0-9-",
+        noEdgeHyphen: true,
+        reservedPrefix: /^internal-/i,
+    },
+    "aws:lb/targetGroup:TargetGroup": {
+        property: "name",
+        scope: "region",
+        max: 32,
+        chars: "A-Za-z0-9-",
+        noEdgeHyphen: true,
+    },
     "aws:iam/role:Role": { property: "name", scope: "account", max: 64, chars: "\\w+=,.@-" },
-    "aws:iam/instanceProfile:InstanceProfile": { property: "name", scope: "account", max: 128, chars: "\\w+=,.@-" },
-    "aws:servicediscovery/httpNamespace:HttpNamespace": { property: "name", scope: "region", max: 1024 },
-    "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace": { property: "name", scope: "region", max: 253 },
-    "aws:cloudwatch/logGroup:LogGroup": { property: "name", scope: "region", max: 512, chars: ".\\-_/#A-Za-z0-9" },
-    "aws:ecs/cluster:Cluster": { property: "name", scope: "region", max: 255, chars: "A-Za-z0-9_-" },
-    "aws:ecs/capacityProvider:CapacityProvider": { property: "name", scope: "region", max: 255, chars: "A-Za-z0-9_-", reservedPrefix: /^(aws|ecs|fargate)/i },
+    "aws:iam/instanceProfile:InstanceProfile": {
+        property: "name",
+        scope: "account",
+        max: 128,
+        chars: "\\w+=,.@-",
+    },
+    "aws:servicediscovery/httpNamespace:HttpNamespace": {
+        property: "name",
+        scope: "region",
+        max: 1024,
+    },
+    "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace": {
+        property: "name",
+        scope: "region",
+        max: 253,
+    },
+    "aws:cloudwatch/logGroup:LogGroup": {
+        property: "name",
+        scope: "region",
+        max: 512,
+        chars: ".\\-_/#A-Za-z0-9",
+    },
+    "aws:ecs/cluster:Cluster": {
+        property: "name",
+        scope: "region",
+        max: 255,
+        chars: "A-Za-z0-9_-",
+    },
+    "aws:ecs/capacityProvider:CapacityProvider": {
+        property: "name",
+        scope: "region",
+        max: 255,
+        chars: "A-Za-z0-9_-",
+        reservedPrefix: /^(aws|ecs|fargate)/i,
+    },
     "aws:ecs/service:Service": { property: "name", max: 255, chars: "A-Za-z0-9_-" },
     "aws:autoscaling/group:Group": { property: "name", scope: "region", max: 255 },
     "aws:ec2/launchTemplate:LaunchTemplate": { property: "name", scope: "region", max: 128 },
     "aws:s3/bucket:Bucket": { property: "bucket", scope: "account", max: 63, chars: "a-z0-9.-" },
-    "aws:s3/bucketV2:BucketV2": { property: "bucket", scope: "account", max: 63, chars: "a-z0-9.-" },
+    "aws:s3/bucketV2:BucketV2": {
+        property: "bucket",
+        scope: "account",
+        max: 63,
+        chars: "a-z0-9.-",
+    },
 };
 
 /** Why AWS refuses `name` for a resource of `type`, or undefined when it accepts it (or the type is not in the table). */
 export function awsNameProblem(type: string, name: string): string | undefined {
     const rule = AWS_NAMES[type];
     if (rule === undefined) return undefined;
-    if (rule.max !== undefined && name.length > rule.max) return `is ${name.length} characters long, above the ${rule.max} AWS accepts`;
-    if (rule.chars !== undefined && !new RegExp(`^[${rule.chars}]*$`).test(name)) return `has characters outside [${rule.chars}]`;
+    if (rule.max !== undefined && name.length > rule.max)
+        return `is ${name.length} characters long, above the ${rule.max} AWS accepts`;
+    if (rule.chars !== undefined && !new RegExp(`^[${rule.chars}]*$`).test(name))
+        return `has characters outside [${rule.chars}]`;
     if (rule.noEdgeHyphen && /^-|-$/.test(name)) return "begins or ends with a hyphen";
-    if (rule.reservedPrefix?.test(name)) return `begins with ${rule.reservedPrefix.source.replace(/^\^/, "")}, which AWS reserves`;
+    if (rule.reservedPrefix?.test(name))
+        return `begins with ${rule.reservedPrefix.source.replace(/^\^/, "")}, which AWS reserves`;
     return undefined;
 }
 
@@ -80,16 +130,22 @@ export function awsNameProblem(type: string, name: string): string | undefined {
  */
 export function awsResourceName(type: string, base: string, suffix: string): string {
     const rule = AWS_NAMES[type];
-    if (rule === undefined) throw new Error(`awsResourceName: ${type} is not in AWS_NAMES; add its rule there.`);
+    if (rule === undefined)
+        throw new Error(`awsResourceName: ${type} is not in AWS_NAMES; add its rule there.`);
     const fits = (n: string) => awsNameProblem(type, `${n}-abcdefg`) === undefined;
     const full = `${base}-${suffix}`;
     if (fits(full)) return full;
-    let clean = rule.chars === undefined ? base : base.replace(new RegExp(`[^${rule.chars}]+`, "g"), "-").replace(/^-+|-+$/g, "");
+    let clean =
+        rule.chars === undefined
+            ? base
+            : base.replace(new RegExp(`[^${rule.chars}]+`, "g"), "-").replace(/^-+|-+$/g, "");
     if (rule.reservedPrefix?.test(`${clean}-${suffix}`)) clean = `x-${clean}`;
     // Always the hash: "a_b" and "a-b" clean to one name, and two resources cannot share it.
     const hash = createHash("sha256").update(base).digest("hex").slice(0, 6);
     const room = (rule.max ?? Infinity) - AUTONAME_SUFFIX_LENGTH - suffix.length - hash.length - 2;
-    return [clean.slice(0, Math.max(0, room)).replace(/-+$/, ""), hash, suffix].filter((p) => p.length > 0).join("-");
+    return [clean.slice(0, Math.max(0, room)).replace(/-+$/, ""), hash, suffix]
+        .filter((p) => p.length > 0)
+        .join("-");
 }
 
 /** A DNS label from any text: lowercase letters, digits and dashes, at most 63 characters. */
@@ -138,7 +194,8 @@ export function iamRoleResourceName(base: string, suffix: string): string {
 }
 
 /** ECS refuses capacity provider names that start with `aws`, `ecs` or `fargate` (any case). */
-export const RESERVED_CAPACITY_PROVIDER_PREFIX = AWS_NAMES["aws:ecs/capacityProvider:CapacityProvider"].reservedPrefix!;
+export const RESERVED_CAPACITY_PROVIDER_PREFIX =
+    AWS_NAMES["aws:ecs/capacityProvider:CapacityProvider"].reservedPrefix!;
 
 /** The Pulumi name of a capacity provider, whose auto-name must not start with a reserved prefix. */
 export function capacityProviderResourceName(name: string): string {

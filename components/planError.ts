@@ -26,11 +26,17 @@ export class PlanError extends Error {
      * first, so a caller fixes them in one pass (as awsx validates a VPC's subnet specs).
      */
     static throwIfAny(component: string, problems: string[]): void {
-        if (problems.length > 0) throw new PlanError(component, `${problems.map((p) => p.replace(/\.$/, "")).join("; ")}.`);
+        if (problems.length > 0)
+            throw new PlanError(
+                component,
+                `${problems.map((p) => p.replace(/\.$/, "")).join("; ")}.`,
+            );
     }
 
     /** Whether `e` is a planner's refusal (of any component). */
     static isPlanError(e: unknown): e is PlanError {
-        return typeof e === "object" && e !== null && (e as Record<symbol, unknown>)[BRAND] === true;
+        return (
+            typeof e === "object" && e !== null && (e as Record<symbol, unknown>)[BRAND] === true
+        );
     }
 }

@@ -19,12 +19,31 @@ export interface GroupRef {
 export function outboundOnlySecurityGroup(
     parent: pulumi.Resource,
     name: string,
-    args: { vpcId: pulumi.Input<string>; description: string; egressDescription: string; tags: Record<string, string> | undefined },
+    args: {
+        vpcId: pulumi.Input<string>;
+        description: string;
+        egressDescription: string;
+        tags: Record<string, string> | undefined;
+    },
 ): GroupRef {
-    const group = new aws.ec2.SecurityGroup(`${name}-sg`, { vpcId: args.vpcId, description: args.description, tags: nameTags(`${name}-sg`, args.tags) }, { parent });
+    const group = new aws.ec2.SecurityGroup(
+        `${name}-sg`,
+        {
+            vpcId: args.vpcId,
+            description: args.description,
+            tags: nameTags(`${name}-sg`, args.tags),
+        },
+        { parent },
+    );
     new aws.vpc.SecurityGroupEgressRule(
         `${name}-egress`,
-        { securityGroupId: group.id, description: args.egressDescription, ipProtocol: "-1", cidrIpv4: "0.0.0.0/0", tags: nameTags(`${name}-egress`, args.tags) },
+        {
+            securityGroupId: group.id,
+            description: args.egressDescription,
+            ipProtocol: "-1",
+            cidrIpv4: "0.0.0.0/0",
+            tags: nameTags(`${name}-egress`, args.tags),
+        },
         { parent },
     );
     return { group, owner: parent, name, tags: args.tags };
@@ -52,7 +71,12 @@ const rules = new WeakMap<aws.ec2.SecurityGroup, Map<string, aws.vpc.SecurityGro
 /** The name of the rule that admits `spec` on `target`: its content, never who asked first. */
 export function ingressRuleName(target: GroupRef, spec: IngressSpec): string {
     const ports = spec.from === spec.to ? `${spec.from}` : `${spec.from}-${spec.to}`;
-    const source = "internet" in spec.source ? "internet" : spec.source.group.group === target.group ? "self" : spec.source.group.name;
+    const source =
+        "internet" in spec.source
+            ? "internet"
+            : spec.source.group.group === target.group
+              ? "self"
+              : spec.source.group.name;
     return `${target.name}-in-${spec.protocol}-${ports}-from-${source}`;
 }
 
@@ -64,48 +88,85 @@ export function ingressRuleName(target: GroupRef, spec: IngressSpec): string {
 export function admit(target: GroupRef, spec: IngressSpec): aws.vpc.SecurityGroupIngressRule {
     const name = ingressRuleName(target, spec);
     const fromGroup = "group" in spec.source ? spec.source.group : undefined;
-    return once(rules, target.group, name, () => new aws.vpc.SecurityGroupIngressRule(
+    return once(
+        rules,
+        target.group,
         name,
-        {
-            securityGroupId: target.group.id,
-            description: fromGroup ? `${spec.protocol} ${spec.from}-${spec.to} from ${fromGroup.group === target.group ? "this group" : fromGroup.name}` : `${spec.protocol} ${spec.from}-${spec.to} from the internet, asked for in so many words (openToInternet)`,
-            ipProtocol: spec.protocol,
-            fromPort: spec.from,
-            toPort: spec.to,
-            ...(fromGroup ? { referencedSecurityGroupId: fromGroup.group.id } : { cidrIpv4: "0.0.0.0/0" }),
-            tags: nameTags(name, target.tags),
-        },
-        { parent: target.owner, ...(spec.formerly?.length ? { aliases: spec.formerly.map((f) => ({ name: f.name, parent: f.parent.urn })) } : {}) },
-    ));
+        () =>
+            new aws.vpc.SecurityGroupIngressRule(
+                name,
+                {
+                    securityGroupId: target.group.id,
+                    description: fromGroup
+                        ? `${spec.protocol} ${spec.from}-${spec.to} from ${fromGroup.group === target.group ? "this group" : fromGroup.name}`
+                        : `${spec.protocol} ${spec.from}-${spec.to} from the internet, asked for in so many words (openToInternet)`,
+                    ipProtocol: spec.protocol,
+                    fromPort: spec.from,
+                    toPort: spec.to,
+                    ...(fromGroup
+                        ? { referencedSecurityGroupId: fromGroup.group.id }
+                        : { cidrIpv4: "0.0.0.0/0" }),
+                    tags: nameTags(name, target.tags),
+                },
+                {
+                    parent: target.owner,
+                    ...(spec.formerly?.length
+                        ? {
+                              aliases: spec.formerly.map((f) => ({
+                                  name: f.name,
+                                  parent: f.parent.urn,
+                              })),
+                          }
+                        : {}),
+                },
+            ),
+    );
 }
 
 // One egress rule per distinct (group, protocol, ports, destination), for the same reason as ingress.
-const egressRules = new WeakMap<aws.ec2.SecurityGroup, Map<string, aws.vpc.SecurityGroupEgressRule>>();
+const egressRules = new WeakMap<
+    aws.ec2.SecurityGroup,
+    Map<string, aws.vpc.SecurityGroupEgressRule>
+>();
 
 /**
  * Lets `source` send `protocol` on `from`-`to` to the members of `destination`, and nowhere else:
  * a load balancer's group reaches exactly the task ports it routes to. Deduplicated like `admit`.
  */
-export function allowEgress(source: GroupRef, spec: { protocol: "tcp" | "udp"; from: number; to: number; destination: GroupRef }): aws.vpc.SecurityGroupEgressRule {
+export function allowEgress(
+    source: GroupRef,
+    spec: { protocol: "tcp" | "udp"; from: number; to: number; destination: GroupRef },
+): aws.vpc.SecurityGroupEgressRule {
     const ports = spec.from === spec.to ? `${spec.from}` : `${spec.from}-${spec.to}`;
     const name = `${source.name}-out-${spec.protocol}-${ports}-to-${spec.destination.name}`;
-    return once(egressRules, source.group, name, () => new aws.vpc.SecurityGroupEgressRule(
+    return once(
+        egressRules,
+        source.group,
         name,
-        {
-            securityGroupId: source.group.id,
-            description: `${spec.protocol} ${spec.from}-${spec.to} to ${spec.destination.name}`,
-            ipProtocol: spec.protocol,
-            fromPort: spec.from,
-            toPort: spec.to,
-            referencedSecurityGroupId: spec.destination.group.id,
-            tags: nameTags(name, source.tags),
-        },
-        { parent: source.owner },
-    ));
+        () =>
+            new aws.vpc.SecurityGroupEgressRule(
+                name,
+                {
+                    securityGroupId: source.group.id,
+                    description: `${spec.protocol} ${spec.from}-${spec.to} to ${spec.destination.name}`,
+                    ipProtocol: spec.protocol,
+                    fromPort: spec.from,
+                    toPort: spec.to,
+                    referencedSecurityGroupId: spec.destination.group.id,
+                    tags: nameTags(name, source.tags),
+                },
+                { parent: source.owner },
+            ),
+    );
 }
 
 /** The rule `name` on `group` from the register, created by `create` the first time it is asked for. */
-function once<R>(register: WeakMap<aws.ec2.SecurityGroup, Map<string, R>>, group: aws.ec2.SecurityGroup, name: string, create: () => R): R {
+function once<R>(
+    register: WeakMap<aws.ec2.SecurityGroup, Map<string, R>>,
+    group: aws.ec2.SecurityGroup,
+    name: string,
+    create: () => R,
+): R {
     const rules = register.get(group) ?? new Map<string, R>();
     register.set(group, rules);
     if (!rules.has(name)) {

@@ -10,7 +10,10 @@ export default {
     meta: {
         type: "problem",
         docs: { description: "Disallow creating Pulumi resources inside Output.apply callbacks." },
-        messages: { resourceInApply: "{{name}} is a Pulumi resource created inside apply: pulumi preview cannot show it while the Output is unknown. Create it outside, and pass Outputs as its inputs." },
+        messages: {
+            resourceInApply:
+                "{{name}} is a Pulumi resource created inside apply: pulumi preview cannot show it while the Output is unknown. Create it outside, and pass Outputs as its inputs.",
+        },
         schema: [],
     },
     create(context) {
@@ -18,9 +21,18 @@ export default {
         const checker = services.program.getTypeChecker();
         const insideApply = (node) => {
             for (let n = node.parent; n; n = n.parent) {
-                if ((n.type === "ArrowFunctionExpression" || n.type === "FunctionExpression") && n.parent?.type === "CallExpression" && n.parent.arguments.includes(n)) {
+                if (
+                    (n.type === "ArrowFunctionExpression" || n.type === "FunctionExpression") &&
+                    n.parent?.type === "CallExpression" &&
+                    n.parent.arguments.includes(n)
+                ) {
                     const callee = n.parent.callee;
-                    if (callee.type === "MemberExpression" && callee.property.type === "Identifier" && callee.property.name === "apply") return true;
+                    if (
+                        callee.type === "MemberExpression" &&
+                        callee.property.type === "Identifier" &&
+                        callee.property.name === "apply"
+                    )
+                        return true;
                 }
             }
             return false;
@@ -30,7 +42,11 @@ export default {
                 if (!insideApply(node)) return;
                 const type = checker.getTypeAtLocation(services.esTreeNodeToTSNodeMap.get(node));
                 if (type.getProperty("urn") !== undefined) {
-                    context.report({ node, messageId: "resourceInApply", data: { name: context.sourceCode.getText(node.callee) } });
+                    context.report({
+                        node,
+                        messageId: "resourceInApply",
+                        data: { name: context.sourceCode.getText(node.callee) },
+                    });
                 }
             },
         };

@@ -12,7 +12,10 @@ import { DIAGRAM_STACKS, diagramOf, sourceHash } from "../offline/reports/docsDi
 const ROOT = path.resolve(__dirname, "..");
 
 async function main(): Promise<void> {
-    const browser = await puppeteer.launch({ executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium", args: ["--no-sandbox", "--headless=new"] });
+    const browser = await puppeteer.launch({
+        executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+        args: ["--no-sandbox", "--headless=new"],
+    });
     try {
         const page = await browser.newPage();
         await page.setContent("<!doctype html><html><body></body></html>");
@@ -23,14 +26,22 @@ async function main(): Promise<void> {
                 const m = (globalThis as any).mermaid;
                 // SVG text labels, not HTML in <foreignObject>, which renderers outside browsers leave blank;
                 // wide enough that a Service Connect URL is never wrapped mid-word.
-                m.initialize({ startOnLoad: false, securityLevel: "strict", htmlLabels: false, flowchart: { htmlLabels: false, wrappingWidth: 600 } });
+                m.initialize({
+                    startOnLoad: false,
+                    securityLevel: "strict",
+                    htmlLabels: false,
+                    flowchart: { htmlLabels: false, wrappingWidth: 600 },
+                });
                 return (await m.render("diagram", text)).svg as string;
             }, diagram);
             // Mermaid splits a label into one <tspan> per word, each but the first starting with its
             // space: without xml:space="preserve", SVG renderers other than browsers drop those spaces.
             svg = svg.replace(/<text /g, '<text xml:space="preserve" ');
             const file = path.join(ROOT, "docs", `${stack}.svg`);
-            fs.writeFileSync(file, `<!-- mermaid source sha256:${sourceHash(diagram)} (npm run docs:diagrams) -->\n${svg}\n`);
+            fs.writeFileSync(
+                file,
+                `<!-- mermaid source sha256:${sourceHash(diagram)} (npm run docs:diagrams) -->\n${svg}\n`,
+            );
             console.log(`wrote ${path.relative(ROOT, file)}`);
         }
     } finally {

@@ -9,7 +9,10 @@ const scripts = process.argv.slice(2);
 const runs = scripts.map(
     (name) =>
         new Promise((resolve) => {
-            const child = spawn("npm", ["run", "-s", name], { stdio: ["ignore", "pipe", "pipe"], shell: process.platform === "win32" });
+            const child = spawn("npm", ["run", "-s", name], {
+                stdio: ["ignore", "pipe", "pipe"],
+                shell: process.platform === "win32",
+            });
             const prefix = (chunk) => chunk.toString().replace(/^(?=.)/gm, `[${name}] `);
             child.stdout.on("data", (d) => process.stdout.write(prefix(d)));
             child.stderr.on("data", (d) => process.stderr.write(prefix(d)));

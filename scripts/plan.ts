@@ -15,7 +15,10 @@ const write = (stream: NodeJS.WriteStream) => (text: string) => {
 };
 const exit = (code: number) => Promise.all(pending).then(() => process.exit(code));
 
-runPlan(path.resolve(__dirname, ".."), process.argv.slice(2), { out: write(process.stdout), err: write(process.stderr) }).then(exit, (e) => {
+runPlan(path.resolve(__dirname, ".."), process.argv.slice(2), {
+    out: write(process.stdout),
+    err: write(process.stderr),
+}).then(exit, (e) => {
     // runPlan answers every error itself; this is the last guard, still one line.
     write(process.stderr)(`plan: ${String(e?.message ?? e).replace(/\s*\n\s*/g, " ")}`);
     return exit(2);

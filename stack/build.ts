@@ -6,18 +6,34 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { StackConfig } from "./config";
-import { Ec2Capacity, EcsNetwork, EcsService, PrivateSubnetNetwork, PublicLoadBalancer, PublicSubnetNetwork, ServiceConnectCluster, VpcFlowLogs } from "../components";
+import {
+    Ec2Capacity,
+    EcsNetwork,
+    EcsService,
+    PrivateSubnetNetwork,
+    PublicLoadBalancer,
+    PublicSubnetNetwork,
+    ServiceConnectCluster,
+    VpcFlowLogs,
+} from "../components";
 import { flowLogGroupName } from "../components/naming";
 import { namespaceOf, networkArgs, planStack, routeOf, serviceArgs, stackAdvice } from "./plan";
 
-
 export function buildNetwork(name: string, config: StackConfig): EcsNetwork & pulumi.Resource {
     const { pattern, args } = networkArgs(config);
-    return pattern === "public" ? new PublicSubnetNetwork(name, args) : new PrivateSubnetNetwork(name, args);
+    return pattern === "public"
+        ? new PublicSubnetNetwork(name, args)
+        : new PrivateSubnetNetwork(name, args);
 }
 
 /** The command a user runs to check a client reaches a server through Service Connect. */
-export function execCheckCommand(region: string, cluster: string, service: string, container: string, url: string): string {
+export function execCheckCommand(
+    region: string,
+    cluster: string,
+    service: string,
+    container: string,
+    url: string,
+): string {
     const task = `$(aws ecs list-tasks --region ${region} --cluster ${cluster} --service-name ${service} --query 'taskArns[0]' --output text)`;
     return `aws ecs execute-command --region ${region} --cluster ${cluster} --task ${task} --container ${container} --interactive --command "curl -sS ${url}"`;
 }
@@ -40,14 +56,32 @@ export function buildStack(config: StackConfig) {
 
     const capacity =
         config.capacity.launchType === "EC2"
-            ? new Ec2Capacity(name, { cluster, network, instanceType: config.capacity.instanceType, minSize: config.capacity.minSize, maxSize: config.capacity.maxSize })
+            ? new Ec2Capacity(name, {
+                  cluster,
+                  network,
+                  instanceType: config.capacity.instanceType,
+                  minSize: config.capacity.minSize,
+                  maxSize: config.capacity.maxSize,
+              })
             : undefined;
 
     if (config.flowLogs) {
-        new VpcFlowLogs(name, { vpcId: network.vpcId, logGroupName: flowLogGroupName(pulumi.getProject(), name), retentionDays: config.logRetentionDays });
+        new VpcFlowLogs(name, {
+            vpcId: network.vpcId,
+            logGroupName: flowLogGroupName(pulumi.getProject(), name),
+            retentionDays: config.logRetentionDays,
+        });
     }
     const { certificateArn, allowPlainHttp, ingressCidrs, accessLogs } = config.loadBalancer;
-    const balancer = plan.loadBalancer ? new PublicLoadBalancer(name, { network, certificateArn, allowPlainHttp, ingressCidrs, accessLogs }) : undefined;
+    const balancer = plan.loadBalancer
+        ? new PublicLoadBalancer(name, {
+              network,
+              certificateArn,
+              allowPlainHttp,
+              ingressCidrs,
+              accessLogs,
+          })
+        : undefined;
 
     const called = new Set(config.services.flatMap((s) => s.calls ?? []));
     const services = new Map<string, EcsService>();
@@ -72,7 +106,11 @@ export function buildStack(config: StackConfig) {
         for (const target of svc.calls ?? []) {
             for (const url of services.get(target)!.endpointUrls) {
                 checks[`${svc.name} -> ${target}`] = pulumi
-                    .all([cluster.awsContext.region, cluster.clusterName, services.get(svc.name)!.service.name])
+                    .all([
+                        cluster.awsContext.region,
+                        cluster.clusterName,
+                        services.get(svc.name)!.service.name,
+                    ])
                     .apply(([region, c, s]) => execCheckCommand(region, c, s, svc.name, url));
             }
         }
@@ -85,12 +123,18 @@ export function buildStack(config: StackConfig) {
         clusterName: cluster.clusterName,
         namespace: cluster.namespaceName,
         serviceNames: Object.fromEntries(all.map((s) => [s.serviceName, s.service.name])),
-        serviceConnectEndpoints: Object.fromEntries(all.filter((s) => s.endpointUrls.length > 0).map((s) => [s.serviceName, s.endpointUrls])),
+        serviceConnectEndpoints: Object.fromEntries(
+            all
+                .filter((s) => s.endpointUrls.length > 0)
+                .map((s) => [s.serviceName, s.endpointUrls]),
+        ),
         execCheckCommands: checks,
         ...(balancer
             ? {
                   loadBalancerDnsName: balancer.dnsName,
-                  serviceUrls: Object.fromEntries(all.filter((s) => s.url).map((s) => [s.serviceName, s.url!])),
+                  serviceUrls: Object.fromEntries(
+                      all.filter((s) => s.url).map((s) => [s.serviceName, s.url!]),
+                  ),
               }
             : {}),
     };

@@ -108,9 +108,19 @@ export interface StackConfig {
         containerInsights: boolean;
     };
     logRetentionDays: number;
-    capacity: { launchType: "FARGATE" | "EC2"; instanceType: string; minSize: number; maxSize: number };
+    capacity: {
+        launchType: "FARGATE" | "EC2";
+        instanceType: string;
+        minSize: number;
+        maxSize: number;
+    };
     /** The stack's load balancer, created when a service sets `loadBalancer`. */
-    loadBalancer: { certificateArn?: string; allowPlainHttp: boolean; ingressCidrs: string[]; accessLogs: boolean };
+    loadBalancer: {
+        certificateArn?: string;
+        allowPlainHttp: boolean;
+        ingressCidrs: string[];
+        accessLogs: boolean;
+    };
     flowLogs: boolean;
     services: ServiceConfig[];
 }
@@ -127,7 +137,11 @@ export class ConfigError extends Error {
 
     /** Whether `e` is a refusal of the stack file; a brand, since the offline plan loads the program afresh (another copy of this class). */
     static isConfigError(e: unknown): e is ConfigError {
-        return typeof e === "object" && e !== null && (e as Record<symbol, unknown>)[CONFIG_ERROR] === true;
+        return (
+            typeof e === "object" &&
+            e !== null &&
+            (e as Record<symbol, unknown>)[CONFIG_ERROR] === true
+        );
     }
 }
 
@@ -148,7 +162,9 @@ export function parseStackConfig(raw: Raw, project: string): StackConfig {
     const required = (k: string): string => {
         const v = raw[k];
         if (v === undefined) {
-            throw new ConfigError(`${key(k)} is not set; run under the Pulumi CLI (which applies Pulumi.yaml's defaults) or set it in the stack file.`);
+            throw new ConfigError(
+                `${key(k)} is not set; run under the Pulumi CLI (which applies Pulumi.yaml's defaults) or set it in the stack file.`,
+            );
         }
         return v;
     };
@@ -169,7 +185,9 @@ export function parseStackConfig(raw: Raw, project: string): StackConfig {
     const oneOf = <T extends string>(k: string, allowed: readonly T[]): T => {
         const v = required(k);
         if (!(allowed as readonly string[]).includes(v)) {
-            throw new ConfigError(`${key(k)} must be one of ${allowed.join(", ")} (got "${v}"); set one of those.`);
+            throw new ConfigError(
+                `${key(k)} must be one of ${allowed.join(", ")} (got "${v}"); set one of those.`,
+            );
         }
         return v as T;
     };
@@ -177,13 +195,17 @@ export function parseStackConfig(raw: Raw, project: string): StackConfig {
     const pattern = oneOf("pattern", ["private", "public"] as const);
     const zones = parseJson(key("availabilityZones"), required("availabilityZones"));
     if (!Array.isArray(zones) || !zones.every((z) => typeof z === "string")) {
-        throw new ConfigError(`${key("availabilityZones")} must be a list of zone names (got ${JSON.stringify(zones)}); list names such as us-east-1a, or leave it empty to use azCount.`);
+        throw new ConfigError(
+            `${key("availabilityZones")} must be a list of zone names (got ${JSON.stringify(zones)}); list names such as us-east-1a, or leave it empty to use azCount.`,
+        );
     }
     const natStrategy = oneOf("natStrategy", NAT_STRATEGIES);
     const vpcEndpoints = boolean("vpcEndpoints");
     if (pattern === "public" && (vpcEndpoints || natStrategy !== "OnePerAz")) {
         const field = vpcEndpoints ? "vpcEndpoints" : "natStrategy";
-        throw new ConfigError(`${key(field)} applies to the private pattern only, but ${key("pattern")} is public; remove ${field} from the stack file or set pattern to private.`);
+        throw new ConfigError(
+            `${key(field)} applies to the private pattern only, but ${key("pattern")} is public; remove ${field} from the stack file or set pattern to private.`,
+        );
     }
     const servicesRaw = raw.services === undefined ? [] : parseJson(key("services"), raw.services);
 
@@ -208,9 +230,14 @@ export function parseStackConfig(raw: Raw, project: string): StackConfig {
             maxSize: integer("capacityMaxSize"),
         },
         loadBalancer: {
-            ...(required("certificateArn") !== "" ? { certificateArn: required("certificateArn") } : {}),
+            ...(required("certificateArn") !== ""
+                ? { certificateArn: required("certificateArn") }
+                : {}),
             allowPlainHttp: boolean("allowPlainHttp"),
-            ingressCidrs: list(str)(key("loadBalancerCidrs"), parseJson(key("loadBalancerCidrs"), required("loadBalancerCidrs"))),
+            ingressCidrs: list(str)(
+                key("loadBalancerCidrs"),
+                parseJson(key("loadBalancerCidrs"), required("loadBalancerCidrs")),
+            ),
             accessLogs: boolean("accessLogs"),
         },
         flowLogs: boolean("flowLogs"),
@@ -222,7 +249,9 @@ function parseJson(key: string, text: string): unknown {
     try {
         return JSON.parse(text);
     } catch {
-        throw new ConfigError(`${key} is not valid structured config (got ${JSON.stringify(text)}); write it as a YAML list or map in the stack file.`);
+        throw new ConfigError(
+            `${key} is not valid structured config (got ${JSON.stringify(text)}); write it as a YAML list or map in the stack file.`,
+        );
     }
 }
 
@@ -242,7 +271,9 @@ const str: Check<string> = (path, v) => {
 };
 const int: Check<number> = (path, v) => {
     if (typeof v !== "number" || !Number.isInteger(v)) {
-        throw new ConfigError(`${path} must be an integer (got ${describe(v)}); write a number without quotes.`);
+        throw new ConfigError(
+            `${path} must be an integer (got ${describe(v)}); write a number without quotes.`,
+        );
     }
     return v;
 };
@@ -256,7 +287,9 @@ const literal =
     <T extends string>(...allowed: T[]): Check<T> =>
     (path, v) => {
         if (typeof v !== "string" || !(allowed as string[]).includes(v)) {
-            throw new ConfigError(`${path} must be one of ${allowed.join(", ")} (got ${describe(v)}).`);
+            throw new ConfigError(
+                `${path} must be one of ${allowed.join(", ")} (got ${describe(v)}).`,
+            );
         }
         return v as T;
     };
@@ -271,7 +304,9 @@ const list =
 /** Any string, the empty one included (ECS accepts an environment variable set to ""). */
 const text: Check<string> = (path, v) => {
     if (typeof v !== "string") {
-        throw new ConfigError(`${path} must be a string (got ${describe(v)}); quote it if YAML reads it as a number or boolean.`);
+        throw new ConfigError(
+            `${path} must be a string (got ${describe(v)}); quote it if YAML reads it as a number or boolean.`,
+        );
     }
     return v;
 };
@@ -279,7 +314,9 @@ const stringMap =
     (value: Check<string>): Check<Record<string, string>> =>
     (path, v) => {
         if (typeof v !== "object" || v === null || Array.isArray(v)) {
-            throw new ConfigError(`${path} must be a map of names to strings (got ${describe(v)}).`);
+            throw new ConfigError(
+                `${path} must be a map of names to strings (got ${describe(v)}).`,
+            );
         }
         return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, value(`${path}.${k}`, x)]));
     };
@@ -294,7 +331,9 @@ function record<T>(shape: Shape): Check<T> {
         const known = Object.keys(shape);
         for (const field of Object.keys(v)) {
             if (!known.includes(field)) {
-                throw new ConfigError(`${path} has an unknown field "${field}"; the fields are ${known.join(", ")}.`);
+                throw new ConfigError(
+                    `${path} has an unknown field "${field}"; the fields are ${known.join(", ")}.`,
+                );
             }
         }
         const out: Record<string, unknown> = {};
@@ -382,17 +421,23 @@ export function parseServices(path: string, value: unknown): ServiceConfig[] {
     const seen = new Set<string>();
     services.forEach((s, i) => {
         if (seen.has(s.name)) {
-            throw new ConfigError(`${path}[${i}].name "${s.name}" is used twice; give each service its own name.`);
+            throw new ConfigError(
+                `${path}[${i}].name "${s.name}" is used twice; give each service its own name.`,
+            );
         }
         seen.add(s.name);
     });
     services.forEach((s, i) =>
         (s.calls ?? []).forEach((target, j) => {
             if ((s.calls ?? []).indexOf(target) !== j) {
-                throw new ConfigError(`${path}[${i}].calls[${j}] names "${target}" a second time; list each server once.`);
+                throw new ConfigError(
+                    `${path}[${i}].calls[${j}] names "${target}" a second time; list each server once.`,
+                );
             }
             if (!seen.has(target)) {
-                throw new ConfigError(`${path}[${i}].calls[${j}] names "${target}", which is not a service in this stack; use one of ${[...seen].join(", ")}.`);
+                throw new ConfigError(
+                    `${path}[${i}].calls[${j}] names "${target}", which is not a service in this stack; use one of ${[...seen].join(", ")}.`,
+                );
             }
         }),
     );

@@ -8,14 +8,32 @@
 import { ConfigError, ServiceConfig, StackConfig } from "./config";
 import { CapacityPlan, planCapacity } from "../components/capacity/plan";
 import { ENDPOINTS_NEEDED } from "../components/network/endpoints";
-import { checkZonesInRegion, NatStrategy, NetworkFacts, networkFacts, NetworkPlan, planPrivateNetwork, planPublicNetwork, PrivateLayoutArgs } from "../components/network/plan";
+import {
+    checkZonesInRegion,
+    NatStrategy,
+    NetworkFacts,
+    networkFacts,
+    NetworkPlan,
+    planPrivateNetwork,
+    planPublicNetwork,
+    PrivateLayoutArgs,
+} from "../components/network/plan";
 import { defaultNamespaceName } from "../components/naming";
 import { PlanError } from "../components/planError";
 import { EndpointRegister, planCluster } from "../components/service/cluster";
-import { planEcsService, ResolvedServicePlan, ServiceDeclaration } from "../components/service/ecsService";
+import {
+    planEcsService,
+    ResolvedServicePlan,
+    ServiceDeclaration,
+} from "../components/service/ecsService";
 import { ecrRegion, imageRegistry } from "../components/service/plan";
 import { ExposeArgs } from "../components/service/types";
-import { LoadBalancerPlan, planLoadBalancer, RouteArgs, RouteRegister } from "../components/loadBalancer/plan";
+import {
+    LoadBalancerPlan,
+    planLoadBalancer,
+    RouteArgs,
+    RouteRegister,
+} from "../components/loadBalancer/plan";
 
 /**
  * The interface endpoints beyond ecr.api, ecr.dkr and logs that the stack's services and capacity
@@ -27,23 +45,40 @@ export function interfaceEndpointsFor(config: StackConfig): string[] {
     return [
         ...(config.services.some((s) => s.enableExec) ? ENDPOINTS_NEEDED.exec : []),
         ...(secrets.some((v) => v.split(":")[2] === "ssm") ? ENDPOINTS_NEEDED.ssmParameters : []),
-        ...(secrets.some((v) => v.split(":")[2] === "secretsmanager") ? ENDPOINTS_NEEDED.secretsManager : []),
-        ...(config.services.some((s) => (s.secretsKmsKeyArns ?? []).length > 0) ? ENDPOINTS_NEEDED.kms : []),
+        ...(secrets.some((v) => v.split(":")[2] === "secretsmanager")
+            ? ENDPOINTS_NEEDED.secretsManager
+            : []),
+        ...(config.services.some((s) => (s.secretsKmsKeyArns ?? []).length > 0)
+            ? ENDPOINTS_NEEDED.kms
+            : []),
         ...(config.capacity.launchType === "EC2" ? ENDPOINTS_NEEDED.ec2Capacity : []),
     ];
 }
 
 /** The network component's arguments for the stack: the layout, and for the private pattern its NAT and endpoints. */
-export function networkArgs(config: StackConfig): { pattern: "public" | "private"; args: PrivateLayoutArgs & { natStrategy?: NatStrategy } } {
+export function networkArgs(config: StackConfig): {
+    pattern: "public" | "private";
+    args: PrivateLayoutArgs & { natStrategy?: NatStrategy };
+} {
     const { pattern, natStrategy, vpcEndpoints, ...layout } = config.network;
     if (pattern === "public") {
         return { pattern, args: layout };
     }
     // Without a NAT, everything the services call must have an endpoint.
-    const interfaceEndpoints = natStrategy === "None" && vpcEndpoints ? interfaceEndpointsFor(config) : undefined;
+    const interfaceEndpoints =
+        natStrategy === "None" && vpcEndpoints ? interfaceEndpointsFor(config) : undefined;
     // A load balancer needs public subnets in two zones or more, not only where the NAT gateways sit.
     const publicSubnetsInEveryAz = routed(config).length > 0 ? true : undefined;
-    return { pattern, args: { ...layout, natStrategy, vpcEndpoints, interfaceEndpoints, ...(publicSubnetsInEveryAz ? { publicSubnetsInEveryAz } : {}) } };
+    return {
+        pattern,
+        args: {
+            ...layout,
+            natStrategy,
+            vpcEndpoints,
+            interfaceEndpoints,
+            ...(publicSubnetsInEveryAz ? { publicSubnetsInEveryAz } : {}),
+        },
+    };
 }
 
 /** The services routed through the stack's load balancer: there is one only when this is not empty. */
@@ -72,7 +107,10 @@ export function exposeOf(service: ServiceConfig): ExposeArgs[] {
             return {
                 portName: p.name,
                 discoveryName: sc.discoveryName,
-                clientAliases: sc.port !== undefined || sc.dnsName !== undefined ? [{ port: sc.port, dnsName: sc.dnsName }] : undefined,
+                clientAliases:
+                    sc.port !== undefined || sc.dnsName !== undefined
+                        ? [{ port: sc.port, dnsName: sc.dnsName }]
+                        : undefined,
                 idleTimeoutSeconds: sc.idleTimeoutSeconds,
                 perRequestTimeoutSeconds: sc.perRequestTimeoutSeconds,
             };
@@ -80,7 +118,11 @@ export function exposeOf(service: ServiceConfig): ExposeArgs[] {
 }
 
 /** A service's component arguments from its stack-file entry (everything but the resources it is wired to). */
-export function serviceArgs(svc: ServiceConfig, config: StackConfig, called: Set<string>): Omit<ServiceDeclaration, "namespace" | "network" | "capacity" | "calls" | "loadBalancer"> {
+export function serviceArgs(
+    svc: ServiceConfig,
+    config: StackConfig,
+    called: Set<string>,
+): Omit<ServiceDeclaration, "namespace" | "network" | "capacity" | "calls" | "loadBalancer"> {
     return {
         networkMode: svc.networkMode,
         containers: [
@@ -129,7 +171,9 @@ export function deployOrder(services: ServiceConfig[], key = "services"): Servic
         }
         if (state.get(s.name) === "visiting") {
             const cycle = [...path.slice(path.indexOf(s.name)), s.name].join(" -> ");
-            throw new ConfigError(`${key}: calls form a cycle (${cycle}); Service Connect starts servers before their clients, so break the cycle.`);
+            throw new ConfigError(
+                `${key}: calls form a cycle (${cycle}); Service Connect starts servers before their clients, so break the cycle.`,
+            );
         }
         state.set(s.name, "visiting");
         for (const target of s.calls ?? []) {
@@ -187,26 +231,56 @@ export function planStack(config: StackConfig, ctx: StackPlanContext): StackPlan
     };
 
     const { pattern, args } = networkArgs(config);
-    const label = pattern === "public" ? `PublicSubnetNetwork "${ctx.stack}"` : `PrivateSubnetNetwork "${ctx.stack}"`;
-    const network = inStackTerms(root, () => (pattern === "public" ? planPublicNetwork(label, args) : planPrivateNetwork(label, args)));
+    const label =
+        pattern === "public"
+            ? `PublicSubnetNetwork "${ctx.stack}"`
+            : `PrivateSubnetNetwork "${ctx.stack}"`;
+    const network = inStackTerms(root, () =>
+        pattern === "public" ? planPublicNetwork(label, args) : planPrivateNetwork(label, args),
+    );
     if (ctx.region !== undefined) {
         inStackTerms(root, () => checkZonesInRegion(label, network.azs, ctx.region!));
     }
     const facts = networkFacts(network);
     const namespace = namespaceOf(config, ctx.stack);
     // A dns namespace gets the stack's VPC, as buildStack passes it.
-    inStackTerms(root, () => planCluster(ctx.stack, { namespaceName: namespace, namespaceType: config.cluster.namespaceType, vpcId: "the stack's VPC" }));
+    inStackTerms(root, () =>
+        planCluster(ctx.stack, {
+            namespaceName: namespace,
+            namespaceType: config.cluster.namespaceType,
+            vpcId: "the stack's VPC",
+        }),
+    );
     const ec2 = config.capacity.launchType === "EC2";
-    const capacity = ec2 ? inStackTerms(root, () => planCapacity(`Ec2Capacity "${ctx.stack}"`, { ...config.capacity, network: facts })) : undefined;
+    const capacity = ec2
+        ? inStackTerms(root, () =>
+              planCapacity(`Ec2Capacity "${ctx.stack}"`, { ...config.capacity, network: facts }),
+          )
+        : undefined;
 
     const lbLabel = `PublicLoadBalancer "${ctx.stack}"`;
     const lbServices = routed(config);
     const { certificateArn, allowPlainHttp, ingressCidrs } = config.loadBalancer;
     if (lbServices.length === 0 && (certificateArn !== undefined || allowPlainHttp)) {
         const field = certificateArn !== undefined ? "certificateArn" : "allowPlainHttp";
-        throw new ConfigError(`${key(field)} is set, but no service routes through the load balancer; give a service a loadBalancer entry (${key("services")}[].loadBalancer), or remove ${field}.`);
+        throw new ConfigError(
+            `${key(field)} is set, but no service routes through the load balancer; give a service a loadBalancer entry (${key("services")}[].loadBalancer), or remove ${field}.`,
+        );
     }
-    const loadBalancer = lbServices.length > 0 ? inStackTerms(root, () => planLoadBalancer(lbLabel, { certificateArn, allowPlainHttp, ingressCidrs, publicSubnetAzCount: facts.publicSubnetAzCount ?? 0, publicSubnetPrefix: facts.publicSubnetPrefix, vpcPrefix: facts.vpcPrefix, region: ctx.region })) : undefined;
+    const loadBalancer =
+        lbServices.length > 0
+            ? inStackTerms(root, () =>
+                  planLoadBalancer(lbLabel, {
+                      certificateArn,
+                      allowPlainHttp,
+                      ingressCidrs,
+                      publicSubnetAzCount: facts.publicSubnetAzCount ?? 0,
+                      publicSubnetPrefix: facts.publicSubnetPrefix,
+                      vpcPrefix: facts.vpcPrefix,
+                      region: ctx.region,
+                  }),
+              )
+            : undefined;
     const routes = new RouteRegister();
 
     const order = deployOrder(config.services, key("services"));
@@ -221,12 +295,22 @@ export function planStack(config: StackConfig, ctx: StackPlanContext): StackPlan
                 namespace,
                 network: facts,
                 capacity: capacity ? { network: facts, plan: capacity } : undefined,
-                calls: (svc.calls ?? []).map((target) => ({ serviceName: target, endpoints: services.get(target)!.endpoints, namespace, network: facts })),
-                loadBalancer: svc.loadBalancer && { ...routeOf(svc)!, network: facts, listenerProtocol: loadBalancer?.protocol },
+                calls: (svc.calls ?? []).map((target) => ({
+                    serviceName: target,
+                    endpoints: services.get(target)!.endpoints,
+                    namespace,
+                    network: facts,
+                })),
+                loadBalancer: svc.loadBalancer && {
+                    ...routeOf(svc)!,
+                    network: facts,
+                    listenerProtocol: loadBalancer?.protocol,
+                },
                 region: ctx.region,
             });
             register.claim(`EcsService "${svc.name}"`, planned.endpoints);
-            if (planned.route) routes.claim(`EcsService "${svc.name}"`, "loadBalancer", planned.route);
+            if (planned.route)
+                routes.claim(`EcsService "${svc.name}"`, "loadBalancer", planned.route);
             return planned;
         });
         services.set(svc.name, plan);
@@ -245,21 +329,36 @@ export function planStack(config: StackConfig, ctx: StackPlanContext): StackPlan
 export function stackAdvice(config: StackConfig, plan: StackPlan, ctx: StackPlanContext): string[] {
     const key = (k: string) => `${ctx.project}:${k}`;
     const advice: string[] = [];
-    const ecrEndpoints = plan.facts.vpcEndpointServices.filter((s) => (ENDPOINTS_NEEDED.images as readonly string[]).includes(s));
+    const ecrEndpoints = plan.facts.vpcEndpointServices.filter((s) =>
+        (ENDPOINTS_NEEDED.images as readonly string[]).includes(s),
+    );
     if (ctx.region !== undefined && plan.facts.outboundInternet && ecrEndpoints.length > 0) {
         const own = config.services.filter((s) => ecrRegion(imageRegistry(s.image)) === ctx.region);
         if (own.length === 0) {
-            const registries = [...new Set(config.services.map((s) => imageRegistry(s.image)))].join(", ") || "no service";
+            const registries =
+                [...new Set(config.services.map((s) => imageRegistry(s.image)))].join(", ") ||
+                "no service";
             advice.push(
                 `${key("vpcEndpoints")} pays for the ${ecrEndpoints.join(" and ")} interface endpoints in ${plan.network.azCount} zones, but no service pulls from ${ctx.region}'s private ECR (the images come from ${registries}), and those endpoints serve nothing else; the pulls go through the NAT gateways either way. Move the images to ECR in ${ctx.region}, or turn ${key("vpcEndpoints")} off.`,
             );
         }
     }
     const providers = new Map<string, string>();
-    for (const [name, p] of plan.services) for (const e of p.endpoints) providers.set(e.envName, `${name}'s port "${e.portName}"`);
+    for (const [name, p] of plan.services)
+        for (const e of p.endpoints) providers.set(e.envName, `${name}'s port "${e.portName}"`);
     config.services.forEach((svc, i) => {
-        const own = new Set([...Object.keys(plan.services.get(svc.name)?.callEnvironment ?? {}), ...Object.keys(svc.environment ?? {}), ...Object.keys(svc.secrets ?? {})]);
-        const texts: [string, string][] = [...(svc.command ?? []).map((c): [string, string] => ["command", c]), ...Object.entries(svc.environment ?? {}).map(([k, v]): [string, string] => [`environment.${k}`, v])];
+        const own = new Set([
+            ...Object.keys(plan.services.get(svc.name)?.callEnvironment ?? {}),
+            ...Object.keys(svc.environment ?? {}),
+            ...Object.keys(svc.secrets ?? {}),
+        ]);
+        const texts: [string, string][] = [
+            ...(svc.command ?? []).map((c): [string, string] => ["command", c]),
+            ...Object.entries(svc.environment ?? {}).map(([k, v]): [string, string] => [
+                `environment.${k}`,
+                v,
+            ]),
+        ];
         const reported = new Set<string>();
         for (const [where, text] of texts) {
             for (const [, variable] of text.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*_URL)\b/g)) {
@@ -267,7 +366,11 @@ export function stackAdvice(config: StackConfig, plan: StackPlan, ctx: StackPlan
                 reported.add(variable);
                 const given = Object.keys(plan.services.get(svc.name)?.callEnvironment ?? {});
                 const provider = providers.get(variable);
-                const fix = provider ? `${provider} provides it: add that service to ${key(`services[${i}].calls`)}` : given.length > 0 ? `use ${given.map((g) => `$${g}`).join(" or ")}, which its calls provide` : "it calls no server; list the server in calls";
+                const fix = provider
+                    ? `${provider} provides it: add that service to ${key(`services[${i}].calls`)}`
+                    : given.length > 0
+                      ? `use ${given.map((g) => `$${g}`).join(" or ")}, which its calls provide`
+                      : "it calls no server; list the server in calls";
                 advice.push(
                     `${key(`services[${i}].${where}`)} refers to $${variable}, which no call provides (a called server's URL arrives in <DISCOVERY NAME>_URL, named after the server port's discovery name, not the service); ${fix}.`,
                 );
@@ -281,7 +384,11 @@ export function stackAdvice(config: StackConfig, plan: StackPlan, ctx: StackPlan
  * How a service's planner paths read in the stack file: the one container is the service entry,
  * its port mappings are `ports`, and `expose[k]` is the k-th port with `serviceConnect`.
  */
-function serviceKeys(base: string, svc: ServiceConfig, root: (token: string) => string | undefined): (token: string) => string | undefined {
+function serviceKeys(
+    base: string,
+    svc: ServiceConfig,
+    root: (token: string) => string | undefined,
+): (token: string) => string | undefined {
     const exposed = (svc.ports ?? []).flatMap((p, j) => (p.serviceConnect ? [j] : []));
     const fields: Record<string, string> = {
         name: "name",
@@ -317,11 +424,15 @@ function serviceKeys(base: string, svc: ServiceConfig, root: (token: string) => 
         m = /^expose\[(\d+)\](?:\.([A-Za-z]+(?:\[0\]\.[A-Za-z]+)?))?(.*)$/.exec(token);
         if (m) {
             const port = exposed[Number(m[1])];
-            return port === undefined ? undefined : `${base}.ports[${port}]${m[2] === undefined ? ".serviceConnect" : (exposeFields[m[2]] ?? `.${m[2]}`)}${m[3]}`;
+            return port === undefined
+                ? undefined
+                : `${base}.ports[${port}]${m[2] === undefined ? ".serviceConnect" : (exposeFields[m[2]] ?? `.${m[2]}`)}${m[3]}`;
         }
         m = /^loadBalancer(?:\.portName)?(.*)$/.exec(token);
         if (m) {
-            return token.startsWith("loadBalancer.portName") ? `${base}.loadBalancer.port${m[1]}` : `${base}.loadBalancer${m[1]}`;
+            return token.startsWith("loadBalancer.portName")
+                ? `${base}.loadBalancer.port${m[1]}`
+                : `${base}.loadBalancer${m[1]}`;
         }
         m = /^([A-Za-z]+)(.*)$/.exec(token);
         if (m && m[1] in fields) {
@@ -355,7 +466,8 @@ function inStackTerms<T>(translate: (token: string) => string | undefined, plann
                     : part.replace(PATH, (token, offset: number) => {
                           const atStart = first && i === 0 && offset === 0;
                           first = false;
-                          const pathLike = atStart || /[[.]/.test(token) || /^[a-z]+[A-Z]/.test(token);
+                          const pathLike =
+                              atStart || /[[.]/.test(token) || /^[a-z]+[A-Z]/.test(token);
                           return (pathLike && translate(token)) || token;
                       }),
             )

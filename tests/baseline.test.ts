@@ -13,42 +13,85 @@ const ROOT = path.resolve(__dirname, "..");
  */
 const ADDED: Record<string, string[]> = {
     // prod turns VPC flow logs on (on by default there): a log group, a role, its policy, the flow log.
-    prod: ["aws:cloudwatch/logGroup:LogGroup", "aws:iam/role:Role", "aws:iam/rolePolicy:RolePolicy", "aws:ec2/flowLog:FlowLog", "ecsnet:network:VpcFlowLogs"],
+    prod: [
+        "aws:cloudwatch/logGroup:LogGroup",
+        "aws:iam/role:Role",
+        "aws:iam/rolePolicy:RolePolicy",
+        "aws:ec2/flowLog:FlowLog",
+        "ecsnet:network:VpcFlowLogs",
+    ],
 };
 
 describe("the committed stacks keep every resource they had", () => {
     for (const stack of ["dev", "prod", "games", "ec2"]) {
         it(`${stack}: the same URNs, inputs, dependencies and options as before${ADDED[stack] ? ", plus its flow logs" : ""}`, async () => {
-            const baseline = JSON.parse(fs.readFileSync(path.join(ROOT, "tests", "fixtures", "baseline", `${stack}.json`), "utf8"));
-            const { resources, registrations } = await evaluateStack(ROOT, stack, { mode: "after-up" });
+            const baseline = JSON.parse(
+                fs.readFileSync(
+                    path.join(ROOT, "tests", "fixtures", "baseline", `${stack}.json`),
+                    "utf8",
+                ),
+            );
+            const { resources, registrations } = await evaluateStack(ROOT, stack, {
+                mode: "after-up",
+            });
             const now = new Map(resources.map((r) => [r.urn, r]));
             // A resource renamed with an alias to its old URN is the same resource to the engine.
-            const aliased = new Map(registrations.flatMap((r) => r.aliasUrns.map((a) => [a, now.get(r.urn)!] as const)));
+            const aliased = new Map(
+                registrations.flatMap((r) => r.aliasUrns.map((a) => [a, now.get(r.urn)!] as const)),
+            );
             // What the baseline recorded under an old name (URNs and placeholder ids) reads under the new one.
-            const renames = [...aliased.entries()].filter(([old]) => old in baseline).flatMap(([old, r]) => [
-                [old, r.urn],
-                [placeholderId(r.type, old.split("::").pop()!), placeholderId(r.type, r.name)],
-            ]);
-            const translate = (value: unknown) => JSON.parse(renames.reduce((text, [from, to]) => text.split(JSON.stringify(from).slice(1, -1)).join(JSON.stringify(to).slice(1, -1)), JSON.stringify(value)));
+            const renames = [...aliased.entries()]
+                .filter(([old]) => old in baseline)
+                .flatMap(([old, r]) => [
+                    [old, r.urn],
+                    [placeholderId(r.type, old.split("::").pop()!), placeholderId(r.type, r.name)],
+                ]);
+            const translate = (value: unknown) =>
+                JSON.parse(
+                    renames.reduce(
+                        (text, [from, to]) =>
+                            text
+                                .split(JSON.stringify(from).slice(1, -1))
+                                .join(JSON.stringify(to).slice(1, -1)),
+                        JSON.stringify(value),
+                    ),
+                );
             for (const [urn, recorded] of Object.entries(baseline) as [string, any][]) {
                 const before = translate(recorded);
                 const r = now.get(urn) ?? aliased.get(urn);
                 assert.ok(r, `${urn} is gone`);
                 if (r.urn !== urn) {
                     // Its Name tag follows the new name, an update in place.
-                    for (const key of ["tags", "tagsAll"]) if (before.inputs[key]) before.inputs[key].Name = r.inputs[key].Name;
+                    for (const key of ["tags", "tagsAll"])
+                        if (before.inputs[key]) before.inputs[key].Name = r.inputs[key].Name;
                     if (before.inputs.tags?.["ecsnet:tier"]) {
-                        assert.strictEqual(r.inputs.tags["ecsnet:tier"], before.inputs.tags["ecsnet:tier"], "the tier tag says what the subnet does");
+                        assert.strictEqual(
+                            r.inputs.tags["ecsnet:tier"],
+                            before.inputs.tags["ecsnet:tier"],
+                            "the tier tag says what the subnet does",
+                        );
                     }
                 }
                 // Aliases may be added (they keep a live stack's names), never dropped.
                 const { aliases, ...options } = r.options;
                 const { aliases: had, ...optionsBefore } = before.options;
-                assert.deepStrictEqual({ inputs: r.inputs, dependencies: [...r.dependencies].sort(), options }, JSON.parse(JSON.stringify({ ...before, options: optionsBefore })), urn);
-                assert.deepStrictEqual((had as string[]).filter((a) => !aliases.includes(a)), [], `${urn} dropped an alias`);
+                assert.deepStrictEqual(
+                    { inputs: r.inputs, dependencies: [...r.dependencies].sort(), options },
+                    JSON.parse(JSON.stringify({ ...before, options: optionsBefore })),
+                    urn,
+                );
+                assert.deepStrictEqual(
+                    (had as string[]).filter((a) => !aliases.includes(a)),
+                    [],
+                    `${urn} dropped an alias`,
+                );
             }
-            const renamed = new Set([...aliased.entries()].filter(([a]) => a in baseline).map(([, r]) => r.urn));
-            const added = resources.filter((r) => !(r.urn in baseline) && !renamed.has(r.urn)).map((r) => r.type);
+            const renamed = new Set(
+                [...aliased.entries()].filter(([a]) => a in baseline).map(([, r]) => r.urn),
+            );
+            const added = resources
+                .filter((r) => !(r.urn in baseline) && !renamed.has(r.urn))
+                .map((r) => r.type);
             assert.deepStrictEqual([...new Set(added)].sort(), [...(ADDED[stack] ?? [])].sort());
         });
     }

@@ -1,7 +1,16 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { BenchResults, chartSvg, fitExponent, readmeSection, README_END, README_START, spread, targetsOf } from "../bench/report";
+import {
+    BenchResults,
+    chartSvg,
+    fitExponent,
+    readmeSection,
+    README_END,
+    README_START,
+    spread,
+    targetsOf,
+} from "../bench/report";
 import { benchConfig, benchServices } from "../bench/generate";
 import { parseStackConfig } from "../stack/config";
 import { projectValues } from "../offline/engine/project";
@@ -13,7 +22,10 @@ describe("the benchmark's stack generator", () => {
         const servers = services.filter((s) => s.ports?.some((p) => p.serviceConnect));
         const clients = services.filter((s) => s.calls);
         assert.deepStrictEqual([servers.length, clients.length], [5, 5]);
-        assert.deepStrictEqual(clients.map((c) => c.calls), [["api-0"], ["api-1", "api-2"], ["api-2"], ["api-3", "api-4"], ["api-4"]]);
+        assert.deepStrictEqual(
+            clients.map((c) => c.calls),
+            [["api-0"], ["api-1", "api-2"], ["api-2"], ["api-3", "api-4"], ["api-4"]],
+        );
     });
 
     it("produces a stack config that stack/config.ts accepts and Service Connect can order", () => {
@@ -25,7 +37,9 @@ describe("the benchmark's stack generator", () => {
 });
 
 describe("the benchmark's report", () => {
-    const results = JSON.parse(fs.readFileSync(path.join(__dirname, "../bench/results.json"), "utf8")) as BenchResults;
+    const results = JSON.parse(
+        fs.readFileSync(path.join(__dirname, "../bench/results.json"), "utf8"),
+    ) as BenchResults;
 
     it("the README's benchmark section is the one generated from bench/results.json, never typed by hand", () => {
         const readme = fs.readFileSync(path.join(__dirname, "../README.md"), "utf8");
@@ -38,21 +52,35 @@ describe("the benchmark's report", () => {
     it("the targets in bench/results.json are the ones its figures give", () => {
         const { targets, ...rest } = results;
         assert.deepStrictEqual(targets, targetsOf(rest));
-        assert.deepStrictEqual(results.sizes.map((s) => s.services), [10, 50, 100, 500, 1000]);
+        assert.deepStrictEqual(
+            results.sizes.map((s) => s.services),
+            [10, 50, 100, 500, 1000],
+        );
     });
 
     it("fits growth over every size by least squares on logarithms", () => {
-        assert.ok(Math.abs(fitExponent([10, 50, 100, 1000].map((x) => ({ x, y: 3 * x }))) - 1) < 1e-9);
-        assert.ok(Math.abs(fitExponent([10, 50, 100, 1000].map((x) => ({ x, y: x * x }))) - 2) < 1e-9);
+        assert.ok(
+            Math.abs(fitExponent([10, 50, 100, 1000].map((x) => ({ x, y: 3 * x }))) - 1) < 1e-9,
+        );
+        assert.ok(
+            Math.abs(fitExponent([10, 50, 100, 1000].map((x) => ({ x, y: x * x }))) - 2) < 1e-9,
+        );
         assert.deepStrictEqual(spread([5, 1, 3, 2]), { median: 2.5, min: 1, max: 5 });
     });
 
     it("draws every series of the chart with its whole legend inside the picture", () => {
         const svg = chartSvg(results);
         const width = Number(/width="(\d+)"/.exec(svg)![1]);
-        const legend = [...svg.matchAll(/<rect x="(\d+)" y="[\d.]+" width="14" height="4" fill="[^"]+"\/><text x="(\d+)" y="[\d.]+">([^<]+)<\/text>/g)];
+        const legend = [
+            ...svg.matchAll(
+                /<rect x="(\d+)" y="[\d.]+" width="14" height="4" fill="[^"]+"\/><text x="(\d+)" y="[\d.]+">([^<]+)<\/text>/g,
+            ),
+        ];
         assert.strictEqual(legend.length, 8);
         // 7 px per character is generous for 12 px sans-serif.
-        assert.ok(legend.every((m) => Number(m[2]) + m[3].length * 7 <= width), "no legend entry runs off the right edge");
+        assert.ok(
+            legend.every((m) => Number(m[2]) + m[3].length * 7 <= width),
+            "no legend entry runs off the right edge",
+        );
     });
 });

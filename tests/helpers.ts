@@ -48,7 +48,11 @@ export const SEED_SERVICE_COUNTS: Record<string, number> = {
  * placeholder id, so wiring can be checked id to id as AWS would resolve it; preview-mode tests say
  * so (and follow property dependencies instead).
  */
-export async function startRuntime(region = "us-east-1", config?: Record<string, unknown>, mode: Mode = "after-up"): Promise<OfflineRuntime> {
+export async function startRuntime(
+    region = "us-east-1",
+    config?: Record<string, unknown>,
+    mode: Mode = "after-up",
+): Promise<OfflineRuntime> {
     return OfflineRuntime.start({ project: "ecsnet", stack: "test", region, config, mode });
 }
 
@@ -58,7 +62,11 @@ export function ofType(regs: Registration[], type: string): Registration[] {
 
 export function one(regs: Registration[], type: string, name: string): Registration {
     const found = regs.filter((r) => r.type === type && r.name === name);
-    assert.strictEqual(found.length, 1, `expected exactly one ${type} named ${name}, found ${found.length}`);
+    assert.strictEqual(
+        found.length,
+        1,
+        `expected exactly one ${type} named ${name}, found ${found.length}`,
+    );
     return found[0];
 }
 
@@ -78,7 +86,10 @@ export function countsByType(regs: Registration[]): Record<string, number> {
 }
 
 /** Runs `build` under a fresh runtime and returns what it registered once everything settled. */
-export async function registered(build: () => unknown, region = "us-east-1"): Promise<Registration[]> {
+export async function registered(
+    build: () => unknown,
+    region = "us-east-1",
+): Promise<Registration[]> {
     const runtime = await startRuntime(region);
     build();
     await runtime.settle();
@@ -96,12 +107,23 @@ export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
  * error it is refused with and what registered besides the root stack (nothing, when the refusal
  * comes before the first registration as it must). Throws when the stack is accepted.
  */
-export async function refusal(extra: Record<string, unknown>, stack = "dev"): Promise<{ error: Error; registered: string[] }> {
+export async function refusal(
+    extra: Record<string, unknown>,
+    stack = "dev",
+): Promise<{ error: Error; registered: string[] }> {
     let registrations: Registration[] = [];
     try {
-        await evaluateStack(path.resolve(__dirname, ".."), stack, { extraConfig: extra, observe: (r) => (registrations = r) });
+        await evaluateStack(path.resolve(__dirname, ".."), stack, {
+            extraConfig: extra,
+            observe: (r) => (registrations = r),
+        });
     } catch (error) {
-        return { error: error as Error, registered: registrations.filter((r) => r.type !== "pulumi:pulumi:Stack").map((r) => r.name) };
+        return {
+            error: error as Error,
+            registered: registrations
+                .filter((r) => r.type !== "pulumi:pulumi:Stack")
+                .map((r) => r.name),
+        };
     }
     throw new Error(`accepted ${JSON.stringify(extra)}`);
 }

@@ -9,9 +9,20 @@
  * - busybox: runs no server.
  */
 export const IMAGE_PORTS: { repository: RegExp; tcp: number[] }[] = [
-    { repository: /^(public\.ecr\.aws\/docker\/library\/|docker\.io\/(library\/)?)?httpd(:|@|$)/, tcp: [80] },
-    { repository: /^(public\.ecr\.aws\/nginx\/|public\.ecr\.aws\/docker\/library\/|docker\.io\/(library\/)?)?nginx(:|@|$)/, tcp: [80] },
-    { repository: /^(public\.ecr\.aws\/docker\/library\/|docker\.io\/(library\/)?)?busybox(:|@|$)/, tcp: [] },
+    {
+        repository: /^(public\.ecr\.aws\/docker\/library\/|docker\.io\/(library\/)?)?httpd(:|@|$)/,
+        tcp: [80],
+    },
+    {
+        repository:
+            /^(public\.ecr\.aws\/nginx\/|public\.ecr\.aws\/docker\/library\/|docker\.io\/(library\/)?)?nginx(:|@|$)/,
+        tcp: [80],
+    },
+    {
+        repository:
+            /^(public\.ecr\.aws\/docker\/library\/|docker\.io\/(library\/)?)?busybox(:|@|$)/,
+        tcp: [],
+    },
 ];
 
 /** The TCP ports an image listens on, or undefined for an image this table does not know. */

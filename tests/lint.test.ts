@@ -14,14 +14,29 @@ describe("the lint that npm test runs", () => {
         const eslint = new ESLint({
             cwd: ROOT,
             ignore: false,
-            overrideConfig: { files: ["tests/fixtures/lint/**/*.ts"], languageOptions: { parserOptions: { project: ["./tests/fixtures/lint/tsconfig.json"], tsconfigRootDir: ROOT } } },
+            overrideConfig: {
+                files: ["tests/fixtures/lint/**/*.ts"],
+                languageOptions: {
+                    parserOptions: {
+                        project: ["./tests/fixtures/lint/tsconfig.json"],
+                        tsconfigRootDir: ROOT,
+                    },
+                },
+            },
         });
         const [result] = await eslint.lintFiles([file]);
         const expected = fs
             .readFileSync(file, "utf8")
             .split("\n")
-            .flatMap((line, i) => (/\/\/ breaks: (\S+)$/.exec(line) ? [[i + 1, /\/\/ breaks: (\S+)$/.exec(line)![1]]] : []));
+            .flatMap((line, i) =>
+                /\/\/ breaks: (\S+)$/.exec(line)
+                    ? [[i + 1, /\/\/ breaks: (\S+)$/.exec(line)![1]]]
+                    : [],
+            );
         assert.strictEqual(expected.length, 3);
-        assert.deepStrictEqual(result.messages.map((m) => [m.line, m.ruleId]), expected);
+        assert.deepStrictEqual(
+            result.messages.map((m) => [m.line, m.ruleId]),
+            expected,
+        );
     });
 });

@@ -1,7 +1,13 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { buildPack, PackBuildError, PACK_DIR, PACK_SOURCE_DIR, stalePackReason } from "../offline/policy/packBuild";
+import {
+    buildPack,
+    PackBuildError,
+    PACK_DIR,
+    PACK_SOURCE_DIR,
+    stalePackReason,
+} from "../offline/policy/packBuild";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -31,15 +37,27 @@ describe("the compiled policy pack (npm run plan builds it on a fresh clone, whe
             buildPack(root);
             assert.strictEqual(stalePackReason(root), undefined);
             const built = path.join(root, PACK_DIR, "index.js");
-            assert.deepStrictEqual(JSON.parse(fs.readFileSync(path.join(root, PACK_DIR, "package.json"), "utf8")).main, "index.js");
+            assert.deepStrictEqual(
+                JSON.parse(fs.readFileSync(path.join(root, PACK_DIR, "package.json"), "utf8")).main,
+                "index.js",
+            );
             assert.ok(fs.existsSync(path.join(root, PACK_DIR, "PulumiPolicy.yaml")));
-            assert.ok(fs.existsSync(path.join(root, PACK_DIR, "rules", "ssh.js")), "the rules are compiled beside index.js");
+            assert.ok(
+                fs.existsSync(path.join(root, PACK_DIR, "rules", "ssh.js")),
+                "the rules are compiled beside index.js",
+            );
 
             touchLater(path.join(root, PACK_SOURCE_DIR, "rules", "ssh.ts"), built);
-            assert.strictEqual(stalePackReason(root), `${path.join(PACK_SOURCE_DIR, "rules", "ssh.ts")} is newer than the build`);
+            assert.strictEqual(
+                stalePackReason(root),
+                `${path.join(PACK_SOURCE_DIR, "rules", "ssh.ts")} is newer than the build`,
+            );
             buildPack(root);
             touchLater(path.join(root, PACK_SOURCE_DIR, "PulumiPolicy.yaml"), built);
-            assert.strictEqual(stalePackReason(root), `${path.join(PACK_SOURCE_DIR, "PulumiPolicy.yaml")} is newer than the build`);
+            assert.strictEqual(
+                stalePackReason(root),
+                `${path.join(PACK_SOURCE_DIR, "PulumiPolicy.yaml")} is newer than the build`,
+            );
         } finally {
             fs.rmSync(root, { recursive: true, force: true });
         }
@@ -51,18 +69,28 @@ describe("the compiled policy pack (npm run plan builds it on a fresh clone, whe
         try {
             buildPack(root);
             const before = fs.readdirSync(path.join(root, PACK_DIR)).sort();
-            fs.appendFileSync(path.join(root, PACK_SOURCE_DIR, "rules", "ssh.ts"), "\nexport const broken: number = \"port\";\n");
+            fs.appendFileSync(
+                path.join(root, PACK_SOURCE_DIR, "rules", "ssh.ts"),
+                '\nexport const broken: number = "port";\n',
+            );
             assert.throws(
                 () => buildPack(root),
                 (e: Error) => {
                     assert.ok(e instanceof PackBuildError);
                     assert.match(e.message, /^the policy pack in policies\/ does not compile:\n/);
-                    assert.match(e.message, /rules\/ssh\.ts\(\d+,\d+\): error TS2322: Type 'string' is not assignable to type 'number'\./);
+                    assert.match(
+                        e.message,
+                        /rules\/ssh\.ts\(\d+,\d+\): error TS2322: Type 'string' is not assignable to type 'number'\./,
+                    );
                     return true;
                 },
             );
             assert.deepStrictEqual(fs.readdirSync(path.join(root, PACK_DIR)).sort(), before);
-            assert.deepStrictEqual(fs.readdirSync(path.join(root, PACK_SOURCE_DIR)).filter((f) => f.includes(".tmp")), [], "no staging directory is left behind");
+            assert.deepStrictEqual(
+                fs.readdirSync(path.join(root, PACK_SOURCE_DIR)).filter((f) => f.includes(".tmp")),
+                [],
+                "no staging directory is left behind",
+            );
         } finally {
             fs.rmSync(root, { recursive: true, force: true });
         }

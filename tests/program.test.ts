@@ -8,7 +8,6 @@ import { countsByType, ofType, SEED_SERVICE_COUNTS, T } from "./helpers";
 
 const ROOT = path.resolve(__dirname, "..");
 
-
 describe("the whole program", () => {
     it("has exactly the committed stacks dev, ec2, games, prod and web", () => {
         assert.deepStrictEqual(listStacks(ROOT), ["dev", "ec2", "games", "prod", "web"]);
@@ -50,7 +49,9 @@ describe("the whole program", () => {
             [T.nat]: 3,
             [T.endpoint]: 4,
         });
-        const zones = ofType(registrations, T.subnet).filter((s) => s.inputs.tags["ecsnet:tier"] === "private").map((s) => s.inputs.availabilityZone);
+        const zones = ofType(registrations, T.subnet)
+            .filter((s) => s.inputs.tags["ecsnet:tier"] === "private")
+            .map((s) => s.inputs.availabilityZone);
         assert.deepStrictEqual(zones, ["us-east-1a", "us-east-1b", "us-east-1c"]);
     });
 
@@ -78,7 +79,15 @@ describe("the whole program", () => {
         assert.strictEqual(svc.inputs.networkConfiguration.assignPublicIp, true);
         assert.strictEqual(svc.inputs.tags["data-classification"], undefined);
         const [rule] = ofType(registrations, T.ingress);
-        assert.deepStrictEqual([rule.inputs.ipProtocol, rule.inputs.fromPort, rule.inputs.toPort, rule.inputs.cidrIpv4], ["udp", 7777, 7777, "0.0.0.0/0"]);
+        assert.deepStrictEqual(
+            [
+                rule.inputs.ipProtocol,
+                rule.inputs.fromPort,
+                rule.inputs.toPort,
+                rule.inputs.cidrIpv4,
+            ],
+            ["udp", 7777, 7777, "0.0.0.0/0"],
+        );
     });
 
     it("roots every resource in the stack: the Stack resource is the top parent", async () => {
@@ -86,7 +95,10 @@ describe("the whole program", () => {
         const stack = registrations.find((r) => r.type === "pulumi:pulumi:Stack")!;
         const urns = new Set(registrations.map((r) => r.urn));
         for (const r of registrations.filter((x) => x !== stack)) {
-            assert.ok(r.parent !== null && urns.has(r.parent), `${r.type} ${r.name} has no registered parent`);
+            assert.ok(
+                r.parent !== null && urns.has(r.parent),
+                `${r.type} ${r.name} has no registered parent`,
+            );
         }
     });
 
@@ -100,7 +112,9 @@ describe("the whole program", () => {
             clusterName: "dev-cluster",
             namespace: "dev.serviceconnectns",
             serviceNames: { "internal-nginx": "internal-nginx", "client-nginx": "client-nginx" },
-            serviceConnectEndpoints: { "internal-nginx": ["http://internal-nginx.dev.serviceconnectns:80"] },
+            serviceConnectEndpoints: {
+                "internal-nginx": ["http://internal-nginx.dev.serviceconnectns:80"],
+            },
             execCheckCommands: {
                 "client-nginx -> internal-nginx":
                     "aws ecs execute-command --region us-east-1 --cluster dev-cluster --task $(aws ecs list-tasks --region us-east-1 --cluster dev-cluster --service-name client-nginx --query 'taskArns[0]' --output text) --container client-nginx --interactive --command \"curl -sS http://internal-nginx.dev.serviceconnectns:80\"",
@@ -115,8 +129,17 @@ describe("a stack with no NAT gateway", () => {
     it("gets an endpoint for everything its services call: images, logs, ECS Exec, Secrets Manager", async () => {
         const { registrations } = await evaluateStack(ROOT, "isolated", { stackFile: fixture });
         assert.deepStrictEqual(ofType(registrations, T.nat), []);
-        const services = ofType(registrations, T.endpoint).map((e) => String(e.inputs.serviceName).split(".").slice(3).join("."));
-        assert.deepStrictEqual(services.sort(), ["ecr.api", "ecr.dkr", "logs", "s3", "secretsmanager", "ssmmessages"]);
+        const services = ofType(registrations, T.endpoint).map((e) =>
+            String(e.inputs.serviceName).split(".").slice(3).join("."),
+        );
+        assert.deepStrictEqual(services.sort(), [
+            "ecr.api",
+            "ecr.dkr",
+            "logs",
+            "s3",
+            "secretsmanager",
+            "ssmmessages",
+        ]);
         // Tasks start only once the endpoints exist.
         const svc = ofType(registrations, T.service).find((s) => s.name === "reports")!;
         for (const e of ofType(registrations, T.endpoint)) {
@@ -126,7 +149,14 @@ describe("a stack with no NAT gateway", () => {
 
     it("refuses an image no endpoint serves, naming the stack-file key, the image and the fix", async () => {
         await assert.rejects(
-            evaluateStack(ROOT, "isolated", { stackFile: fixture, extraConfig: { "ecsnet:services": [{ name: "web", image: "public.ecr.aws/nginx/nginx:stable" }] } }),
+            evaluateStack(ROOT, "isolated", {
+                stackFile: fixture,
+                extraConfig: {
+                    "ecsnet:services": [
+                        { name: "web", image: "public.ecr.aws/nginx/nginx:stable" },
+                    ],
+                },
+            }),
             {
                 name: "ConfigError",
                 message:
@@ -143,9 +173,33 @@ describe("stack configuration", () => {
     );
 
     it("types the declared keys and the services list", () => {
-        const config = parseStackConfig({ ...base, services: JSON.stringify([{ name: "a", image: "x", ports: [{ name: "web", containerPort: 80, serviceConnect: true }] }]) }, "ecsnet");
-        assert.deepStrictEqual(config.network, { pattern: "private", cidrBlock: "10.0.0.0/16", azCount: 2, natStrategy: "OnePerAz", vpcEndpoints: false });
-        assert.deepStrictEqual(config.services, [{ name: "a", image: "x", ports: [{ name: "web", containerPort: 80, serviceConnect: true }] }]);
+        const config = parseStackConfig(
+            {
+                ...base,
+                services: JSON.stringify([
+                    {
+                        name: "a",
+                        image: "x",
+                        ports: [{ name: "web", containerPort: 80, serviceConnect: true }],
+                    },
+                ]),
+            },
+            "ecsnet",
+        );
+        assert.deepStrictEqual(config.network, {
+            pattern: "private",
+            cidrBlock: "10.0.0.0/16",
+            azCount: 2,
+            natStrategy: "OnePerAz",
+            vpcEndpoints: false,
+        });
+        assert.deepStrictEqual(config.services, [
+            {
+                name: "a",
+                image: "x",
+                ports: [{ name: "web", containerPort: 80, serviceConnect: true }],
+            },
+        ]);
     });
 
     it("uses availabilityZones instead of azCount when it lists zones", () => {
@@ -155,19 +209,61 @@ describe("stack configuration", () => {
     });
 
     const bad: [string, Record<string, string>, string][] = [
-        ["an unknown pattern", { pattern: "hybrid" }, 'ecsnet:pattern must be one of private, public (got "hybrid"); set one of those.'],
-        ["a non-integer azCount", { azCount: "two" }, 'ecsnet:azCount must be an integer (got "two"); set a whole number.'],
-        ["an unknown NAT strategy", { natStrategy: "PerAz" }, 'ecsnet:natStrategy must be one of OnePerAz, Single, None (got "PerAz"); set one of those.'],
-        ["endpoints on the public pattern", { pattern: "public", vpcEndpoints: "true" }, "ecsnet:vpcEndpoints applies to the private pattern only, but ecsnet:pattern is public; remove vpcEndpoints from the stack file or set pattern to private."],
-        ["a service without an image", { services: '[{"name":"a"}]' }, "ecsnet:services[0].image is required; add it."],
-        ["a misspelt service field", { services: '[{"name":"a","image":"x","imge":"y"}]' }, 'ecsnet:services[0] has an unknown field "imge"; the fields are name, image, command, cpu, memory, desiredCount, sensitive, enableExec, calls, ports, environment, secrets, secretsKmsKeyArns, networkMode, allowInstanceRoleAccess, waitForSteadyState, loadBalancer, scaling, runtimePlatform.'],
-        ["a port given as a string", { services: '[{"name":"a","image":"x","ports":[{"name":"web","containerPort":"80"}]}]' }, 'ecsnet:services[0].ports[0].containerPort must be an integer (got "80"); write a number without quotes.'],
-        ["a call to a service that does not exist", { services: '[{"name":"a","image":"x","calls":["b"]}]' }, 'ecsnet:services[0].calls[0] names "b", which is not a service in this stack; use one of a.'],
-        ["two services with one name", { services: '[{"name":"a","image":"x"},{"name":"a","image":"y"}]' }, 'ecsnet:services[1].name "a" is used twice; give each service its own name.'],
+        [
+            "an unknown pattern",
+            { pattern: "hybrid" },
+            'ecsnet:pattern must be one of private, public (got "hybrid"); set one of those.',
+        ],
+        [
+            "a non-integer azCount",
+            { azCount: "two" },
+            'ecsnet:azCount must be an integer (got "two"); set a whole number.',
+        ],
+        [
+            "an unknown NAT strategy",
+            { natStrategy: "PerAz" },
+            'ecsnet:natStrategy must be one of OnePerAz, Single, None (got "PerAz"); set one of those.',
+        ],
+        [
+            "endpoints on the public pattern",
+            { pattern: "public", vpcEndpoints: "true" },
+            "ecsnet:vpcEndpoints applies to the private pattern only, but ecsnet:pattern is public; remove vpcEndpoints from the stack file or set pattern to private.",
+        ],
+        [
+            "a service without an image",
+            { services: '[{"name":"a"}]' },
+            "ecsnet:services[0].image is required; add it.",
+        ],
+        [
+            "a misspelt service field",
+            { services: '[{"name":"a","image":"x","imge":"y"}]' },
+            'ecsnet:services[0] has an unknown field "imge"; the fields are name, image, command, cpu, memory, desiredCount, sensitive, enableExec, calls, ports, environment, secrets, secretsKmsKeyArns, networkMode, allowInstanceRoleAccess, waitForSteadyState, loadBalancer, scaling, runtimePlatform.',
+        ],
+        [
+            "a port given as a string",
+            {
+                services:
+                    '[{"name":"a","image":"x","ports":[{"name":"web","containerPort":"80"}]}]',
+            },
+            'ecsnet:services[0].ports[0].containerPort must be an integer (got "80"); write a number without quotes.',
+        ],
+        [
+            "a call to a service that does not exist",
+            { services: '[{"name":"a","image":"x","calls":["b"]}]' },
+            'ecsnet:services[0].calls[0] names "b", which is not a service in this stack; use one of a.',
+        ],
+        [
+            "two services with one name",
+            { services: '[{"name":"a","image":"x"},{"name":"a","image":"y"}]' },
+            'ecsnet:services[1].name "a" is used twice; give each service its own name.',
+        ],
     ];
     for (const [what, change, message] of bad) {
         it(`refuses ${what}`, () => {
-            assert.throws(() => parseStackConfig({ ...base, ...change }, "ecsnet"), { name: "ConfigError", message });
+            assert.throws(() => parseStackConfig({ ...base, ...change }, "ecsnet"), {
+                name: "ConfigError",
+                message,
+            });
         });
     }
 
@@ -179,8 +275,17 @@ describe("stack configuration", () => {
         ]).map((s) => s.name);
         assert.deepStrictEqual(order, ["db", "api", "web"]);
         assert.throws(
-            () => deployOrder([{ name: "a", image: "x", calls: ["b"] }, { name: "b", image: "x", calls: ["a"] }], "ecsnet:services"),
-            new ConfigError("ecsnet:services: calls form a cycle (a -> b -> a); Service Connect starts servers before their clients, so break the cycle."),
+            () =>
+                deployOrder(
+                    [
+                        { name: "a", image: "x", calls: ["b"] },
+                        { name: "b", image: "x", calls: ["a"] },
+                    ],
+                    "ecsnet:services",
+                ),
+            new ConfigError(
+                "ecsnet:services: calls form a cycle (a -> b -> a); Service Connect starts servers before their clients, so break the cycle.",
+            ),
         );
     });
 });

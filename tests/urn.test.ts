@@ -37,6 +37,9 @@ describe("URNs as the engine writes them", () => {
             "urn:pulumi:test::ecsnet::test:index:Outer$test:index:Inner::o-inner",
             "urn:pulumi:test::ecsnet::test:index:Outer::o",
         ]);
-        assert.strictEqual(engineUrn("urn:pulumi:test::ecsnet::pulumi:pulumi:Stack::ecsnet-test", "a:b:C", "x"), "urn:pulumi:test::ecsnet::a:b:C::x");
+        assert.strictEqual(
+            engineUrn("urn:pulumi:test::ecsnet::pulumi:pulumi:Stack::ecsnet-test", "a:b:C", "x"),
+            "urn:pulumi:test::ecsnet::a:b:C::x",
+        );
     });
 });

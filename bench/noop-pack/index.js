@@ -5,7 +5,11 @@ const { PolicyPack } = require("@pulumi/policy");
 new PolicyPack("noop", {
     enforcementLevel: "mandatory",
     policies: [
-        { name: "noop-resource", description: "Looks at nothing.", validateResource: () => undefined },
+        {
+            name: "noop-resource",
+            description: "Looks at nothing.",
+            validateResource: () => undefined,
+        },
         { name: "noop-stack", description: "Looks at nothing.", validateStack: () => undefined },
     ],
 });

@@ -74,7 +74,16 @@ export class Ec2Capacity extends pulumi.ComponentResource {
         this.instanceRole = new aws.iam.Role(
             instanceRoleName,
             {
-                assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] }),
+                assumeRolePolicy: JSON.stringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        {
+                            Effect: "Allow",
+                            Principal: { Service: "ec2.amazonaws.com" },
+                            Action: "sts:AssumeRole",
+                        },
+                    ],
+                }),
                 description: `ECS container instances of ${name}`,
                 tags: nameTags(instanceRoleName, args.tags),
             },
@@ -82,10 +91,17 @@ export class Ec2Capacity extends pulumi.ComponentResource {
         );
         new aws.iam.RolePolicyAttachment(
             `${name}-instance-managed`,
-            { role: this.instanceRole.name, policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role` },
+            {
+                role: this.instanceRole.name,
+                policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role`,
+            },
             parent,
         );
-        const profile = new aws.iam.InstanceProfile(`${name}-profile`, { role: this.instanceRole.name, tags: nameTags(`${name}-profile`, args.tags) }, parent);
+        const profile = new aws.iam.InstanceProfile(
+            `${name}-profile`,
+            { role: this.instanceRole.name, tags: nameTags(`${name}-profile`, args.tags) },
+            parent,
+        );
 
         this.securityGroupRef = outboundOnlySecurityGroup(this, name, {
             vpcId: args.network.vpcId,
@@ -95,8 +111,15 @@ export class Ec2Capacity extends pulumi.ComponentResource {
         });
         this.securityGroup = this.securityGroupRef.group;
 
-        const ami = aws.ssm.getParameterOutput({ name: ECS_AL2023_AMI_PARAMETERS[plan.architecture] }, parent).value;
-        const userData = args.cluster.clusterName.apply((cluster) => Buffer.from(`#!/bin/bash\necho ECS_CLUSTER=${cluster} >> /etc/ecs/ecs.config\necho ECS_AWSVPC_BLOCK_IMDS=true >> /etc/ecs/ecs.config\n`).toString("base64"));
+        const ami = aws.ssm.getParameterOutput(
+            { name: ECS_AL2023_AMI_PARAMETERS[plan.architecture] },
+            parent,
+        ).value;
+        const userData = args.cluster.clusterName.apply((cluster) =>
+            Buffer.from(
+                `#!/bin/bash\necho ECS_CLUSTER=${cluster} >> /etc/ecs/ecs.config\necho ECS_AWSVPC_BLOCK_IMDS=true >> /etc/ecs/ecs.config\n`,
+            ).toString("base64"),
+        );
         this.launchTemplate = new aws.ec2.LaunchTemplate(
             `${name}-lt`,
             {
@@ -104,11 +127,24 @@ export class Ec2Capacity extends pulumi.ComponentResource {
                 instanceType: plan.instanceType,
                 iamInstanceProfile: { arn: profile.arn },
                 // IMDSv2 only, one hop: containers in bridge mode cannot borrow the instance's role.
-                metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
-                networkInterfaces: [{ deviceIndex: 0, associatePublicIpAddress: String(this.hostsGetPublicIp), deleteOnTermination: "true", securityGroups: [this.securityGroup.id] }],
+                metadataOptions: {
+                    httpEndpoint: "enabled",
+                    httpTokens: "required",
+                    httpPutResponseHopLimit: 1,
+                },
+                networkInterfaces: [
+                    {
+                        deviceIndex: 0,
+                        associatePublicIpAddress: String(this.hostsGetPublicIp),
+                        deleteOnTermination: "true",
+                        securityGroups: [this.securityGroup.id],
+                    },
+                ],
                 userData,
                 updateDefaultVersion: true,
-                tagSpecifications: [{ resourceType: "instance", tags: nameTags(`${name}-instance`, args.tags) }],
+                tagSpecifications: [
+                    { resourceType: "instance", tags: nameTags(`${name}-instance`, args.tags) },
+                ],
                 tags: nameTags(`${name}-lt`, args.tags),
             },
             parent,
@@ -121,22 +157,36 @@ export class Ec2Capacity extends pulumi.ComponentResource {
                 maxSize: plan.maxSize,
                 // The template's version number, not "$Latest": a new AMI makes a new version, which
                 // changes the group and starts the instance refresh below.
-                launchTemplate: { id: this.launchTemplate.id, version: this.launchTemplate.latestVersion.apply(String) },
+                launchTemplate: {
+                    id: this.launchTemplate.id,
+                    version: this.launchTemplate.latestVersion.apply(String),
+                },
                 // Managed termination protection needs scale-in protection on the group.
                 protectFromScaleIn: true,
                 // Roll instances to a new launch template version: new instances first, then the old
                 // ones go, including the scale-in protected ones ECS manages (their tasks drain first).
                 instanceRefresh: {
                     strategy: "Rolling",
-                    preferences: { minHealthyPercentage: 100, maxHealthyPercentage: 200, scaleInProtectedInstances: "Refresh", standbyInstances: "Terminate" },
+                    preferences: {
+                        minHealthyPercentage: 100,
+                        maxHealthyPercentage: 200,
+                        scaleInProtectedInstances: "Refresh",
+                        standbyInstances: "Terminate",
+                    },
                 },
                 tags: [
                     { key: "AmazonECSManaged", value: "true", propagateAtLaunch: true },
-                    ...Object.entries(nameTags(`${name}-instance`, args.tags)).map(([key, value]) => ({ key, value, propagateAtLaunch: true })),
+                    ...Object.entries(nameTags(`${name}-instance`, args.tags)).map(
+                        ([key, value]) => ({ key, value, propagateAtLaunch: true }),
+                    ),
                 ],
             },
             // Instances start only once they can reach ECS (routes to the NAT or gateway, endpoints).
-            { parent: this, ignoreChanges: ["desiredCapacity"], dependsOn: args.network.outboundReady },
+            {
+                parent: this,
+                ignoreChanges: ["desiredCapacity"],
+                dependsOn: args.network.outboundReady,
+            },
         );
         this.capacityProvider = new aws.ecs.CapacityProvider(
             // ECS refuses names that start with aws, ecs or fargate, and the auto-name starts with this.
@@ -157,7 +207,9 @@ export class Ec2Capacity extends pulumi.ComponentResource {
             {
                 clusterName: args.cluster.clusterName,
                 capacityProviders: [this.capacityProvider.name, "FARGATE"],
-                defaultCapacityProviderStrategies: [{ capacityProvider: this.capacityProvider.name, weight: 1, base: 0 }],
+                defaultCapacityProviderStrategies: [
+                    { capacityProvider: this.capacityProvider.name, weight: 1, base: 0 },
+                ],
             },
             parent,
         );

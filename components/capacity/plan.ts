@@ -7,7 +7,14 @@ import { ENDPOINTS_NEEDED } from "../network/endpoints";
 import { NetworkFacts } from "../network/plan";
 import { editDistance } from "../text";
 import { PlanError } from "../planError";
-import { Architecture, INSTANCE_TYPES, INSTANCE_TYPES_REVIEWED, instanceType, registeredCpuUnits, registeredMemoryMiB } from "./instanceTypes";
+import {
+    Architecture,
+    INSTANCE_TYPES,
+    INSTANCE_TYPES_REVIEWED,
+    instanceType,
+    registeredCpuUnits,
+    registeredMemoryMiB,
+} from "./instanceTypes";
 
 /** The public SSM parameters ECS publishes its recommended ECS-optimised Amazon Linux 2023 AMIs under, per architecture. */
 export const ECS_AL2023_AMI_PARAMETERS: Record<Architecture, string> = {
@@ -53,11 +60,20 @@ export function planCapacity(label: string, args: CapacityPlanInput): CapacityPl
     const minSize = args.minSize ?? 1;
     const maxSize = args.maxSize ?? 3;
     const targetCapacity = args.targetCapacity ?? 100;
-    if (!Number.isInteger(minSize) || minSize < 0) fail(`minSize must be a whole number, 0 or more (got ${minSize}).`);
-    if (!Number.isInteger(maxSize) || maxSize < 1) fail(`maxSize must be a whole number, 1 or more (got ${maxSize}).`);
-    if (minSize > maxSize) fail(`minSize ${minSize} is above maxSize ${maxSize}; raise maxSize or lower minSize.`);
-    if (!Number.isInteger(targetCapacity) || targetCapacity < 1 || targetCapacity > 100) fail(`targetCapacity must be between 1 and 100 (got ${targetCapacity}); it is the group utilisation managed scaling aims for.`);
-    if (!/^[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(name)) fail(`instanceType "${name}" is not an EC2 instance type (family.size, such as t3.small or m7g.large).`);
+    if (!Number.isInteger(minSize) || minSize < 0)
+        fail(`minSize must be a whole number, 0 or more (got ${minSize}).`);
+    if (!Number.isInteger(maxSize) || maxSize < 1)
+        fail(`maxSize must be a whole number, 1 or more (got ${maxSize}).`);
+    if (minSize > maxSize)
+        fail(`minSize ${minSize} is above maxSize ${maxSize}; raise maxSize or lower minSize.`);
+    if (!Number.isInteger(targetCapacity) || targetCapacity < 1 || targetCapacity > 100)
+        fail(
+            `targetCapacity must be between 1 and 100 (got ${targetCapacity}); it is the group utilisation managed scaling aims for.`,
+        );
+    if (!/^[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(name))
+        fail(
+            `instanceType "${name}" is not an EC2 instance type (family.size, such as t3.small or m7g.large).`,
+        );
     const type = instanceType(name);
     if (type === undefined) {
         const near = [...INSTANCE_TYPES.keys()]
@@ -66,19 +82,39 @@ export function planCapacity(label: string, args: CapacityPlanInput): CapacityPl
             .sort((a, b) => a.distance - b.distance)
             .slice(0, 3)
             .map((k) => k.known);
-        const families = [...new Set([...INSTANCE_TYPES.keys()].map((known) => known.split(".")[0]))].join(", ");
+        const families = [
+            ...new Set([...INSTANCE_TYPES.keys()].map((known) => known.split(".")[0])),
+        ].join(", ");
         fail(
             `instanceType "${name}" is not an instance type this project knows${near.length > 0 ? ` (did you mean ${near.join(" or ")}?)` : ""}; use a size of ${families} (AWS's specifications, reviewed ${INSTANCE_TYPES_REVIEWED}), or add its family to components/capacity/instanceTypes.ts.`,
         );
     }
     const architecture = (args.architecture ?? type!.architecture) as Architecture;
-    if (!(architecture in ECS_AL2023_AMI_PARAMETERS)) fail(`architecture "${architecture}" is not x86_64 or arm64.`);
+    if (!(architecture in ECS_AL2023_AMI_PARAMETERS))
+        fail(`architecture "${architecture}" is not x86_64 or arm64.`);
     if (architecture !== type!.architecture) {
-        fail(`architecture ${architecture} does not run on ${name}, whose processors are ${type!.architecture}; the instances would never boot the AMI, so leave architecture unset (it follows the instance type) or pick a ${architecture} instance type.`);
+        fail(
+            `architecture ${architecture} does not run on ${name}, whose processors are ${type!.architecture}; the instances would never boot the AMI, so leave architecture unset (it follows the instance type) or pick a ${architecture} instance type.`,
+        );
     }
     if (!args.network.outboundInternet) {
-        const missing = ["s3", ...ENDPOINTS_NEEDED.images, ...ENDPOINTS_NEEDED.logs, ...ENDPOINTS_NEEDED.ec2Capacity].filter((s) => !args.network.vpcEndpointServices.includes(s));
-        if (missing.length > 0) fail(`the network has no outbound internet (no NAT), so the ECS agent on the instances needs VPC endpoints for ${missing.join(", ")}; add them to the network (vpcEndpoints and interfaceEndpoints), or give it a NAT gateway.`);
+        const missing = [
+            "s3",
+            ...ENDPOINTS_NEEDED.images,
+            ...ENDPOINTS_NEEDED.logs,
+            ...ENDPOINTS_NEEDED.ec2Capacity,
+        ].filter((s) => !args.network.vpcEndpointServices.includes(s));
+        if (missing.length > 0)
+            fail(
+                `the network has no outbound internet (no NAT), so the ECS agent on the instances needs VPC endpoints for ${missing.join(", ")}; add them to the network (vpcEndpoints and interfaceEndpoints), or give it a NAT gateway.`,
+            );
     }
-    return { instanceType: name, architecture, registered: { cpuUnits: registeredCpuUnits(type!), memoryMiB: registeredMemoryMiB(type!) }, minSize, maxSize, targetCapacity };
+    return {
+        instanceType: name,
+        architecture,
+        registered: { cpuUnits: registeredCpuUnits(type!), memoryMiB: registeredMemoryMiB(type!) },
+        minSize,
+        maxSize,
+        targetCapacity,
+    };
 }

@@ -36,7 +36,12 @@ const ELB_ACCOUNTS: Record<string, string> = {
 export const LOG_DELIVERY_SERVICE = "logdelivery.elasticloadbalancing.amazonaws.com";
 
 /** The principal the access log bucket's policy must allow to `s3:PutObject`, for the Region. */
-export function logDeliveryPrincipal(region: string, partition = "aws"): { AWS: string } | { Service: string } {
+export function logDeliveryPrincipal(
+    region: string,
+    partition = "aws",
+): { AWS: string } | { Service: string } {
     const account = ELB_ACCOUNTS[region];
-    return account ? { AWS: `arn:${partition}:iam::${account}:root` } : { Service: LOG_DELIVERY_SERVICE };
+    return account
+        ? { AWS: `arn:${partition}:iam::${account}:root` }
+        : { Service: LOG_DELIVERY_SERVICE };
 }

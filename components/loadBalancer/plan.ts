@@ -8,7 +8,8 @@ import { parseIpv4Cidr } from "../network/cidr";
 import { PlanError } from "../planError";
 
 /** An ACM certificate ARN: `arn:<partition>:acm:<region>:<account>:certificate/<id>`. */
-export const CERTIFICATE_ARN = /^arn:aws(-cn|-us-gov)?:acm:[a-z]{2}(-gov)?-[a-z]+-\d:\d{12}:certificate\/[0-9a-f-]{36}$/;
+export const CERTIFICATE_ARN =
+    /^arn:aws(-cn|-us-gov)?:acm:[a-z]{2}(-gov)?-[a-z]+-\d:\d{12}:certificate\/[0-9a-f-]{36}$/;
 /** TLS 1.3 and 1.2 only, forward secrecy: AWS's recommended policy for an HTTPS listener. */
 export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
 /** A listener takes rule priorities 1 to 50,000 (the lowest is evaluated first). */
@@ -57,41 +58,76 @@ export function planLoadBalancer(label: string, input: LoadBalancerPlanInput): L
         throw new LoadBalancerPlanError(label, text);
     };
     if (input.publicSubnetAzCount < 2) {
-        fail(`the network has public subnets in ${input.publicSubnetAzCount} availability zone${input.publicSubnetAzCount === 1 ? "" : "s"}, and an Application Load Balancer needs two or more; use at least two zones (azCount 2), with public subnets in each.`);
+        fail(
+            `the network has public subnets in ${input.publicSubnetAzCount} availability zone${input.publicSubnetAzCount === 1 ? "" : "s"}, and an Application Load Balancer needs two or more; use at least two zones (azCount 2), with public subnets in each.`,
+        );
     }
     const small = input.publicSubnetPrefix;
     if (small !== undefined && small > ALB_SUBNET_MAX_PREFIX) {
-        const vpc = input.vpcPrefix !== undefined ? ` (a /${input.vpcPrefix - (small - ALB_SUBNET_MAX_PREFIX)} or larger VPC gives them that in this layout)` : "";
-        fail(`the network's public subnets are /${small}, and an Application Load Balancer needs subnets of /${ALB_SUBNET_MAX_PREFIX} or larger with 8 free addresses in each; give the network a larger cidrBlock${vpc}, or public subnet CIDRs of /${ALB_SUBNET_MAX_PREFIX} or larger.`);
+        const vpc =
+            input.vpcPrefix !== undefined
+                ? ` (a /${input.vpcPrefix - (small - ALB_SUBNET_MAX_PREFIX)} or larger VPC gives them that in this layout)`
+                : "";
+        fail(
+            `the network's public subnets are /${small}, and an Application Load Balancer needs subnets of /${ALB_SUBNET_MAX_PREFIX} or larger with 8 free addresses in each; give the network a larger cidrBlock${vpc}, or public subnet CIDRs of /${ALB_SUBNET_MAX_PREFIX} or larger.`,
+        );
     }
     const cidrs = input.ingressCidrs ?? ["0.0.0.0/0"];
     if (cidrs.length === 0) {
-        fail("ingressCidrs is empty, so nobody could reach the load balancer; list the CIDRs that may (0.0.0.0/0 for the internet).");
+        fail(
+            "ingressCidrs is empty, so nobody could reach the load balancer; list the CIDRs that may (0.0.0.0/0 for the internet).",
+        );
     }
     cidrs.forEach((c, i) => {
         const parsed = parseIpv4Cidr(c);
-        if (!parsed.ok) fail(`ingressCidrs[${i}] "${c}" ${parsed.reason}; use a block such as 203.0.113.0/24, or 0.0.0.0/0 for the internet.`);
+        if (!parsed.ok)
+            fail(
+                `ingressCidrs[${i}] "${c}" ${parsed.reason}; use a block such as 203.0.113.0/24, or 0.0.0.0/0 for the internet.`,
+            );
         // Two equal rules in one group: AWS refuses the second (InvalidPermission.Duplicate).
         const first = cidrs.indexOf(c);
-        if (first < i) fail(`ingressCidrs[${i}] "${c}" repeats ingressCidrs[${first}]; AWS refuses a second identical security group rule, so list each CIDR once.`);
+        if (first < i)
+            fail(
+                `ingressCidrs[${i}] "${c}" repeats ingressCidrs[${first}]; AWS refuses a second identical security group rule, so list each CIDR once.`,
+            );
     });
     if (input.certificateArn !== undefined) {
         if (!CERTIFICATE_ARN.test(input.certificateArn)) {
-            fail(`certificateArn "${input.certificateArn}" is not an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<uuid>); copy the ARN from the ACM console or \`aws acm list-certificates\`.`);
+            fail(
+                `certificateArn "${input.certificateArn}" is not an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<uuid>); copy the ARN from the ACM console or \`aws acm list-certificates\`.`,
+            );
         }
         const certRegion = input.certificateArn.split(":")[3];
         if (input.region !== undefined && certRegion !== input.region) {
-            fail(`certificateArn is a certificate in ${certRegion}, but the load balancer is in ${input.region}, and a load balancer can use only certificates of its own Region; request or import the certificate in ${input.region}.`);
+            fail(
+                `certificateArn is a certificate in ${certRegion}, but the load balancer is in ${input.region}, and a load balancer can use only certificates of its own Region; request or import the certificate in ${input.region}.`,
+            );
         }
         if (input.allowPlainHttp) {
-            fail("allowPlainHttp is set, but with certificateArn port 80 only redirects to HTTPS; remove allowPlainHttp.");
+            fail(
+                "allowPlainHttp is set, but with certificateArn port 80 only redirects to HTTPS; remove allowPlainHttp.",
+            );
         }
-        return { protocol: "HTTPS", port: 443, redirectHttp: true, ingressCidrs: cidrs, ingressPorts: [443, 80] };
+        return {
+            protocol: "HTTPS",
+            port: 443,
+            redirectHttp: true,
+            ingressCidrs: cidrs,
+            ingressPorts: [443, 80],
+        };
     }
     if (!input.allowPlainHttp) {
-        fail("there is no certificateArn, and plain HTTP is served only when asked for in so many words; set certificateArn to an ACM certificate for HTTPS, or allowPlainHttp to true.");
+        fail(
+            "there is no certificateArn, and plain HTTP is served only when asked for in so many words; set certificateArn to an ACM certificate for HTTPS, or allowPlainHttp to true.",
+        );
     }
-    return { protocol: "HTTP", port: 80, redirectHttp: false, ingressCidrs: cidrs, ingressPorts: [80] };
+    return {
+        protocol: "HTTP",
+        port: 80,
+        redirectHttp: false,
+        ingressCidrs: cidrs,
+        ingressPorts: [80],
+    };
 }
 
 export interface HealthCheckArgs {
@@ -157,10 +193,12 @@ export const GRPC_HEALTH_PATH = "/grpc.health.v1.Health/Check";
 export function matcherProblem(matcher: string, version: ProtocolVersion): string | undefined {
     const { from, to, example } = MATCHER_CODES[version];
     const kind = version === "GRPC" ? "gRPC" : "HTTP";
-    if (!MATCHER.test(matcher)) return `is not a list of ${kind} codes or ranges (such as ${example})`;
+    if (!MATCHER.test(matcher))
+        return `is not a list of ${kind} codes or ranges (such as ${example})`;
     for (const part of matcher.split(",")) {
         const [low, high = low] = part.split("-").map(Number);
-        if (low < from || high > to || low > high) return `has ${part}, but a ${version === "GRPC" ? "GRPC target group" : "load balancer"} takes ${kind} codes ${from} to ${to} (such as ${example})`;
+        if (low < from || high > to || low > high)
+            return `has ${part}, but a ${version === "GRPC" ? "GRPC target group" : "load balancer"} takes ${kind} codes ${from} to ${to} (such as ${example})`;
     }
     return undefined;
 }
@@ -178,18 +216,35 @@ export function planRoute(
 ): RoutePlan {
     const port = ports.find((p) => p.name === route.portName);
     if (port === undefined) {
-        fail(`${where}.portName "${route.portName}" names no port mapping of this task; use one of ${ports.map((p) => p.name).join(", ") || "(none: add a port mapping first)"}.`);
+        fail(
+            `${where}.portName "${route.portName}" names no port mapping of this task; use one of ${ports.map((p) => p.name).join(", ") || "(none: add a port mapping first)"}.`,
+        );
     }
     if ((port!.protocol ?? "tcp") !== "tcp") {
-        fail(`${where}.portName "${route.portName}" is a ${port!.protocol} port; an Application Load Balancer carries HTTP over TCP.`);
+        fail(
+            `${where}.portName "${route.portName}" is a ${port!.protocol} port; an Application Load Balancer carries HTTP over TCP.`,
+        );
     }
-    const protocolVersion: ProtocolVersion = port!.appProtocol === "grpc" ? "GRPC" : port!.appProtocol === "http2" ? "HTTP2" : "HTTP1";
+    const protocolVersion: ProtocolVersion =
+        port!.appProtocol === "grpc" ? "GRPC" : port!.appProtocol === "http2" ? "HTTP2" : "HTTP1";
     if (protocolVersion !== "HTTP1" && listenerProtocol === "HTTP") {
-        fail(`${where}.portName "${route.portName}" speaks ${port!.appProtocol}, which an Application Load Balancer forwards only from an HTTPS listener, and this one serves plain HTTP; set certificateArn for HTTPS, or route an http port.`);
+        fail(
+            `${where}.portName "${route.portName}" speaks ${port!.appProtocol}, which an Application Load Balancer forwards only from an HTTPS listener, and this one serves plain HTTP; set certificateArn for HTTPS, or route an http port.`,
+        );
     }
     // gRPC targets answer the gRPC health checking protocol with gRPC status codes (0 is OK).
-    const defaults = protocolVersion === "GRPC" ? { path: GRPC_HEALTH_PATH, matcher: "0" } : { path: "/", matcher: "200-399" };
-    const hc: Required<HealthCheckArgs> = { ...defaults, intervalSeconds: 15, timeoutSeconds: 5, healthyThreshold: 2, unhealthyThreshold: 3, ...route.healthCheck };
+    const defaults =
+        protocolVersion === "GRPC"
+            ? { path: GRPC_HEALTH_PATH, matcher: "0" }
+            : { path: "/", matcher: "200-399" };
+    const hc: Required<HealthCheckArgs> = {
+        ...defaults,
+        intervalSeconds: 15,
+        timeoutSeconds: 5,
+        healthyThreshold: 2,
+        unhealthyThreshold: 3,
+        ...route.healthCheck,
+    };
     if (!hc.path.startsWith("/")) {
         fail(`${where}.healthCheck.path "${hc.path}" must start with /; write "/${hc.path}".`);
     }
@@ -198,29 +253,47 @@ export function planRoute(
         fail(`${where}.healthCheck.matcher "${hc.matcher}" ${badMatcher}.`);
     }
     const within = (field: string, value: number, min: number, max: number) => {
-        if (!Number.isInteger(value) || value < min || value > max) fail(`${where}.${field} must be a whole number from ${min} to ${max} (got ${value}).`);
+        if (!Number.isInteger(value) || value < min || value > max)
+            fail(`${where}.${field} must be a whole number from ${min} to ${max} (got ${value}).`);
     };
     within("healthCheck.intervalSeconds", hc.intervalSeconds, 5, 300);
     within("healthCheck.timeoutSeconds", hc.timeoutSeconds, 2, 120);
     within("healthCheck.healthyThreshold", hc.healthyThreshold, 2, 10);
     within("healthCheck.unhealthyThreshold", hc.unhealthyThreshold, 2, 10);
     if (hc.timeoutSeconds >= hc.intervalSeconds) {
-        fail(`${where}.healthCheck.timeoutSeconds ${hc.timeoutSeconds} must be below intervalSeconds ${hc.intervalSeconds}.`);
+        fail(
+            `${where}.healthCheck.timeoutSeconds ${hc.timeoutSeconds} must be below intervalSeconds ${hc.intervalSeconds}.`,
+        );
     }
     const deregistrationDelaySeconds = route.deregistrationDelaySeconds ?? 30;
     within("deregistrationDelaySeconds", deregistrationDelaySeconds, 0, 3600);
     const healthCheckGracePeriodSeconds = route.healthCheckGracePeriodSeconds ?? 60;
     within("healthCheckGracePeriodSeconds", healthCheckGracePeriodSeconds, 0, 2147483647);
     (route.paths ?? []).forEach((p, i) => {
-        if (!p.startsWith("/")) fail(`${where}.paths[${i}] "${p}" must start with /; write "/${p}".`);
+        if (!p.startsWith("/"))
+            fail(`${where}.paths[${i}] "${p}" must start with /; write "/${p}".`);
     });
     (route.hosts ?? []).forEach((h, i) => {
-        if (!/^[A-Za-z0-9*?.-]{1,128}$/.test(h)) fail(`${where}.hosts[${i}] "${h}" is not a host name (letters, digits, -, . and the wildcards * and ?).`);
+        if (!/^[A-Za-z0-9*?.-]{1,128}$/.test(h))
+            fail(
+                `${where}.hosts[${i}] "${h}" is not a host name (letters, digits, -, . and the wildcards * and ?).`,
+            );
     });
     if ((route.hosts ?? []).length + (route.paths ?? []).length > 5) {
-        fail(`${where} lists ${(route.hosts ?? []).length + (route.paths ?? []).length} hosts and paths; a listener rule takes at most 5 condition values, so split the route.`);
+        fail(
+            `${where} lists ${(route.hosts ?? []).length + (route.paths ?? []).length} hosts and paths; a listener rule takes at most 5 condition values, so split the route.`,
+        );
     }
-    return { portName: route.portName, containerPort: port!.containerPort, protocolVersion, hosts: route.hosts ?? [], paths: route.paths ?? [], healthCheck: hc, deregistrationDelaySeconds, healthCheckGracePeriodSeconds };
+    return {
+        portName: route.portName,
+        containerPort: port!.containerPort,
+        protocolVersion,
+        hosts: route.hosts ?? [],
+        paths: route.paths ?? [],
+        healthCheck: hc,
+        deregistrationDelaySeconds,
+        healthCheckGracePeriodSeconds,
+    };
 }
 
 /** Priorities per specificity tier: tier t takes t * TIER_WIDTH + 1 to (t + 1) * TIER_WIDTH. */
@@ -262,16 +335,23 @@ export class RouteRegister {
 
     /** Claims a route's host and path pairs for `label`; returns its rule priority. */
     claim(label: string, where: string, route: { hosts: string[]; paths: string[] }): number {
-        const keys = (route.hosts.length > 0 ? route.hosts : ["*"]).flatMap((h) => (route.paths.length > 0 ? route.paths : ["/*"]).map((p) => `${h.toLowerCase()} ${p}`));
+        const keys = (route.hosts.length > 0 ? route.hosts : ["*"]).flatMap((h) =>
+            (route.paths.length > 0 ? route.paths : ["/*"]).map((p) => `${h.toLowerCase()} ${p}`),
+        );
         for (const key of keys) {
             const holder = this.claims.get(key);
             if (holder !== undefined) {
                 const [host, path] = key.split(" ");
-                throw new LoadBalancerPlanError(label, `${where} claims host ${host} and path ${path}, which ${holder} already routes; give one of them another host or path.`);
+                throw new LoadBalancerPlanError(
+                    label,
+                    `${where} claims host ${host} and path ${path}, which ${holder} already routes; give one of them another host or path.`,
+                );
             }
         }
         const tier = routeTier(route);
-        const digest = createHash("sha256").update([...keys].sort().join("\n")).digest();
+        const digest = createHash("sha256")
+            .update([...keys].sort().join("\n"))
+            .digest();
         const start = digest.readUInt32BE(0) % TIER_SLOTS;
         let priority: number | undefined;
         for (let i = 0; i < TIER_WIDTH && priority === undefined; i++) {
@@ -279,7 +359,10 @@ export class RouteRegister {
             if (!this.priorities.has(candidate)) priority = candidate;
         }
         if (priority === undefined || priority > MAX_RULE_PRIORITY) {
-            throw new LoadBalancerPlanError(label, `${where} finds no free rule priority among the ${TIER_WIDTH} of its specificity; split the load balancer's routes across two load balancers.`);
+            throw new LoadBalancerPlanError(
+                label,
+                `${where} finds no free rule priority among the ${TIER_WIDTH} of its specificity; split the load balancer's routes across two load balancers.`,
+            );
         }
         keys.forEach((k) => this.claims.set(k, label));
         this.priorities.add(priority);

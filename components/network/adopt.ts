@@ -35,8 +35,16 @@ export interface AdoptNetworkArgs {
 export function adoptNetwork(args: AdoptNetworkArgs): EcsNetwork {
     const count = args.taskSubnetIds.length;
     PlanError.throwIfAny("adoptNetwork", [
-        ...(args.pattern !== "public" && args.pattern !== "private" ? [`pattern "${String(args.pattern)}" is not public or private; say which one the task subnets follow.`] : []),
-        ...(count < 1 || count > MAX_SUBNETS ? [`taskSubnetIds must list between 1 and ${MAX_SUBNETS} subnets (got ${count}); ECS accepts at most ${MAX_SUBNETS} per service.`] : []),
+        ...(args.pattern !== "public" && args.pattern !== "private"
+            ? [
+                  `pattern "${String(args.pattern)}" is not public or private; say which one the task subnets follow.`,
+              ]
+            : []),
+        ...(count < 1 || count > MAX_SUBNETS
+            ? [
+                  `taskSubnetIds must list between 1 and ${MAX_SUBNETS} subnets (got ${count}); ECS accepts at most ${MAX_SUBNETS} per service.`,
+              ]
+            : []),
     ]);
     return {
         pattern: args.pattern,
@@ -50,7 +58,12 @@ export function adoptNetwork(args: AdoptNetworkArgs): EcsNetwork {
         vpcEndpointServices: args.vpcEndpointServices ?? [],
         outboundReady: args.outboundReady ?? [],
         availabilityZones: pulumi.output(args.availabilityZones ?? []),
-        ...(args.publicSubnetIds ? { publicSubnetIds: pulumi.output(args.publicSubnetIds), publicSubnetAzCount: args.publicSubnetAzCount ?? args.publicSubnetIds.length } : {}),
+        ...(args.publicSubnetIds
+            ? {
+                  publicSubnetIds: pulumi.output(args.publicSubnetIds),
+                  publicSubnetAzCount: args.publicSubnetAzCount ?? args.publicSubnetIds.length,
+              }
+            : {}),
     };
 }
 
@@ -76,7 +89,10 @@ export interface AwsxVpcLike {
  */
 export function adoptAwsxVpc(vpc: AwsxVpcLike, pattern: NetworkPattern): EcsNetwork {
     if (pattern !== "public" && pattern !== "private") {
-        throw new PlanError("adoptAwsxVpc", `pattern "${String(pattern)}" is not public or private; pick the awsx subnets tasks go in.`);
+        throw new PlanError(
+            "adoptAwsxVpc",
+            `pattern "${String(pattern)}" is not public or private; pick the awsx subnets tasks go in.`,
+        );
     }
     const subnets = pattern === "public" ? vpc.publicSubnets : vpc.privateSubnets;
     return {

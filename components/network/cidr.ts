@@ -55,7 +55,9 @@ export function subdivide(parent: Ipv4Cidr, prefix: number, index: number): Ipv4
     }
     const count = 2 ** (prefix - parent.prefix);
     if (!Number.isInteger(index) || index < 0 || index >= count) {
-        throw new RangeError(`a /${parent.prefix} holds ${count} blocks of /${prefix}; index ${index} is outside`);
+        throw new RangeError(
+            `a /${parent.prefix} holds ${count} blocks of /${prefix}; index ${index} is outside`,
+        );
     }
     return { base: parent.base + index * 2 ** (32 - prefix), prefix };
 }

@@ -41,7 +41,9 @@ export function createVpcEndpoints(
         tags: Record<string, string> | undefined;
     },
 ): VpcEndpoints {
-    const interfaceServices = [...new Set([...INTERFACE_ENDPOINT_SERVICES, ...(args.extraServices ?? [])])];
+    const interfaceServices = [
+        ...new Set([...INTERFACE_ENDPOINT_SERVICES, ...(args.extraServices ?? [])]),
+    ];
     const region = aws.getRegionOutput({}, { parent }).region;
     const service = (suffix: string) => pulumi.interpolate`com.amazonaws.${region}.${suffix}`;
 

@@ -30,7 +30,11 @@ export class VpcFlowLogs extends pulumi.ComponentResource {
         // The name is fixed and unique in the account and Region: a replacement must delete first.
         this.logGroup = new aws.cloudwatch.LogGroup(
             `${name}-flow-logs`,
-            { name: args.logGroupName, retentionInDays: args.retentionDays ?? 30, tags: nameTags(`${name}-flow-logs`, args.tags) },
+            {
+                name: args.logGroupName,
+                retentionInDays: args.retentionDays ?? 30,
+                tags: nameTags(`${name}-flow-logs`, args.tags),
+            },
             { parent: this, deleteBeforeReplace: true },
         );
         const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
@@ -42,7 +46,14 @@ export class VpcFlowLogs extends pulumi.ComponentResource {
                 assumeRolePolicy: account.apply((a) =>
                     JSON.stringify({
                         Version: "2012-10-17",
-                        Statement: [{ Effect: "Allow", Principal: { Service: "vpc-flow-logs.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": a } } }],
+                        Statement: [
+                            {
+                                Effect: "Allow",
+                                Principal: { Service: "vpc-flow-logs.amazonaws.com" },
+                                Action: "sts:AssumeRole",
+                                Condition: { StringEquals: { "aws:SourceAccount": a } },
+                            },
+                        ],
                     }),
                 ),
                 tags: nameTags(`${name}-flow-logs`, args.tags),
@@ -56,7 +67,17 @@ export class VpcFlowLogs extends pulumi.ComponentResource {
                 policy: this.logGroup.arn.apply((arn) =>
                     JSON.stringify({
                         Version: "2012-10-17",
-                        Statement: [{ Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], Resource: [arn, `${arn}:*`] }],
+                        Statement: [
+                            {
+                                Effect: "Allow",
+                                Action: [
+                                    "logs:CreateLogStream",
+                                    "logs:PutLogEvents",
+                                    "logs:DescribeLogStreams",
+                                ],
+                                Resource: [arn, `${arn}:*`],
+                            },
+                        ],
                     }),
                 ),
             },
@@ -64,7 +85,14 @@ export class VpcFlowLogs extends pulumi.ComponentResource {
         );
         this.flowLog = new aws.ec2.FlowLog(
             `${name}-flow-logs`,
-            { vpcId: args.vpcId, trafficType: "ALL", logDestinationType: "cloud-watch-logs", logDestination: this.logGroup.arn, iamRoleArn: this.role.arn, tags: nameTags(`${name}-flow-logs`, args.tags) },
+            {
+                vpcId: args.vpcId,
+                trafficType: "ALL",
+                logDestinationType: "cloud-watch-logs",
+                logDestination: this.logGroup.arn,
+                iamRoleArn: this.role.arn,
+                tags: nameTags(`${name}-flow-logs`, args.tags),
+            },
             { parent: this, dependsOn: [policy] },
         );
         this.registerOutputs({ logGroupName: this.logGroup.name, flowLogId: this.flowLog.id });

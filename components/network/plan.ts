@@ -112,18 +112,29 @@ export function planPublicNetwork(label: string, args: LayoutArgs): NetworkPlan 
     // Callers from JavaScript or stack config can pass private-pattern fields; refuse them clearly.
     const stray = args as PrivateLayoutArgs;
     if (stray.vpcEndpoints) {
-        fail(label, "vpcEndpoints is for the private pattern (tasks here reach AWS APIs through the internet gateway); remove it or use the private pattern.");
+        fail(
+            label,
+            "vpcEndpoints is for the private pattern (tasks here reach AWS APIs through the internet gateway); remove it or use the private pattern.",
+        );
     }
     for (const field of ["natStrategy", "privateSubnetCidrs", "interfaceEndpoints"] as const) {
         if (stray[field] !== undefined) {
-            fail(label, `${field} is for the private pattern, which has NAT gateways and private subnets; remove it or use the private pattern.`);
+            fail(
+                label,
+                `${field} is for the private pattern, which has NAT gateways and private subnets; remove it or use the private pattern.`,
+            );
         }
     }
     const vpc = parseVpcCidr(label, args.cidrBlock ?? DEFAULT_VPC_CIDR);
     const azs = selectAzs(label, args);
     const azCount = countOf(azs);
-    const publicSubnets = layoutSubnets(label, "publicSubnetCidrs", args.publicSubnetCidrs, vpc, azCount, (az) =>
-        subdivideChecked(label, vpc, TASK_SUBNET_BITS, az, "public subnets"),
+    const publicSubnets = layoutSubnets(
+        label,
+        "publicSubnetCidrs",
+        args.publicSubnetCidrs,
+        vpc,
+        azCount,
+        (az) => subdivideChecked(label, vpc, TASK_SUBNET_BITS, az, "public subnets"),
     );
     checkNoOverlap(label, [["publicSubnetCidrs", publicSubnets]]);
     return {
@@ -146,31 +157,65 @@ export function planPrivateNetwork(label: string, args: PrivateLayoutArgs): Netw
     const interfaceEndpoints = [...new Set(args.interfaceEndpoints ?? [])];
     for (const [i, service] of interfaceEndpoints.entries()) {
         if (!ENDPOINT_SERVICE.test(service)) {
-            fail(label, `interfaceEndpoints[${i}] "${service}" is not an endpoint service name; use the part after com.amazonaws.<region>., such as ssmmessages or ecs-agent.`);
+            fail(
+                label,
+                `interfaceEndpoints[${i}] "${service}" is not an endpoint service name; use the part after com.amazonaws.<region>., such as ssmmessages or ecs-agent.`,
+            );
         }
     }
     const vpc = parseVpcCidr(label, args.cidrBlock ?? DEFAULT_VPC_CIDR);
     const azs = selectAzs(label, args);
     const azCount = countOf(azs);
 
-    const natAzs = natStrategy === "OnePerAz" ? range(azCount) : natStrategy === "Single" ? [0] : [];
-    if (natAzs.length === 0 && !args.publicSubnetsInEveryAz && args.publicSubnetCidrs !== undefined) {
-        fail(label, "publicSubnetCidrs has no use with natStrategy None (public subnets only hold NAT gateways); remove it or choose OnePerAz or Single.");
+    const natAzs =
+        natStrategy === "OnePerAz" ? range(azCount) : natStrategy === "Single" ? [0] : [];
+    if (
+        natAzs.length === 0 &&
+        !args.publicSubnetsInEveryAz &&
+        args.publicSubnetCidrs !== undefined
+    ) {
+        fail(
+            label,
+            "publicSubnetCidrs has no use with natStrategy None (public subnets only hold NAT gateways); remove it or choose OnePerAz or Single.",
+        );
     }
-    const privateCidrs = layoutSubnets(label, "privateSubnetCidrs", args.privateSubnetCidrs, vpc, azCount, (az) =>
-        subdivideChecked(label, vpc, TASK_SUBNET_BITS, az, "private subnets"),
+    const privateCidrs = layoutSubnets(
+        label,
+        "privateSubnetCidrs",
+        args.privateSubnetCidrs,
+        vpc,
+        azCount,
+        (az) => subdivideChecked(label, vpc, TASK_SUBNET_BITS, az, "private subnets"),
     );
     // Public subnets hold the NAT gateways, and with publicSubnetsInEveryAz a load balancer too.
     const publicAzs = args.publicSubnetsInEveryAz ? range(azCount) : natAzs;
-    const natBlock = publicAzs.length > 0 ? subdivideChecked(label, vpc, TASK_SUBNET_BITS, 2 ** TASK_SUBNET_BITS - 1, "private subnets") : undefined;
+    const natBlock =
+        publicAzs.length > 0
+            ? subdivideChecked(
+                  label,
+                  vpc,
+                  TASK_SUBNET_BITS,
+                  2 ** TASK_SUBNET_BITS - 1,
+                  "private subnets",
+              )
+            : undefined;
     const publicCidrs = layoutSubnets(
         label,
         "publicSubnetCidrs",
         args.publicSubnetCidrs,
         vpc,
         publicAzs.length,
-        (i) => subdivideChecked(label, natBlock!, NAT_SUBNET_BITS - TASK_SUBNET_BITS, publicAzs[i], args.publicSubnetsInEveryAz ? "public subnets" : "NAT subnets"),
-        args.publicSubnetsInEveryAz ? `publicSubnetsInEveryAz places one in each of ${azCount} zones` : `natStrategy ${natStrategy} places ${natAzs.length} NAT gateway${natAzs.length === 1 ? "" : "s"}`,
+        (i) =>
+            subdivideChecked(
+                label,
+                natBlock!,
+                NAT_SUBNET_BITS - TASK_SUBNET_BITS,
+                publicAzs[i],
+                args.publicSubnetsInEveryAz ? "public subnets" : "NAT subnets",
+            ),
+        args.publicSubnetsInEveryAz
+            ? `publicSubnetsInEveryAz places one in each of ${azCount} zones`
+            : `natStrategy ${natStrategy} places ${natAzs.length} NAT gateway${natAzs.length === 1 ? "" : "s"}`,
     );
     checkNoOverlap(label, [
         ["privateSubnetCidrs", privateCidrs],
@@ -181,7 +226,10 @@ export function planPrivateNetwork(label: string, args: PrivateLayoutArgs): Netw
         vpcCidr: formatIpv4Cidr(vpc),
         azs,
         azCount,
-        publicSubnets: publicCidrs.map((cidr, i) => ({ az: publicAzs[i], cidr: formatIpv4Cidr(cidr) })),
+        publicSubnets: publicCidrs.map((cidr, i) => ({
+            az: publicAzs[i],
+            cidr: formatIpv4Cidr(cidr),
+        })),
         privateSubnets: privateCidrs.map((cidr, az) => ({
             az,
             cidr: formatIpv4Cidr(cidr),
@@ -199,18 +247,29 @@ export function planPrivateNetwork(label: string, args: PrivateLayoutArgs): Netw
  * Resolves the plan's zones against the zones the region offers. Explicit names must exist there;
  * a count takes the first `count` zones in the region's order.
  */
-export function resolveAvailabilityZones(label: string, azs: AzSelection, regionZones: string[], region?: string): string[] {
+export function resolveAvailabilityZones(
+    label: string,
+    azs: AzSelection,
+    regionZones: string[],
+    region?: string,
+): string[] {
     const where = region ?? "the region";
     const offered = regionZones.length > 0 ? regionZones.join(", ") : "none";
     if (azs.kind === "count") {
         if (azs.count > regionZones.length) {
-            fail(label, `azCount asks for ${azs.count} availability zones but ${where} has ${regionZones.length} (${offered}); lower azCount or use another region.`);
+            fail(
+                label,
+                `azCount asks for ${azs.count} availability zones but ${where} has ${regionZones.length} (${offered}); lower azCount or use another region.`,
+            );
         }
         return regionZones.slice(0, azs.count);
     }
     const missing = azs.names.filter((n) => !regionZones.includes(n));
     if (missing.length > 0) {
-        fail(label, `availabilityZones names ${missing.join(", ")}, which ${where} does not offer (available: ${offered}); list zones from that set.`);
+        fail(
+            label,
+            `availabilityZones names ${missing.join(", ")}, which ${where} does not offer (available: ${offered}); list zones from that set.`,
+        );
     }
     return azs.names;
 }
@@ -230,7 +289,10 @@ export function checkZonesInRegion(label: string, azs: AzSelection, region: stri
     }
     resolveAvailabilityZones(label, azs, known.names, region);
     if (azs.names.length > known.count) {
-        fail(label, `availabilityZones lists ${azs.names.length} zones but an account in ${region} has ${known.count}; list at most ${known.count}.`);
+        fail(
+            label,
+            `availabilityZones lists ${azs.names.length} zones but an account in ${region} has ${known.count}; list at most ${known.count}.`,
+        );
     }
 }
 
@@ -265,9 +327,17 @@ export function networkFacts(plan: NetworkPlan): NetworkFacts {
         hostsGetPublicIp: isPublic,
         taskSubnetCount: isPublic ? plan.publicSubnets.length : plan.privateSubnets.length,
         outboundInternet: isPublic || plan.natGateways.length > 0,
-        vpcEndpointServices: plan.vpcEndpoints ? ["s3", ...new Set([...INTERFACE_ENDPOINT_SERVICES, ...plan.interfaceEndpoints])] : [],
+        vpcEndpointServices: plan.vpcEndpoints
+            ? ["s3", ...new Set([...INTERFACE_ENDPOINT_SERVICES, ...plan.interfaceEndpoints])]
+            : [],
         publicSubnetAzCount: new Set(plan.publicSubnets.map((s) => s.az)).size,
-        ...(plan.publicSubnets.length > 0 ? { publicSubnetPrefix: Math.max(...plan.publicSubnets.map((s) => Number(s.cidr.split("/")[1]))) } : {}),
+        ...(plan.publicSubnets.length > 0
+            ? {
+                  publicSubnetPrefix: Math.max(
+                      ...plan.publicSubnets.map((s) => Number(s.cidr.split("/")[1])),
+                  ),
+              }
+            : {}),
         vpcPrefix: Number(plan.vpcCidr.split("/")[1]),
     };
 }
@@ -277,7 +347,10 @@ function parseNatStrategy(label: string, value: string | undefined): NatStrategy
         return "OnePerAz";
     }
     if (!(NAT_STRATEGIES as readonly string[]).includes(value)) {
-        fail(label, `natStrategy "${value}" is not one of ${NAT_STRATEGIES.join(", ")}; use one of those (OnePerAz for AZ redundancy, Single for a cheap stack).`);
+        fail(
+            label,
+            `natStrategy "${value}" is not one of ${NAT_STRATEGIES.join(", ")}; use one of those (OnePerAz for AZ redundancy, Single for a cheap stack).`,
+        );
     }
     return value as NatStrategy;
 }
@@ -285,11 +358,17 @@ function parseNatStrategy(label: string, value: string | undefined): NatStrategy
 function parseVpcCidr(label: string, text: string): Ipv4Cidr {
     const parsed = parseIpv4Cidr(text);
     if (!parsed.ok) {
-        fail(label, `cidrBlock "${text}" ${parsed.reason}; use a block such as ${DEFAULT_VPC_CIDR}.`);
+        fail(
+            label,
+            `cidrBlock "${text}" ${parsed.reason}; use a block such as ${DEFAULT_VPC_CIDR}.`,
+        );
     }
     const { prefix } = parsed.cidr;
     if (prefix < MIN_PREFIX || prefix > MAX_PREFIX) {
-        fail(label, `cidrBlock ${text} has prefix /${prefix}, outside the /${MIN_PREFIX} to /${MAX_PREFIX} AWS allows for a VPC; use a prefix in that range.`);
+        fail(
+            label,
+            `cidrBlock ${text} has prefix /${prefix}, outside the /${MIN_PREFIX} to /${MAX_PREFIX} AWS allows for a VPC; use a prefix in that range.`,
+        );
     }
     return parsed.cidr;
 }
@@ -297,11 +376,17 @@ function parseVpcCidr(label: string, text: string): Ipv4Cidr {
 function selectAzs(label: string, args: LayoutArgs): AzSelection {
     const { azCount, availabilityZones } = args;
     if (azCount !== undefined && availabilityZones !== undefined) {
-        fail(label, `set either azCount or availabilityZones, not both (got azCount ${azCount} and availabilityZones [${availabilityZones.join(", ")}]); drop one.`);
+        fail(
+            label,
+            `set either azCount or availabilityZones, not both (got azCount ${azCount} and availabilityZones [${availabilityZones.join(", ")}]); drop one.`,
+        );
     }
     if (availabilityZones !== undefined) {
         if (availabilityZones.length === 0 || availabilityZones.length > MAX_AZS) {
-            fail(label, `availabilityZones must list between 1 and ${MAX_AZS} zones (got ${availabilityZones.length}); list fewer or more zones.`);
+            fail(
+                label,
+                `availabilityZones must list between 1 and ${MAX_AZS} zones (got ${availabilityZones.length}); list fewer or more zones.`,
+            );
         }
         const seen = new Set<string>();
         for (const zone of availabilityZones) {
@@ -314,13 +399,22 @@ function selectAzs(label: string, args: LayoutArgs): AzSelection {
     }
     const count = azCount ?? DEFAULT_AZ_COUNT;
     if (!Number.isInteger(count)) {
-        fail(label, `azCount must be a whole number (got ${count}); use an integer between 1 and ${MAX_AZS}.`);
+        fail(
+            label,
+            `azCount must be a whole number (got ${count}); use an integer between 1 and ${MAX_AZS}.`,
+        );
     }
     if (count < 1) {
-        fail(label, `azCount must be between 1 and ${MAX_AZS} (got ${count}); raise it or list availabilityZones.`);
+        fail(
+            label,
+            `azCount must be between 1 and ${MAX_AZS} (got ${count}); raise it or list availabilityZones.`,
+        );
     }
     if (count > MAX_AZS) {
-        fail(label, `azCount must be between 1 and ${MAX_AZS} (got ${count}); lower it or list availabilityZones.`);
+        fail(
+            label,
+            `azCount must be between 1 and ${MAX_AZS} (got ${count}); lower it or list availabilityZones.`,
+        );
     }
     return { kind: "count", count };
 }
@@ -329,10 +423,19 @@ function countOf(azs: AzSelection): number {
     return azs.kind === "count" ? azs.count : azs.names.length;
 }
 
-function subdivideChecked(label: string, parent: Ipv4Cidr, bits: number, index: number, what: string): Ipv4Cidr {
+function subdivideChecked(
+    label: string,
+    parent: Ipv4Cidr,
+    bits: number,
+    index: number,
+    what: string,
+): Ipv4Cidr {
     const prefix = parent.prefix + bits;
     if (prefix > MAX_PREFIX) {
-        fail(label, `cidrBlock is too small for the default layout: ${what} would be /${prefix}, below AWS's /${MAX_PREFIX} minimum for a subnet; use a larger VPC (a /22 or larger fits every layout; a load balancer needs /27 subnets, which the planner checks) or list subnet CIDRs explicitly.`);
+        fail(
+            label,
+            `cidrBlock is too small for the default layout: ${what} would be /${prefix}, below AWS's /${MAX_PREFIX} minimum for a subnet; use a larger VPC (a /22 or larger fits every layout; a load balancer needs /27 subnets, which the planner checks) or list subnet CIDRs explicitly.`,
+        );
     }
     return subdivide(parent, prefix, index);
 }
@@ -351,31 +454,50 @@ function layoutSubnets(
         return range(count).map(defaultFor);
     }
     if (explicit.length !== count) {
-        const why = countReason ?? `there ${count === 1 ? "is 1 availability zone" : `are ${count} availability zones`}`;
-        fail(label, `${field} lists ${explicit.length} CIDR${explicit.length === 1 ? "" : "s"} but ${why}; list exactly ${count}, one per subnet.`);
+        const why =
+            countReason ??
+            `there ${count === 1 ? "is 1 availability zone" : `are ${count} availability zones`}`;
+        fail(
+            label,
+            `${field} lists ${explicit.length} CIDR${explicit.length === 1 ? "" : "s"} but ${why}; list exactly ${count}, one per subnet.`,
+        );
     }
     const vpcText = formatIpv4Cidr(vpc);
     return explicit.map((text, i) => {
         const parsed = parseIpv4Cidr(text);
         if (!parsed.ok) {
-            fail(label, `${field}[${i}] "${text}" ${parsed.reason}; use a block inside ${vpcText}.`);
+            fail(
+                label,
+                `${field}[${i}] "${text}" ${parsed.reason}; use a block inside ${vpcText}.`,
+            );
         }
         if (parsed.cidr.prefix > MAX_PREFIX) {
-            fail(label, `${field}[${i}] ${text} is smaller than AWS's /${MAX_PREFIX} minimum for a subnet; use a prefix of /${MAX_PREFIX} or shorter.`);
+            fail(
+                label,
+                `${field}[${i}] ${text} is smaller than AWS's /${MAX_PREFIX} minimum for a subnet; use a prefix of /${MAX_PREFIX} or shorter.`,
+            );
         }
         if (!contains(vpc, parsed.cidr)) {
-            fail(label, `${field}[${i}] ${text} is outside cidrBlock ${vpcText}; pick a block inside the VPC.`);
+            fail(
+                label,
+                `${field}[${i}] ${text} is outside cidrBlock ${vpcText}; pick a block inside the VPC.`,
+            );
         }
         return parsed.cidr;
     });
 }
 
 function checkNoOverlap(label: string, groups: [string, Ipv4Cidr[]][]): void {
-    const all = groups.flatMap(([field, cidrs]) => cidrs.map((cidr, i) => ({ name: `${field}[${i}]`, cidr })));
+    const all = groups.flatMap(([field, cidrs]) =>
+        cidrs.map((cidr, i) => ({ name: `${field}[${i}]`, cidr })),
+    );
     for (let a = 0; a < all.length; a++) {
         for (let b = a + 1; b < all.length; b++) {
             if (overlaps(all[a].cidr, all[b].cidr)) {
-                fail(label, `${all[b].name} ${formatIpv4Cidr(all[b].cidr)} overlaps ${all[a].name} ${formatIpv4Cidr(all[a].cidr)}; give each subnet its own block.`);
+                fail(
+                    label,
+                    `${all[b].name} ${formatIpv4Cidr(all[b].cidr)} overlaps ${all[a].name} ${formatIpv4Cidr(all[a].cidr)}; give each subnet its own block.`,
+                );
             }
         }
     }

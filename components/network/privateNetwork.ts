@@ -96,7 +96,11 @@ export class PrivateSubnetNetwork extends pulumi.ComponentResource implements Ec
     /** The zones, checked against the Region's at deploy time. */
     readonly availabilityZones: pulumi.Output<string[]>;
 
-    constructor(name: string, args: PrivateSubnetNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
+    constructor(
+        name: string,
+        args: PrivateSubnetNetworkArgs,
+        opts?: pulumi.ComponentResourceOptions,
+    ) {
         const label = `PrivateSubnetNetwork "${name}"`;
         const plan = planPrivateNetwork(label, args);
         super("ecsnet:network:PrivateSubnetNetwork", name, {}, opts);
@@ -108,11 +112,18 @@ export class PrivateSubnetNetwork extends pulumi.ComponentResource implements Ec
         let tier: PublicTier | undefined;
         if (plan.internetGateway) {
             // Public subnets map no public IPs: only NAT gateways (and a load balancer) belong there.
-            tier = createPublicTier(this, name, this.vpc, plan.publicSubnets, this.availabilityZones, {
-                mapPublicIpOnLaunch: false,
-                tier: args.publicSubnetsInEveryAz ? "public" : "nat",
-                tags: args.tags,
-            });
+            tier = createPublicTier(
+                this,
+                name,
+                this.vpc,
+                plan.publicSubnets,
+                this.availabilityZones,
+                {
+                    mapPublicIpOnLaunch: false,
+                    tier: args.publicSubnetsInEveryAz ? "public" : "nat",
+                    tags: args.tags,
+                },
+            );
         }
         this.internetGateway = tier?.internetGateway;
         this.publicSubnets = tier?.subnets ?? [];
@@ -177,10 +188,18 @@ export class PrivateSubnetNetwork extends pulumi.ComponentResource implements Ec
                     ? undefined
                     : new aws.ec2.Route(
                           `${subnetName}-default`,
-                          { routeTableId: routeTable.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: this.natGateways[s.nat].id },
+                          {
+                              routeTableId: routeTable.id,
+                              destinationCidrBlock: "0.0.0.0/0",
+                              natGatewayId: this.natGateways[s.nat].id,
+                          },
                           { parent: this },
                       );
-            return { subnet, routeTable, ready: [association, ...(defaultRoute ? [defaultRoute] : [])] };
+            return {
+                subnet,
+                routeTable,
+                ready: [association, ...(defaultRoute ? [defaultRoute] : [])],
+            };
         });
         this.privateSubnets = privates.map((p) => p.subnet);
         this.privateRouteTables = privates.map((p) => p.routeTable);
@@ -201,7 +220,12 @@ export class PrivateSubnetNetwork extends pulumi.ComponentResource implements Ec
         }
         this.outboundInternet = facts.outboundInternet;
         this.vpcEndpointServices = this.endpoints?.services ?? [];
-        this.outboundReady = [...privates.flatMap((p) => p.ready), ...(this.endpoints ? [this.endpoints.s3, ...Object.values(this.endpoints.interfaces)] : [])];
+        this.outboundReady = [
+            ...privates.flatMap((p) => p.ready),
+            ...(this.endpoints
+                ? [this.endpoints.s3, ...Object.values(this.endpoints.interfaces)]
+                : []),
+        ];
 
         this.registerOutputs({
             pattern: this.pattern,

@@ -57,25 +57,37 @@ export class PublicSubnetNetwork extends pulumi.ComponentResource implements Ecs
     /** The zones, checked against the Region's at deploy time. */
     readonly availabilityZones: pulumi.Output<string[]>;
 
-    constructor(name: string, args: PublicSubnetNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
+    constructor(
+        name: string,
+        args: PublicSubnetNetworkArgs,
+        opts?: pulumi.ComponentResourceOptions,
+    ) {
         const label = `PublicSubnetNetwork "${name}"`;
         const plan = planPublicNetwork(label, args);
         super("ecsnet:network:PublicSubnetNetwork", name, {}, opts);
 
         this.availabilityZones = lookUpZones(this, label, plan);
         this.vpc = createVpc(this, name, plan, this.availabilityZones, args.tags);
-        const tier = createPublicTier(this, name, this.vpc, plan.publicSubnets, this.availabilityZones, {
-            mapPublicIpOnLaunch: true,
-            tier: "public",
-            tags: args.tags,
-        });
+        const tier = createPublicTier(
+            this,
+            name,
+            this.vpc,
+            plan.publicSubnets,
+            this.availabilityZones,
+            {
+                mapPublicIpOnLaunch: true,
+                tier: "public",
+                tags: args.tags,
+            },
+        );
         this.vpcId = this.vpc.id;
         this.vpcCidr = this.vpc.cidrBlock;
         this.internetGateway = tier.internetGateway;
         this.publicSubnets = tier.subnets;
         this.publicSubnetIds = pulumi.all(tier.subnets.map((s) => s.id));
         this.publicSubnetAzCount = plan.azCount;
-        ({ publicSubnetPrefix: this.publicSubnetPrefix, vpcPrefix: this.vpcPrefix } = networkFacts(plan));
+        ({ publicSubnetPrefix: this.publicSubnetPrefix, vpcPrefix: this.vpcPrefix } =
+            networkFacts(plan));
         this.publicRouteTable = tier.routeTable;
         this.taskSubnetIds = this.publicSubnetIds;
         this.taskSubnetCount = tier.subnets.length;

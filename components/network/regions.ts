@@ -19,7 +19,10 @@ export interface RegionZones {
 }
 
 const abc = ["a", "b", "c"];
-const zones = (letters: readonly string[], count = letters.length): RegionZones => ({ names: letters, count });
+const zones = (letters: readonly string[], count = letters.length): RegionZones => ({
+    names: letters,
+    count,
+});
 
 const TABLE: Record<string, RegionZones> = {
     "us-east-1": zones(["a", "b", "c", "d", "e", "f"]),
@@ -82,5 +85,7 @@ export function defaultZones(region: string): string[] | undefined {
 /** The known Regions closest to a misspelt one (same prefix, or one edit away), for a "did you mean". */
 export function similarRegions(region: string): string[] {
     const near = KNOWN_REGIONS.filter((r) => editDistance(r, region) <= 2);
-    return near.length > 0 ? near : KNOWN_REGIONS.filter((r) => r.split("-")[0] === region.split("-")[0]);
+    return near.length > 0
+        ? near
+        : KNOWN_REGIONS.filter((r) => r.split("-")[0] === region.split("-")[0]);
 }

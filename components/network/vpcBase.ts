@@ -11,7 +11,11 @@ import { NetworkPlan, NetworkPlanError, resolveAvailabilityZones, SubnetPlan } f
  * The zones the plan asks for, checked against the region's available zones at deploy time. A
  * zone the region does not offer becomes a `ResourceError` naming the component.
  */
-export function lookUpZones(parent: pulumi.Resource, label: string, plan: NetworkPlan): pulumi.Output<string[]> {
+export function lookUpZones(
+    parent: pulumi.Resource,
+    label: string,
+    plan: NetworkPlan,
+): pulumi.Output<string[]> {
     const region = aws.getAvailabilityZonesOutput({ state: "available" }, { parent });
     return region.apply((r) => {
         try {
@@ -77,7 +81,11 @@ export function createPublicTier(
     );
     const defaultRoute = new aws.ec2.Route(
         `${name}-public-default`,
-        { routeTableId: routeTable.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: internetGateway.id },
+        {
+            routeTableId: routeTable.id,
+            destinationCidrBlock: "0.0.0.0/0",
+            gatewayId: internetGateway.id,
+        },
         { parent },
     );
     const created = subnets.map((s) => {

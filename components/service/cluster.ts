@@ -28,7 +28,8 @@ export class ServiceConnectCluster extends pulumi.ComponentResource {
     /** The ECS cluster, with the namespace as its Service Connect default. */
     readonly cluster: aws.ecs.Cluster;
     /** The Cloud Map namespace (HTTP, or private DNS in the VPC). */
-    readonly namespace: aws.servicediscovery.HttpNamespace | aws.servicediscovery.PrivateDnsNamespace;
+    readonly namespace:
+        aws.servicediscovery.HttpNamespace | aws.servicediscovery.PrivateDnsNamespace;
     /** The namespace's name, known when the program runs. */
     readonly namespaceName: string;
     /** The namespace's ARN, which services reference (never its name). */
@@ -38,7 +39,11 @@ export class ServiceConnectCluster extends pulumi.ComponentResource {
     /** The cluster's ARN. */
     readonly clusterArn: pulumi.Output<string>;
     /** Account, region and partition, looked up once through this cluster's provider for all its services. */
-    readonly awsContext: { accountId: pulumi.Output<string>; region: pulumi.Output<string>; partition: pulumi.Output<string> };
+    readonly awsContext: {
+        accountId: pulumi.Output<string>;
+        region: pulumi.Output<string>;
+        partition: pulumi.Output<string>;
+    };
     /** The trust policy of every task role of this cluster: ECS tasks of this account and Region only. */
     readonly taskRoleTrustPolicy: pulumi.Output<string>;
     /** The trust policy of every task execution role, as AWS documents it. */
@@ -48,7 +53,11 @@ export class ServiceConnectCluster extends pulumi.ComponentResource {
     private readonly endpointRegister: EndpointRegister;
     private capacityHolder?: string;
 
-    constructor(name: string, args: ServiceConnectClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    constructor(
+        name: string,
+        args: ServiceConnectClusterArgs,
+        opts?: pulumi.ComponentResourceOptions,
+    ) {
         const { namespaceType: type } = planCluster(name, args);
         claimNamespaceName(`ServiceConnectCluster "${name}"`, args.namespaceName, opts?.provider);
         super("ecsnet:ecs:ServiceConnectCluster", name, {}, opts);
@@ -62,23 +71,42 @@ export class ServiceConnectCluster extends pulumi.ComponentResource {
         };
         this.taskRoleTrustPolicy = pulumi
             .all([this.awsContext.partition, this.awsContext.region, this.awsContext.accountId])
-            .apply(([partition, region, account]) => JSON.stringify(taskRoleTrustPolicy(partition, region, account)));
+            .apply(([partition, region, account]) =>
+                JSON.stringify(taskRoleTrustPolicy(partition, region, account)),
+            );
         this.executionRoleTrustPolicy = JSON.stringify(executionRoleTrustPolicy());
         this.taskExecutionPolicyArn = pulumi.interpolate`arn:${this.awsContext.partition}:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy`;
-        const namespaceArgs = { name: args.namespaceName, description: `Service Connect namespace of ${name}`, tags: nameTags(`${name}-namespace`, args.tags) };
+        const namespaceArgs = {
+            name: args.namespaceName,
+            description: `Service Connect namespace of ${name}`,
+            tags: nameTags(`${name}-namespace`, args.tags),
+        };
         // Replaced only when its name changes (the description is the component's): the new namespace
         // is created beside the old one, the services move to it, and the old one, which Cloud Map
         // cannot delete while services are in it (ResourceInUse), goes at the end of the update.
         const namespaceOpts = { parent: this };
         this.namespace =
             type === "dns"
-                ? new aws.servicediscovery.PrivateDnsNamespace(`${name}-namespace`, { ...namespaceArgs, vpc: args.vpcId! }, namespaceOpts)
-                : new aws.servicediscovery.HttpNamespace(`${name}-namespace`, namespaceArgs, namespaceOpts);
+                ? new aws.servicediscovery.PrivateDnsNamespace(
+                      `${name}-namespace`,
+                      { ...namespaceArgs, vpc: args.vpcId! },
+                      namespaceOpts,
+                  )
+                : new aws.servicediscovery.HttpNamespace(
+                      `${name}-namespace`,
+                      namespaceArgs,
+                      namespaceOpts,
+                  );
         this.namespaceArn = this.namespace.arn;
         this.cluster = new aws.ecs.Cluster(
             `${name}-cluster`,
             {
-                settings: [{ name: "containerInsights", value: args.containerInsights ?? true ? "enabled" : "disabled" }],
+                settings: [
+                    {
+                        name: "containerInsights",
+                        value: (args.containerInsights ?? true) ? "enabled" : "disabled",
+                    },
+                ],
                 serviceConnectDefaults: { namespace: this.namespace.arn },
                 tags: nameTags(`${name}-cluster`, args.tags),
             },
@@ -97,7 +125,10 @@ export class ServiceConnectCluster extends pulumi.ComponentResource {
     /** ECS takes one capacity provider association per cluster: claims it for one Ec2Capacity. */
     claimCapacity(capacityLabel: string): void {
         if (this.capacityHolder !== undefined) {
-            throw new PlanError(capacityLabel, `the cluster already has EC2 capacity (${this.capacityHolder}); ECS takes one capacity provider association per cluster, so share that capacity.`);
+            throw new PlanError(
+                capacityLabel,
+                `the cluster already has EC2 capacity (${this.capacityHolder}); ECS takes one capacity provider association per cluster, so share that capacity.`,
+            );
         }
         this.capacityHolder = capacityLabel;
     }
@@ -112,23 +143,36 @@ export class ServiceConnectCluster extends pulumi.ComponentResource {
 }
 
 /** Checks a cluster's arguments; throws a `PlanError` naming the cluster, the field and the fix. */
-export function planCluster(name: string, args: { namespaceName: string; namespaceType?: string; vpcId?: unknown }): { namespaceType: "http" | "dns" } {
+export function planCluster(
+    name: string,
+    args: { namespaceName: string; namespaceType?: string; vpcId?: unknown },
+): { namespaceType: "http" | "dns" } {
     const label = `ServiceConnectCluster "${name}"`;
     const type = args.namespaceType ?? "http";
     if (type !== "http" && type !== "dns") {
-        throw new PlanError(label, `namespaceType "${String(type)}" is not http or dns; use http (API discovery) or dns (also private DNS records).`);
+        throw new PlanError(
+            label,
+            `namespaceType "${String(type)}" is not http or dns; use http (API discovery) or dns (also private DNS records).`,
+        );
     }
     if (!NAMESPACE_NAME.test(args.namespaceName ?? "")) {
-        throw new PlanError(label, `namespaceName "${args.namespaceName}" is not a valid namespace name (lowercase DNS labels separated by dots, at most 253 characters); use a name such as serviceconnectns.`);
+        throw new PlanError(
+            label,
+            `namespaceName "${args.namespaceName}" is not a valid namespace name (lowercase DNS labels separated by dots, at most 253 characters); use a name such as serviceconnectns.`,
+        );
     }
     if (type === "dns" && args.vpcId === undefined) {
-        throw new PlanError(label, "namespaceType dns needs vpcId (the VPC its private DNS zone serves); pass the network's vpcId or use http.");
+        throw new PlanError(
+            label,
+            "namespaceType dns needs vpcId (the VPC its private DNS zone serves); pass the network's vpcId or use http.",
+        );
     }
     return { namespaceType: type };
 }
 
 /** A Cloud Map namespace name: lowercase DNS labels separated by dots. */
-const NAMESPACE_NAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
+const NAMESPACE_NAME =
+    /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
 
 /**
  * The namespace names this program's clusters create, per provider: a Cloud Map namespace name is
@@ -136,7 +180,10 @@ const NAMESPACE_NAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0
  * deploy (`NamespaceAlreadyExists`). Kept per Pulumi run (the engine's resource monitor), so
  * separate runs in one process never see each other's claims.
  */
-const namespaceClaims = new WeakMap<object, { name: string; provider: unknown; holder: string }[]>();
+const namespaceClaims = new WeakMap<
+    object,
+    { name: string; provider: unknown; holder: string }[]
+>();
 const outsideARun = {};
 
 function claimNamespaceName(label: string, namespaceName: string, provider: unknown): void {
@@ -144,7 +191,10 @@ function claimNamespaceName(label: string, namespaceName: string, provider: unkn
     const claims = namespaceClaims.get(run) ?? [];
     const held = claims.find((c) => c.name === namespaceName && c.provider === provider);
     if (held) {
-        throw new PlanError(label, `namespaceName "${namespaceName}" is already the namespace of ${held.holder} in this program, and a Cloud Map namespace name is unique per account and Region; give this cluster another name, or run its services on ${held.holder}.`);
+        throw new PlanError(
+            label,
+            `namespaceName "${namespaceName}" is already the namespace of ${held.holder} in this program, and a Cloud Map namespace name is unique per account and Region; give this cluster another name, or run its services on ${held.holder}.`,
+        );
     }
     namespaceClaims.set(run, [...claims, { name: namespaceName, provider, holder: label }]);
 }
@@ -160,14 +210,25 @@ export class EndpointRegister {
 
     claim(serviceLabel: string, endpoints: Endpoint[]): void {
         const wanted = endpoints.flatMap((e, i) => [
-            { key: `discovery:${e.discoveryName}`, what: `expose[${i}].discoveryName "${e.discoveryName}"`, fix: "pick another discoveryName" },
-            { key: `alias:${e.host}:${e.port}`, what: `expose[${i}] client alias ${e.host}:${e.port}`, fix: "pick another dnsName or port" },
+            {
+                key: `discovery:${e.discoveryName}`,
+                what: `expose[${i}].discoveryName "${e.discoveryName}"`,
+                fix: "pick another discoveryName",
+            },
+            {
+                key: `alias:${e.host}:${e.port}`,
+                what: `expose[${i}] client alias ${e.host}:${e.port}`,
+                fix: "pick another dnsName or port",
+            },
         ]);
         const mine = new Set<string>();
         for (const w of wanted) {
             const holder = mine.has(w.key) ? serviceLabel : this.claims.get(w.key);
             if (holder !== undefined) {
-                throw new ServicePlanError(serviceLabel, `${w.what} is already used in namespace ${this.namespaceName} by ${holder}; ${w.fix}.`);
+                throw new ServicePlanError(
+                    serviceLabel,
+                    `${w.what} is already used in namespace ${this.namespaceName} by ${holder}; ${w.fix}.`,
+                );
             }
             mine.add(w.key);
         }

@@ -11,7 +11,19 @@ import { nameTags } from "../tags";
 import { ServiceConnectCluster } from "./cluster";
 import { ecsExecPolicy, secretsReadPolicy } from "./iam";
 import { NetworkFacts } from "../network/plan";
-import { BRIDGE_HOST_PORTS, Endpoint, LaunchType, NetworkMode, planService, RUNTIME_PLATFORMS, ScalingArgs, ScalingPlan, ServiceConnectRole, ServicePlan, ServicePlanError } from "./plan";
+import {
+    BRIDGE_HOST_PORTS,
+    Endpoint,
+    LaunchType,
+    NetworkMode,
+    planService,
+    RUNTIME_PLATFORMS,
+    ScalingArgs,
+    ScalingPlan,
+    ServiceConnectRole,
+    ServicePlan,
+    ServicePlanError,
+} from "./plan";
 import { ContainerArgs, ExposeArgs } from "./types";
 
 export const DATA_CLASSIFICATION_TAG = "data-classification";
@@ -98,12 +110,20 @@ export interface EcsServiceArgs {
  * it calls reduced to the facts the planner reads. `planStack` builds it from a stack file; the
  * component from its own arguments, so both judge a service by the same rules.
  */
-export interface ServiceDeclaration extends Omit<EcsServiceArgs, "cluster" | "network" | "capacity" | "calls" | "loadBalancer"> {
+export interface ServiceDeclaration extends Omit<
+    EcsServiceArgs,
+    "cluster" | "network" | "capacity" | "calls" | "loadBalancer"
+> {
     /** The cluster's Service Connect namespace. */
     namespace: string;
     network: NetworkFacts;
     capacity?: { network: NetworkFacts; plan: CapacityPlan };
-    calls?: { serviceName: string; endpoints: Endpoint[]; namespace: string; network: NetworkFacts }[];
+    calls?: {
+        serviceName: string;
+        endpoints: Endpoint[];
+        namespace: string;
+        network: NetworkFacts;
+    }[];
     /** The load balancer route, with the network the load balancer sits in. */
     loadBalancer?: RouteArgs & { network: NetworkFacts; listenerProtocol?: "HTTP" | "HTTPS" };
     /** The Region, when known while planning. */
@@ -119,19 +139,37 @@ export interface ResolvedServicePlan extends ServicePlan {
 }
 
 /** Plans a service from its declaration; throws a `ServicePlanError` naming the service, the field and the fix. */
-export function planEcsService(name: string, project: string, stack: string, args: ServiceDeclaration): ResolvedServicePlan {
+export function planEcsService(
+    name: string,
+    project: string,
+    stack: string,
+    args: ServiceDeclaration,
+): ResolvedServicePlan {
     const label = `EcsService "${name}"`;
     if (args.capacity && args.capacity.network !== args.network) {
-        throw new ServicePlanError(label, "capacity runs in another network than the service's; pass the capacity's network as network.");
+        throw new ServicePlanError(
+            label,
+            "capacity runs in another network than the service's; pass the capacity's network as network.",
+        );
     }
-    const resolved = { cpu: args.cpu ?? 256, memory: args.memory ?? 512, desiredCount: args.desiredCount ?? 1, logRetentionDays: args.logRetentionDays ?? 30 };
+    const resolved = {
+        cpu: args.cpu ?? 256,
+        memory: args.memory ?? 512,
+        desiredCount: args.desiredCount ?? 1,
+        logRetentionDays: args.logRetentionDays ?? 30,
+    };
     const plan = planService(label, {
         name,
         family: taskFamily(project, stack, name),
         containers: args.containers,
         ...resolved,
         expose: args.expose ?? [],
-        calls: (args.calls ?? []).map((s) => ({ label: `EcsService "${s.serviceName}"`, endpoints: s.endpoints, namespace: s.namespace, network: s.network })),
+        calls: (args.calls ?? []).map((s) => ({
+            label: `EcsService "${s.serviceName}"`,
+            endpoints: s.endpoints,
+            namespace: s.namespace,
+            network: s.network,
+        })),
         sensitive: args.sensitive ?? false,
         securityGroupIds: args.securityGroupIds?.length ?? 0,
         network: args.network,
@@ -204,12 +242,27 @@ export class EcsService extends pulumi.ComponentResource {
         const plan = planEcsService(name, pulumi.getProject(), pulumi.getStack(), {
             ...args,
             namespace: args.cluster.namespaceName,
-            calls: calls.map((s) => ({ serviceName: s.serviceName, endpoints: s.endpoints, namespace: s.namespace, network: s.network })),
-            loadBalancer: args.loadBalancer && { ...args.loadBalancer, network: args.loadBalancer.balancer.network, listenerProtocol: args.loadBalancer.balancer.plan.protocol },
+            calls: calls.map((s) => ({
+                serviceName: s.serviceName,
+                endpoints: s.endpoints,
+                namespace: s.namespace,
+                network: s.network,
+            })),
+            loadBalancer: args.loadBalancer && {
+                ...args.loadBalancer,
+                network: args.loadBalancer.balancer.network,
+                listenerProtocol: args.loadBalancer.balancer.plan.protocol,
+            },
             // The default provider's Region; a service given its own provider is checked at deploy time.
-            region: opts?.provider === undefined && opts?.providers === undefined ? aws.config.region : undefined,
+            region:
+                opts?.provider === undefined && opts?.providers === undefined
+                    ? aws.config.region
+                    : undefined,
         });
-        const priority = plan.route && args.loadBalancer ? args.loadBalancer.balancer.routes.claim(label, "loadBalancer", plan.route) : undefined;
+        const priority =
+            plan.route && args.loadBalancer
+                ? args.loadBalancer.balancer.routes.claim(label, "loadBalancer", plan.route)
+                : undefined;
         args.cluster.claimEndpoints(label, plan.endpoints);
         super("ecsnet:ecs:EcsService", name, {}, opts);
 
@@ -219,7 +272,9 @@ export class EcsService extends pulumi.ComponentResource {
         this.endpoints = plan.endpoints;
         this.endpointUrls = plan.endpoints.map((e) => e.url);
         this.namespace = args.cluster.namespaceName;
-        const tags = args.sensitive ? { ...args.tags, [DATA_CLASSIFICATION_TAG]: args.dataClassification ?? "confidential" } : args.tags;
+        const tags = args.sensitive
+            ? { ...args.tags, [DATA_CLASSIFICATION_TAG]: args.dataClassification ?? "confidential" }
+            : args.tags;
         const parent = { parent: this };
         const region = args.cluster.awsContext.region;
         const [project, stack] = [pulumi.getProject(), pulumi.getStack()];
@@ -228,19 +283,31 @@ export class EcsService extends pulumi.ComponentResource {
         // unique in the account and Region, so a replacement must delete the old group first.
         this.logGroup = new aws.cloudwatch.LogGroup(
             `${name}-logs`,
-            { name: logGroupName(project, stack, name), retentionInDays: plan.logRetentionDays, tags: nameTags(`${name}-logs`, tags) },
+            {
+                name: logGroupName(project, stack, name),
+                retentionInDays: plan.logRetentionDays,
+                tags: nameTags(`${name}-logs`, tags),
+            },
             { parent: this, deleteBeforeReplace: true },
         );
 
         const executionName = iamRoleResourceName(name, "execution");
         this.executionRole = new aws.iam.Role(
             executionName,
-            { assumeRolePolicy: args.cluster.executionRoleTrustPolicy, description: `ECS execution role of ${name}: pull images, write logs`, tags: nameTags(executionName, tags) },
+            {
+                assumeRolePolicy: args.cluster.executionRoleTrustPolicy,
+                description: `ECS execution role of ${name}: pull images, write logs`,
+                tags: nameTags(executionName, tags),
+            },
             parent,
         );
         // The service starts tasks only once their roles can do what the tasks need.
         const iam: pulumi.Resource[] = [
-            new aws.iam.RolePolicyAttachment(`${name}-execution-managed`, { role: this.executionRole.name, policyArn: args.cluster.taskExecutionPolicyArn }, parent),
+            new aws.iam.RolePolicyAttachment(
+                `${name}-execution-managed`,
+                { role: this.executionRole.name, policyArn: args.cluster.taskExecutionPolicyArn },
+                parent,
+            ),
         ];
         const secretArns = args.containers.flatMap((c) => Object.values(c.secrets ?? {}));
         if (secretArns.length > 0) {
@@ -250,22 +317,41 @@ export class EcsService extends pulumi.ComponentResource {
                     {
                         role: this.executionRole.id,
                         // ARNs known only at deploy time are checked here; plain ones were checked by the planner.
-                        policy: pulumi.all([pulumi.all(secretArns), pulumi.all(args.secretsKmsKeyArns ?? [])]).apply(([arns, keys]) => {
-                            try {
-                                return JSON.stringify(secretsReadPolicy(arns, keys));
-                            } catch (e) {
-                                throw new pulumi.ResourceError(`${label}: secrets: ${(e as Error).message}; pass SSM parameter or Secrets Manager secret ARNs.`, this);
-                            }
-                        }),
+                        policy: pulumi
+                            .all([pulumi.all(secretArns), pulumi.all(args.secretsKmsKeyArns ?? [])])
+                            .apply(([arns, keys]) => {
+                                try {
+                                    return JSON.stringify(secretsReadPolicy(arns, keys));
+                                } catch (e) {
+                                    throw new pulumi.ResourceError(
+                                        `${label}: secrets: ${(e as Error).message}; pass SSM parameter or Secrets Manager secret ARNs.`,
+                                        this,
+                                    );
+                                }
+                            }),
                     },
                     parent,
                 ),
             );
         }
         const taskRoleName = iamRoleResourceName(name, "task");
-        this.taskRole = new aws.iam.Role(taskRoleName, { assumeRolePolicy: args.cluster.taskRoleTrustPolicy, description: `ECS task role of ${name}`, tags: nameTags(taskRoleName, tags) }, parent);
+        this.taskRole = new aws.iam.Role(
+            taskRoleName,
+            {
+                assumeRolePolicy: args.cluster.taskRoleTrustPolicy,
+                description: `ECS task role of ${name}`,
+                tags: nameTags(taskRoleName, tags),
+            },
+            parent,
+        );
         if (args.enableExecuteCommand) {
-            iam.push(new aws.iam.RolePolicy(`${name}-task-exec`, { role: this.taskRole.id, policy: JSON.stringify(ecsExecPolicy()) }, parent));
+            iam.push(
+                new aws.iam.RolePolicy(
+                    `${name}-task-exec`,
+                    { role: this.taskRole.id, policy: JSON.stringify(ecsExecPolicy()) },
+                    parent,
+                ),
+            );
         }
 
         const awsvpc = plan.networkMode === "awsvpc";
@@ -283,13 +369,32 @@ export class EcsService extends pulumi.ComponentResource {
         // Release 0.1 named these rules `<service>-internet-<protocol>-<port>` and `<client>-to-<server>-<ports>`,
         // children of the service and of the client: the aliases keep live stacks' rules.
         const ingress = plan.internetPorts.map((p) =>
-            admit(this.securityGroupRef, { protocol: p.protocol, from: p.port, to: p.port, source: { internet: true }, formerly: [{ name: `${name}-internet-${p.protocol}-${p.port}`, parent: this }] }),
+            admit(this.securityGroupRef, {
+                protocol: p.protocol,
+                from: p.port,
+                to: p.port,
+                source: { internet: true },
+                formerly: [{ name: `${name}-internet-${p.protocol}-${p.port}`, parent: this }],
+            }),
         );
         // Admit this client where each server's Service Connect proxy listens, and nowhere else.
         for (const server of calls) {
             for (const { from, to } of server.callerPortRanges) {
-                const formerly = [{ name: `${name}-to-${server.serviceName}-${from === to ? from : `${from}-${to}`}`, parent: this }];
-                ingress.push(admit(server.securityGroupRef, { protocol: "tcp", from, to, source: { group: this.securityGroupRef }, formerly }));
+                const formerly = [
+                    {
+                        name: `${name}-to-${server.serviceName}-${from === to ? from : `${from}-${to}`}`,
+                        parent: this,
+                    },
+                ];
+                ingress.push(
+                    admit(server.securityGroupRef, {
+                        protocol: "tcp",
+                        from,
+                        to,
+                        source: { group: this.securityGroupRef },
+                        formerly,
+                    }),
+                );
             }
         }
 
@@ -306,17 +411,29 @@ export class EcsService extends pulumi.ComponentResource {
                     containerPort: p.containerPort,
                     // awsvpc: none; host: the container port itself; bridge: a dynamic host port,
                     // except a port open to the internet, which must be where the rule admits it.
-                    ...(plan.networkMode === "host" || plan.staticHostPorts.includes(p.containerPort) ? { hostPort: p.containerPort } : plan.networkMode === "bridge" ? { hostPort: 0 } : {}),
+                    ...(plan.networkMode === "host" ||
+                    plan.staticHostPorts.includes(p.containerPort)
+                        ? { hostPort: p.containerPort }
+                        : plan.networkMode === "bridge"
+                          ? { hostPort: 0 }
+                          : {}),
                     protocol: p.protocol ?? "tcp",
                     ...(p.appProtocol !== undefined ? { appProtocol: p.appProtocol } : {}),
                 })),
                 environment: Object.entries({ ...c.environment, ...plan.callEnvironment })
                     .sort(([a], [b]) => a.localeCompare(b))
                     .map(([envName, value]) => ({ name: envName, value })),
-                secrets: Object.entries(c.secrets ?? {}).map(([envName, valueFrom]) => ({ name: envName, valueFrom })),
+                secrets: Object.entries(c.secrets ?? {}).map(([envName, valueFrom]) => ({
+                    name: envName,
+                    valueFrom,
+                })),
                 logConfiguration: {
                     logDriver: "awslogs",
-                    options: { "awslogs-group": this.logGroup.name, "awslogs-region": region, "awslogs-stream-prefix": name },
+                    options: {
+                        "awslogs-group": this.logGroup.name,
+                        "awslogs-region": region,
+                        "awslogs-stream-prefix": name,
+                    },
                 },
             })),
         );
@@ -331,7 +448,14 @@ export class EcsService extends pulumi.ComponentResource {
                 executionRoleArn: this.executionRole.arn,
                 taskRoleArn: this.taskRole.arn,
                 containerDefinitions,
-                ...(plan.runtimePlatform ? { runtimePlatform: { cpuArchitecture: plan.runtimePlatform, operatingSystemFamily: "LINUX" } } : {}),
+                ...(plan.runtimePlatform
+                    ? {
+                          runtimePlatform: {
+                              cpuArchitecture: plan.runtimePlatform,
+                              operatingSystemFamily: "LINUX",
+                          },
+                      }
+                    : {}),
                 tags: nameTags(`${name}-task`, tags),
             },
             parent,
@@ -339,12 +463,27 @@ export class EcsService extends pulumi.ComponentResource {
 
         // The load balancer route: target group, listener rule, and the load balancer's group to the task port only.
         const lb = args.loadBalancer?.balancer;
-        const routed = plan.route && lb ? createRoute(this, name, plan.route, lb, { priority: priority!, ports: plan.networkMode === "bridge" ? BRIDGE_HOST_PORTS : { from: plan.route.containerPort, to: plan.route.containerPort }, targetType: awsvpc ? "ip" : "instance", tags }) : undefined;
+        const routed =
+            plan.route && lb
+                ? createRoute(this, name, plan.route, lb, {
+                      priority: priority!,
+                      ports:
+                          plan.networkMode === "bridge"
+                              ? BRIDGE_HOST_PORTS
+                              : { from: plan.route.containerPort, to: plan.route.containerPort },
+                      targetType: awsvpc ? "ip" : "instance",
+                      tags,
+                  })
+                : undefined;
         this.targetGroup = routed?.targetGroup;
         this.listenerRule = routed?.listenerRule;
         this.url = routed?.url;
         const routing = routed?.dependsOn ?? [];
-        const routedContainer = plan.route ? args.containers.find((c) => (c.portMappings ?? []).some((p) => p.name === plan.route!.portName))! : undefined;
+        const routedContainer = plan.route
+            ? args.containers.find((c) =>
+                  (c.portMappings ?? []).some((p) => p.name === plan.route!.portName),
+              )!
+            : undefined;
 
         const serviceConnect =
             plan.role === "none"
@@ -352,7 +491,9 @@ export class EcsService extends pulumi.ComponentResource {
                 : {
                       enabled: true,
                       namespace: args.cluster.namespaceArn,
-                      ...(plan.serviceConnectEntries.length > 0 ? { services: plan.serviceConnectEntries } : {}),
+                      ...(plan.serviceConnectEntries.length > 0
+                          ? { services: plan.serviceConnectEntries }
+                          : {}),
                   };
         this.service = new aws.ecs.Service(
             `${name}`,
@@ -362,18 +503,33 @@ export class EcsService extends pulumi.ComponentResource {
                 desiredCount: plan.desiredCount,
                 ...(plan.launchType === "FARGATE"
                     ? { launchType: "FARGATE" }
-                    : { capacityProviderStrategies: [{ capacityProvider: args.capacity!.capacityProviderName, weight: 1 }] }),
+                    : {
+                          capacityProviderStrategies: [
+                              { capacityProvider: args.capacity!.capacityProviderName, weight: 1 },
+                          ],
+                      }),
                 networkConfiguration: awsvpc
                     ? {
                           subnets: args.network.taskSubnetIds,
                           securityGroups: [this.securityGroup.id, ...(args.securityGroupIds ?? [])],
-                          ...(plan.launchType === "FARGATE" ? { assignPublicIp: plan.publicIp } : {}),
+                          ...(plan.launchType === "FARGATE"
+                              ? { assignPublicIp: plan.publicIp }
+                              : {}),
                       }
                     : undefined,
                 serviceConnectConfiguration: serviceConnect,
                 enableExecuteCommand: args.enableExecuteCommand ?? false,
                 ...(this.targetGroup && routedContainer
-                    ? { loadBalancers: [{ targetGroupArn: this.targetGroup.arn, containerName: routedContainer.name, containerPort: plan.route!.containerPort }], healthCheckGracePeriodSeconds: plan.route!.healthCheckGracePeriodSeconds }
+                    ? {
+                          loadBalancers: [
+                              {
+                                  targetGroupArn: this.targetGroup.arn,
+                                  containerName: routedContainer.name,
+                                  containerPort: plan.route!.containerPort,
+                              },
+                          ],
+                          healthCheckGracePeriodSeconds: plan.route!.healthCheckGracePeriodSeconds,
+                      }
                     : {}),
                 deploymentCircuitBreaker: { enable: true, rollback: true },
                 // A server's clients are created after it: waiting here means they start only once it runs.
@@ -407,7 +563,10 @@ export class EcsService extends pulumi.ComponentResource {
         if (plan.scaling) {
             this.scalingTarget = createScaling(this, name, plan.scaling, {
                 resourceId: pulumi.interpolate`service/${args.cluster.clusterName}/${this.service.name}`,
-                requestLabel: lb && this.targetGroup ? pulumi.interpolate`${lb.loadBalancer.arnSuffix}/${this.targetGroup.arnSuffix}` : undefined,
+                requestLabel:
+                    lb && this.targetGroup
+                        ? pulumi.interpolate`${lb.loadBalancer.arnSuffix}/${this.targetGroup.arnSuffix}`
+                        : undefined,
             });
         }
 
@@ -435,10 +594,23 @@ function createRoute(
     name: string,
     route: RoutePlan,
     lb: PublicLoadBalancer,
-    opts: { priority: number; ports: { from: number; to: number }; targetType: "ip" | "instance"; tags: Record<string, string> | undefined },
+    opts: {
+        priority: number;
+        ports: { from: number; to: number };
+        targetType: "ip" | "instance";
+        tags: Record<string, string> | undefined;
+    },
 ) {
-    const ingress = admit(parent.securityGroupRef, { protocol: "tcp", ...opts.ports, source: { group: lb.securityGroupRef } });
-    const egress = allowEgress(lb.securityGroupRef, { protocol: "tcp", ...opts.ports, destination: parent.securityGroupRef });
+    const ingress = admit(parent.securityGroupRef, {
+        protocol: "tcp",
+        ...opts.ports,
+        source: { group: lb.securityGroupRef },
+    });
+    const egress = allowEgress(lb.securityGroupRef, {
+        protocol: "tcp",
+        ...opts.ports,
+        destination: parent.securityGroupRef,
+    });
     // `<name>-tg` unless AWS would refuse its auto-name (32 of [A-Za-z0-9-]).
     const targetGroupName = awsResourceName("aws:lb/targetGroup:TargetGroup", name, "tg");
     const targetGroup = new aws.lb.TargetGroup(
@@ -447,7 +619,9 @@ function createRoute(
             port: route.containerPort,
             protocol: "HTTP",
             // HTTP/2 or gRPC to the targets for http2 and grpc ports (HTTP1, AWS's default, is left unset).
-            ...(route.protocolVersion !== "HTTP1" ? { protocolVersion: route.protocolVersion } : {}),
+            ...(route.protocolVersion !== "HTTP1"
+                ? { protocolVersion: route.protocolVersion }
+                : {}),
             targetType: opts.targetType,
             vpcId: lb.vpcId,
             deregistrationDelay: route.deregistrationDelaySeconds,
@@ -468,23 +642,47 @@ function createRoute(
     // A rule needs a condition: with neither hosts nor paths, it matches every path.
     const conditions = [
         ...(route.hosts.length > 0 ? [{ hostHeader: { values: route.hosts } }] : []),
-        ...(route.paths.length > 0 || route.hosts.length === 0 ? [{ pathPattern: { values: route.paths.length > 0 ? route.paths : ["/*"] } }] : []),
+        ...(route.paths.length > 0 || route.hosts.length === 0
+            ? [{ pathPattern: { values: route.paths.length > 0 ? route.paths : ["/*"] } }]
+            : []),
     ];
     const listenerRule = new aws.lb.ListenerRule(
         `${name}-route`,
-        { listenerArn: lb.listener.arn, priority: opts.priority, conditions, actions: [{ type: "forward", targetGroupArn: targetGroup.arn }], tags: nameTags(`${name}-route`, opts.tags) },
+        {
+            listenerArn: lb.listener.arn,
+            priority: opts.priority,
+            conditions,
+            actions: [{ type: "forward", targetGroupArn: targetGroup.arn }],
+            tags: nameTags(`${name}-route`, opts.tags),
+        },
         { parent },
     );
     const path = (route.paths[0] ?? "/").replace(/\*.*$/, "");
-    const url = route.hosts.length > 0 ? pulumi.output(`${lb.plan.protocol === "HTTPS" ? "https" : "http"}://${route.hosts[0]}${path}`) : pulumi.interpolate`${lb.url}${path}`;
+    const url =
+        route.hosts.length > 0
+            ? pulumi.output(
+                  `${lb.plan.protocol === "HTTPS" ? "https" : "http"}://${route.hosts[0]}${path}`,
+              )
+            : pulumi.interpolate`${lb.url}${path}`;
     return { targetGroup, listenerRule, url, dependsOn: [ingress, egress, listenerRule] };
 }
 
 /** The autoscaling target of a service's task count and one target tracking policy per metric. */
-function createScaling(parent: EcsService, name: string, scaling: ScalingPlan, on: { resourceId: pulumi.Output<string>; requestLabel?: pulumi.Output<string> }): aws.appautoscaling.Target {
+function createScaling(
+    parent: EcsService,
+    name: string,
+    scaling: ScalingPlan,
+    on: { resourceId: pulumi.Output<string>; requestLabel?: pulumi.Output<string> },
+): aws.appautoscaling.Target {
     const target = new aws.appautoscaling.Target(
         `${name}-scaling`,
-        { serviceNamespace: "ecs", scalableDimension: "ecs:service:DesiredCount", resourceId: on.resourceId, minCapacity: scaling.min, maxCapacity: scaling.max },
+        {
+            serviceNamespace: "ecs",
+            scalableDimension: "ecs:service:DesiredCount",
+            resourceId: on.resourceId,
+            minCapacity: scaling.min,
+            maxCapacity: scaling.max,
+        },
         { parent },
     );
     for (const policy of scaling.policies) {
@@ -497,7 +695,12 @@ function createScaling(parent: EcsService, name: string, scaling: ScalingPlan, o
                 resourceId: target.resourceId,
                 targetTrackingScalingPolicyConfiguration: {
                     targetValue: policy.target,
-                    predefinedMetricSpecification: { predefinedMetricType: policy.metric, ...(policy.metric === "ALBRequestCountPerTarget" ? { resourceLabel: on.requestLabel } : {}) },
+                    predefinedMetricSpecification: {
+                        predefinedMetricType: policy.metric,
+                        ...(policy.metric === "ALBRequestCountPerTarget"
+                            ? { resourceLabel: on.requestLabel }
+                            : {}),
+                    },
                     scaleOutCooldown: 60,
                     scaleInCooldown: 300,
                 },

@@ -1,5 +1,6 @@
 /** The task sizes Fargate offers: cpu units to the memory (MiB) it may be paired with. */
-const step = (from: number, to: number, by: number) => Array.from({ length: (to - from) / by + 1 }, (_, i) => from + i * by);
+const step = (from: number, to: number, by: number) =>
+    Array.from({ length: (to - from) / by + 1 }, (_, i) => from + i * by);
 
 export const FARGATE_SIZES: Record<number, number[]> = {
     256: [512, 1024, 2048],
@@ -18,7 +19,10 @@ export function fargateSizeProblem(cpu: number, memory: number): string | undefi
         return `cpu ${cpu} is not a Fargate size; use ${Object.keys(FARGATE_SIZES).join(", ")}`;
     }
     if (!memories.includes(memory)) {
-        const offer = memories.length <= 4 ? memories.join(", ") : `${memories[0]} to ${memories[memories.length - 1]} in steps of ${memories[1] - memories[0]}`;
+        const offer =
+            memories.length <= 4
+                ? memories.join(", ")
+                : `${memories[0]} to ${memories[memories.length - 1]} in steps of ${memories[1] - memories[0]}`;
         return `cpu ${cpu} with memory ${memory} is not a size Fargate offers; with cpu ${cpu} use memory ${offer}`;
     }
     return undefined;

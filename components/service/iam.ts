@@ -7,7 +7,13 @@
 export function executionRoleTrustPolicy() {
     return {
         Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" }],
+        Statement: [
+            {
+                Effect: "Allow",
+                Principal: { Service: "ecs-tasks.amazonaws.com" },
+                Action: "sts:AssumeRole",
+            },
+        ],
     };
 }
 
@@ -33,10 +39,18 @@ export function taskRoleTrustPolicy(partition: string, region: string, accountId
 }
 
 /** The channels ECS Exec opens through SSM Session Manager, and nothing more. */
-export const ECS_EXEC_ACTIONS = ["ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"];
+export const ECS_EXEC_ACTIONS = [
+    "ssmmessages:CreateControlChannel",
+    "ssmmessages:CreateDataChannel",
+    "ssmmessages:OpenControlChannel",
+    "ssmmessages:OpenDataChannel",
+];
 
 export function ecsExecPolicy() {
-    return { Version: "2012-10-17", Statement: [{ Sid: "EcsExec", Effect: "Allow", Action: ECS_EXEC_ACTIONS, Resource: "*" }] };
+    return {
+        Version: "2012-10-17",
+        Statement: [{ Sid: "EcsExec", Effect: "Allow", Action: ECS_EXEC_ACTIONS, Resource: "*" }],
+    };
 }
 
 export type SecretSource = "ssm" | "secretsmanager";
@@ -47,18 +61,34 @@ export type SecretSource = "ssm" | "secretsmanager";
  * (`arn:aws:secretsmanager:region:account:secret:name-AbCdEf:key:stage:id`); IAM grants on the secret's
  * ARN, its first seven colon-separated fields.
  */
-export function secretTarget(valueFrom: string): { source: SecretSource; arn: string } | { problem: string } {
+export function secretTarget(
+    valueFrom: string,
+): { source: SecretSource; arn: string } | { problem: string } {
     const fields = valueFrom.split(":");
-    if (fields[0] !== "arn" || !/^aws[a-z-]*$/.test(fields[1] ?? "") || fields.length < 6 || !fields[4]) {
+    if (
+        fields[0] !== "arn" ||
+        !/^aws[a-z-]*$/.test(fields[1] ?? "") ||
+        fields.length < 6 ||
+        !fields[4]
+    ) {
         return { problem: "is not the ARN of an SSM parameter or a Secrets Manager secret" };
     }
     if (fields[2] === "ssm" && fields.length === 6 && fields[5].startsWith("parameter/")) {
         return { source: "ssm", arn: valueFrom };
     }
-    if (fields[2] === "secretsmanager" && fields[5] === "secret" && fields.length >= 7 && fields.length <= 10 && fields[6].length > 0) {
+    if (
+        fields[2] === "secretsmanager" &&
+        fields[5] === "secret" &&
+        fields.length >= 7 &&
+        fields.length <= 10 &&
+        fields[6].length > 0
+    ) {
         return { source: "secretsmanager", arn: fields.slice(0, 7).join(":") };
     }
-    return { problem: "is not the ARN of an SSM parameter (arn:aws:ssm:<region>:<account>:parameter/<name>) or a Secrets Manager secret (arn:aws:secretsmanager:<region>:<account>:secret:<name>[:<json-key>:<stage>:<version>])" };
+    return {
+        problem:
+            "is not the ARN of an SSM parameter (arn:aws:ssm:<region>:<account>:parameter/<name>) or a Secrets Manager secret (arn:aws:secretsmanager:<region>:<account>:secret:<name>[:<json-key>:<stage>:<version>])",
+    };
 }
 
 /** A KMS key ARN (`arn:aws:kms:<region>:<account>:key/<id>`); aliases cannot be granted decrypt on. */
@@ -77,16 +107,45 @@ export function secretsReadPolicy(valueFroms: string[], kmsKeyArns: string[] = [
         }
         return t;
     });
-    const of = (source: SecretSource) => [...new Set(targets.filter((t) => t.source === source).map((t) => t.arn))];
+    const of = (source: SecretSource) => [
+        ...new Set(targets.filter((t) => t.source === source).map((t) => t.arn)),
+    ];
     const ssm = of("ssm");
     const secretsManager = of("secretsmanager");
     const kms = [...new Set(kmsKeyArns)];
     return {
         Version: "2012-10-17",
         Statement: [
-            ...(ssm.length > 0 ? [{ Sid: "SsmParameters", Effect: "Allow", Action: ["ssm:GetParameters"], Resource: ssm }] : []),
-            ...(secretsManager.length > 0 ? [{ Sid: "SecretsManager", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: secretsManager }] : []),
-            ...(kms.length > 0 ? [{ Sid: "DecryptSecrets", Effect: "Allow", Action: ["kms:Decrypt"], Resource: kms }] : []),
+            ...(ssm.length > 0
+                ? [
+                      {
+                          Sid: "SsmParameters",
+                          Effect: "Allow",
+                          Action: ["ssm:GetParameters"],
+                          Resource: ssm,
+                      },
+                  ]
+                : []),
+            ...(secretsManager.length > 0
+                ? [
+                      {
+                          Sid: "SecretsManager",
+                          Effect: "Allow",
+                          Action: ["secretsmanager:GetSecretValue"],
+                          Resource: secretsManager,
+                      },
+                  ]
+                : []),
+            ...(kms.length > 0
+                ? [
+                      {
+                          Sid: "DecryptSecrets",
+                          Effect: "Allow",
+                          Action: ["kms:Decrypt"],
+                          Resource: kms,
+                      },
+                  ]
+                : []),
         ],
     };
 }

@@ -12,7 +12,13 @@ import { fargateSizeProblem } from "./fargate";
 import { KMS_KEY_ARN, secretTarget } from "./iam";
 import { MAX_SECURITY_GROUPS, MAX_SUBNETS } from "../limits";
 import { AUTONAME_SUFFIX_LENGTH } from "../naming";
-import { AppProtocol, ContainerArgs, ExposeArgs, PortMappingArgs, ServiceConnectTlsArgs } from "./types";
+import {
+    AppProtocol,
+    ContainerArgs,
+    ExposeArgs,
+    PortMappingArgs,
+    ServiceConnectTlsArgs,
+} from "./types";
 
 export const PORT_NAME = /^[a-z0-9_][a-z0-9_-]{0,63}$/;
 /** ECS service and container names: ASCII letters, digits, `_` and `-`, at most 255 characters. */
@@ -41,11 +47,16 @@ const IMAGE_REFERENCE = (() => {
 export function imageReferenceProblem(image: string): string | undefined {
     if (/\s/.test(image)) return "contains whitespace";
     if (/["'`]/.test(image)) return "contains a quote";
-    if (image.split(/[@]/)[0].length > 255) return "has a repository name longer than 255 characters";
-    if (!IMAGE_REFERENCE.test(image)) return "is not an image reference ([registry/]repository[:tag][@digest], the repository in lowercase)";
+    if (image.split(/[@]/)[0].length > 255)
+        return "has a repository name longer than 255 characters";
+    if (!IMAGE_REFERENCE.test(image))
+        return "is not an image reference ([registry/]repository[:tag][@digest], the repository in lowercase)";
     return undefined;
 }
-export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+export const LOG_RETENTION_DAYS = [
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
+    3288, 3653,
+];
 /** Private ECR registries, the only image source a VPC endpoint serves (ecr.dkr, with S3 for layers); group 2 is the Region. */
 const PRIVATE_ECR = /^\d{12}\.dkr\.ecr(-fips)?\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?$/;
 
@@ -57,7 +68,10 @@ export function ecrRegion(registry: string): string | undefined {
 /** The registry an image reference pulls from: its first component when that is a host, else Docker Hub. */
 export function imageRegistry(image: string): string {
     const first = image.split("/")[0];
-    return image.includes("/") && (first.includes(".") || first.includes(":") || first === "localhost") ? first : "docker.io";
+    return image.includes("/") &&
+        (first.includes(".") || first.includes(":") || first === "localhost")
+        ? first
+        : "docker.io";
 }
 
 export class ServicePlanError extends PlanError {
@@ -88,7 +102,13 @@ export interface ServiceConnectEntry {
     discoveryName: string;
     clientAlias: { port: number; dnsName?: string }[];
     timeout?: { idleTimeoutSeconds?: number; perRequestTimeoutSeconds?: number };
-    tls?: { issuerCertAuthority: { awsPcaAuthorityArn: ServiceConnectTlsArgs["issuerCertAuthorityArn"] }; kmsKey?: ServiceConnectTlsArgs["kmsKey"]; roleArn?: ServiceConnectTlsArgs["roleArn"] };
+    tls?: {
+        issuerCertAuthority: {
+            awsPcaAuthorityArn: ServiceConnectTlsArgs["issuerCertAuthorityArn"];
+        };
+        kmsKey?: ServiceConnectTlsArgs["kmsKey"];
+        roleArn?: ServiceConnectTlsArgs["roleArn"];
+    };
 }
 
 /** The ephemeral host port range ECS maps bridge-mode ports (and the Service Connect proxy) into. */
@@ -98,7 +118,13 @@ export const BRIDGE_HOST_PORTS = { from: 32768, to: 65535 };
  * The URL clients use for a Service Connect endpoint: `grpc://` for grpc, `http://` for http and
  * http2, `tcp://` for plain TCP; the host is the alias dnsName, else `<discoveryName>.<namespace>`.
  */
-export function serviceConnectUrl(e: { appProtocol?: string; dnsName?: string; discoveryName: string; namespace: string; port: number }): string {
+export function serviceConnectUrl(e: {
+    appProtocol?: string;
+    dnsName?: string;
+    discoveryName: string;
+    namespace: string;
+    port: number;
+}): string {
     const scheme = e.appProtocol === "grpc" ? "grpc" : e.appProtocol ? "http" : "tcp";
     return `${scheme}://${e.dnsName ?? `${e.discoveryName}.${e.namespace}`}:${e.port}`;
 }
@@ -125,7 +151,14 @@ export interface ServicePlanInput {
     /** The network the service runs in; servers it calls must run in this same one. */
     network: NetworkFacts;
     namespace: string;
-    launch: { type: LaunchType; hasCapacity: boolean; networkMode?: string; assignPublicIp?: boolean; allowInstanceRoleAccess?: boolean; capacity?: CapacityPlan };
+    launch: {
+        type: LaunchType;
+        hasCapacity: boolean;
+        networkMode?: string;
+        assignPublicIp?: boolean;
+        allowInstanceRoleAccess?: boolean;
+        capacity?: CapacityPlan;
+    };
     enableExecuteCommand: boolean;
     /** Customer-managed KMS keys that encrypt the secrets (plain ARNs are checked; Outputs pass). */
     secretsKmsKeyArns: unknown[];
@@ -155,7 +188,14 @@ export interface ScalingPlan {
     min: number;
     max: number;
     /** Target tracking policies: the predefined metric and its target value. */
-    policies: { metric: "ECSServiceAverageCPUUtilization" | "ECSServiceAverageMemoryUtilization" | "ALBRequestCountPerTarget"; target: number; suffix: string }[];
+    policies: {
+        metric:
+            | "ECSServiceAverageCPUUtilization"
+            | "ECSServiceAverageMemoryUtilization"
+            | "ALBRequestCountPerTarget";
+        target: number;
+        suffix: string;
+    }[];
 }
 
 export const RUNTIME_PLATFORMS = ["X86_64", "ARM64"] as const;
@@ -191,10 +231,14 @@ export function planService(label: string, input: ServicePlanInput): ServicePlan
     };
 
     if (!ECS_NAME.test(input.name) || input.name.length > SERVICE_NAME_MAX) {
-        fail(`name "${input.name}" is not an ECS service name: ASCII letters, digits, _ and -, at most ${SERVICE_NAME_MAX} characters (ECS's 255, less the ${AUTONAME_SUFFIX_LENGTH} Pulumi's auto-name adds); rename the service.`);
+        fail(
+            `name "${input.name}" is not an ECS service name: ASCII letters, digits, _ and -, at most ${SERVICE_NAME_MAX} characters (ECS's 255, less the ${AUTONAME_SUFFIX_LENGTH} Pulumi's auto-name adds); rename the service.`,
+        );
     }
     if (input.family.length > FAMILY_MAX) {
-        fail(`name "${input.name}" makes the task definition family ${input.family.length} characters long (project, stack and service), above ECS's ${FAMILY_MAX}; use a shorter service name.`);
+        fail(
+            `name "${input.name}" makes the task definition family ${input.family.length} characters long (project, stack and service), above ECS's ${FAMILY_MAX}; use a shorter service name.`,
+        );
     }
     if (input.containers.length === 0) {
         fail("containers is empty; give the task at least one container.");
@@ -207,10 +251,14 @@ export function planService(label: string, input: ServicePlanInput): ServicePlan
         }
     }
     if (!Number.isInteger(input.desiredCount) || input.desiredCount < 0) {
-        fail(`desiredCount must be a whole number of tasks, 0 or more (got ${input.desiredCount}).`);
+        fail(
+            `desiredCount must be a whole number of tasks, 0 or more (got ${input.desiredCount}).`,
+        );
     }
     if (!LOG_RETENTION_DAYS.includes(input.logRetentionDays)) {
-        fail(`logRetentionDays ${input.logRetentionDays} is not a retention CloudWatch Logs offers; use one of ${LOG_RETENTION_DAYS.join(", ")}.`);
+        fail(
+            `logRetentionDays ${input.logRetentionDays} is not a retention CloudWatch Logs offers; use one of ${LOG_RETENTION_DAYS.join(", ")}.`,
+        );
     }
 
     const mappings = new Map<string, PortMappingArgs & { where: string }>();
@@ -220,48 +268,75 @@ export function planService(label: string, input: ServicePlanInput): ServicePlan
     const totals = { cpu: 0, memory: 0 };
     input.containers.forEach((c, ci) => {
         if (!ECS_NAME.test(c.name)) {
-            fail(`containers[${ci}].name "${c.name}" is not an ECS container name (ASCII letters, digits, _ and -, 1 to 255 characters); rename it.`);
+            fail(
+                `containers[${ci}].name "${c.name}" is not an ECS container name (ASCII letters, digits, _ and -, 1 to 255 characters); rename it.`,
+            );
         }
         if (containerNames.has(c.name)) {
-            fail(`containers[${ci}].name "${c.name}" is used twice; give each container its own name.`);
+            fail(
+                `containers[${ci}].name "${c.name}" is used twice; give each container its own name.`,
+            );
         }
         containerNames.add(c.name);
         if (typeof c.image === "string") {
             const problem = imageReferenceProblem(c.image);
             if (problem) {
-                fail(`containers[${ci}].image ${JSON.stringify(c.image)} ${problem}; write it as registry/repository:tag, such as public.ecr.aws/nginx/nginx:stable.`);
+                fail(
+                    `containers[${ci}].image ${JSON.stringify(c.image)} ${problem}; write it as registry/repository:tag, such as public.ecr.aws/nginx/nginx:stable.`,
+                );
             }
         }
-        for (const [field, task] of [["cpu", input.cpu], ["memory", input.memory]] as const) {
+        for (const [field, task] of [
+            ["cpu", input.cpu],
+            ["memory", input.memory],
+        ] as const) {
             const own = c[field];
             if (own === undefined) continue;
             if (!Number.isInteger(own) || own < (field === "cpu" ? 0 : 6)) {
-                fail(`containers[${ci}].${field} must be a whole number${field === "cpu" ? ", 0 or more" : " of MiB, at least 6"} (got ${own}).`);
+                fail(
+                    `containers[${ci}].${field} must be a whole number${field === "cpu" ? ", 0 or more" : " of MiB, at least 6"} (got ${own}).`,
+                );
             }
             if (own > task) {
-                fail(`containers[${ci}].${field} ${own} is above the task's ${field} ${task}; a container gets at most what its task has, so lower it or raise the task's ${field}.`);
+                fail(
+                    `containers[${ci}].${field} ${own} is above the task's ${field} ${task}; a container gets at most what its task has, so lower it or raise the task's ${field}.`,
+                );
             }
             totals[field] += own;
             if (totals[field] > task) {
-                fail(`containers[${ci}].${field} brings the containers' ${field} to ${totals[field]}, above the task's ${task}; lower the containers' ${field} or raise the task's.`);
+                fail(
+                    `containers[${ci}].${field} brings the containers' ${field} to ${totals[field]}, above the task's ${task}; lower the containers' ${field} or raise the task's.`,
+                );
             }
         }
         (c.portMappings ?? []).forEach((p, pi) => {
             const where = `containers[${ci}].portMappings[${pi}]`;
             if (!PORT_NAME.test(p.name)) {
-                fail(`${where}.name "${p.name}" breaks ECS's port name format (lowercase letters, digits, _ and -, at most 64 characters, not starting with -); use a name such as "web".`);
+                fail(
+                    `${where}.name "${p.name}" breaks ECS's port name format (lowercase letters, digits, _ and -, at most 64 characters, not starting with -); use a name such as "web".`,
+                );
             }
             if (mappings.has(p.name)) {
-                fail(`${where}.name "${p.name}" is used twice; give each port mapping its own name.`);
+                fail(
+                    `${where}.name "${p.name}" is used twice; give each port mapping its own name.`,
+                );
             }
-            if (!Number.isInteger(p.containerPort) || p.containerPort < 1 || p.containerPort > 65535) {
-                fail(`${where}.containerPort must be between 1 and 65535 (got ${p.containerPort}).`);
+            if (
+                !Number.isInteger(p.containerPort) ||
+                p.containerPort < 1 ||
+                p.containerPort > 65535
+            ) {
+                fail(
+                    `${where}.containerPort must be between 1 and 65535 (got ${p.containerPort}).`,
+                );
             }
             const protocol = p.protocol ?? "tcp";
             const portKey = `${input.launch.networkMode === "bridge" ? ci : "task"}/${protocol}/${p.containerPort}`;
             const holder = portsTaken.get(portKey);
             if (holder !== undefined) {
-                fail(`${where}.containerPort ${p.containerPort}/${protocol} is already mapped by ${holder}; ECS refuses two mappings of one port, so map each port once.`);
+                fail(
+                    `${where}.containerPort ${p.containerPort}/${protocol} is already mapped by ${holder}; ECS refuses two mappings of one port, so map each port once.`,
+                );
             }
             portsTaken.set(portKey, where);
             mappings.set(p.name, { ...p, where });
@@ -269,13 +344,17 @@ export function planService(label: string, input: ServicePlanInput): ServicePlan
         Object.entries(c.secrets ?? {}).forEach(([name, arn]) => {
             const target = typeof arn === "string" ? secretTarget(arn) : undefined;
             if (target && "problem" in target) {
-                fail(`containers[${ci}].secrets.${name} "${arn}" ${target.problem}; pass the parameter's or secret's full ARN.`);
+                fail(
+                    `containers[${ci}].secrets.${name} "${arn}" ${target.problem}; pass the parameter's or secret's full ARN.`,
+                );
             }
         });
     });
     input.secretsKmsKeyArns.forEach((key, i) => {
         if (typeof key === "string" && !KMS_KEY_ARN.test(key)) {
-            fail(`secretsKmsKeyArns[${i}] "${key}" is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>); pass the key's ARN, not its alias.`);
+            fail(
+                `secretsKmsKeyArns[${i}] "${key}" is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>); pass the key's ARN, not its alias.`,
+            );
         }
     });
 
@@ -284,35 +363,57 @@ export function planService(label: string, input: ServicePlanInput): ServicePlan
         const mapping = mappings.get(e.portName);
         if (mapping === undefined) {
             const names = [...mappings.keys()];
-            fail(`${where}.portName "${e.portName}" names no port mapping of this task; use one of ${names.length > 0 ? names.join(", ") : "(none: add a named port mapping first)"}.`);
+            fail(
+                `${where}.portName "${e.portName}" names no port mapping of this task; use one of ${names.length > 0 ? names.join(", ") : "(none: add a named port mapping first)"}.`,
+            );
         }
         if ((mapping!.protocol ?? "tcp") !== "tcp") {
-            fail(`${where}.portName "${e.portName}" is a ${mapping!.protocol} port; Service Connect carries TCP only.`);
+            fail(
+                `${where}.portName "${e.portName}" is a ${mapping!.protocol} port; Service Connect carries TCP only.`,
+            );
         }
         const discoveryName = e.discoveryName ?? e.portName;
         if (!PORT_NAME.test(discoveryName)) {
-            fail(`${where}.discoveryName "${discoveryName}" is not a valid Cloud Map service name (lowercase letters, digits, _ and -, at most 64 characters); pick another.`);
+            fail(
+                `${where}.discoveryName "${discoveryName}" is not a valid Cloud Map service name (lowercase letters, digits, _ and -, at most 64 characters); pick another.`,
+            );
         }
         const aliases = e.clientAliases ?? [];
         if (aliases.length > 1) {
-            fail(`${where}.clientAliases lists ${aliases.length} aliases; ECS accepts one per entry, so expose the port again with another discoveryName for a second alias.`);
+            fail(
+                `${where}.clientAliases lists ${aliases.length} aliases; ECS accepts one per entry, so expose the port again with another discoveryName for a second alias.`,
+            );
         }
         for (const field of ["idleTimeoutSeconds", "perRequestTimeoutSeconds"] as const) {
             const t = e[field];
             if (t !== undefined && (!Number.isInteger(t) || t < 0 || (t > 0 && t < 1))) {
-                fail(`${where}.${field} must be 0 (off) or a whole number of seconds, at least 1 (got ${t}).`);
+                fail(
+                    `${where}.${field} must be 0 (off) or a whole number of seconds, at least 1 (got ${t}).`,
+                );
             }
         }
         if (e.perRequestTimeoutSeconds !== undefined && mapping!.appProtocol === undefined) {
-            fail(`${where}.perRequestTimeoutSeconds applies only to http, http2 and grpc ports, and port mapping "${e.portName}" has no appProtocol (plain TCP); remove the timeout or set appProtocol.`);
+            fail(
+                `${where}.perRequestTimeoutSeconds applies only to http, http2 and grpc ports, and port mapping "${e.portName}" has no appProtocol (plain TCP); remove the timeout or set appProtocol.`,
+            );
         }
         const aliasPort = aliases[0]?.port;
-        if (aliasPort !== undefined && (!Number.isInteger(aliasPort) || aliasPort < 1 || aliasPort > 65535)) {
+        if (
+            aliasPort !== undefined &&
+            (!Number.isInteger(aliasPort) || aliasPort < 1 || aliasPort > 65535)
+        ) {
             fail(`${where}.clientAliases[0].port must be between 1 and 65535 (got ${aliasPort}).`);
         }
         const aliasName = aliases[0]?.dnsName;
-        if (aliasName !== undefined && !/^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/.test(aliasName)) {
-            fail(`${where}.clientAliases[0].dnsName "${aliasName}" is not a DNS name (lowercase labels of letters, digits and -, separated by dots); pick another.`);
+        if (
+            aliasName !== undefined &&
+            !/^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/.test(
+                aliasName,
+            )
+        ) {
+            fail(
+                `${where}.clientAliases[0].dnsName "${aliasName}" is not a DNS name (lowercase labels of letters, digits and -, separated by dots); pick another.`,
+            );
         }
         const port = aliases[0]?.port ?? mapping!.containerPort;
         const host = aliases[0]?.dnsName ?? `${discoveryName}.${input.namespace}`;
@@ -323,54 +424,95 @@ export function planService(label: string, input: ServicePlanInput): ServicePlan
             port,
             containerPort: mapping!.containerPort,
             appProtocol: mapping!.appProtocol,
-            url: serviceConnectUrl({ appProtocol: mapping!.appProtocol, dnsName: aliases[0]?.dnsName, discoveryName, namespace: input.namespace, port }),
+            url: serviceConnectUrl({
+                appProtocol: mapping!.appProtocol,
+                dnsName: aliases[0]?.dnsName,
+                discoveryName,
+                namespace: input.namespace,
+                port,
+            }),
             envName: `${discoveryName.toUpperCase().replace(/[^A-Z0-9]/g, "_")}_URL`,
         };
     });
 
     input.calls.forEach((server, i) => {
         if (server.endpoints.length === 0) {
-            fail(`calls[${i}] names ${server.label}, which exposes no Service Connect endpoint; add expose to it or remove it from calls.`);
+            fail(
+                `calls[${i}] names ${server.label}, which exposes no Service Connect endpoint; add expose to it or remove it from calls.`,
+            );
         }
         if (server.network !== input.network) {
-            fail(`calls[${i}] names ${server.label}, which runs in another network (VPC); this service's security group cannot admit it there, and Service Connect traffic between VPCs needs peering this component does not build; run both services in one network.`);
+            fail(
+                `calls[${i}] names ${server.label}, which runs in another network (VPC); this service's security group cannot admit it there, and Service Connect traffic between VPCs needs peering this component does not build; run both services in one network.`,
+            );
         }
         if (server.namespace !== input.namespace) {
-            fail(`calls[${i}] names ${server.label} in namespace ${server.namespace}, but this service is in ${input.namespace}; Service Connect names resolve within one namespace.`);
+            fail(
+                `calls[${i}] names ${server.label} in namespace ${server.namespace}, but this service is in ${input.namespace}; Service Connect names resolve within one namespace.`,
+            );
         }
     });
 
     const openMappings = [...mappings.values()].filter((p) => p.openToInternet);
-    const internetPorts = openMappings.map((p) => ({ port: p.containerPort, protocol: p.protocol ?? ("tcp" as const) }));
+    const internetPorts = openMappings.map((p) => ({
+        port: p.containerPort,
+        protocol: p.protocol ?? ("tcp" as const),
+    }));
     if (openMappings.length > 0 && !publicIp) {
-        const why = launchType === "EC2" && networkMode === "awsvpc" ? "awsvpc tasks on EC2 never get a public IP" : `tasks on the ${input.network.pattern} pattern get no public IP`;
-        fail(`${openMappings[0].where}.openToInternet is set on port ${internetPorts[0].port}, but ${why}, so it would open nothing reachable; use the public pattern, or put a load balancer in front.`);
+        const why =
+            launchType === "EC2" && networkMode === "awsvpc"
+                ? "awsvpc tasks on EC2 never get a public IP"
+                : `tasks on the ${input.network.pattern} pattern get no public IP`;
+        fail(
+            `${openMappings[0].where}.openToInternet is set on port ${internetPorts[0].port}, but ${why}, so it would open nothing reachable; use the public pattern, or put a load balancer in front.`,
+        );
     }
     if (networkMode === "host" && (endpoints.length > 0 || input.calls.length > 0)) {
-        fail("Service Connect needs networkMode awsvpc or bridge, and this service uses host; change networkMode or drop expose and calls.");
+        fail(
+            "Service Connect needs networkMode awsvpc or bridge, and this service uses host; change networkMode or drop expose and calls.",
+        );
     }
     checkWayOut(fail, input);
     const subnets = input.network.taskSubnetCount;
     if (subnets !== undefined && subnets > MAX_SUBNETS) {
-        fail(`the network has ${subnets} task subnets, more than the ${MAX_SUBNETS} ECS accepts for a service; place the service in at most ${MAX_SUBNETS}.`);
+        fail(
+            `the network has ${subnets} task subnets, more than the ${MAX_SUBNETS} ECS accepts for a service; place the service in at most ${MAX_SUBNETS}.`,
+        );
     }
     if (networkMode !== "awsvpc" && input.securityGroupIds > 0) {
-        fail(`securityGroupIds applies to awsvpc tasks only; ${networkMode} tasks use their instance's security group (the capacity's), so add rules there.`);
+        fail(
+            `securityGroupIds applies to awsvpc tasks only; ${networkMode} tasks use their instance's security group (the capacity's), so add rules there.`,
+        );
     }
     const groups = 1 + input.securityGroupIds;
     if (groups > MAX_SECURITY_GROUPS) {
-        fail(`securityGroupIds brings the task to ${groups} security groups (its own plus ${input.securityGroupIds}), more than the ${MAX_SECURITY_GROUPS} ECS accepts; pass at most ${MAX_SECURITY_GROUPS - 1}.`);
+        fail(
+            `securityGroupIds brings the task to ${groups} security groups (its own plus ${input.securityGroupIds}), more than the ${MAX_SECURITY_GROUPS} ECS accepts; pass at most ${MAX_SECURITY_GROUPS - 1}.`,
+        );
     }
 
     let route: RoutePlan | undefined;
     if (input.route) {
         if (input.route.network !== input.network) {
-            fail("loadBalancer is in another network (VPC) than the service; its target group and security group rules need one VPC, so route through a load balancer in the service's network.");
+            fail(
+                "loadBalancer is in another network (VPC) than the service; its target group and security group rules need one VPC, so route through a load balancer in the service's network.",
+            );
         }
-        route = planRoute(fail, "loadBalancer", input.route, input.containers.flatMap((c) => c.portMappings ?? []), input.route.listenerProtocol);
+        route = planRoute(
+            fail,
+            "loadBalancer",
+            input.route,
+            input.containers.flatMap((c) => c.portMappings ?? []),
+            input.route.listenerProtocol,
+        );
     }
-    const scaling = input.scaling ? planScaling(fail, input.scaling, input.desiredCount, route !== undefined) : undefined;
-    if (input.runtimePlatform !== undefined && !(RUNTIME_PLATFORMS as readonly string[]).includes(input.runtimePlatform)) {
+    const scaling = input.scaling
+        ? planScaling(fail, input.scaling, input.desiredCount, route !== undefined)
+        : undefined;
+    if (
+        input.runtimePlatform !== undefined &&
+        !(RUNTIME_PLATFORMS as readonly string[]).includes(input.runtimePlatform)
+    ) {
         fail(`runtimePlatform "${input.runtimePlatform}" is not X86_64 or ARM64.`);
     }
     if (launchType === "EC2" && input.launch.capacity) {
@@ -385,7 +527,9 @@ export function planService(label: string, input: ServicePlanInput): ServicePlan
     input.containers.forEach((c, ci) => {
         for (const name of Object.keys(c.environment ?? {})) {
             if (name in callEnvironment) {
-                fail(`containers[${ci}].environment.${name} is also set from calls (the URL of ${called.find((e) => e.envName === name)!.discoveryName}); rename your variable.`);
+                fail(
+                    `containers[${ci}].environment.${name} is also set from calls (the URL of ${called.find((e) => e.envName === name)!.discoveryName}); rename your variable.`,
+                );
             }
         }
     });
@@ -398,15 +542,41 @@ export function planService(label: string, input: ServicePlanInput): ServicePlan
         serviceConnectEntries: input.expose.map((e, i) => ({
             portName: e.portName,
             discoveryName: endpoints[i].discoveryName,
-            clientAlias: [{ port: endpoints[i].port, ...(e.clientAliases?.[0]?.dnsName ? { dnsName: e.clientAliases[0].dnsName } : {}) }],
+            clientAlias: [
+                {
+                    port: endpoints[i].port,
+                    ...(e.clientAliases?.[0]?.dnsName
+                        ? { dnsName: e.clientAliases[0].dnsName }
+                        : {}),
+                },
+            ],
             ...(e.idleTimeoutSeconds !== undefined || e.perRequestTimeoutSeconds !== undefined
-                ? { timeout: { idleTimeoutSeconds: e.idleTimeoutSeconds, perRequestTimeoutSeconds: e.perRequestTimeoutSeconds } }
+                ? {
+                      timeout: {
+                          idleTimeoutSeconds: e.idleTimeoutSeconds,
+                          perRequestTimeoutSeconds: e.perRequestTimeoutSeconds,
+                      },
+                  }
                 : {}),
-            ...(e.tls ? { tls: { issuerCertAuthority: { awsPcaAuthorityArn: e.tls.issuerCertAuthorityArn }, kmsKey: e.tls.kmsKey, roleArn: e.tls.roleArn } } : {}),
+            ...(e.tls
+                ? {
+                      tls: {
+                          issuerCertAuthority: { awsPcaAuthorityArn: e.tls.issuerCertAuthorityArn },
+                          kmsKey: e.tls.kmsKey,
+                          roleArn: e.tls.roleArn,
+                      },
+                  }
+                : {}),
         })),
         endpoints,
         // The Service Connect proxy listens on the container port, or in bridge mode on a dynamic host port.
-        callerPortRanges: networkMode === "bridge" ? [BRIDGE_HOST_PORTS] : [...new Set(endpoints.map((e) => e.containerPort))].map((p) => ({ from: p, to: p })),
+        callerPortRanges:
+            networkMode === "bridge"
+                ? [BRIDGE_HOST_PORTS]
+                : [...new Set(endpoints.map((e) => e.containerPort))].map((p) => ({
+                      from: p,
+                      to: p,
+                  })),
         internetPorts,
         // A bridge task listens on a dynamic host port; a port the internet must reach is mapped 1:1
         // (so the rule on the host admits what the task listens on, one such task per instance).
@@ -422,30 +592,54 @@ export function planService(label: string, input: ServicePlanInput): ServicePlan
  * An EC2 task places only on an instance that can run it: the CPU architecture its runtimePlatform
  * names, and no more CPU or memory than one instance registers with ECS (a task never spans two).
  */
-function checkFitsCapacity(fail: (text: string) => never, input: ServicePlanInput, capacity: CapacityPlan): void {
-    const platform = input.runtimePlatform === "ARM64" ? "arm64" : input.runtimePlatform === "X86_64" ? "x86_64" : undefined;
+function checkFitsCapacity(
+    fail: (text: string) => never,
+    input: ServicePlanInput,
+    capacity: CapacityPlan,
+): void {
+    const platform =
+        input.runtimePlatform === "ARM64"
+            ? "arm64"
+            : input.runtimePlatform === "X86_64"
+              ? "x86_64"
+              : undefined;
     if (platform !== undefined && platform !== capacity.architecture) {
-        fail(`runtimePlatform ${input.runtimePlatform} cannot run on the EC2 capacity's ${capacity.instanceType} instances, whose processors are ${capacity.architecture}, so its tasks would never place; run the service on Fargate, pick a ${platform} instance type for the capacity, or change runtimePlatform.`);
+        fail(
+            `runtimePlatform ${input.runtimePlatform} cannot run on the EC2 capacity's ${capacity.instanceType} instances, whose processors are ${capacity.architecture}, so its tasks would never place; run the service on Fargate, pick a ${platform} instance type for the capacity, or change runtimePlatform.`,
+        );
     }
     const { cpuUnits, memoryMiB } = capacity.registered;
     if (input.cpu > cpuUnits) {
-        fail(`cpu ${input.cpu} is more than one ${capacity.instanceType} instance registers with ECS (${cpuUnits} units), so the task would never place; lower it or pick a larger instance type.`);
+        fail(
+            `cpu ${input.cpu} is more than one ${capacity.instanceType} instance registers with ECS (${cpuUnits} units), so the task would never place; lower it or pick a larger instance type.`,
+        );
     }
     if (input.memory > memoryMiB) {
-        fail(`memory ${input.memory} MiB is more than one ${capacity.instanceType} instance offers tasks (about ${memoryMiB} MiB once the kernel and the ECS agent have theirs), so the task would never place; lower it or pick a larger instance type.`);
+        fail(
+            `memory ${input.memory} MiB is more than one ${capacity.instanceType} instance offers tasks (about ${memoryMiB} MiB once the kernel and the ECS agent have theirs), so the task would never place; lower it or pick a larger instance type.`,
+        );
     }
 }
 
-function planScaling(fail: (text: string) => never, args: ScalingArgs, desiredCount: number, routed: boolean): ScalingPlan {
+function planScaling(
+    fail: (text: string) => never,
+    args: ScalingArgs,
+    desiredCount: number,
+    routed: boolean,
+): ScalingPlan {
     const min = args.min ?? desiredCount;
     const max = args.max ?? Math.max(1, min * 4);
     const whole = (field: string, v: number, low: number) => {
-        if (!Number.isInteger(v) || v < low) fail(`scaling.${field} must be a whole number, ${low} or more (got ${v}).`);
+        if (!Number.isInteger(v) || v < low)
+            fail(`scaling.${field} must be a whole number, ${low} or more (got ${v}).`);
     };
     whole("min", min, 0);
     whole("max", max, 1);
     if (min > max) fail(`scaling.min ${min} is above scaling.max ${max}; raise max or lower min.`);
-    if (desiredCount < min || desiredCount > max) fail(`desiredCount ${desiredCount} is outside scaling's ${min} to ${max}; set desiredCount within that range.`);
+    if (desiredCount < min || desiredCount > max)
+        fail(
+            `desiredCount ${desiredCount} is outside scaling's ${min} to ${max}; set desiredCount within that range.`,
+        );
     const policies: ScalingPlan["policies"] = [];
     for (const [field, metric, suffix] of [
         ["cpuPercent", "ECSServiceAverageCPUUtilization", "cpu"],
@@ -453,15 +647,25 @@ function planScaling(fail: (text: string) => never, args: ScalingArgs, desiredCo
     ] as const) {
         const v = args[field];
         if (v === undefined) continue;
-        if (!(v > 0 && v <= 100)) fail(`scaling.${field} must be a percentage above 0 and at most 100 (got ${v}).`);
+        if (!(v > 0 && v <= 100))
+            fail(`scaling.${field} must be a percentage above 0 and at most 100 (got ${v}).`);
         policies.push({ metric, target: v, suffix });
     }
     if (args.requestsPerTarget !== undefined) {
-        if (!routed) fail("scaling.requestsPerTarget counts requests from the load balancer, and this service has no loadBalancer route; add one or scale on cpuPercent or memoryPercent.");
-        if (!(args.requestsPerTarget >= 1)) fail(`scaling.requestsPerTarget must be 1 or more (got ${args.requestsPerTarget}).`);
-        policies.push({ metric: "ALBRequestCountPerTarget", target: args.requestsPerTarget, suffix: "requests" });
+        if (!routed)
+            fail(
+                "scaling.requestsPerTarget counts requests from the load balancer, and this service has no loadBalancer route; add one or scale on cpuPercent or memoryPercent.",
+            );
+        if (!(args.requestsPerTarget >= 1))
+            fail(`scaling.requestsPerTarget must be 1 or more (got ${args.requestsPerTarget}).`);
+        policies.push({
+            metric: "ALBRequestCountPerTarget",
+            target: args.requestsPerTarget,
+            suffix: "requests",
+        });
     }
-    if (policies.length === 0) fail("scaling names no metric; set cpuPercent, memoryPercent or requestsPerTarget.");
+    if (policies.length === 0)
+        fail("scaling names no metric; set cpuPercent, memoryPercent or requestsPerTarget.");
     return { min, max, policies };
 }
 
@@ -479,30 +683,58 @@ function checkWayOut(fail: (text: string) => never, input: ServicePlanInput): vo
         const registry = imageRegistry(c.image);
         const region = ecrRegion(registry);
         if (region === undefined) {
-            fail(`containers[${ci}].image "${c.image}" comes from ${registry}, which no VPC endpoint serves, and the network has no outbound internet (no NAT); copy the image to a private ECR repository, or give the network a NAT gateway.`);
+            fail(
+                `containers[${ci}].image "${c.image}" comes from ${registry}, which no VPC endpoint serves, and the network has no outbound internet (no NAT); copy the image to a private ECR repository, or give the network a NAT gateway.`,
+            );
         }
         if (input.region !== undefined && region !== input.region) {
-            fail(`containers[${ci}].image "${c.image}" comes from the ECR registry of ${region}, and the network has no outbound internet (no NAT): its ECR endpoints serve only ${input.region}'s registry; replicate the repository to ${input.region} (ECR cross-Region replication) and use that image, or give the network a NAT gateway.`);
+            fail(
+                `containers[${ci}].image "${c.image}" comes from the ECR registry of ${region}, and the network has no outbound internet (no NAT): its ECR endpoints serve only ${input.region}'s registry; replicate the repository to ${input.region} (ECR cross-Region replication) and use that image, or give the network a NAT gateway.`,
+            );
         }
     });
-    const secrets = input.containers.flatMap((c) => Object.values(c.secrets ?? {})).filter((v): v is string => typeof v === "string");
+    const secrets = input.containers
+        .flatMap((c) => Object.values(c.secrets ?? {}))
+        .filter((v): v is string => typeof v === "string");
     const needs: [string, readonly string[]][] = [
         ["pulling images from ECR", ENDPOINTS_NEEDED.images],
         ["sending logs to CloudWatch Logs", ENDPOINTS_NEEDED.logs],
-        ...(input.enableExecuteCommand ? [["ECS Exec", ENDPOINTS_NEEDED.exec] as [string, readonly string[]]] : []),
-        ...(secrets.some((v) => v.split(":")[2] === "ssm") ? [["SSM parameter secrets", ENDPOINTS_NEEDED.ssmParameters] as [string, readonly string[]]] : []),
-        ...(secrets.some((v) => v.split(":")[2] === "secretsmanager") ? [["Secrets Manager secrets", ENDPOINTS_NEEDED.secretsManager] as [string, readonly string[]]] : []),
-        ...(input.secretsKmsKeyArns.length > 0 ? [["decrypting secrets with KMS", ENDPOINTS_NEEDED.kms] as [string, readonly string[]]] : []),
+        ...(input.enableExecuteCommand
+            ? [["ECS Exec", ENDPOINTS_NEEDED.exec] as [string, readonly string[]]]
+            : []),
+        ...(secrets.some((v) => v.split(":")[2] === "ssm")
+            ? [
+                  ["SSM parameter secrets", ENDPOINTS_NEEDED.ssmParameters] as [
+                      string,
+                      readonly string[],
+                  ],
+              ]
+            : []),
+        ...(secrets.some((v) => v.split(":")[2] === "secretsmanager")
+            ? [
+                  ["Secrets Manager secrets", ENDPOINTS_NEEDED.secretsManager] as [
+                      string,
+                      readonly string[],
+                  ],
+              ]
+            : []),
+        ...(input.secretsKmsKeyArns.length > 0
+            ? [["decrypting secrets with KMS", ENDPOINTS_NEEDED.kms] as [string, readonly string[]]]
+            : []),
         // The ECS agent's endpoints are the capacity's to check (Ec2Capacity refuses without them).
     ];
     const have = new Set(input.network.vpcEndpointServices);
-    const missing = needs.flatMap(([why, services]) => services.filter((s) => !have.has(s)).map((s) => ({ why, service: s })));
+    const missing = needs.flatMap(([why, services]) =>
+        services.filter((s) => !have.has(s)).map((s) => ({ why, service: s })),
+    );
     if (!have.has("s3")) {
         missing.unshift({ why: "ECR image layers (stored in S3)", service: "s3" });
     }
     if (missing.length > 0) {
         const list = missing.map((m) => `${m.service} (${m.why})`).join(", ");
-        fail(`the network has no outbound internet (no NAT) and no VPC endpoint for ${list}; add those endpoints to the network (vpcEndpoints and interfaceEndpoints), or give it a NAT gateway.`);
+        fail(
+            `the network has no outbound internet (no NAT) and no VPC endpoint for ${list}; add those endpoints to the network (vpcEndpoints and interfaceEndpoints), or give it a NAT gateway.`,
+        );
     }
 }
 
@@ -511,7 +743,10 @@ function checkWayOut(fail: (text: string) => never, input: ServicePlanInput): vo
  * network; on EC2 `assignPublicIp` does not exist, an awsvpc task's ENI never gets a public IP (so on
  * the public pattern it has no way out), and bridge/host tasks share their host's public IP.
  */
-function planLaunch(fail: (text: string) => never, input: ServicePlanInput): { launchType: LaunchType; networkMode: NetworkMode; publicIp: boolean } {
+function planLaunch(
+    fail: (text: string) => never,
+    input: ServicePlanInput,
+): { launchType: LaunchType; networkMode: NetworkMode; publicIp: boolean } {
     const { type, hasCapacity, assignPublicIp } = input.launch;
     const networkMode = (input.launch.networkMode ?? "awsvpc") as NetworkMode;
     if (!["awsvpc", "bridge", "host"].includes(networkMode)) {
@@ -519,17 +754,25 @@ function planLaunch(fail: (text: string) => never, input: ServicePlanInput): { l
     }
     if (type === "FARGATE") {
         if (hasCapacity) {
-            fail("capacity is set but launchType is FARGATE; drop capacity, or set launchType EC2 to run on it.");
+            fail(
+                "capacity is set but launchType is FARGATE; drop capacity, or set launchType EC2 to run on it.",
+            );
         }
         if (networkMode !== "awsvpc") {
-            fail(`networkMode ${networkMode} is not available on Fargate, which runs every task in awsvpc mode; use awsvpc, or EC2 capacity for ${networkMode}.`);
+            fail(
+                `networkMode ${networkMode} is not available on Fargate, which runs every task in awsvpc mode; use awsvpc, or EC2 capacity for ${networkMode}.`,
+            );
         }
         const publicIp = assignPublicIp ?? input.network.tasksGetPublicIp;
         if (publicIp && !input.network.tasksGetPublicIp) {
-            fail(`assignPublicIp is true but the ${input.network.pattern} pattern's subnets have no internet gateway route, so the address would never be reachable; use the public pattern.`);
+            fail(
+                `assignPublicIp is true but the ${input.network.pattern} pattern's subnets have no internet gateway route, so the address would never be reachable; use the public pattern.`,
+            );
         }
         if (input.sensitive && publicIp) {
-            fail(`sensitive is true but the network gives tasks public IPs (the ${input.network.pattern} pattern); run the service on a private network, or clear sensitive if its data is not sensitive.`);
+            fail(
+                `sensitive is true but the network gives tasks public IPs (the ${input.network.pattern} pattern); run the service on a private network, or clear sensitive if its data is not sensitive.`,
+            );
         }
         return { launchType: type, networkMode, publicIp };
     }
@@ -537,17 +780,25 @@ function planLaunch(fail: (text: string) => never, input: ServicePlanInput): { l
         fail("launchType is EC2 but no capacity is given; pass an Ec2Capacity, or use FARGATE.");
     }
     if (assignPublicIp !== undefined) {
-        fail("assignPublicIp is a Fargate-only setting; on EC2, bridge and host tasks use their instance's public IP and awsvpc tasks never get one, so remove it.");
+        fail(
+            "assignPublicIp is a Fargate-only setting; on EC2, bridge and host tasks use their instance's public IP and awsvpc tasks never get one, so remove it.",
+        );
     }
     if (networkMode === "host" && !input.launch.allowInstanceRoleAccess) {
-        fail("networkMode host shares the instance's network, so every container can read the instance role's credentials from the instance metadata service (the hop limit only stops bridge containers); use awsvpc or bridge, or set allowInstanceRoleAccess to true if the instance role's permissions are acceptable to this task.");
+        fail(
+            "networkMode host shares the instance's network, so every container can read the instance role's credentials from the instance metadata service (the hop limit only stops bridge containers); use awsvpc or bridge, or set allowInstanceRoleAccess to true if the instance role's permissions are acceptable to this task.",
+        );
     }
     const hostPublic = input.network.hostsGetPublicIp;
     if (input.sensitive && hostPublic) {
-        fail(`sensitive is true but the EC2 capacity's instances get public IPs (the ${input.network.pattern} pattern), so the host is reachable from the internet; run the capacity on a private network, or clear sensitive if its data is not sensitive.`);
+        fail(
+            `sensitive is true but the EC2 capacity's instances get public IPs (the ${input.network.pattern} pattern), so the host is reachable from the internet; run the capacity on a private network, or clear sensitive if its data is not sensitive.`,
+        );
     }
     if (networkMode === "awsvpc" && hostPublic) {
-        fail("networkMode awsvpc on EC2 in public subnets leaves tasks no outbound internet path (a task's ENI never gets a public IP on EC2); use the private pattern (outbound through NAT), or networkMode bridge or host to share the instance's public IP.");
+        fail(
+            "networkMode awsvpc on EC2 in public subnets leaves tasks no outbound internet path (a task's ENI never gets a public IP on EC2); use the private pattern (outbound through NAT), or networkMode bridge or host to share the instance's public IP.",
+        );
     }
     return { launchType: type, networkMode, publicIp: networkMode !== "awsvpc" && hostPublic };
 }

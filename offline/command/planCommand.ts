@@ -12,14 +12,36 @@ import { PlanError } from "../../components/planError";
 import { PackConfig, PolicyInfo, PolicyPackClient } from "../policy/analyzer";
 import { estimateCost } from "../reports/cost";
 import { predictRefusals } from "../engine/refusals";
-import { exportResources, readStateFile, StackState, StateFileError, stateExport, stateResources } from "../engine/state";
+import {
+    exportResources,
+    readStateFile,
+    StackState,
+    StateFileError,
+    stateExport,
+    stateResources,
+} from "../engine/state";
 import { buildPack, PackBuildError, PACK_DIR, stalePackReason } from "../policy/packBuild";
 import { checkPolicies, PolicyCheck } from "../policy/check";
 import { policyConfigProblems } from "../policy/config";
 import { helpUriBase, repositoryPath, toSarif } from "../reports/sarif";
 import { evaluateStack } from "../engine/program";
-import { listStacks, loadProject, ProjectError, readText, regionOf, stackConfig, stackNameOf } from "../engine/project";
-import { buildReport, comparePacks, PackRun, PolicyConfigSource, renderMarkdown, renderText } from "../reports/report";
+import {
+    listStacks,
+    loadProject,
+    ProjectError,
+    readText,
+    regionOf,
+    stackConfig,
+    stackNameOf,
+} from "../engine/project";
+import {
+    buildReport,
+    comparePacks,
+    PackRun,
+    PolicyConfigSource,
+    renderMarkdown,
+    renderText,
+} from "../reports/report";
 import { EngineResource } from "../engine/view";
 import { Mode } from "../engine/runtime";
 import { validateStackFile } from "./validate";
@@ -86,12 +108,21 @@ interface Options {
 }
 
 function parseArgs(argv: string[]): Options {
-    const opts: Options = { mode: "preview", json: false, stackTags: {}, natGb: 100, help: false, policyPacks: [], policyConfigs: [] };
+    const opts: Options = {
+        mode: "preview",
+        json: false,
+        stackTags: {},
+        natGb: 100,
+        help: false,
+        policyPacks: [],
+        policyConfigs: [],
+    };
     for (let i = 0; i < argv.length; i++) {
         const arg = argv[i];
         const value = () => {
             const v = argv[++i];
-            if (v === undefined || v.startsWith("--")) throw new PlanInputError(`${arg} needs a value; see --help.`);
+            if (v === undefined || v.startsWith("--"))
+                throw new PlanInputError(`${arg} needs a value; see --help.`);
             return v;
         };
         switch (arg) {
@@ -141,7 +172,10 @@ function parseArgs(argv: string[]): Options {
             case "--nat-gb": {
                 const text = value();
                 const v = Number(text);
-                if (text.trim() === "" || !(v >= 0)) throw new PlanInputError(`--nat-gb takes a number of GB per month, 0 or more (got "${text}").`);
+                if (text.trim() === "" || !(v >= 0))
+                    throw new PlanInputError(
+                        `--nat-gb takes a number of GB per month, 0 or more (got "${text}").`,
+                    );
                 opts.natGb = v;
                 break;
             }
@@ -169,7 +203,9 @@ function resolveStack(root: string, opts: Options): { stack: string; file: strin
         if (stack === undefined && opts.program !== undefined) {
             const stacks = listStacks(root);
             if (stacks.length !== 1) {
-                throw new PlanInputError(`--program ${root} has ${stacks.length === 0 ? "no stack file (Pulumi.<stack>.yaml)" : `the stacks ${stacks.join(", ")}`}; pass --stack NAME${stacks.length === 0 ? " with a stack file, or --stack-file FILE" : ""}.`);
+                throw new PlanInputError(
+                    `--program ${root} has ${stacks.length === 0 ? "no stack file (Pulumi.<stack>.yaml)" : `the stacks ${stacks.join(", ")}`}; pass --stack NAME${stacks.length === 0 ? " with a stack file, or --stack-file FILE" : ""}.`,
+                );
             }
             stack = stacks[0];
         }
@@ -182,7 +218,9 @@ function resolveStack(root: string, opts: Options): { stack: string; file: strin
     }
     const stack = opts.stack ?? stackNameOf(file);
     if (stack === undefined) {
-        throw new PlanInputError(`cannot tell the stack name from ${file} (stack files are named Pulumi.<stack>.yaml); pass --stack NAME.`);
+        throw new PlanInputError(
+            `cannot tell the stack name from ${file} (stack files are named Pulumi.<stack>.yaml); pass --stack NAME.`,
+        );
     }
     return { stack, file };
 }
@@ -192,14 +230,25 @@ function resolveStack(root: string, opts: Options): { stack: string; file: strin
  * report names it (relative to the project when inside it) with its SHA-256, so a reader sees which
  * configuration produced the verdicts.
  */
-function readPolicyConfig(root: string, file: string): { config: unknown; source: PolicyConfigSource } {
+function readPolicyConfig(
+    root: string,
+    file: string,
+): { config: unknown; source: PolicyConfigSource } {
     const { full, text } = readText(file, "the policy config ");
     const relative = path.relative(root, full);
-    const source = { file: relative.startsWith("..") || path.isAbsolute(relative) ? full : relative.split(path.sep).join("/"), sha256: createHash("sha256").update(text).digest("hex") };
+    const source = {
+        file:
+            relative.startsWith("..") || path.isAbsolute(relative)
+                ? full
+                : relative.split(path.sep).join("/"),
+        sha256: createHash("sha256").update(text).digest("hex"),
+    };
     try {
         return { config: JSON.parse(text), source };
     } catch (e) {
-        throw new PlanInputError(`the policy config ${full} is not valid JSON (${(e as Error).message}); fix the file.`);
+        throw new PlanInputError(
+            `the policy config ${full} is not valid JSON (${(e as Error).message}); fix the file.`,
+        );
     }
 }
 
@@ -230,7 +279,9 @@ function readPrior(file: string, project: string, stack: string): StackState {
         throw e;
     }
     if (state.resources.length > 0 && (state.project !== project || state.stack !== stack)) {
-        throw new PlanInputError(`--against ${state.file} is the state of ${state.project}/${state.stack}, not of ${project}/${stack}; export the stack you plan (pulumi stack export --stack ${stack}), or plan --stack ${state.stack}.`);
+        throw new PlanInputError(
+            `--against ${state.file} is the state of ${state.project}/${state.stack}, not of ${project}/${stack}; export the stack you plan (pulumi stack export --stack ${stack}), or plan --stack ${state.stack}.`,
+        );
     }
     return state;
 }
@@ -243,7 +294,9 @@ function prepareFile(file: string, option: string): string {
         fs.writeFileSync(full, "");
     } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
-        throw new PlanInputError(`${option} ${full} cannot be written (${code ?? (e as Error).message}); pass a file path you can write to.`);
+        throw new PlanInputError(
+            `${option} ${full} cannot be written (${code ?? (e as Error).message}); pass a file path you can write to.`,
+        );
     }
     return full;
 }
@@ -256,7 +309,9 @@ function prepareOut(dir: string): string {
         fs.accessSync(full, fs.constants.W_OK);
     } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
-        throw new PlanInputError(`--out ${full} cannot be written (${code ?? (e as Error).message}); pass a directory you can write to.`);
+        throw new PlanInputError(
+            `--out ${full} cannot be written (${code ?? (e as Error).message}); pass a directory you can write to.`,
+        );
     }
     return full;
 }
@@ -306,14 +361,25 @@ export class PackPool {
     }
 }
 
-export async function runPlan(root: string, argv: string[], io: PlanIo, options: { packs?: PackPool } = {}): Promise<number> {
+export async function runPlan(
+    root: string,
+    argv: string[],
+    io: PlanIo,
+    options: { packs?: PackPool } = {},
+): Promise<number> {
     try {
         return await plan(root, argv, io, options.packs);
     } catch (e) {
         const err = e as Error;
         // Every refusal is one paragraph; anything else is a defect of this tool, said in one line too.
-        const known = err instanceof PlanInputError || err instanceof ProjectError || ConfigError.isConfigError(err) || PlanError.isPlanError(err);
-        io.err(`plan: ${known ? "" : "the program failed: "}${err.message.replace(/\s*\n\s*/g, " ")}`);
+        const known =
+            err instanceof PlanInputError ||
+            err instanceof ProjectError ||
+            ConfigError.isConfigError(err) ||
+            PlanError.isPlanError(err);
+        io.err(
+            `plan: ${known ? "" : "the program failed: "}${err.message.replace(/\s*\n\s*/g, " ")}`,
+        );
         return 2;
     }
 }
@@ -329,48 +395,92 @@ async function plan(root: string, argv: string[], io: PlanIo, pool?: PackPool): 
     const project = loadProject(programDir);
     if (!fs.existsSync(file)) {
         // The committed stacks are listed when the name is wrong.
-        throw new ProjectError(opts.stackFile ? `${file} does not exist; check the path.` : `unknown stack "${stack}": there is no ${file}; the stacks are ${listStacks(programDir).join(", ") || "none"}.`);
+        throw new ProjectError(
+            opts.stackFile
+                ? `${file} does not exist; check the path.`
+                : `unknown stack "${stack}": there is no ${file}; the stacks are ${listStacks(programDir).join(", ") || "none"}.`,
+        );
     }
     // This program's stacks: exactly what npm test checks of every committed stack file. Another
     // program's: what the CLI checks before it runs one (a map, a config map, a Region AWS has).
-    const problems = opts.program === undefined ? validateStackFile(project, file, stack) : foreignStackProblems(project, file, stack);
+    const problems =
+        opts.program === undefined
+            ? validateStackFile(project, file, stack)
+            : foreignStackProblems(project, file, stack);
     if (problems.length > 0) {
-        throw new PlanInputError(problems.length === 1 ? problems[0] : `${path.basename(file)} has ${problems.length} problems: ${problems.join("; ")}`);
+        throw new PlanInputError(
+            problems.length === 1
+                ? problems[0]
+                : `${path.basename(file)} has ${problems.length} problems: ${problems.join("; ")}`,
+        );
     }
     const packs = packsOf(root, opts);
     const outDir = opts.out === undefined ? undefined : prepareOut(opts.out);
     const sarifFile = opts.sarif === undefined ? undefined : prepareFile(opts.sarif, "--sarif");
-    const stateOut = opts.stateOut === undefined ? undefined : prepareFile(opts.stateOut, "--state-out");
-    const prior = opts.against === undefined ? undefined : readPrior(opts.against, project.name, stack);
+    const stateOut =
+        opts.stateOut === undefined ? undefined : prepareFile(opts.stateOut, "--state-out");
+    const prior =
+        opts.against === undefined ? undefined : readPrior(opts.against, project.name, stack);
 
     if (opts.policyPacks.length === 0) ensurePackBuilt(root, io);
-    const evaluate = (mode: Mode) => evaluateStack(programDir, stack, { stackFile: file, mode, nativeStackTraces: true, captureStackTraces: false, prior });
+    const evaluate = (mode: Mode) =>
+        evaluateStack(programDir, stack, {
+            stackFile: file,
+            mode,
+            nativeStackTraces: true,
+            captureStackTraces: false,
+            prior,
+        });
     const evaluation = await evaluate(opts.mode);
     if (stateOut) {
         // The state `pulumi up` leaves: after this update when planned --against a state.
         const after = opts.mode === "after-up" ? evaluation : await evaluate("after-up");
-        fs.writeFileSync(stateOut, JSON.stringify(stateExport(exportResources(after.resources)), null, 2));
+        fs.writeFileSync(
+            stateOut,
+            JSON.stringify(stateExport(exportResources(after.resources)), null, 2),
+        );
     }
     const update = evaluation.update && {
         against: prior!.file,
         steps: evaluation.update.steps,
         refusals: predictRefusals(evaluation.update.steps, evaluation.resources, prior!),
-        costBefore: estimateCost(stateResources(prior!), { natGbPerMonth: opts.natGb, region: evaluation.region }),
+        costBefore: estimateCost(stateResources(prior!), {
+            natGbPerMonth: opts.natGb,
+            region: evaluation.region,
+        }),
     };
     const context = { project: project.name, stack, mode: opts.mode, stackTags: opts.stackTags };
     const runs: PackResult[] = [];
-    for (const pack of packs.decisive) runs.push(await runPack(root, pack, evaluation.resources, context, pool));
-    const compared = packs.compare && (await runPack(root, packs.compare, evaluation.resources, context, pool));
+    for (const pack of packs.decisive)
+        runs.push(await runPack(root, pack, evaluation.resources, context, pool));
+    const compared =
+        packs.compare && (await runPack(root, packs.compare, evaluation.resources, context, pool));
     const check = mergeChecks(runs.map((r) => r.check));
-    const cost = estimateCost(evaluation.resources, { natGbPerMonth: opts.natGb, region: evaluation.region });
-    const report = buildReport(evaluation, check, cost, update, runs.map((r) => r.run), compared ? comparePacks(compared, runs) : undefined);
+    const cost = estimateCost(evaluation.resources, {
+        natGbPerMonth: opts.natGb,
+        region: evaluation.region,
+    });
+    const report = buildReport(
+        evaluation,
+        check,
+        cost,
+        update,
+        runs.map((r) => r.run),
+        compared ? comparePacks(compared, runs) : undefined,
+    );
     if (outDir) {
         fs.writeFileSync(path.join(outDir, `plan-${stack}.md`), renderMarkdown(report));
         fs.writeFileSync(path.join(outDir, `plan-${stack}.json`), JSON.stringify(report, null, 2));
     }
     if (sarifFile) {
         const sarif = toSarif({
-            packs: runs.map((r) => ({ name: r.run.name, version: r.run.version, policies: r.policies, levels: r.check.levels, violations: r.check.violations })),
+            packs: runs.map((r) => ({
+                name: r.run.name,
+                version: r.run.version,
+                policies: r.policies,
+                levels: r.check.levels,
+                violations: r.check.violations,
+            })),
             resources: evaluation.resources,
             stackFile: { ...repositoryPath(file), text: fs.readFileSync(file, "utf8") },
             namespace: project.name,
@@ -379,7 +489,10 @@ async function plan(root: string, argv: string[], io: PlanIo, pool?: PackPool): 
         fs.writeFileSync(sarifFile, JSON.stringify(sarif, null, 2));
     }
     io.out(opts.json ? JSON.stringify(report, null, 2) : renderText(report));
-    return report.violations.some((v) => v.enforcementLevel === "mandatory") || (update?.refusals.length ?? 0) > 0 ? 1 : 0;
+    return report.violations.some((v) => v.enforcementLevel === "mandatory") ||
+        (update?.refusals.length ?? 0) > 0
+        ? 1
+        : 0;
 }
 
 /** A pack to run: its directory and its config file, if any. */
@@ -394,15 +507,28 @@ interface PackSpec {
  * before anything is evaluated.
  */
 function packsOf(root: string, opts: Options): { decisive: PackSpec[]; compare?: PackSpec } {
-    const dirs = opts.policyPacks.length > 0 ? opts.policyPacks.map((d) => packDir(d, "--policy-pack")) : [path.join(root, PACK_DIR)];
+    const dirs =
+        opts.policyPacks.length > 0
+            ? opts.policyPacks.map((d) => packDir(d, "--policy-pack"))
+            : [path.join(root, PACK_DIR)];
     if (opts.policyConfigs.length > dirs.length) {
-        throw new PlanInputError(`--policy-pack-config is given ${opts.policyConfigs.length} times for ${dirs.length} policy pack(s): each config belongs to the --policy-pack at its position; add the packs or drop a config.`);
+        throw new PlanInputError(
+            `--policy-pack-config is given ${opts.policyConfigs.length} times for ${dirs.length} policy pack(s): each config belongs to the --policy-pack at its position; add the packs or drop a config.`,
+        );
     }
     const decisive = dirs.map((dir, i) => ({ dir, configFile: opts.policyConfigs[i] }));
     if (opts.compareConfig !== undefined && opts.comparePack === undefined) {
-        throw new PlanInputError(`--compare-policy-pack-config needs --compare-policy-pack DIR, the pack it configures.`);
+        throw new PlanInputError(
+            `--compare-policy-pack-config needs --compare-policy-pack DIR, the pack it configures.`,
+        );
     }
-    const compare = opts.comparePack === undefined ? undefined : { dir: packDir(opts.comparePack, "--compare-policy-pack"), configFile: opts.compareConfig };
+    const compare =
+        opts.comparePack === undefined
+            ? undefined
+            : {
+                  dir: packDir(opts.comparePack, "--compare-policy-pack"),
+                  configFile: opts.compareConfig,
+              };
     for (const spec of [...decisive, ...(compare ? [compare] : [])]) {
         if (spec.configFile !== undefined) readPolicyConfig(root, spec.configFile);
     }
@@ -416,26 +542,38 @@ function packsOf(root: string, opts: Options): { decisive: PackSpec[]; compare?:
 function programOf(dir: string): string {
     const full = path.resolve(dir);
     if (!fs.existsSync(path.join(full, "Pulumi.yaml"))) {
-        throw new PlanInputError(`--program ${full} is not a Pulumi project (it has no Pulumi.yaml); pass the directory that holds the program's Pulumi.yaml.`);
+        throw new PlanInputError(
+            `--program ${full} is not a Pulumi project (it has no Pulumi.yaml); pass the directory that holds the program's Pulumi.yaml.`,
+        );
     }
     const project = loadProject(full);
     if (project.runtime !== "nodejs") {
-        throw new PlanInputError(`--program ${full}: Pulumi.yaml's runtime is ${JSON.stringify(project.runtime)}; the plan runs Node.js programs (runtime: nodejs) only.`);
+        throw new PlanInputError(
+            `--program ${full}: Pulumi.yaml's runtime is ${JSON.stringify(project.runtime)}; the plan runs Node.js programs (runtime: nodejs) only.`,
+        );
     }
     if (typeof project.name !== "string" || project.name === "") {
-        throw new PlanInputError(`--program ${full}: Pulumi.yaml has no name; add name: <project>.`);
+        throw new PlanInputError(
+            `--program ${full}: Pulumi.yaml has no name; add name: <project>.`,
+        );
     }
     try {
         // As the language host finds it (TypeScript resolves: the plan runs under ts-node).
         require.resolve(path.resolve(full, project.main ?? "."));
     } catch {
-        throw new PlanInputError(`--program ${full} has no entry module (${project.main ? `Pulumi.yaml's main: ${project.main}` : "index.ts, index.js, or package.json's main"}); add the program's entry.`);
+        throw new PlanInputError(
+            `--program ${full} has no entry module (${project.main ? `Pulumi.yaml's main: ${project.main}` : "index.ts, index.js, or package.json's main"}); add the program's entry.`,
+        );
     }
     return full;
 }
 
 /** What the CLI refuses in another program's stack file before it runs the program. */
-function foreignStackProblems(project: ReturnType<typeof loadProject>, file: string, stack: string): string[] {
+function foreignStackProblems(
+    project: ReturnType<typeof loadProject>,
+    file: string,
+    stack: string,
+): string[] {
     try {
         regionOf(stackConfig(project, stack, file), stack);
         return [];
@@ -448,7 +586,9 @@ function foreignStackProblems(project: ReturnType<typeof loadProject>, file: str
 function packDir(dir: string, option: string): string {
     const full = path.resolve(dir);
     if (!fs.existsSync(path.join(full, "PulumiPolicy.yaml"))) {
-        throw new PlanInputError(`${option} ${full} is not a built policy pack (it has no PulumiPolicy.yaml); pass the directory of a built pack (this project's is policies/bin, from npm run build:pack).`);
+        throw new PlanInputError(
+            `${option} ${full} is not a built policy pack (it has no PulumiPolicy.yaml); pass the directory of a built pack (this project's is policies/bin, from npm run build:pack).`,
+        );
     }
     return full;
 }
@@ -460,18 +600,39 @@ interface PackResult {
 }
 
 /** Starts a pack, checks its config against its schemas, and sends it the plan's resources. */
-async function runPack(root: string, spec: PackSpec, resources: EngineResource[], context: { project: string; stack: string; mode: Mode; stackTags: Record<string, string> }, pool?: PackPool): Promise<PackResult> {
-    const { config, source } = spec.configFile === undefined ? { config: {}, source: null } : readPolicyConfig(root, spec.configFile);
+async function runPack(
+    root: string,
+    spec: PackSpec,
+    resources: EngineResource[],
+    context: { project: string; stack: string; mode: Mode; stackTags: Record<string, string> },
+    pool?: PackPool,
+): Promise<PackResult> {
+    const { config, source } =
+        spec.configFile === undefined
+            ? { config: {}, source: null }
+            : readPolicyConfig(root, spec.configFile);
     const client = pool ? await pool.client(spec.dir) : await PolicyPackClient.start(spec.dir);
     try {
         const configProblems = policyConfigProblems(config, client.policies);
         if (configProblems.length > 0) {
-            throw new PlanInputError(`the policy config ${path.resolve(spec.configFile!)} is refused: ${configProblems.join("; ")}.`);
+            throw new PlanInputError(
+                `the policy config ${path.resolve(spec.configFile!)} is refused: ${configProblems.join("; ")}.`,
+            );
         }
-        const check = await checkPolicies(client, resources, { ...context, config: config as PackConfig });
+        const check = await checkPolicies(client, resources, {
+            ...context,
+            config: config as PackConfig,
+        });
         const relative = path.relative(root, spec.dir);
-        const directory = relative.startsWith("..") || path.isAbsolute(relative) ? spec.dir : relative.split(path.sep).join("/");
-        return { run: { name: client.name, version: client.version, directory, config: source }, policies: client.policies, check };
+        const directory =
+            relative.startsWith("..") || path.isAbsolute(relative)
+                ? spec.dir
+                : relative.split(path.sep).join("/");
+        return {
+            run: { name: client.name, version: client.version, directory, config: source },
+            policies: client.policies,
+            check,
+        };
     } finally {
         if (!pool) client.close();
     }

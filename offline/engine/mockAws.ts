@@ -49,15 +49,49 @@ export const ECS_AMI_PARAMETER_PREFIX = "/aws/service/ecs/optimized-ami/";
  * program is warned once per data source.
  */
 const EXTERNAL_READS: Record<string, string[]> = {
-    "aws:ec2/getVpc:getVpc": ["id", "arn", "cidrBlock", "mainRouteTableId", "ownerId", "cidrBlockAssociations", "ipv6CidrBlock"],
-    "aws:ec2/getSubnet:getSubnet": ["id", "arn", "cidrBlock", "availabilityZone", "availabilityZoneId", "vpcId", "mapPublicIpOnLaunch", "ipv6CidrBlock"],
+    "aws:ec2/getVpc:getVpc": [
+        "id",
+        "arn",
+        "cidrBlock",
+        "mainRouteTableId",
+        "ownerId",
+        "cidrBlockAssociations",
+        "ipv6CidrBlock",
+    ],
+    "aws:ec2/getSubnet:getSubnet": [
+        "id",
+        "arn",
+        "cidrBlock",
+        "availabilityZone",
+        "availabilityZoneId",
+        "vpcId",
+        "mapPublicIpOnLaunch",
+        "ipv6CidrBlock",
+    ],
     "aws:ec2/getSubnets:getSubnets": ["id", "ids"],
     "aws:ec2/getSecurityGroup:getSecurityGroup": ["id", "arn", "vpcId", "name", "description"],
-    "aws:ec2/getRouteTable:getRouteTable": ["id", "routeTableId", "vpcId", "routes", "associations"],
-    "aws:ec2/getInternetGateway:getInternetGateway": ["id", "arn", "internetGatewayId", "attachments"],
+    "aws:ec2/getRouteTable:getRouteTable": [
+        "id",
+        "routeTableId",
+        "vpcId",
+        "routes",
+        "associations",
+    ],
+    "aws:ec2/getInternetGateway:getInternetGateway": [
+        "id",
+        "arn",
+        "internetGatewayId",
+        "attachments",
+    ],
     "aws:ec2/getNatGateway:getNatGateway": ["id", "subnetId", "vpcId", "publicIp", "allocationId"],
     "aws:ec2/getAmi:getAmi": ["id", "arn", "imageId", "architecture", "name"],
-    "aws:ecs/getCluster:getCluster": ["id", "arn", "clusterName", "serviceConnectDefaults", "settings"],
+    "aws:ecs/getCluster:getCluster": [
+        "id",
+        "arn",
+        "clusterName",
+        "serviceConnectDefaults",
+        "settings",
+    ],
     "aws:acm/getCertificate:getCertificate": ["id", "arn", "domain", "status"],
     "aws:route53/getZone:getZone": ["id", "zoneId", "name", "arn", "nameServers"],
     "aws:iam/getPolicyDocument:getPolicyDocument": ["id", "json", "minifiedJson"],
@@ -88,7 +122,9 @@ export class MockAws implements pulumi.runtime.Mocks {
         const prior = this.answerNext;
         this.answerNext = undefined;
         if (prior !== undefined) {
-            const known = Object.fromEntries(Object.entries(args.inputs).filter(([, v]) => !isUnknownInput(v)));
+            const known = Object.fromEntries(
+                Object.entries(args.inputs).filter(([, v]) => !isUnknownInput(v)),
+            );
             return { id: prior.id ?? undefined, state: { ...prior.outputs, ...known } };
         }
         if (this.mode === "preview") {
@@ -142,33 +178,71 @@ export class MockAws implements pulumi.runtime.Mocks {
         switch (args.token) {
             case "aws:index/getAvailabilityZones:getAvailabilityZones": {
                 const names = zonesOf(this.region);
-                return { id: this.region, region: this.region, names, zoneIds: names.map((n) => `mock-${n}`), groupNames: [] };
+                return {
+                    id: this.region,
+                    region: this.region,
+                    names,
+                    zoneIds: names.map((n) => `mock-${n}`),
+                    groupNames: [],
+                };
             }
             case "aws:index/getRegion:getRegion":
-                return { id: this.region, name: this.region, region: this.region, endpoint: `ec2.${this.region}.amazonaws.com`, description: "" };
+                return {
+                    id: this.region,
+                    name: this.region,
+                    region: this.region,
+                    endpoint: `ec2.${this.region}.amazonaws.com`,
+                    description: "",
+                };
             case "aws:index/getPartition:getPartition":
-                return { id: "aws", partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws" };
+                return {
+                    id: "aws",
+                    partition: "aws",
+                    dnsSuffix: "amazonaws.com",
+                    reverseDnsPrefix: "com.amazonaws",
+                };
             case "aws:index/getCallerIdentity:getCallerIdentity":
-                return { id: PLACEHOLDER_ACCOUNT, accountId: PLACEHOLDER_ACCOUNT, arn: `arn:aws:iam::${PLACEHOLDER_ACCOUNT}:root`, userId: "mock" };
+                return {
+                    id: PLACEHOLDER_ACCOUNT,
+                    accountId: PLACEHOLDER_ACCOUNT,
+                    arn: `arn:aws:iam::${PLACEHOLDER_ACCOUNT}:root`,
+                    userId: "mock",
+                };
             case "aws:ssm/getParameter:getParameter":
                 if (String(args.inputs.name).startsWith(ECS_AMI_PARAMETER_PREFIX)) {
                     // One AMI per architecture, as ECS publishes them: the arm64 parameter names another image.
-                    const ami = String(args.inputs.name).includes("/arm64/") ? "<ami:ecs-optimized-al2023-arm64>" : "<ami:ecs-optimized-al2023>";
-                    return { id: args.inputs.name, name: args.inputs.name, type: "String", value: ami, version: 1, arn: "", insecureValue: "" };
+                    const ami = String(args.inputs.name).includes("/arm64/")
+                        ? "<ami:ecs-optimized-al2023-arm64>"
+                        : "<ami:ecs-optimized-al2023>";
+                    return {
+                        id: args.inputs.name,
+                        name: args.inputs.name,
+                        type: "String",
+                        value: ami,
+                        version: 1,
+                        arn: "",
+                        insecureValue: "",
+                    };
                 }
                 break;
         }
         if (EXTERNAL_READS[args.token]) return this.external(args);
-        throw new Error(`offline runtime: no answer for invoke ${args.token} (${JSON.stringify(args.inputs)}); add one to offline/engine/mockAws.ts`);
+        throw new Error(
+            `offline runtime: no answer for invoke ${args.token} (${JSON.stringify(args.inputs)}); add one to offline/engine/mockAws.ts`,
+        );
     }
 
     /** A data source's answer: the inputs the program gave, every output it reads of AWS unknown. */
     private external(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
         if (!this.warned.has(args.token)) {
             this.warned.add(args.token);
-            void pulumi.log.warn(`offline, the data source ${args.token} is not run (it reads the AWS account or the provider): its ${EXTERNAL_READS[args.token].filter((f) => f !== "id").join(", ")} are unknown in this plan, and verdicts that depend on them wait for a real preview.`);
+            void pulumi.log.warn(
+                `offline, the data source ${args.token} is not run (it reads the AWS account or the provider): its ${EXTERNAL_READS[args.token].filter((f) => f !== "id").join(", ")} are unknown in this plan, and verdicts that depend on them wait for a real preview.`,
+            );
         }
-        const unknown = Object.fromEntries(EXTERNAL_READS[args.token].map((f) => [f, UNKNOWN_SENTINEL]));
+        const unknown = Object.fromEntries(
+            EXTERNAL_READS[args.token].map((f) => [f, UNKNOWN_SENTINEL]),
+        );
         return { ...unknown, ...args.inputs };
     }
 
@@ -176,7 +250,10 @@ export class MockAws implements pulumi.runtime.Mocks {
      * Cloud Control's state after a create: the inputs, and every output the schema lists, filled the
      * way CloudFormation names them: `...Id` the physical id, `...Arn` an ARN, `...Name` the name.
      */
-    private nativeState(args: pulumi.runtime.MockResourceArgs, id: string): Record<string, unknown> {
+    private nativeState(
+        args: pulumi.runtime.MockResourceArgs,
+        id: string,
+    ): Record<string, unknown> {
         const [, service, resource] = args.type.split(":");
         const state: Record<string, unknown> = { ...args.inputs };
         for (const output of typeSchema(args.type)?.outputs ?? []) {
@@ -186,7 +263,8 @@ export class MockAws implements pulumi.runtime.Mocks {
             if (output === "awsId" || output.endsWith("Id")) {
                 state[output] = id;
             } else if (output === "arn" || output.endsWith("Arn")) {
-                state[output] = `arn:aws:${service}:${this.region}:${PLACEHOLDER_ACCOUNT}:${resource.toLowerCase()}/${args.name}`;
+                state[output] =
+                    `arn:aws:${service}:${this.region}:${PLACEHOLDER_ACCOUNT}:${resource.toLowerCase()}/${args.name}`;
             } else if (output === "name" || output.endsWith("Name")) {
                 state[output] = args.name;
             }
@@ -211,5 +289,9 @@ export class MockAws implements pulumi.runtime.Mocks {
 
 /** Whether a deserialized input is the SDK's unknown (a preview's value computed by another step). */
 function isUnknownInput(value: unknown): boolean {
-    return value !== null && typeof value === "object" && (value as { __pulumiUnknown?: boolean }).__pulumiUnknown === true;
+    return (
+        value !== null &&
+        typeof value === "object" &&
+        (value as { __pulumiUnknown?: boolean }).__pulumiUnknown === true
+    );
 }

@@ -42,48 +42,107 @@ export interface EvaluateOptions {
     prior?: StackState;
 }
 
-export async function evaluateStack(dir: string, stack: string, opts: EvaluateOptions = {}): Promise<Evaluation> {
+export async function evaluateStack(
+    dir: string,
+    stack: string,
+    opts: EvaluateOptions = {},
+): Promise<Evaluation> {
     const project = loadProject(dir);
     const config = { ...stackConfig(project, stack, opts.stackFile), ...opts.extraConfig };
     const region = regionOf(config, stack);
     const mode = opts.mode ?? "preview";
     // The stack trace limit is the process's: put it back for whoever runs next in this process.
     const limit = Error.stackTraceLimit;
-    const runtime = await OfflineRuntime.start({ project: project.name, stack, region, config, mode, nativeStackTraces: opts.nativeStackTraces, captureStackTraces: opts.captureStackTraces ?? false, prior: opts.prior });
+    const runtime = await OfflineRuntime.start({
+        project: project.name,
+        stack,
+        region,
+        config,
+        mode,
+        nativeStackTraces: opts.nativeStackTraces,
+        captureStackTraces: opts.captureStackTraces ?? false,
+        prior: opts.prior,
+    });
     // The program's entry as the language host finds it: Pulumi.yaml's main, else the directory
     // (package.json's main, else index.js or index.ts).
     const entry = require.resolve(path.resolve(dir, project.main ?? "."));
     usePackagesOf(dir);
-    const outputs = await finallyDo(() => {
-        Error.stackTraceLimit = limit;
-        opts.observe?.(runtime.registrations);
-    }, () => runtime.runProgram(() => {
-        // Load the program afresh, as a new `pulumi up` process would.
-        for (const cached of Object.keys(require.cache)) {
-            if (cached.startsWith(path.resolve(dir)) && !cached.includes(`${path.sep}node_modules${path.sep}`) && !cached.includes(`${path.sep}offline${path.sep}`)) {
-                delete require.cache[cached];
-            }
-        }
-        // A CommonJS program that exports a function (`export = async () => {...}`) is called, and its
-        // result is the stack's outputs (@pulumi/pulumi cmd/run/run.js: `programExport instanceof Function`).
-        const programExport = require(entry);
-        return typeof programExport === "function" ? programExport() : programExport;
-    }));
-    const resources = engineView(runtime.registrations, { mode, project: project.name, stack, config });
-    const update = runtime.differ && opts.prior ? { state: opts.prior, steps: stepsOf(runtime.differ, resources, runtime.registrations) } : undefined;
-    return { project, stack, region, config, mode, registrations: runtime.registrations, resources, outputs, diagnostics: runtime.diagnostics, ...(update ? { update } : {}) };
+    const outputs = await finallyDo(
+        () => {
+            Error.stackTraceLimit = limit;
+            opts.observe?.(runtime.registrations);
+        },
+        () =>
+            runtime.runProgram(() => {
+                // Load the program afresh, as a new `pulumi up` process would.
+                for (const cached of Object.keys(require.cache)) {
+                    if (
+                        cached.startsWith(path.resolve(dir)) &&
+                        !cached.includes(`${path.sep}node_modules${path.sep}`) &&
+                        !cached.includes(`${path.sep}offline${path.sep}`)
+                    ) {
+                        delete require.cache[cached];
+                    }
+                }
+                // A CommonJS program that exports a function (`export = async () => {...}`) is called, and its
+                // result is the stack's outputs (@pulumi/pulumi cmd/run/run.js: `programExport instanceof Function`).
+                const programExport = require(entry);
+                return typeof programExport === "function" ? programExport() : programExport;
+            }),
+    );
+    const resources = engineView(runtime.registrations, {
+        mode,
+        project: project.name,
+        stack,
+        config,
+    });
+    const update =
+        runtime.differ && opts.prior
+            ? {
+                  state: opts.prior,
+                  steps: stepsOf(runtime.differ, resources, runtime.registrations),
+              }
+            : undefined;
+    return {
+        project,
+        stack,
+        region,
+        config,
+        mode,
+        registrations: runtime.registrations,
+        resources,
+        outputs,
+        diagnostics: runtime.diagnostics,
+        ...(update ? { update } : {}),
+    };
 }
 
 /**
  * The update's steps, the default providers' first: the engine registers a package's default
  * provider itself (the program never does), before the first resource that uses it.
  */
-export function stepsOf(differ: Differ, resources: EngineResource[], registrations: Registration[]): Step[] {
+export function stepsOf(
+    differ: Differ,
+    resources: EngineResource[],
+    registrations: Registration[],
+): Step[] {
     const registered = new Set(registrations.map((r) => r.urn));
-    for (const r of resources.filter((x) => x.custom && registered.has(x.urn))) differ.recheck(r.urn, r.inputs);
+    for (const r of resources.filter((x) => x.custom && registered.has(x.urn)))
+        differ.recheck(r.urn, r.inputs);
     const providers = resources
         .filter((r) => !registered.has(r.urn))
-        .map((p) => differ.decide({ urn: p.urn, type: p.type, custom: true, inputs: p.inputs, aliasUrns: [], ignoreChanges: [], deleteBeforeReplace: false }).step);
+        .map(
+            (p) =>
+                differ.decide({
+                    urn: p.urn,
+                    type: p.type,
+                    custom: true,
+                    inputs: p.inputs,
+                    aliasUrns: [],
+                    ignoreChanges: [],
+                    deleteBeforeReplace: false,
+                }).step,
+        );
     const all = differ.finish();
     return [...providers, ...all.filter((s) => !providers.includes(s))];
 }

@@ -152,7 +152,11 @@ export class OfflineRuntime {
         const warn = console.warn;
         console.warn = (...args: unknown[]) => {
             const text = args.map(String).join(" ");
-            if (text.startsWith(WARNING_PREFIX)) this.diagnostics.push({ severity: "warning", message: text.slice(WARNING_PREFIX.length) });
+            if (text.startsWith(WARNING_PREFIX))
+                this.diagnostics.push({
+                    severity: "warning",
+                    message: text.slice(WARNING_PREFIX.length),
+                });
             else warn(...args);
         };
         try {
@@ -174,7 +178,10 @@ export class OfflineRuntime {
         monitor.registerResource = (req: any, callback: (err: any, resp: any) => void) => {
             if (this.differ) {
                 // The mock answers synchronously inside `original`: tell it first what the state holds.
-                const inputs = engineValue(req.getObject()?.toJavaScript() ?? {}) as Record<string, any>;
+                const inputs = engineValue(req.getObject()?.toJavaScript() ?? {}) as Record<
+                    string,
+                    any
+                >;
                 converted.set(req, inputs);
                 const { step, old } = this.differ.decide({
                     urn: engineUrn(req.getParent(), req.getType(), req.getName()),
@@ -185,7 +192,8 @@ export class OfflineRuntime {
                     ignoreChanges: req.getIgnorechangesList(),
                     deleteBeforeReplace: req.getDeletebeforereplace(),
                 });
-                const exists = old !== undefined && old.custom && (step.op === "same" || step.op === "update");
+                const exists =
+                    old !== undefined && old.custom && (step.op === "same" || step.op === "update");
                 this.mocks.answerNext = exists ? { id: old!.id, outputs: old!.outputs } : undefined;
             }
             return original(req, (err: any, resp: any) => {
@@ -207,7 +215,10 @@ export class OfflineRuntime {
  */
 export function engineUrn(parent: string, type: string, name: string): string {
     const parentType = parent ? parent.split("::")[2] : "";
-    const chain = parentType === "" || parentType.split("$").pop() === ROOT_STACK_TYPE ? type : `${parentType}$${type}`;
+    const chain =
+        parentType === "" || parentType.split("$").pop() === ROOT_STACK_TYPE
+            ? type
+            : `${parentType}$${type}`;
     return `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${chain}::${name}`;
 }
 
@@ -232,14 +243,19 @@ function aliasUrn(spec: any, req: any): string {
 async function plainOutputs(outputs: Record<string, unknown>): Promise<Record<string, unknown>> {
     const resolve = async (value: unknown): Promise<unknown> => {
         if (pulumi.Output.isInstance(value)) {
-            const o = value as unknown as { isKnown: Promise<boolean>; promise(): Promise<unknown> };
+            const o = value as unknown as {
+                isKnown: Promise<boolean>;
+                promise(): Promise<unknown>;
+            };
             return (await o.isKnown) ? resolve(await o.promise()) : UNKNOWN;
         }
         if (Array.isArray(value)) {
             return Promise.all(value.map(resolve));
         }
         if (value !== null && typeof value === "object" && !pulumi.Resource.isInstance(value)) {
-            const entries = await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await resolve(v)] as const));
+            const entries = await Promise.all(
+                Object.entries(value).map(async ([k, v]) => [k, await resolve(v)] as const),
+            );
             return Object.fromEntries(entries.filter(([, v]) => v !== undefined));
         }
         return value;
@@ -270,7 +286,11 @@ export function engineValue(value: unknown): unknown {
 
 /** An alias given as a spec (name, type, parent...), written out as the fields it sets. */
 function aliasSpecText(spec: any, name: string, type: string): string {
-    const parent = spec.getNoparent() ? "no parent" : spec.getParenturn() ? `parent ${spec.getParenturn()}` : "same parent";
+    const parent = spec.getNoparent()
+        ? "no parent"
+        : spec.getParenturn()
+          ? `parent ${spec.getParenturn()}`
+          : "same parent";
     return `${spec.getType() || type}::${spec.getName() || name} (${parent}${spec.getStack() ? `, stack ${spec.getStack()}` : ""}${spec.getProject() ? `, project ${spec.getProject()}` : ""})`;
 }
 
@@ -294,14 +314,20 @@ function toRegistration(req: any, resp: any): Registration {
         parent: req.getParent() || null,
         dependencies: [...dependencies],
         propertyDependencies,
-        inputs: converted.get(req) ?? (engineValue(req.getObject()?.toJavaScript() ?? {}) as Record<string, any>),
+        inputs:
+            converted.get(req) ??
+            (engineValue(req.getObject()?.toJavaScript() ?? {}) as Record<string, any>),
         state: engineValue(resp.getObject()?.toJavaScript() ?? {}) as Record<string, any>,
         provider: req.getProvider() || null,
         protect: req.getProtect() ?? false,
         ignoreChanges: req.getIgnorechangesList(),
         deleteBeforeReplace: req.getDeletebeforereplace(),
         additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
-        aliases: req.getAliasesList().map((a: any) => a.getUrn() || aliasSpecText(a.getSpec(), req.getName(), req.getType())),
+        aliases: req
+            .getAliasesList()
+            .map(
+                (a: any) => a.getUrn() || aliasSpecText(a.getSpec(), req.getName(), req.getType()),
+            ),
         aliasUrns: aliasUrnsOf(req),
     };
 }

@@ -46,7 +46,9 @@ export const DEPLOYMENT_VERSION = 3;
 /** Refuses a state file in one paragraph: what is wrong, and what to pass instead. */
 function refuser(file: string): (why: string) => never {
     return (why) => {
-        throw new StateFileError(`--against ${file} ${why}; pass the output of \`pulumi stack export --file FILE\` (version ${DEPLOYMENT_VERSION}), or a state this plan wrote with --state-out.`);
+        throw new StateFileError(
+            `--against ${file} ${why}; pass the output of \`pulumi stack export --file FILE\` (version ${DEPLOYMENT_VERSION}), or a state this plan wrote with --state-out.`,
+        );
     };
 }
 
@@ -58,7 +60,9 @@ export function readStateFile(file: string): StackState {
     try {
         text = fs.readFileSync(full, "utf8");
     } catch (e) {
-        return refuse(`cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+        return refuse(
+            `cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+        );
     }
     let json: unknown;
     try {
@@ -73,21 +77,37 @@ export function readStateFile(file: string): StackState {
 export function parseState(exported: unknown, file: string): StackState {
     const refuse = refuser(file);
     const json = exported as any;
-    if (json === null || typeof json !== "object" || Array.isArray(json)) refuse("is not a JSON object");
-    if (Array.isArray(json.resources) && "violations" in json) refuse("is this plan's --json report, not a stack's state");
-    if (json.version === undefined && Array.isArray(json.resources)) refuse("is a bare deployment without its version; export it whole");
-    if (json.version !== DEPLOYMENT_VERSION) refuse(`has version ${JSON.stringify(json.version)}, not ${DEPLOYMENT_VERSION}`);
+    if (json === null || typeof json !== "object" || Array.isArray(json))
+        refuse("is not a JSON object");
+    if (Array.isArray(json.resources) && "violations" in json)
+        refuse("is this plan's --json report, not a stack's state");
+    if (json.version === undefined && Array.isArray(json.resources))
+        refuse("is a bare deployment without its version; export it whole");
+    if (json.version !== DEPLOYMENT_VERSION)
+        refuse(`has version ${JSON.stringify(json.version)}, not ${DEPLOYMENT_VERSION}`);
     const resources = json.deployment?.resources;
-    if (json.deployment === undefined || json.deployment === null || typeof json.deployment !== "object") refuse("has no deployment");
-    if (resources !== undefined && resources !== null && !Array.isArray(resources)) refuse("has a deployment.resources that is not a list");
+    if (
+        json.deployment === undefined ||
+        json.deployment === null ||
+        typeof json.deployment !== "object"
+    )
+        refuse("has no deployment");
+    if (resources !== undefined && resources !== null && !Array.isArray(resources))
+        refuse("has a deployment.resources that is not a list");
     const list: unknown[] = resources ?? [];
     const parsed = list.map((r, i): StateResource => {
         const where = `deployment.resources[${i}]`;
-        if (r === null || typeof r !== "object") return refuse(`has ${where} that is not an object`);
+        if (r === null || typeof r !== "object")
+            return refuse(`has ${where} that is not an object`);
         const x = r as Record<string, any>;
-        if (typeof x.urn !== "string" || !/^urn:pulumi:[^:]+::[^:]+::[^:]/.test(x.urn)) refuse(`has ${where}.urn ${JSON.stringify(x.urn)}, not a URN (urn:pulumi:<stack>::<project>::<type>::<name>)`);
-        if (typeof x.type !== "string" || x.type === "") refuse(`has ${where} (${x.urn}) with no type`);
-        if (x.custom !== undefined && typeof x.custom !== "boolean") refuse(`has ${where}.custom that is not true or false`);
+        if (typeof x.urn !== "string" || !/^urn:pulumi:[^:]+::[^:]+::[^:]/.test(x.urn))
+            refuse(
+                `has ${where}.urn ${JSON.stringify(x.urn)}, not a URN (urn:pulumi:<stack>::<project>::<type>::<name>)`,
+            );
+        if (typeof x.type !== "string" || x.type === "")
+            refuse(`has ${where} (${x.urn}) with no type`);
+        if (x.custom !== undefined && typeof x.custom !== "boolean")
+            refuse(`has ${where}.custom that is not true or false`);
         return {
             urn: x.urn,
             type: x.type,
@@ -97,7 +117,9 @@ export function parseState(exported: unknown, file: string): StackState {
             inputs: objectOr(x.inputs),
             outputs: objectOr(x.outputs),
             provider: typeof x.provider === "string" && x.provider !== "" ? x.provider : null,
-            dependencies: Array.isArray(x.dependencies) ? x.dependencies.filter((d: unknown) => typeof d === "string") : [],
+            dependencies: Array.isArray(x.dependencies)
+                ? x.dependencies.filter((d: unknown) => typeof d === "string")
+                : [],
             propertyDependencies: objectOr(x.propertyDependencies),
             protect: x.protect === true,
             pendingDelete: x.delete === true,
@@ -105,12 +127,20 @@ export function parseState(exported: unknown, file: string): StackState {
     });
     const stacks = new Set(parsed.map((r) => r.urn.split("::")[0].slice("urn:pulumi:".length)));
     const projects = new Set(parsed.map((r) => r.urn.split("::")[1]));
-    if (stacks.size > 1 || projects.size > 1) refuse(`mixes stacks or projects (${[...stacks].join(", ")}; ${[...projects].join(", ")})`);
-    return { file, stack: [...stacks][0] ?? "", project: [...projects][0] ?? "", resources: parsed };
+    if (stacks.size > 1 || projects.size > 1)
+        refuse(`mixes stacks or projects (${[...stacks].join(", ")}; ${[...projects].join(", ")})`);
+    return {
+        file,
+        stack: [...stacks][0] ?? "",
+        project: [...projects][0] ?? "",
+        resources: parsed,
+    };
 }
 
 function objectOr(value: unknown): Record<string, any> {
-    return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, any>) : {};
+    return value !== null && typeof value === "object" && !Array.isArray(value)
+        ? (value as Record<string, any>)
+        : {};
 }
 
 /** What `--state-out` writes for one resource: a ResourceV3 with the fields the engine itself sets. */
@@ -130,8 +160,23 @@ export interface ExportResource {
 }
 
 /** An export of version 3, as `pulumi stack export` writes it. */
-export function stateExport(resources: ExportResource[], time = new Date(0)): { version: number; deployment: { manifest: { time: string; magic: string; version: string }; resources: ExportResource[] } } {
-    return { version: DEPLOYMENT_VERSION, deployment: { manifest: { time: time.toISOString(), magic: "", version: "ecsnet offline plan" }, resources } };
+export function stateExport(
+    resources: ExportResource[],
+    time = new Date(0),
+): {
+    version: number;
+    deployment: {
+        manifest: { time: string; magic: string; version: string };
+        resources: ExportResource[];
+    };
+} {
+    return {
+        version: DEPLOYMENT_VERSION,
+        deployment: {
+            manifest: { time: time.toISOString(), magic: "", version: "ecsnet offline plan" },
+            resources,
+        },
+    };
 }
 
 /**
@@ -153,9 +198,15 @@ export function exportResources(resources: EngineResource[]): ExportResource[] {
             ...(r.parent ? { parent: r.parent } : {}),
             ...(r.options.protect ? { protect: true } : {}),
             ...(r.dependencies.length > 0 ? { dependencies: r.dependencies } : {}),
-            ...(r.custom && r.options.provider ? { provider: `${r.options.provider}::${providerId ?? UNKNOWN_SENTINEL}` } : {}),
-            ...(Object.keys(r.propertyDependencies).length > 0 ? { propertyDependencies: r.propertyDependencies } : {}),
-            ...(r.options.ignoreChanges.length > 0 ? { ignoreChanges: r.options.ignoreChanges } : {}),
+            ...(r.custom && r.options.provider
+                ? { provider: `${r.options.provider}::${providerId ?? UNKNOWN_SENTINEL}` }
+                : {}),
+            ...(Object.keys(r.propertyDependencies).length > 0
+                ? { propertyDependencies: r.propertyDependencies }
+                : {}),
+            ...(r.options.ignoreChanges.length > 0
+                ? { ignoreChanges: r.options.ignoreChanges }
+                : {}),
         };
     });
 }
@@ -176,6 +227,13 @@ export function stateResources(state: StackState): EngineResource[] {
             inputs: r.inputs,
             outputs: r.outputs,
             provider: null,
-            options: { deleteBeforeReplace: false, protect: r.protect, ignoreChanges: [], provider: r.provider ? r.provider.slice(0, r.provider.lastIndexOf("::")) : null, aliases: [], additionalSecretOutputs: [] },
+            options: {
+                deleteBeforeReplace: false,
+                protect: r.protect,
+                ignoreChanges: [],
+                provider: r.provider ? r.provider.slice(0, r.provider.lastIndexOf("::")) : null,
+                aliases: [],
+                additionalSecretOutputs: [],
+            },
         }));
 }

@@ -31,21 +31,31 @@ export interface Step {
 /** What the provider records in a state's inputs about its own defaults: not a value to diff. */
 const PROVIDER_KEYS = new Set(["__defaults"]);
 
-const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+const isObject = (v: unknown): v is Record<string, unknown> =>
+    v !== null && typeof v === "object" && !Array.isArray(v);
 /** A secret as `pulumi stack export` writes it without --show-secrets: its ciphertext, which the plan cannot compare. */
 const isCiphertext = (v: unknown) => isObject(v) && "ciphertext" in v && v[SIG_KEY] === SECRET_SIG;
 
 /** The property paths whose value differs between old and new inputs; an unknown new value counts as a change. */
-export function changedPaths(olds: Record<string, unknown>, news: Record<string, unknown>, ignore: string[] = []): string[] {
+export function changedPaths(
+    olds: Record<string, unknown>,
+    news: Record<string, unknown>,
+    ignore: string[] = [],
+): string[] {
     const defaults = new Set(Array.isArray(olds.__defaults) ? (olds.__defaults as string[]) : []);
-    const keys = new Set([...Object.keys(news), ...Object.keys(olds).filter((k) => !defaults.has(k))]);
+    const keys = new Set([
+        ...Object.keys(news),
+        ...Object.keys(olds).filter((k) => !defaults.has(k)),
+    ]);
     const out: string[] = [];
     const walk = (a: unknown, b: unknown, at: string) => {
-        if (ignore.some((i) => at === i || at.startsWith(`${i}.`) || at.startsWith(`${i}[`))) return;
+        if (ignore.some((i) => at === i || at.startsWith(`${i}.`) || at.startsWith(`${i}[`)))
+            return;
         if (b === UNKNOWN_SENTINEL) return void out.push(at);
         if (isCiphertext(a)) return;
         if (isObject(a) && isObject(b)) {
-            for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) if (!PROVIDER_KEYS.has(k)) walk(a[k], b[k], `${at}.${k}`);
+            for (const k of new Set([...Object.keys(a), ...Object.keys(b)]))
+                if (!PROVIDER_KEYS.has(k)) walk(a[k], b[k], `${at}.${k}`);
             return;
         }
         if (Array.isArray(a) && Array.isArray(b) && a.length === b.length) {
@@ -53,7 +63,11 @@ export function changedPaths(olds: Record<string, unknown>, news: Record<string,
             return;
         }
         // Absent and empty are one value to the provider (an unset list or map is empty).
-        const empty = (v: unknown) => v === undefined || v === null || (Array.isArray(v) && v.length === 0) || (isObject(v) && Object.keys(v).length === 0);
+        const empty = (v: unknown) =>
+            v === undefined ||
+            v === null ||
+            (Array.isArray(v) && v.length === 0) ||
+            (isObject(v) && Object.keys(v).length === 0);
         if (empty(a) && empty(b)) return;
         if (JSON.stringify(a) !== JSON.stringify(b)) out.push(at);
     };
@@ -77,7 +91,10 @@ export interface NewResource {
 export class Differ {
     private readonly olds: Map<string, StateResource>;
     private readonly claimed = new Set<string>();
-    private readonly decided = new Map<string, { old: StateResource; ignore: string[]; index: number }>();
+    private readonly decided = new Map<
+        string,
+        { old: StateResource; ignore: string[]; index: number }
+    >();
     readonly steps: Step[] = [];
 
     constructor(readonly state: StackState) {
@@ -88,7 +105,9 @@ export class Differ {
     match(r: Pick<NewResource, "urn" | "aliasUrns">): StateResource | undefined {
         const direct = this.olds.get(r.urn);
         if (direct && !this.claimed.has(direct.urn)) return direct;
-        return r.aliasUrns.map((u) => this.olds.get(u)).find((o) => o !== undefined && !this.claimed.has(o.urn));
+        return r.aliasUrns
+            .map((u) => this.olds.get(u))
+            .find((o) => o !== undefined && !this.claimed.has(o.urn));
     }
 
     /** Decides the step of a registration, and records it. */
@@ -102,12 +121,26 @@ export class Differ {
             const from = old.urn !== r.urn ? { from: old.urn } : {};
             // A name Pulumi generated at Check is in the old inputs only: the plan's Check leaves it unset.
             const autoNamed = autoNamedProperty(r.type);
-            const ignore = [...r.ignoreChanges, ...(autoNamed && r.inputs[autoNamed] === undefined ? [autoNamed] : [])];
-            const changed = r.custom ? changedPaths(old.inputs, r.inputs, [...ignore, "tagsAll"]) : [];
+            const ignore = [
+                ...r.ignoreChanges,
+                ...(autoNamed && r.inputs[autoNamed] === undefined ? [autoNamed] : []),
+            ];
+            const changed = r.custom
+                ? changedPaths(old.inputs, r.inputs, [...ignore, "tagsAll"])
+                : [];
             this.decided.set(r.urn, { old, ignore, index: this.steps.length });
             const replaceBecause = changed.filter((p) => forcesReplacement(r.type, p));
             if (changed.length === 0) step = { urn: r.urn, type: r.type, op: "same", ...from };
-            else if (replaceBecause.length > 0) step = { urn: r.urn, type: r.type, op: "replace", ...from, changed, replaceBecause, deleteBeforeReplace: r.deleteBeforeReplace };
+            else if (replaceBecause.length > 0)
+                step = {
+                    urn: r.urn,
+                    type: r.type,
+                    op: "replace",
+                    ...from,
+                    changed,
+                    replaceBecause,
+                    deleteBeforeReplace: r.deleteBeforeReplace,
+                };
             else step = { urn: r.urn, type: r.type, op: "update", ...from, changed };
         }
         this.steps.push(step);
@@ -126,7 +159,8 @@ export class Differ {
         const index = decided.index;
         const changed = changedPaths(decided.old.inputs, checkedInputs, decided.ignore);
         const { changed: _, ...rest } = step;
-        this.steps[index] = changed.length === 0 ? { ...rest, op: "same" } : { ...rest, op: "update", changed };
+        this.steps[index] =
+            changed.length === 0 ? { ...rest, op: "same" } : { ...rest, op: "update", changed };
     }
 
     /** Every step: the registrations' in order, then a delete for each old resource nothing matched (children before parents). */

@@ -20,12 +20,21 @@ interface UniqueName {
 export const UNIQUE_NAMES: UniqueName[] = [
     ...Object.entries(AWS_NAMES)
         .filter(([, rule]) => rule.scope !== undefined)
-        .map(([type, rule]) => ({ type, scope: rule.scope!, names: (inputs: Record<string, any>) => [inputs[rule.property]] })),
+        .map(([type, rule]) => ({
+            type,
+            scope: rule.scope!,
+            names: (inputs: Record<string, any>) => [inputs[rule.property]],
+        })),
     {
         // Discovery names (defaulting to the port name) are unique within the service's namespace.
         type: "aws:ecs/service:Service",
         scope: "namespace",
-        names: (inputs) => (Array.isArray(inputs.serviceConnectConfiguration?.services) ? inputs.serviceConnectConfiguration.services.map((s: any) => s.discoveryName ?? s.portName) : []),
+        names: (inputs) =>
+            Array.isArray(inputs.serviceConnectConfiguration?.services)
+                ? inputs.serviceConnectConfiguration.services.map(
+                      (s: any) => s.discoveryName ?? s.portName,
+                  )
+                : [],
     },
 ];
 
@@ -53,19 +62,28 @@ export function fixedNames(resources: EngineResource[], region: string): FixedNa
                 urn: r.urn,
                 type: r.type,
                 name,
-                key: rule.scope === "account" ? `account:${r.type}:${name}` : rule.scope === "region" ? `region:${region}:${r.type}:${name}` : `namespace:${namespace}:${name}`,
+                key:
+                    rule.scope === "account"
+                        ? `account:${r.type}:${name}`
+                        : rule.scope === "region"
+                          ? `region:${region}:${r.type}:${name}`
+                          : `namespace:${namespace}:${name}`,
                 deleteBeforeReplace: r.options.deleteBeforeReplace,
             }));
     });
 }
 
 /** Names fixed by more than one resource when the given stacks share one account: each with its holders. */
-export function collisions(stacks: { stack: string; names: FixedName[] }[]): { key: string; holders: string[] }[] {
+export function collisions(
+    stacks: { stack: string; names: FixedName[] }[],
+): { key: string; holders: string[] }[] {
     const holders = new Map<string, string[]>();
     for (const { stack, names } of stacks) {
         for (const n of names) {
             holders.set(n.key, [...(holders.get(n.key) ?? []), `${stack}: ${n.urn}`]);
         }
     }
-    return [...holders.entries()].filter(([, h]) => h.length > 1).map(([key, h]) => ({ key, holders: h }));
+    return [...holders.entries()]
+        .filter(([, h]) => h.length > 1)
+        .map(([key, h]) => ({ key, holders: h }));
 }

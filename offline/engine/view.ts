@@ -115,9 +115,16 @@ function readSchema(type: string): TypeSchema | undefined {
     }
     // The constructor's branch for a new resource: `resourceInputs["x"] = args?.x` or `= undefined /*out*/`.
     // (aws-native's branch for reading an existing resource marks every property out: it is skipped.)
-    const create = source.split(/\}\s*else\s*\{/).filter((branch) => /= args(\?\.| \? args\.)/.test(branch)).join("\n");
-    const outputs = [...create.matchAll(/resourceInputs\["(\w+)"\] = undefined \/\*out\*\//g)].map((m) => m[1]);
-    const inputs = [...source.matchAll(/resourceInputs\["(\w+)"\] = (?:args\?\.|args \? args\.)/g)].map((m) => m[1]);
+    const create = source
+        .split(/\}\s*else\s*\{/)
+        .filter((branch) => /= args(\?\.| \? args\.)/.test(branch))
+        .join("\n");
+    const outputs = [...create.matchAll(/resourceInputs\["(\w+)"\] = undefined \/\*out\*\//g)].map(
+        (m) => m[1],
+    );
+    const inputs = [
+        ...source.matchAll(/resourceInputs\["(\w+)"\] = (?:args\?\.|args \? args\.)/g),
+    ].map((m) => m[1]);
     return { outputs: [...new Set(outputs)], inputs: [...new Set(inputs)] };
 }
 
@@ -135,7 +142,8 @@ export function packageOf(type: string): string {
 
 function packageVersion(pkg: string): string {
     try {
-        return JSON.parse(fs.readFileSync(require.resolve(`@pulumi/${pkg}/package.json`), "utf8")).version;
+        return JSON.parse(fs.readFileSync(require.resolve(`@pulumi/${pkg}/package.json`), "utf8"))
+            .version;
     } catch {
         return "0.0.0";
     }
@@ -148,10 +156,16 @@ export function defaultProvider(pkg: string, ctx: EngineContext): ProviderView {
     const props: Record<string, unknown> = { version };
     for (const [key, value] of Object.entries(ctx.config)) {
         if (key.startsWith(`${pkg}:`)) {
-            props[key.slice(pkg.length + 1)] = typeof value === "string" ? value : JSON.stringify(value);
+            props[key.slice(pkg.length + 1)] =
+                typeof value === "string" ? value : JSON.stringify(value);
         }
     }
-    return { urn: `urn:pulumi:${ctx.stack}::${ctx.project}::pulumi:providers:${pkg}::${name}`, type: `pulumi:providers:${pkg}`, name, props };
+    return {
+        urn: `urn:pulumi:${ctx.stack}::${ctx.project}::pulumi:providers:${pkg}::${name}`,
+        type: `pulumi:providers:${pkg}`,
+        name,
+        props,
+    };
 }
 
 /** A provider reference (`urn::id`) as the SDK sends it, without the id. */
@@ -164,7 +178,9 @@ function providerUrn(reference: string): string {
  * provider and from stack config alike. UNKNOWN when it is not known yet. Read as the policy model
  * reads them (policies/model/resources.ts), so the engine's `tagsAll` and the pack agree.
  */
-export function providerDefaultTags(provider: ProviderView | null): Record<string, unknown> | typeof UNKNOWN {
+export function providerDefaultTags(
+    provider: ProviderView | null,
+): Record<string, unknown> | typeof UNKNOWN {
     const tags = modelDefaultTags(provider);
     return tags instanceof Unknown ? UNKNOWN : Object.fromEntries(tags ?? []);
 }
@@ -173,20 +189,30 @@ export function providerDefaultTags(provider: ProviderView | null): Record<strin
  * The AWS provider's Check: a taggable resource gets `tagsAll`, its provider's default tags with its
  * own tags over them (AWS stores the resource's value for a shared key).
  */
-export function checkedInputs(type: string, inputs: Record<string, any>, provider: ProviderView | null): Record<string, any> {
+export function checkedInputs(
+    type: string,
+    inputs: Record<string, any>,
+    provider: ProviderView | null,
+): Record<string, any> {
     if (packageOf(type) !== "aws" || !typeSchema(type)?.outputs.includes("tagsAll")) {
         return inputs;
     }
     const defaults = providerDefaultTags(provider);
     const own = inputs.tags;
-    const tagsAll = defaults === UNKNOWN || own === UNKNOWN ? UNKNOWN : { ...defaults, ...(own ?? {}) };
+    const tagsAll =
+        defaults === UNKNOWN || own === UNKNOWN ? UNKNOWN : { ...defaults, ...(own ?? {}) };
     return { ...inputs, tagsAll };
 }
 
 /** Every registered resource as the engine hands it to a policy pack, plus the default providers it creates. */
 export function engineView(registrations: Registration[], ctx: EngineContext): EngineResource[] {
     const explicit = new Map(
-        registrations.filter((r) => r.type.startsWith("pulumi:providers:")).map((r) => [r.urn, { urn: r.urn, type: r.type, name: r.name, props: r.inputs } as ProviderView]),
+        registrations
+            .filter((r) => r.type.startsWith("pulumi:providers:"))
+            .map((r) => [
+                r.urn,
+                { urn: r.urn, type: r.type, name: r.name, props: r.inputs } as ProviderView,
+            ]),
     );
     const defaults = new Map<string, ProviderView>();
     const providerOf = (r: Registration): ProviderView | null => {
@@ -228,22 +254,27 @@ export function engineView(registrations: Registration[], ctx: EngineContext): E
             },
         };
     });
-    const synthesized = [...defaults.values()].map(
-        (p): EngineResource => ({
-            urn: p.urn,
-            type: p.type,
-            name: p.name,
-            custom: true,
-            id: ctx.mode === "preview" ? null : `<provider:${p.name}>`,
-            parent: null,
-            dependencies: [],
-            propertyDependencies: {},
-            inputs: p.props,
-            outputs: p.props,
+    const synthesized = [...defaults.values()].map((p): EngineResource => ({
+        urn: p.urn,
+        type: p.type,
+        name: p.name,
+        custom: true,
+        id: ctx.mode === "preview" ? null : `<provider:${p.name}>`,
+        parent: null,
+        dependencies: [],
+        propertyDependencies: {},
+        inputs: p.props,
+        outputs: p.props,
+        provider: null,
+        options: {
+            deleteBeforeReplace: false,
+            protect: false,
+            ignoreChanges: [],
             provider: null,
-            options: { deleteBeforeReplace: false, protect: false, ignoreChanges: [], provider: null, aliases: [], additionalSecretOutputs: [] },
-        }),
-    );
+            aliases: [],
+            additionalSecretOutputs: [],
+        },
+    }));
     // The engine registers a default provider before any resource that uses it.
     return [...synthesized, ...resources];
 }

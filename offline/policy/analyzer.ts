@@ -54,7 +54,10 @@ export interface AnalyzedResource {
 }
 
 /** Per-policy config as in a `--policy-pack-config` file: a level, or an object with `enforcementLevel`. */
-export type PackConfig = Record<string, EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>)>;
+export type PackConfig = Record<
+    string,
+    EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>)
+>;
 
 export class PolicyPackClient {
     private constructor(
@@ -69,21 +72,33 @@ export class PolicyPackClient {
     static async start(packDir: string): Promise<PolicyPackClient> {
         const loader = require.resolve("@pulumi/pulumi/cmd/run-policy-pack");
         // The loader takes the engine's address first; the pack never dials it, the client here is the engine.
-        const child = spawn(process.execPath, [loader, "127.0.0.1:0", path.resolve(packDir)], { cwd: packDir, stdio: ["ignore", "pipe", "pipe"] });
+        const child = spawn(process.execPath, [loader, "127.0.0.1:0", path.resolve(packDir)], {
+            cwd: packDir,
+            stdio: ["ignore", "pipe", "pipe"],
+        });
         let stderr = "";
         child.stderr!.on("data", (d) => (stderr += d));
         const port = await new Promise<string>((resolve, reject) => {
             const lines = readline.createInterface({ input: child.stdout! });
             lines.once("line", (line) => resolve(line.trim()));
-            child.once("exit", (code) => reject(new Error(`policy pack ${packDir} exited (${code}) before serving:\n${stderr}`)));
+            child.once("exit", (code) =>
+                reject(
+                    new Error(`policy pack ${packDir} exited (${code}) before serving:\n${stderr}`),
+                ),
+            );
         });
-        const client = new analyzerRpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+        const client = new analyzerRpc.AnalyzerClient(
+            `127.0.0.1:${port}`,
+            grpc.credentials.createInsecure(),
+        );
         const info = await call<any>(client, "getAnalyzerInfo", new emptyPb.Empty());
         const policies: PolicyInfo[] = info.getPoliciesList().map((p: any) => ({
             name: p.getName(),
             description: p.getDescription(),
             enforcementLevel: LEVELS[p.getEnforcementlevel()],
-            configSchema: p.getConfigschema() ? { properties: p.getConfigschema().getProperties()?.toJavaScript() ?? {} } : undefined,
+            configSchema: p.getConfigschema()
+                ? { properties: p.getConfigschema().getProperties()?.toJavaScript() ?? {} }
+                : undefined,
         }));
         return new PolicyPackClient(child, client, info.getName(), info.getVersion(), policies);
     }
@@ -99,10 +114,20 @@ export class PolicyPackClient {
         const all = config.all;
         for (const policy of this.policies) {
             const given = config[policy.name];
-            const fromFile = typeof given === "string" ? { enforcementLevel: given } : given ?? {};
-            const defaults = Object.fromEntries(Object.entries(policy.configSchema?.properties ?? {}).filter(([, s]) => s.default !== undefined).map(([k, s]) => [k, s.default]));
-            const { enforcementLevel, ...props } = { ...defaults, ...fromFile } as { enforcementLevel?: EnforcementLevel } & Record<string, unknown>;
-            const level = enforcementLevel ?? (typeof all === "string" ? all : undefined) ?? policy.enforcementLevel;
+            const fromFile =
+                typeof given === "string" ? { enforcementLevel: given } : (given ?? {});
+            const defaults = Object.fromEntries(
+                Object.entries(policy.configSchema?.properties ?? {})
+                    .filter(([, s]) => s.default !== undefined)
+                    .map(([k, s]) => [k, s.default]),
+            );
+            const { enforcementLevel, ...props } = { ...defaults, ...fromFile } as {
+                enforcementLevel?: EnforcementLevel;
+            } & Record<string, unknown>;
+            const level =
+                enforcementLevel ??
+                (typeof all === "string" ? all : undefined) ??
+                policy.enforcementLevel;
             levels[policy.name] = level;
             const pc = new analyzerPb.PolicyConfig();
             pc.setEnforcementlevel(LEVELS.indexOf(level));
@@ -113,7 +138,13 @@ export class PolicyPackClient {
         return levels;
     }
 
-    async configureStack(opts: { project: string; stack: string; organization?: string; tags?: Record<string, string>; dryRun?: boolean }): Promise<void> {
+    async configureStack(opts: {
+        project: string;
+        stack: string;
+        organization?: string;
+        tags?: Record<string, string>;
+        dryRun?: boolean;
+    }): Promise<void> {
         const req = new analyzerPb.AnalyzerStackConfigureRequest();
         req.setProject(opts.project);
         req.setStack(opts.stack);
@@ -137,7 +168,13 @@ export class PolicyPackClient {
      * the diagnostics of those that could not run (a remediation that read a value unknown in a
      * preview), which the engine shows as advisories.
      */
-    async remediate(resource: AnalyzedResource): Promise<{ props: Record<string, unknown>; remediated: { policy: string; urn: string }[]; diagnostics: Diagnostic[] }> {
+    async remediate(
+        resource: AnalyzedResource,
+    ): Promise<{
+        props: Record<string, unknown>;
+        remediated: { policy: string; urn: string }[];
+        diagnostics: Diagnostic[];
+    }> {
         const req = new analyzerPb.AnalyzeRequest();
         fillResource(req, resource);
         const resp = await call<any>(this.client, "remediate", req);
@@ -150,7 +187,13 @@ export class PolicyPackClient {
                 remediated.push({ policy: r.getPolicyname(), urn: resource.urn });
             }
             if (r.getDiagnostic()) {
-                diagnostics.push({ pack: r.getPolicypackname() || this.name, policy: r.getPolicyname(), enforcementLevel: "advisory", urn: resource.urn, message: r.getDiagnostic() });
+                diagnostics.push({
+                    pack: r.getPolicypackname() || this.name,
+                    policy: r.getPolicyname(),
+                    enforcementLevel: "advisory",
+                    urn: resource.urn,
+                    message: r.getDiagnostic(),
+                });
             }
         }
         return { props, remediated, diagnostics };
@@ -179,7 +222,10 @@ export class PolicyPackClient {
     /** The pack process's peak resident memory in MB (Linux /proc; undefined elsewhere). */
     peakMemoryMb(): number | undefined {
         try {
-            const status = require("fs").readFileSync(`/proc/${this.child.pid}/status`, "utf8") as string;
+            const status = require("fs").readFileSync(
+                `/proc/${this.child.pid}/status`,
+                "utf8",
+            ) as string;
             const kb = /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
             return kb === undefined ? undefined : Number(kb) / 1024;
         } catch {
@@ -213,7 +259,9 @@ function fillResource(req: any, r: AnalyzedResource): void {
         provider.setUrn(r.provider.urn);
         provider.setType(r.provider.type);
         provider.setName(r.provider.name);
-        provider.setProperties(structPb.Struct.fromJavaScript(JSON.parse(JSON.stringify(r.provider.props))));
+        provider.setProperties(
+            structPb.Struct.fromJavaScript(JSON.parse(JSON.stringify(r.provider.props))),
+        );
         req.setProvider(provider);
     }
 }
@@ -229,5 +277,7 @@ function diagnosticsOf(resp: any, urn: string): Diagnostic[] {
 }
 
 function call<T>(client: any, method: string, req: unknown): Promise<T> {
-    return new Promise((resolve, reject) => client[method](req, (err: Error | null, resp: T) => (err ? reject(err) : resolve(resp))));
+    return new Promise((resolve, reject) =>
+        client[method](req, (err: Error | null, resp: T) => (err ? reject(err) : resolve(resp))),
+    );
 }

@@ -3,7 +3,13 @@
  * Configure, ConfigureStack, then Remediate (where a policy remediates) and Analyze on each custom
  * resource's checked inputs with its provider, and AnalyzeStack over every resource's outputs at the end.
  */
-import { AnalyzedResource, Diagnostic, EnforcementLevel, PackConfig, PolicyPackClient } from "./analyzer";
+import {
+    AnalyzedResource,
+    Diagnostic,
+    EnforcementLevel,
+    PackConfig,
+    PolicyPackClient,
+} from "./analyzer";
 import { EngineResource } from "../engine/view";
 import { Mode } from "../engine/runtime";
 
@@ -41,10 +47,21 @@ function analyzed(r: EngineResource, props: Record<string, unknown>): AnalyzedRe
 export async function checkPolicies(
     client: PolicyPackClient,
     resources: EngineResource[],
-    opts: { project: string; stack: string; mode: Mode; stackTags?: Record<string, string>; config?: PackConfig },
+    opts: {
+        project: string;
+        stack: string;
+        mode: Mode;
+        stackTags?: Record<string, string>;
+        config?: PackConfig;
+    },
 ): Promise<PolicyCheck> {
     const levels = await client.configure(opts.config ?? {});
-    await client.configureStack({ project: opts.project, stack: opts.stack, tags: opts.stackTags, dryRun: opts.mode === "preview" });
+    await client.configureStack({
+        project: opts.project,
+        stack: opts.stack,
+        tags: opts.stackTags,
+        dryRun: opts.mode === "preview",
+    });
     const remediates = Object.values(levels).includes("remediate");
     // The engine analyzes custom resources (components carry no cloud state) as its steps run,
     // several at a time; results keep the registration order.
@@ -59,13 +76,22 @@ export async function checkPolicies(
             remediated.push(...result.remediated.map((x) => ({ ...x, props })));
             notRun.push(...result.diagnostics);
         }
-        return { urn: r.urn, props, remediated, violations: [...notRun, ...(await client.analyze(analyzed(r, props)))] };
+        return {
+            urn: r.urn,
+            props,
+            remediated,
+            violations: [...notRun, ...(await client.analyze(analyzed(r, props)))],
+        };
     });
     const violations = results.flatMap((r) => r.violations);
     // AnalyzeStack sees every resource's final outputs; a remediated input is what the resource gets.
-    const remediatedProps = new Map(results.filter((r) => r.remediated.length > 0).map((r) => [r.urn, r.props]));
+    const remediatedProps = new Map(
+        results.filter((r) => r.remediated.length > 0).map((r) => [r.urn, r.props]),
+    );
     const stackUrn = resources.find((r) => r.type === "pulumi:pulumi:Stack")?.urn ?? "";
-    const stackDiagnostics = await client.analyzeStack(resources.map((r) => analyzed(r, { ...r.outputs, ...(remediatedProps.get(r.urn) ?? {}) })));
+    const stackDiagnostics = await client.analyzeStack(
+        resources.map((r) => analyzed(r, { ...r.outputs, ...(remediatedProps.get(r.urn) ?? {}) })),
+    );
     // A stack policy's diagnostic without a URN is reported against the root stack, as the engine does.
     violations.push(...stackDiagnostics.map((d) => ({ ...d, urn: d.urn || stackUrn })));
     return { levels, violations, remediations: results.flatMap((r) => r.remediated) };
@@ -74,7 +100,11 @@ export async function checkPolicies(
 /** How many Analyze calls are in flight at once (the engine's steps run in parallel too). */
 export const IN_FLIGHT = 8;
 
-async function mapConcurrently<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+async function mapConcurrently<T, R>(
+    items: T[],
+    limit: number,
+    fn: (item: T) => Promise<R>,
+): Promise<R[]> {
     const out: R[] = new Array(items.length);
     let next = 0;
     const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {

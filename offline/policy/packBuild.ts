@@ -38,7 +38,10 @@ export function stalePackReason(root: string): string | undefined {
                 if (entry.name === "bin" || entry.name === "node_modules") continue;
                 const found = walk(full);
                 if (found) return found;
-            } else if ((entry.name.endsWith(".ts") || (dir === source && COPIED.includes(entry.name))) && fs.statSync(full).mtimeMs > builtAt) {
+            } else if (
+                (entry.name.endsWith(".ts") || (dir === source && COPIED.includes(entry.name))) &&
+                fs.statSync(full).mtimeMs > builtAt
+            ) {
                 return `${path.relative(root, full)} is newer than the build`;
             }
         }
@@ -60,26 +63,47 @@ export function buildPack(root: string): void {
     const ts: typeof TypeScript = require("typescript");
 
     const configFile = path.join(source, "tsconfig.build.json");
-    const host: TypeScript.ParseConfigFileHost = { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => fail([d]) };
+    const host: TypeScript.ParseConfigFileHost = {
+        ...ts.sys,
+        onUnRecoverableConfigFileDiagnostic: (d) => fail([d]),
+    };
     const parsed = ts.getParsedCommandLineOfConfigFile(configFile, { outDir: staging }, host)!;
-    const program = ts.createProgram({ rootNames: parsed.fileNames, options: parsed.options, projectReferences: parsed.projectReferences });
+    const program = ts.createProgram({
+        rootNames: parsed.fileNames,
+        options: parsed.options,
+        projectReferences: parsed.projectReferences,
+    });
     const diagnostics = [...ts.getPreEmitDiagnostics(program), ...parsed.errors];
     if (diagnostics.length > 0) fail(diagnostics);
     const emitted = program.emit();
     if (emitted.emitSkipped || emitted.diagnostics.length > 0) fail(emitted.diagnostics);
 
     const pkg = JSON.parse(fs.readFileSync(path.join(source, "package.json"), "utf8"));
-    fs.writeFileSync(path.join(staging, "package.json"), JSON.stringify({ ...pkg, main: "index.js" }, null, 2) + "\n");
-    fs.copyFileSync(path.join(source, "PulumiPolicy.yaml"), path.join(staging, "PulumiPolicy.yaml"));
+    fs.writeFileSync(
+        path.join(staging, "package.json"),
+        JSON.stringify({ ...pkg, main: "index.js" }, null, 2) + "\n",
+    );
+    fs.copyFileSync(
+        path.join(source, "PulumiPolicy.yaml"),
+        path.join(staging, "PulumiPolicy.yaml"),
+    );
     if (!fs.existsSync(path.join(staging, "index.js"))) {
-        throw new PackBuildError(`build-pack: the compiler wrote no index.js into ${staging}; policies/tsconfig.build.json must list index.ts.`);
+        throw new PackBuildError(
+            `build-pack: the compiler wrote no index.js into ${staging}; policies/tsconfig.build.json must list index.ts.`,
+        );
     }
     fs.rmSync(target, { recursive: true, force: true });
     fs.renameSync(staging, target);
 
     function fail(list: readonly TypeScript.Diagnostic[]): never {
         fs.rmSync(staging, { recursive: true, force: true });
-        const text = ts.formatDiagnostics(list, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => root, getNewLine: () => "\n" });
-        throw new PackBuildError(`the policy pack in ${PACK_SOURCE_DIR}/ does not compile:\n${text.trim()}`);
+        const text = ts.formatDiagnostics(list, {
+            getCanonicalFileName: (f) => f,
+            getCurrentDirectory: () => root,
+            getNewLine: () => "\n",
+        });
+        throw new PackBuildError(
+            `the policy pack in ${PACK_SOURCE_DIR}/ does not compile:\n${text.trim()}`,
+        );
     }
 }

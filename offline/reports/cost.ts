@@ -41,7 +41,12 @@ const round = (n: number) => Math.round(n * 100) / 100;
 
 /** `2 gateways`, `1 address`, `100 GB`. */
 export function quantityText(i: Pick<CostItem, "quantity" | "unit">): string {
-    const unit = i.quantity === 1 || /\bGB\b/.test(i.unit) ? i.unit : /s$/.test(i.unit) ? `${i.unit}es` : `${i.unit}s`;
+    const unit =
+        i.quantity === 1 || /\bGB\b/.test(i.unit)
+            ? i.unit
+            : /s$/.test(i.unit)
+              ? `${i.unit}es`
+              : `${i.unit}s`;
     return `${i.quantity} ${unit}`;
 }
 
@@ -54,28 +59,52 @@ export function usdText(n: number): string {
 /** How many resources a list input names: its length, or while it is unknown, the resources that feed it. */
 function countOf(r: EngineResource, property: string): number {
     const value = r.inputs[property];
-    return Array.isArray(value) ? value.length : isUnknown(value) ? (r.propertyDependencies[property] ?? []).length : 0;
+    return Array.isArray(value)
+        ? value.length
+        : isUnknown(value)
+          ? (r.propertyDependencies[property] ?? []).length
+          : 0;
 }
 
-export function estimateCost(resources: EngineResource[], opts: { natGbPerMonth: number; region: string }): CostEstimate {
+export function estimateCost(
+    resources: EngineResource[],
+    opts: { natGbPerMonth: number; region: string },
+): CostEstimate {
     const of = (type: string) => resources.filter((r) => r.type === type);
     const nats = of("aws:ec2/natGateway:NatGateway").length;
     const eips = of("aws:ec2/eip:Eip").length;
     const taskIps = of("aws:ecs/service:Service")
         .filter((s) => s.inputs.networkConfiguration?.assignPublicIp === true)
         .reduce((n, s) => n + Number(s.inputs.desiredCount ?? 1), 0);
-    const interfaces = of("aws:ec2/vpcEndpoint:VpcEndpoint").filter((e) => e.inputs.vpcEndpointType === "Interface");
+    const interfaces = of("aws:ec2/vpcEndpoint:VpcEndpoint").filter(
+        (e) => e.inputs.vpcEndpointType === "Interface",
+    );
     // ECR's endpoints serve only images from the private ECR of their own Region.
     const idleEcr = idleEcrEndpoints(interfaces, of("aws:ecs/taskDefinition:TaskDefinition"));
-    const endpointAzs = interfaces.filter((e) => !idleEcr.includes(e)).reduce((n, e) => n + countOf(e, "subnetIds"), 0);
+    const endpointAzs = interfaces
+        .filter((e) => !idleEcr.includes(e))
+        .reduce((n, e) => n + countOf(e, "subnetIds"), 0);
     const idleEcrAzs = idleEcr.reduce((n, e) => n + countOf(e, "subnetIds"), 0);
-    const balancers = of("aws:lb/loadBalancer:LoadBalancer").filter((lb) => lb.inputs.internal !== true);
+    const balancers = of("aws:lb/loadBalancer:LoadBalancer").filter(
+        (lb) => lb.inputs.internal !== true,
+    );
     // An internet-facing load balancer has a public IPv4 address in each of its subnets.
     const balancerIps = balancers.reduce((n, lb) => n + countOf(lb, "subnets"), 0);
     const flowLogs = of("aws:ec2/flowLog:FlowLog").length;
     const { region, priced, prices } = pricesOf(opts.region);
     const h = HOURS_PER_MONTH;
-    const line = (item: string, quantity: number, unit: string, unitMonthlyUsd: number): CostItem => ({ item, quantity, unit, unitMonthlyUsd: Math.round(unitMonthlyUsd * 1e6) / 1e6, monthlyUsd: round(quantity * unitMonthlyUsd) });
+    const line = (
+        item: string,
+        quantity: number,
+        unit: string,
+        unitMonthlyUsd: number,
+    ): CostItem => ({
+        item,
+        quantity,
+        unit,
+        unitMonthlyUsd: Math.round(unitMonthlyUsd * 1e6) / 1e6,
+        monthlyUsd: round(quantity * unitMonthlyUsd),
+    });
     const natGb = nats > 0 ? opts.natGbPerMonth : 0;
     const items: CostItem[] = [
         line("NAT gateways", nats, "gateway", prices.natGatewayHour * h),
@@ -83,11 +112,30 @@ export function estimateCost(resources: EngineResource[], opts: { natGbPerMonth:
         line("Public IPv4: Elastic IPs", eips, "address", prices.publicIpv4Hour * h),
         line("Public IPv4: task public IPs", taskIps, "address", prices.publicIpv4Hour * h),
         line("Interface endpoints", endpointAzs, "endpoint-AZ", prices.interfaceEndpointAzHour * h),
-        ...(idleEcrAzs > 0 ? [line("ECR interface endpoints (serve no image)", idleEcrAzs, "endpoint-AZ", prices.interfaceEndpointAzHour * h)] : []),
+        ...(idleEcrAzs > 0
+            ? [
+                  line(
+                      "ECR interface endpoints (serve no image)",
+                      idleEcrAzs,
+                      "endpoint-AZ",
+                      prices.interfaceEndpointAzHour * h,
+                  ),
+              ]
+            : []),
         line("Load balancers", balancers.length, "load balancer", prices.loadBalancerHour * h),
-        line("Load balancer capacity (assumed average)", balancers.length * ASSUMED.lcuPerHour, "LCU", prices.lcuHour * h),
+        line(
+            "Load balancer capacity (assumed average)",
+            balancers.length * ASSUMED.lcuPerHour,
+            "LCU",
+            prices.lcuHour * h,
+        ),
         line("Public IPv4: load balancer nodes", balancerIps, "address", prices.publicIpv4Hour * h),
-        line("Flow log ingestion (assumed)", flowLogs * ASSUMED.flowLogGbPerMonth, "GB", prices.vendedLogGb),
+        line(
+            "Flow log ingestion (assumed)",
+            flowLogs * ASSUMED.flowLogGbPerMonth,
+            "GB",
+            prices.vendedLogGb,
+        ),
     ];
     return {
         monthlyUsd: round(items.reduce((s, i) => s + i.monthlyUsd, 0)),
@@ -95,12 +143,15 @@ export function estimateCost(resources: EngineResource[], opts: { natGbPerMonth:
         pricesDate: PRICE_TABLE_DATE,
         items,
         assumptions: {
-            prices: priced ? `${region} list prices of ${PRICE_TABLE_DATE}` : `${opts.region} is not in the price table (offline/reports/prices.ts): us-east-1 list prices of ${PRICE_TABLE_DATE}`,
+            prices: priced
+                ? `${region} list prices of ${PRICE_TABLE_DATE}`
+                : `${opts.region} is not in the price table (offline/reports/prices.ts): us-east-1 list prices of ${PRICE_TABLE_DATE}`,
             hoursPerMonth: h,
             natGbPerMonth: opts.natGbPerMonth,
             assumedLcuPerHour: ASSUMED.lcuPerHour,
             assumedFlowLogGbPerMonth: ASSUMED.flowLogGbPerMonth,
-            excluded: "compute (Fargate tasks, EC2 instances and their public IPs), data transfer, container logs and metrics, endpoint data processing, S3 storage of access logs",
+            excluded:
+                "compute (Fargate tasks, EC2 instances and their public IPs), data transfer, container logs and metrics, endpoint data processing, S3 storage of access logs",
         },
     };
 }
@@ -110,8 +161,15 @@ export function estimateCost(resources: EngineResource[], opts: { natGbPerMonth:
  * private ECR of their Region: they serve only that registry (public.ecr.aws, Docker Hub and other
  * Regions' ECR go through the NAT or nowhere). None when an endpoint's service or an image is unknown.
  */
-export function idleEcrEndpoints(interfaces: EngineResource[], taskDefinitions: EngineResource[]): EngineResource[] {
-    const ecr = interfaces.filter((e) => typeof e.inputs.serviceName === "string" && /\.ecr\.(api|dkr)$/.test(e.inputs.serviceName));
+export function idleEcrEndpoints(
+    interfaces: EngineResource[],
+    taskDefinitions: EngineResource[],
+): EngineResource[] {
+    const ecr = interfaces.filter(
+        (e) =>
+            typeof e.inputs.serviceName === "string" &&
+            /\.ecr\.(api|dkr)$/.test(e.inputs.serviceName),
+    );
     if (ecr.length === 0 || interfaces.some((e) => isUnknown(e.inputs.serviceName))) return [];
     const images: string[] = [];
     for (const t of taskDefinitions) {

@@ -53,18 +53,40 @@ const portOrder = (p: string) => Number(/(\d+)/.exec(p)?.[1] ?? 0);
  * The ports a security group opens to the whole internet (0.0.0.0/0 or ::/0), from its inline rules
  * and the rule resources that name it: `tcp 80`, `tcp 8000-8100`, `all traffic`.
  */
-function openToInternetOf(refersTo: ReturnType<typeof referenceReader>["refersTo"], all: ReportResource[]) {
+function openToInternetOf(
+    refersTo: ReturnType<typeof referenceReader>["refersTo"],
+    all: ReportResource[],
+) {
     return (sg: ReportResource): string[] => {
         const ports = (protocol: unknown, from: unknown, to: unknown) =>
-            String(protocol) === "-1" || String(protocol) === "all" ? "all traffic" : `${String(protocol)} ${from === to || to === undefined ? from : `${from}-${to}`}`;
+            String(protocol) === "-1" || String(protocol) === "all"
+                ? "all traffic"
+                : `${String(protocol)} ${from === to || to === undefined ? from : `${from}-${to}`}`;
         const inline = (Array.isArray(sg.inputs.ingress) ? sg.inputs.ingress : [])
-            .filter((r: any) => [...(r.cidrBlocks ?? []), ...(r.ipv6CidrBlocks ?? [])].some((c: string) => WORLD.includes(c)))
+            .filter((r: any) =>
+                [...(r.cidrBlocks ?? []), ...(r.ipv6CidrBlocks ?? [])].some((c: string) =>
+                    WORLD.includes(c),
+                ),
+            )
             .map((r: any) => ports(r.protocol, r.fromPort, r.toPort));
         const rules = all
-            .filter((r) => r.type === T.ingressRule && refersTo(r, "securityGroupId", sg) && (WORLD.includes(r.inputs.cidrIpv4) || WORLD.includes(r.inputs.cidrIpv6)))
+            .filter(
+                (r) =>
+                    r.type === T.ingressRule &&
+                    refersTo(r, "securityGroupId", sg) &&
+                    (WORLD.includes(r.inputs.cidrIpv4) || WORLD.includes(r.inputs.cidrIpv6)),
+            )
             .map((r) => ports(r.inputs.ipProtocol, r.inputs.fromPort, r.inputs.toPort));
         const legacy = all
-            .filter((r) => r.type === T.sgRule && r.inputs.type === "ingress" && refersTo(r, "securityGroupId", sg) && [...(r.inputs.cidrBlocks ?? []), ...(r.inputs.ipv6CidrBlocks ?? [])].some((c: string) => WORLD.includes(c)))
+            .filter(
+                (r) =>
+                    r.type === T.sgRule &&
+                    r.inputs.type === "ingress" &&
+                    refersTo(r, "securityGroupId", sg) &&
+                    [...(r.inputs.cidrBlocks ?? []), ...(r.inputs.ipv6CidrBlocks ?? [])].some(
+                        (c: string) => WORLD.includes(c),
+                    ),
+            )
             .map((r) => ports(r.inputs.protocol, r.inputs.fromPort, r.inputs.toPort));
         return [...new Set([...inline, ...rules, ...legacy])];
     };
@@ -84,7 +106,8 @@ export function wrapLabel(label: string, width = LABEL_WIDTH): string {
     const parts = label.match(/[^./:]*(?:[./:]+|$)/g)!.filter((p) => p !== "");
     const lines: string[] = [];
     for (const part of parts) {
-        if (lines.length > 0 && lines[lines.length - 1].length + part.length <= width) lines[lines.length - 1] += part;
+        if (lines.length > 0 && lines[lines.length - 1].length + part.length <= width)
+            lines[lines.length - 1] += part;
         else lines.push(part);
     }
     return lines.map(text).join("<br>");
@@ -93,7 +116,12 @@ export function wrapLabel(label: string, width = LABEL_WIDTH): string {
 /** Characters of an edge label that fit Mermaid's 200-pixel label box at its default font. */
 export const LABEL_WIDTH = 24;
 
-export function mermaidDiagram(resources: ReportResource[], serviceConnect: ServiceConnectCalls[], routes: LoadBalancerRoute[] = [], reachability: ReachabilityEntry[] = []): string {
+export function mermaidDiagram(
+    resources: ReportResource[],
+    serviceConnect: ServiceConnectCalls[],
+    routes: LoadBalancerRoute[] = [],
+    reachability: ReachabilityEntry[] = [],
+): string {
     const of = (type: string) => resources.filter((r) => r.type === type);
     const { refs, refersTo } = referenceReader(resources);
     const openToInternet = openToInternetOf(refersTo, resources);
@@ -105,19 +133,36 @@ export function mermaidDiagram(resources: ReportResource[], serviceConnect: Serv
     };
 
     // Where each service's tasks run: its awsvpc subnets, or the subnets of the Auto Scaling groups behind its capacity providers.
-    const asgsOfService = (svc: ReportResource) => refs(svc, "capacityProviderStrategies", T.capacityProvider).flatMap((cp) => refs(cp, "autoScalingGroupProvider", T.asg));
+    const asgsOfService = (svc: ReportResource) =>
+        refs(svc, "capacityProviderStrategies", T.capacityProvider).flatMap((cp) =>
+            refs(cp, "autoScalingGroupProvider", T.asg),
+        );
     const subnetsOfService = (svc: ReportResource) => {
         const own = refs(svc, "networkConfiguration", T.subnet);
-        return own.length > 0 ? own : asgsOfService(svc).flatMap((g) => refs(g, "vpcZoneIdentifiers", T.subnet));
+        return own.length > 0
+            ? own
+            : asgsOfService(svc).flatMap((g) => refs(g, "vpcZoneIdentifiers", T.subnet));
     };
     const serviceNodes = new Map<string, { node: string; subnet?: ReportResource }[]>();
     const placed = new Map<string, string[]>();
-    const place = (subnet: ReportResource, line: string) => placed.set(subnet.urn, [...(placed.get(subnet.urn) ?? []), line]);
+    const place = (subnet: ReportResource, line: string) =>
+        placed.set(subnet.urn, [...(placed.get(subnet.urn) ?? []), line]);
     const services = of(T.service);
     for (const svc of services) {
         const role = serviceConnect.find((s) => s.service === svc.name);
-        const kind = role === undefined ? "" : role.endpoints.length > 0 ? " · server" : role.calls.length > 0 ? " · client" : "";
-        const mode = svc.inputs.networkConfiguration ? (svc.inputs.networkConfiguration.assignPublicIp === true ? " · public IP" : "") : " · on EC2 hosts";
+        const kind =
+            role === undefined
+                ? ""
+                : role.endpoints.length > 0
+                  ? " · server"
+                  : role.calls.length > 0
+                    ? " · client"
+                    : "";
+        const mode = svc.inputs.networkConfiguration
+            ? svc.inputs.networkConfiguration.assignPublicIp === true
+                ? " · public IP"
+                : ""
+            : " · on EC2 hosts";
         const label = `["ECS service ${text(svc.name)}${kind}${mode}"]`;
         const subnets = subnetsOfService(svc);
         serviceNodes.set(
@@ -144,7 +189,10 @@ export function mermaidDiagram(resources: ReportResource[], serviceConnect: Serv
     }
     for (const lb of of(T.loadBalancer)) {
         for (const subnet of refs(lb, "subnets", T.subnet)) {
-            place(subnet, `${node(`lb:${lb.urn}:${subnet.urn}`)}[/"${lb.inputs.loadBalancerType === "network" ? "NLB" : "ALB"} ${text(lb.name)}"\\]`);
+            place(
+                subnet,
+                `${node(`lb:${lb.urn}:${subnet.urn}`)}[/"${lb.inputs.loadBalancerType === "network" ? "NLB" : "ALB"} ${text(lb.name)}"\\]`,
+            );
         }
     }
     for (const nat of of(T.nat)) {
@@ -154,16 +202,30 @@ export function mermaidDiagram(resources: ReportResource[], serviceConnect: Serv
     }
 
     // Each subnet's route tables (through their associations), and where their default routes go.
-    const tablesOf = (subnet: ReportResource) => of(T.association).filter((a) => refersTo(a, "subnetId", subnet)).flatMap((a) => refs(a, "routeTableId", T.routeTable));
+    const tablesOf = (subnet: ReportResource) =>
+        of(T.association)
+            .filter((a) => refersTo(a, "subnetId", subnet))
+            .flatMap((a) => refs(a, "routeTableId", T.routeTable));
     const defaultTargets = (table: ReportResource) =>
         of(T.route)
-            .filter((r) => refersTo(r, "routeTableId", table) && WORLD.includes(String(r.inputs.destinationCidrBlock ?? r.inputs.destinationIpv6CidrBlock)))
-            .flatMap((route) => [...refs(route, "natGatewayId", T.nat), ...refs(route, "gatewayId", T.igw)]);
+            .filter(
+                (r) =>
+                    refersTo(r, "routeTableId", table) &&
+                    WORLD.includes(
+                        String(r.inputs.destinationCidrBlock ?? r.inputs.destinationIpv6CidrBlock),
+                    ),
+            )
+            .flatMap((route) => [
+                ...refs(route, "natGatewayId", T.nat),
+                ...refs(route, "gatewayId", T.igw),
+            ]);
 
     const lines = ["flowchart TB", `  ${node("internet")}(("Internet"))`];
     const edges: string[] = [];
     for (const vpc of of(T.vpc)) {
-        lines.push(`  subgraph ${node(vpc.urn)}["VPC ${text(vpc.name)} ${text(vpc.inputs.cidrBlock)}"]`);
+        lines.push(
+            `  subgraph ${node(vpc.urn)}["VPC ${text(vpc.name)} ${text(vpc.inputs.cidrBlock)}"]`,
+        );
         for (const igw of of(T.igw).filter((g) => refersTo(g, "vpcId", vpc))) {
             lines.push(`    ${node(igw.urn)}[["Internet gateway ${text(igw.name)}"]]`);
             edges.push(`  ${node(igw.urn)} <--> ${node("internet")}`);
@@ -175,8 +237,12 @@ export function mermaidDiagram(resources: ReportResource[], serviceConnect: Serv
             const inZone = subnets.filter((s) => String(s.inputs.availabilityZone) === zone);
             for (const subnet of inZone) {
                 const tables = tablesOf(subnet);
-                const tier = tables.some((t) => defaultTargets(t).some((x) => x.type === T.igw)) ? "public" : "private";
-                lines.push(`      subgraph ${node(subnet.urn)}["${tier} subnet ${text(subnet.name)} ${text(subnet.inputs.cidrBlock)}"]`);
+                const tier = tables.some((t) => defaultTargets(t).some((x) => x.type === T.igw))
+                    ? "public"
+                    : "private";
+                lines.push(
+                    `      subgraph ${node(subnet.urn)}["${tier} subnet ${text(subnet.name)} ${text(subnet.inputs.cidrBlock)}"]`,
+                );
                 for (const line of placed.get(subnet.urn) ?? []) lines.push(`        ${line}`);
                 // The default route leaves from the subnet's route table, drawn inside the subnet: an
                 // edge from the subnet's box would be laid out through whatever node sits nearest.
@@ -184,8 +250,10 @@ export function mermaidDiagram(resources: ReportResource[], serviceConnect: Serv
                     const id = node(`rt:${table.urn}:${subnet.urn}`);
                     lines.push(`        ${id}(["route table ${text(table.name)}"])`);
                     // Below what else the subnet holds (an invisible link), so its route leaves from the bottom.
-                    for (const held of placed.get(subnet.urn) ?? []) edges.push(`  ${/^n\d+/.exec(held)![0]} ~~~ ${id}`);
-                    for (const target of defaultTargets(table)) edges.push(`  ${id} -->|"0.0.0.0/0"| ${node(target.urn)}`);
+                    for (const held of placed.get(subnet.urn) ?? [])
+                        edges.push(`  ${/^n\d+/.exec(held)![0]} ~~~ ${id}`);
+                    for (const target of defaultTargets(table))
+                        edges.push(`  ${id} -->|"0.0.0.0/0"| ${node(target.urn)}`);
                 }
                 lines.push("      end");
             }
@@ -194,16 +262,23 @@ export function mermaidDiagram(resources: ReportResource[], serviceConnect: Serv
         const endpoints = of(T.endpoint).filter((e) => refersTo(e, "vpcId", vpc));
         if (endpoints.length > 0) {
             const names = endpoints.map((e) => {
-                const service = typeof e.inputs.serviceName === "string" ? e.inputs.serviceName.split(".").slice(3).join(".") : e.name;
+                const service =
+                    typeof e.inputs.serviceName === "string"
+                        ? e.inputs.serviceName.split(".").slice(3).join(".")
+                        : e.name;
                 return e.inputs.vpcEndpointType === "Gateway" ? `${service} (gateway)` : service;
             });
-            lines.push(`    ${node(`endpoints:${vpc.urn}`)}[/"VPC endpoints: ${text(names.join(", "))}"/]`);
+            lines.push(
+                `    ${node(`endpoints:${vpc.urn}`)}[/"VPC endpoints: ${text(names.join(", "))}"/]`,
+            );
         }
         lines.push("  end");
     }
     const unplaced = services.filter((s) => (serviceNodes.get(s.urn) ?? []).length === 0);
     if (unplaced.length > 0) {
-        lines.push(`  subgraph ${node("unplaced")}["ECS services (subnets not known to the plan)"]`);
+        lines.push(
+            `  subgraph ${node("unplaced")}["ECS services (subnets not known to the plan)"]`,
+        );
         for (const svc of unplaced) {
             const id = node(`service:${svc.urn}`);
             lines.push(`    ${id}["ECS service ${text(svc.name)}"]`);
@@ -225,16 +300,22 @@ export function mermaidDiagram(resources: ReportResource[], serviceConnect: Serv
     // on it leads to a service (port 80 that redirects to HTTPS is open all the same).
     for (const lb of of(T.loadBalancer)) {
         const ports = new Set<string>();
-        for (const sg of refs(lb, "securityGroups", T.sg)) for (const p of openToInternet(sg)) ports.add(p);
+        for (const sg of refs(lb, "securityGroups", T.sg))
+            for (const p of openToInternet(sg)) ports.add(p);
         for (const entry of reachability) {
-            for (const path of entry.internetPaths.filter((p) => p.includes(`load balancer "${lb.name}"`))) {
-                const listener = /\(([A-Z]+):(\d+)\)$/.exec(path.find((p) => p.startsWith("listener ")) ?? "");
+            for (const path of entry.internetPaths.filter((p) =>
+                p.includes(`load balancer "${lb.name}"`),
+            )) {
+                const listener = /\(([A-Z]+):(\d+)\)$/.exec(
+                    path.find((p) => p.startsWith("listener ")) ?? "",
+                );
                 ports.add(listener ? `tcp ${listener[2]}` : "listener");
             }
         }
         if (ports.size === 0) continue;
         const what = [...ports].sort((a, b) => portOrder(a) - portOrder(b)).join(", ");
-        for (const s of refs(lb, "subnets", T.subnet)) draw(`  ${node("internet")} -->|"${text(what)}"| ${node(`lb:${lb.urn}:${s.urn}`)}`);
+        for (const s of refs(lb, "subnets", T.subnet))
+            draw(`  ${node("internet")} -->|"${text(what)}"| ${node(`lb:${lb.urn}:${s.urn}`)}`);
     }
     for (const entry of reachability) {
         const svc = services.find((x) => x.name === entry.service);
@@ -244,7 +325,10 @@ export function mermaidDiagram(resources: ReportResource[], serviceConnect: Serv
             } else if (svc) {
                 const subnet = path.find((p) => p.startsWith("subnet "));
                 for (const task of serviceNodes.get(svc.urn) ?? []) {
-                    if (!task.subnet || subnet === `subnet "${task.subnet.name}"`) draw(`  ${node("internet")} -->|"${text(`${entry.protocol} ${entry.port}`)}"| ${task.node}`);
+                    if (!task.subnet || subnet === `subnet "${task.subnet.name}"`)
+                        draw(
+                            `  ${node("internet")} -->|"${text(`${entry.protocol} ${entry.port}`)}"| ${task.node}`,
+                        );
                 }
             }
         }
@@ -255,10 +339,17 @@ export function mermaidDiagram(resources: ReportResource[], serviceConnect: Serv
         const lb = of(T.loadBalancer).find((l) => l.name === route.loadBalancer);
         const svc = services.find((x) => x.name === route.service);
         if (!lb || !svc) continue;
-        const lbNodes = refs(lb, "subnets", T.subnet).map((s) => ({ node: node(`lb:${lb.urn}:${s.urn}`), zone: s.inputs.availabilityZone }));
+        const lbNodes = refs(lb, "subnets", T.subnet).map((s) => ({
+            node: node(`lb:${lb.urn}:${s.urn}`),
+            zone: s.inputs.availabilityZone,
+        }));
         for (const task of serviceNodes.get(svc.urn) ?? []) {
-            const from = lbNodes.find((n) => n.zone === task.subnet?.inputs.availabilityZone) ?? lbNodes[0];
-            if (from) edges.push(`  ${from.node} -->|"${text(`${route.listener} ${[...route.hosts, ...route.paths].join(" ")}`.trim())}"| ${task.node}`);
+            const from =
+                lbNodes.find((n) => n.zone === task.subnet?.inputs.availabilityZone) ?? lbNodes[0];
+            if (from)
+                edges.push(
+                    `  ${from.node} -->|"${text(`${route.listener} ${[...route.hosts, ...route.paths].join(" ")}`.trim())}"| ${task.node}`,
+                );
         }
     }
 
@@ -269,13 +360,19 @@ export function mermaidDiagram(resources: ReportResource[], serviceConnect: Serv
         for (const target of client.calls) {
             const to = serviceByName.get(target);
             // A call is drawn only where the analysis proves the client can open the connection.
-            if (!reachability.some((e) => e.service === target && e.fromServices.includes(client.service))) continue;
+            if (
+                !reachability.some(
+                    (e) => e.service === target && e.fromServices.includes(client.service),
+                )
+            )
+                continue;
             const url = serviceConnect.find((s) => s.service === target)?.endpoints[0] ?? "";
             if (!from || !to) continue;
             const servers = serviceNodes.get(to.urn) ?? [];
             for (const c of serviceNodes.get(from.urn) ?? []) {
                 const zone = c.subnet?.inputs.availabilityZone;
-                const s = servers.find((x) => x.subnet?.inputs.availabilityZone === zone) ?? servers[0];
+                const s =
+                    servers.find((x) => x.subnet?.inputs.availabilityZone === zone) ?? servers[0];
                 if (s) edges.push(`  ${c.node} -->|"${wrapLabel(url)}"| ${s.node}`);
             }
         }

@@ -9,7 +9,12 @@ export const DIAGRAM_STACKS = ["dev", "games", "web"] as const;
 /** The stack's diagram as the plan draws it (a first preview). */
 export async function diagramOf(root: string, stack: string): Promise<string> {
     const { resources } = await evaluateStack(root, stack);
-    return mermaidDiagram(toReportResources(resources), serviceConnectMap(resources), loadBalancerRoutes(resources), reachabilityOf(resources));
+    return mermaidDiagram(
+        toReportResources(resources),
+        serviceConnectMap(resources),
+        loadBalancerRoutes(resources),
+        reachabilityOf(resources),
+    );
 }
 
 export function sourceHash(diagram: string): string {

@@ -20,7 +20,13 @@ export interface RegionPrices {
     vendedLogGb: number;
 }
 
-type Row = [nat: number, endpointAzHour: number, albHour: number, lcuHour: number, vendedLogGb: number];
+type Row = [
+    nat: number,
+    endpointAzHour: number,
+    albHour: number,
+    lcuHour: number,
+    vendedLogGb: number,
+];
 
 /** Public IPv4 costs the same in every Region; NAT data costs what a NAT hour does. */
 const ROWS: Record<string, Row> = {
@@ -43,13 +49,25 @@ const ROWS: Record<string, Row> = {
 export const PRICED_REGIONS = Object.keys(ROWS);
 
 /** The prices of a Region, and the Region they are really from (us-east-1 for one the table lacks). */
-export function pricesOf(region: string): { region: string; prices: RegionPrices; priced: boolean } {
+export function pricesOf(region: string): {
+    region: string;
+    prices: RegionPrices;
+    priced: boolean;
+} {
     const priced = region in ROWS;
     const from = priced ? region : "us-east-1";
     const [nat, endpoint, alb, lcu, logs] = ROWS[from];
     return {
         region: from,
         priced,
-        prices: { natGatewayHour: nat, natGatewayGb: nat, publicIpv4Hour: 0.005, interfaceEndpointAzHour: endpoint, loadBalancerHour: alb, lcuHour: lcu, vendedLogGb: logs },
+        prices: {
+            natGatewayHour: nat,
+            natGatewayGb: nat,
+            publicIpv4Hour: 0.005,
+            interfaceEndpointAzHour: endpoint,
+            loadBalancerHour: alb,
+            lcuHour: lcu,
+            vendedLogGb: logs,
+        },
     };
 }

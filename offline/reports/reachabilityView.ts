@@ -7,14 +7,33 @@ import type { ModelResource } from "../../policies/model/resources";
 import type { EngineResource } from "../engine/view";
 
 export function engineResourcesAsModel(resources: EngineResource[]): ModelResource[] {
-    const byUrn = new Map<string, { urn: string; type: string; name: string; props: Record<string, any>; provider: EngineResource["provider"]; propertyDependencies: Record<string, ModelResource[]> }>();
+    const byUrn = new Map<
+        string,
+        {
+            urn: string;
+            type: string;
+            name: string;
+            props: Record<string, any>;
+            provider: EngineResource["provider"];
+            propertyDependencies: Record<string, ModelResource[]>;
+        }
+    >();
     for (const r of resources) {
-        byUrn.set(r.urn, { urn: r.urn, type: r.type, name: r.name, props: r.outputs, provider: r.provider, propertyDependencies: {} });
+        byUrn.set(r.urn, {
+            urn: r.urn,
+            type: r.type,
+            name: r.name,
+            props: r.outputs,
+            provider: r.provider,
+            propertyDependencies: {},
+        });
     }
     for (const r of resources) {
         const m = byUrn.get(r.urn)!;
         for (const [k, urns] of Object.entries(r.propertyDependencies)) {
-            m.propertyDependencies[k] = urns.map((u) => byUrn.get(u)).filter((x): x is NonNullable<typeof x> => x !== undefined);
+            m.propertyDependencies[k] = urns
+                .map((u) => byUrn.get(u))
+                .filter((x): x is NonNullable<typeof x> => x !== undefined);
         }
     }
     return [...byUrn.values()];

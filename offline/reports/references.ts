@@ -19,7 +19,11 @@ export interface ReferenceReader<R extends Referencing> {
 export function referenceReader<R extends Referencing>(resources: R[]): ReferenceReader<R> {
     const byUrn = new Map(resources.map((r) => [r.urn, r]));
     return {
-        refs: (r, property, type) => (r.propertyDependencies[property] ?? []).map((u) => byUrn.get(u)).filter((x): x is R => x !== undefined && (type === undefined || x.type === type)),
-        refersTo: (r, property, target) => (r.propertyDependencies[property] ?? []).includes(target.urn),
+        refs: (r, property, type) =>
+            (r.propertyDependencies[property] ?? [])
+                .map((u) => byUrn.get(u))
+                .filter((x): x is R => x !== undefined && (type === undefined || x.type === type)),
+        refersTo: (r, property, target) =>
+            (r.propertyDependencies[property] ?? []).includes(target.urn),
     };
 }

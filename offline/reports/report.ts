@@ -23,7 +23,6 @@ export type { LoadBalancerRoute, ReportResource, ServiceConnectEntry };
 import { Step } from "../engine/steps";
 import { Mode, ProgramDiagnostic } from "../engine/runtime";
 
-
 /** A policy that could only advise because a value it read is unknown until the resources exist. */
 export interface UnknownAdvisory {
     policy: string;
@@ -33,7 +32,6 @@ export interface UnknownAdvisory {
     /** The level the policy is configured at: a mandatory one protects nothing in this preview. */
     configuredLevel: EnforcementLevel;
 }
-
 
 export interface PlanReport {
     project: string;
@@ -96,7 +94,13 @@ export interface PolicyComparison {
     verdictsAdded: Diagnostic[];
     verdictsRemoved: Diagnostic[];
     /** The same verdict at another level (a waiver, a level the configuration changed). */
-    verdictsChanged: { policy: string; urn: string; from: EnforcementLevel; to: EnforcementLevel; text: string }[];
+    verdictsChanged: {
+        policy: string;
+        urn: string;
+        from: EnforcementLevel;
+        to: EnforcementLevel;
+        text: string;
+    }[];
 }
 
 /** What a pack reported: its run, its policies and its verdicts. */
@@ -123,29 +127,52 @@ export function comparePacks(compared: PackVerdicts, deciding: PackVerdicts[]): 
         policiesAdded: [...names(compared)].filter((n) => !names(against).has(n)),
         policiesRemoved: [...names(against)].filter((n) => !names(compared).has(n)),
         levelChanges: Object.entries(compared.check.levels)
-            .filter(([p, level]) => against.check.levels[p] !== undefined && against.check.levels[p] !== level)
+            .filter(
+                ([p, level]) =>
+                    against.check.levels[p] !== undefined && against.check.levels[p] !== level,
+            )
             .map(([policy, to]) => ({ policy, from: against.check.levels[policy], to })),
         verdictsAdded: [...after].filter(([k]) => !before.has(k)).map(([, v]) => v),
         verdictsRemoved: [...before].filter(([k]) => !after.has(k)).map(([, v]) => v),
         verdictsChanged: [...after]
-            .filter(([k, v]) => before.has(k) && before.get(k)!.enforcementLevel !== v.enforcementLevel)
-            .map(([k, v]) => ({ policy: v.policy, urn: v.urn, from: before.get(k)!.enforcementLevel, to: v.enforcementLevel, text: verdictText(v).join(" ") })),
+            .filter(
+                ([k, v]) => before.has(k) && before.get(k)!.enforcementLevel !== v.enforcementLevel,
+            )
+            .map(([k, v]) => ({
+                policy: v.policy,
+                urn: v.urn,
+                from: before.get(k)!.enforcementLevel,
+                to: v.enforcementLevel,
+                text: verdictText(v).join(" "),
+            })),
     };
 }
 
 /** The comparison in lines: nothing differs, or each difference. */
 export function comparisonLines(c: PolicyComparison): string[] {
-    const who = (r: PackRun) => `${r.name} ${r.version} (${r.directory}${r.config ? `, ${r.config.file}` : ""})`;
+    const who = (r: PackRun) =>
+        `${r.name} ${r.version} (${r.directory}${r.config ? `, ${r.config.file}` : ""})`;
     const at = (urn: string) => urn.split("::").pop();
     const lines = [
         ...c.policiesAdded.map((p) => `policy added: ${p}`),
         ...c.policiesRemoved.map((p) => `policy removed: ${p}`),
         ...c.levelChanges.map((l) => `policy ${l.policy}: ${l.from} -> ${l.to}`),
-        ...c.verdictsAdded.map((v) => `+ ${v.enforcementLevel.toUpperCase()} [${v.policy}] ${at(v.urn)}: ${verdictText(v).join(" ")}`),
-        ...c.verdictsRemoved.map((v) => `- ${v.enforcementLevel.toUpperCase()} [${v.policy}] ${at(v.urn)}: ${verdictText(v).join(" ")}`),
-        ...c.verdictsChanged.map((v) => `~ [${v.policy}] ${at(v.urn)}: ${v.from} -> ${v.to}: ${v.text}`),
+        ...c.verdictsAdded.map(
+            (v) =>
+                `+ ${v.enforcementLevel.toUpperCase()} [${v.policy}] ${at(v.urn)}: ${verdictText(v).join(" ")}`,
+        ),
+        ...c.verdictsRemoved.map(
+            (v) =>
+                `- ${v.enforcementLevel.toUpperCase()} [${v.policy}] ${at(v.urn)}: ${verdictText(v).join(" ")}`,
+        ),
+        ...c.verdictsChanged.map(
+            (v) => `~ [${v.policy}] ${at(v.urn)}: ${v.from} -> ${v.to}: ${v.text}`,
+        ),
     ];
-    return [`${who(c.pack)} compared with ${who(c.against)}, which decides:`, ...(lines.length > 0 ? lines : ["the same policies, levels and verdicts."])];
+    return [
+        `${who(c.pack)} compared with ${who(c.against)}, which decides:`,
+        ...(lines.length > 0 ? lines : ["the same policies, levels and verdicts."]),
+    ];
 }
 
 /** An update planned against a live stack's state. */
@@ -161,8 +188,16 @@ export function costChangeLines(before: CostEstimate, after: CostEstimate): stri
     const usd = (n: number) => `$${n.toFixed(2)}`;
     const delta = after.monthlyUsd - before.monthlyUsd;
     const items = after.items
-        .map((i) => ({ item: i.item, before: before.items.find((b) => b.item === i.item)?.monthlyUsd ?? 0, after: i.monthlyUsd }))
-        .concat(before.items.filter((b) => !after.items.some((i) => i.item === b.item)).map((b) => ({ item: b.item, before: b.monthlyUsd, after: 0 })))
+        .map((i) => ({
+            item: i.item,
+            before: before.items.find((b) => b.item === i.item)?.monthlyUsd ?? 0,
+            after: i.monthlyUsd,
+        }))
+        .concat(
+            before.items
+                .filter((b) => !after.items.some((i) => i.item === b.item))
+                .map((b) => ({ item: b.item, before: b.monthlyUsd, after: 0 })),
+        )
         .filter((i) => Math.abs(i.after - i.before) >= 0.005);
     return [
         `Monthly network cost: ${usd(before.monthlyUsd)} -> ${usd(after.monthlyUsd)} (${delta >= 0 ? "+" : "-"}${usd(Math.abs(delta))})`,
@@ -176,13 +211,19 @@ const TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition";
 export function serviceConnectMap(resources: EngineResource[]): ServiceConnectEntry[] {
     const { refs } = referenceReader(resources);
     const entries = new Map<string, ServiceConnectEntry>();
-    for (const svc of resources.filter((r) => r.type === SERVICE && r.inputs.serviceConnectConfiguration?.enabled === true)) {
+    for (const svc of resources.filter(
+        (r) => r.type === SERVICE && r.inputs.serviceConnectConfiguration?.enabled === true,
+    )) {
         const sc = svc.inputs.serviceConnectConfiguration;
-        const namespace = refs(svc, "serviceConnectConfiguration").find((r) => r.type.startsWith("aws:servicediscovery/"));
+        const namespace = refs(svc, "serviceConnectConfiguration").find((r) =>
+            r.type.startsWith("aws:servicediscovery/"),
+        );
         const taskDef = refs(svc, "taskDefinition", TASK_DEFINITION)[0];
         const definitions = taskDef?.inputs.containerDefinitions;
         const mappings: { name?: string; appProtocol?: string }[] =
-            typeof definitions === "string" && !isUnknown(definitions) ? JSON.parse(definitions).flatMap((c: any) => c.portMappings ?? []) : [];
+            typeof definitions === "string" && !isUnknown(definitions)
+                ? JSON.parse(definitions).flatMap((c: any) => c.portMappings ?? [])
+                : [];
         const namespaceName = namespace?.inputs.name;
         const endpoints = (Array.isArray(sc.services) ? sc.services : []).map((e: any) => {
             const alias = e.clientAlias?.[0] ?? {};
@@ -190,47 +231,77 @@ export function serviceConnectMap(resources: EngineResource[]): ServiceConnectEn
                 appProtocol: mappings.find((m) => m.name === e.portName)?.appProtocol,
                 dnsName: alias.dnsName,
                 discoveryName: e.discoveryName ?? e.portName,
-                namespace: typeof namespaceName === "string" && !isUnknown(namespaceName) ? namespaceName : "<namespace>",
+                namespace:
+                    typeof namespaceName === "string" && !isUnknown(namespaceName)
+                        ? namespaceName
+                        : "<namespace>",
                 port: alias.port,
             });
         });
         const environment: { name?: string; value?: unknown }[] =
-            typeof definitions === "string" && !isUnknown(definitions) ? JSON.parse(definitions).flatMap((c: any) => c.environment ?? []) : [];
-        entries.set(svc.urn, { service: svc.name, role: endpoints.length > 0 ? "server" : "client", endpoints, calls: [], variables: Object.fromEntries(environment.flatMap((e) => (typeof e.value === "string" ? [[String(e.name), e.value]] : []))) });
+            typeof definitions === "string" && !isUnknown(definitions)
+                ? JSON.parse(definitions).flatMap((c: any) => c.environment ?? [])
+                : [];
+        entries.set(svc.urn, {
+            service: svc.name,
+            role: endpoints.length > 0 ? "server" : "client",
+            endpoints,
+            calls: [],
+            variables: Object.fromEntries(
+                environment.flatMap((e) =>
+                    typeof e.value === "string" ? [[String(e.name), e.value]] : [],
+                ),
+            ),
+        });
     }
     for (const svc of resources.filter((r) => entries.has(r.urn))) {
         // A call is a dependency on another Service Connect server: the order Service Connect needs.
         const entry = entries.get(svc.urn)!;
-        const servers = svc.dependencies.filter((u) => entries.get(u)?.role === "server").map((u) => entries.get(u)!);
+        const servers = svc.dependencies
+            .filter((u) => entries.get(u)?.role === "server")
+            .map((u) => entries.get(u)!);
         entry.calls = servers.map((s) => s.service);
         // The variables whose value is a called server's URL (the rest of the environment is the user's own).
         const urls = new Set(servers.flatMap((s) => s.endpoints));
-        entry.variables = Object.fromEntries(Object.entries(entry.variables).filter(([, v]) => urls.has(v)));
+        entry.variables = Object.fromEntries(
+            Object.entries(entry.variables).filter(([, v]) => urls.has(v)),
+        );
     }
     return [...entries.values()];
 }
-
 
 /**
  * The load balancers' routes: listener rule -> listener -> load balancer, and rule -> target group ->
  * the ECS services registered in it, followed through the engine's property dependencies.
  */
-export function loadBalancerRoutes<R extends Referencing & { name: string; inputs: Record<string, any> }>(resources: R[]): LoadBalancerRoute[] {
+export function loadBalancerRoutes<
+    R extends Referencing & { name: string; inputs: Record<string, any> },
+>(resources: R[]): LoadBalancerRoute[] {
     const { refs } = referenceReader(resources);
     return resources
         .filter((r) => r.type === "aws:lb/listenerRule:ListenerRule")
         .flatMap((rule) => {
             const listener = refs(rule, "listenerArn", "aws:lb/listener:Listener")[0];
-            const lb = listener && refs(listener, "loadBalancerArn", "aws:lb/loadBalancer:LoadBalancer")[0];
-            const conditions = (Array.isArray(rule.inputs.conditions) ? rule.inputs.conditions : []) as any[];
+            const lb =
+                listener &&
+                refs(listener, "loadBalancerArn", "aws:lb/loadBalancer:LoadBalancer")[0];
+            const conditions = (
+                Array.isArray(rule.inputs.conditions) ? rule.inputs.conditions : []
+            ) as any[];
             const hosts = conditions.flatMap((c) => c.hostHeader?.values ?? []);
             const paths = conditions.flatMap((c) => c.pathPattern?.values ?? []);
             return refs(rule, "actions", "aws:lb/targetGroup:TargetGroup").flatMap((tg) =>
                 resources
-                    .filter((svc) => svc.type === SERVICE && (svc.propertyDependencies.loadBalancers ?? []).includes(tg.urn))
+                    .filter(
+                        (svc) =>
+                            svc.type === SERVICE &&
+                            (svc.propertyDependencies.loadBalancers ?? []).includes(tg.urn),
+                    )
                     .map((svc) => ({
                         loadBalancer: lb?.name ?? "<unknown>",
-                        listener: listener ? `${listener.inputs.protocol}:${listener.inputs.port}` : "<unknown>",
+                        listener: listener
+                            ? `${listener.inputs.protocol}:${listener.inputs.port}`
+                            : "<unknown>",
                         hosts,
                         paths,
                         service: svc.name,
@@ -239,11 +310,15 @@ export function loadBalancerRoutes<R extends Referencing & { name: string; input
                     })),
             );
         })
-        .sort((a, b) => (typeof a.priority === "number" && typeof b.priority === "number" ? a.priority - b.priority : 0));
+        .sort((a, b) =>
+            typeof a.priority === "number" && typeof b.priority === "number"
+                ? a.priority - b.priority
+                : 0,
+        );
 }
 
-const UNKNOWN_ADVISORY = /^can't run (?:policy|remediation) '([^']+)' from policy pack .* during preview: .*value at (\.\S*) can't be known during preview/;
-
+const UNKNOWN_ADVISORY =
+    /^can't run (?:policy|remediation) '([^']+)' from policy pack .* during preview: .*value at (\.\S*) can't be known during preview/;
 
 /**
  * The advisories for a value unknown in this preview: the SDK's, when a policy read it and raised
@@ -253,26 +328,52 @@ const UNKNOWN_ADVISORY = /^can't run (?:policy|remediation) '([^']+)' from polic
 export function unknownAdvisories(check: PolicyCheck): UnknownAdvisory[] {
     return check.violations.flatMap((v) => {
         const m = UNKNOWN_ADVISORY.exec(v.message);
-        const own = m ? undefined : v.enforcementLevel === "advisory" ? UNDECIDED_MESSAGE.exec(v.message) : undefined;
+        const own = m
+            ? undefined
+            : v.enforcementLevel === "advisory"
+              ? UNDECIDED_MESSAGE.exec(v.message)
+              : undefined;
         const value = m?.[2] ?? own?.[1];
-        return value ? [{ policy: v.policy, urn: v.urn, value, configuredLevel: check.levels[v.policy] ?? v.enforcementLevel }] : [];
+        return value
+            ? [
+                  {
+                      policy: v.policy,
+                      urn: v.urn,
+                      value,
+                      configuredLevel: check.levels[v.policy] ?? v.enforcementLevel,
+                  },
+              ]
+            : [];
     });
 }
 
 /** The top-level property paths whose value a remediation changed. */
-function changedPaths(before: Record<string, unknown>, after: Record<string, unknown>, prefix = ""): string[] {
+function changedPaths(
+    before: Record<string, unknown>,
+    after: Record<string, unknown>,
+    prefix = "",
+): string[] {
     const keys = new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})]);
     return [...keys].flatMap((k) => {
         const a = before?.[k];
         const b = after?.[k];
         if (JSON.stringify(a) === JSON.stringify(b)) return [];
         const isObject = (x: unknown) => x !== null && typeof x === "object" && !Array.isArray(x);
-        return isObject(a) && isObject(b) ? changedPaths(a as Record<string, unknown>, b as Record<string, unknown>, `${prefix}${k}.`) : [`${prefix}${k}`];
+        return isObject(a) && isObject(b)
+            ? changedPaths(
+                  a as Record<string, unknown>,
+                  b as Record<string, unknown>,
+                  `${prefix}${k}.`,
+              )
+            : [`${prefix}${k}`];
     });
 }
 
 /** The resources as the report shows them: inputs after remediation, unknowns as `<unknown>`. */
-export function toReportResources(resources: EngineResource[], remediated = new Map<string, Record<string, unknown>>()): ReportResource[] {
+export function toReportResources(
+    resources: EngineResource[],
+    remediated = new Map<string, Record<string, unknown>>(),
+): ReportResource[] {
     return resources.map((r) => ({
         urn: r.urn,
         id: r.id,
@@ -286,7 +387,14 @@ export function toReportResources(resources: EngineResource[], remediated = new 
     }));
 }
 
-export function buildReport(evaluation: Evaluation, check: PolicyCheck, cost: CostEstimate, update: UpdatePlan | undefined, policyPacks: PackRun[], policyComparison?: PolicyComparison): PlanReport {
+export function buildReport(
+    evaluation: Evaluation,
+    check: PolicyCheck,
+    cost: CostEstimate,
+    update: UpdatePlan | undefined,
+    policyPacks: PackRun[],
+    policyComparison?: PolicyComparison,
+): PlanReport {
     const remediated = new Map(check.remediations.map((r) => [r.urn, r.props]));
     const byUrn = new Map(evaluation.resources.map((r) => [r.urn, r]));
     const advisories = unknownAdvisories(check);
@@ -299,40 +407,75 @@ export function buildReport(evaluation: Evaluation, check: PolicyCheck, cost: Co
         unknownAdvisories: advisories,
         warnings: advisories
             .filter((a) => a.configuredLevel === "mandatory")
-            .map((a) => `mandatory policy ${a.policy} could only advise on ${byUrn.get(a.urn)?.type ?? "the stack"} "${byUrn.get(a.urn)?.name ?? a.urn}": the value at ${a.value} is unknown until the resources exist, and at pulumi up a stack policy runs only after they do, so nothing stops this change.`),
+            .map(
+                (a) =>
+                    `mandatory policy ${a.policy} could only advise on ${byUrn.get(a.urn)?.type ?? "the stack"} "${byUrn.get(a.urn)?.name ?? a.urn}": the value at ${a.value} is unknown until the resources exist, and at pulumi up a stack policy runs only after they do, so nothing stops this change.`,
+            ),
         diagnostics: evaluation.diagnostics,
-        remediations: check.remediations.map((r) => ({ policy: r.policy, urn: r.urn, changed: changedPaths(byUrn.get(r.urn)?.inputs ?? {}, r.props) })),
+        remediations: check.remediations.map((r) => ({
+            policy: r.policy,
+            urn: r.urn,
+            changed: changedPaths(byUrn.get(r.urn)?.inputs ?? {}, r.props),
+        })),
         serviceConnect: serviceConnectMap(evaluation.resources),
         loadBalancerRoutes: loadBalancerRoutes(evaluation.resources),
         reachability: reachabilityOf(evaluation.resources),
         cost,
         policyPacks,
         ...(policyComparison ? { policyComparison } : {}),
-        ...(update ? { against: update.against, steps: update.steps, refusals: update.refusals, costBefore: update.costBefore } : {}),
+        ...(update
+            ? {
+                  against: update.against,
+                  steps: update.steps,
+                  refusals: update.refusals,
+                  costBefore: update.costBefore,
+              }
+            : {}),
     };
 }
 
 /** The step symbols `pulumi preview` prints: + create, ~ update, +- replace (create first), -+ replace (delete first), - delete. */
 export function stepSymbol(s: Step): string {
-    return s.op === "create" ? "+" : s.op === "update" ? "~" : s.op === "delete" ? "-" : s.op === "replace" ? (s.deleteBeforeReplace ? "-+" : "+-") : " ";
+    return s.op === "create"
+        ? "+"
+        : s.op === "update"
+          ? "~"
+          : s.op === "delete"
+            ? "-"
+            : s.op === "replace"
+              ? s.deleteBeforeReplace
+                  ? "-+"
+                  : "+-"
+              : " ";
 }
 
 /** One line per step that changes something, as `pulumi preview` lists them, with what changes and why. */
 export function stepLines(steps: Step[]): string[] {
-    const short = (urn: string) => `${urn.split("::")[2].split("$").pop()}  ${urn.split("::").pop()}`;
+    const short = (urn: string) =>
+        `${urn.split("::")[2].split("$").pop()}  ${urn.split("::").pop()}`;
     const lines = steps
         .filter((s) => s.op !== "same")
         .map((s) => {
-            const why = s.op === "replace" ? ` (replaced because ${s.replaceBecause!.join(", ")} changes${s.deleteBeforeReplace ? "; deleted first" : ""})` : s.op === "update" ? ` (${s.changed!.join(", ")})` : "";
+            const why =
+                s.op === "replace"
+                    ? ` (replaced because ${s.replaceBecause!.join(", ")} changes${s.deleteBeforeReplace ? "; deleted first" : ""})`
+                    : s.op === "update"
+                      ? ` (${s.changed!.join(", ")})`
+                      : "";
             return `${stepSymbol(s).padEnd(2)} ${short(s.urn)}${s.from ? ` (was ${s.from.split("::").pop()})` : ""}${why}`;
         });
     const count = (op: string) => steps.filter((s) => s.op === op).length;
-    return [...lines, `${count("create")} to create, ${count("update")} to update, ${count("replace")} to replace, ${count("delete")} to delete, ${count("same")} unchanged`];
+    return [
+        ...lines,
+        `${count("create")} to create, ${count("update")} to update, ${count("replace")} to replace, ${count("delete")} to delete, ${count("same")} unchanged`,
+    ];
 }
 
 /** What AWS would refuse, one paragraph per refusal. */
 export function refusalLines(refusals: Refusal[]): string[] {
-    return refusals.length === 0 ? ["Nothing: AWS accepts every step."] : refusals.map((r) => `${r.code}: ${r.message} Fix: ${r.fix}`);
+    return refusals.length === 0
+        ? ["Nothing: AWS accepts every step."]
+        : refusals.map((r) => `${r.code}: ${r.message} Fix: ${r.fix}`);
 }
 
 /** The reachability analysis over the plan's resources, as the pack runs it at AnalyzeStack. */
@@ -347,11 +490,15 @@ export function reachabilityLines(entries: ReachabilityEntry[]): string[] {
     if (entries.length === 0) {
         return ["  No ECS services."];
     }
-    const lines = [`  ${"service".padEnd(22)} ${"port".padEnd(9)} ${"internet".padEnd(9)} ${"from services".padEnd(24)} egress`];
+    const lines = [
+        `  ${"service".padEnd(22)} ${"port".padEnd(9)} ${"internet".padEnd(9)} ${"from services".padEnd(24)} egress`,
+    ];
     for (const e of entries) {
         const port = e.port === null ? "-" : `${e.protocol} ${e.port}`;
         const egress = `${e.egress}${e.egressVia.length ? ` via ${e.egressVia.join(", ")}` : ""}${e.natAzIndependent === false ? " (an AZ's NAT loss cuts off other AZs)" : ""}`;
-        lines.push(`  ${e.service.padEnd(22)} ${port.padEnd(9)} ${answer(e.fromInternet).padEnd(9)} ${(e.fromServices.join(", ") || "-").padEnd(24)} ${egress}`);
+        lines.push(
+            `  ${e.service.padEnd(22)} ${port.padEnd(9)} ${answer(e.fromInternet).padEnd(9)} ${(e.fromServices.join(", ") || "-").padEnd(24)} ${egress}`,
+        );
         e.internetPaths.forEach((p) => lines.push(`      from the internet: ${p.join(" -> ")}`));
         e.unknowns.forEach((u) => lines.push(`      waits for: ${u}`));
     }
@@ -393,13 +540,20 @@ function verdictLines(report: PlanReport): string[] {
                 const [first, ...more] = verdictText(v);
                 // With several packs, each verdict names its pack, as `pulumi preview` does.
                 const policy = report.policyPacks.length > 1 ? `${v.pack}/${v.policy}` : v.policy;
-                lines.push(`  [${policy}] ${v.urn.split("::").pop()}: ${first}`, ...more.map((l) => `      ${l}`));
+                lines.push(
+                    `  [${policy}] ${v.urn.split("::").pop()}: ${first}`,
+                    ...more.map((l) => `      ${l}`),
+                );
             });
         }
     }
     if (report.remediations.length > 0) {
         lines.push(`REMEDIATED (${report.remediations.length})`);
-        report.remediations.forEach((r) => lines.push(`  [${r.policy}] ${r.urn.split("::").pop()}: changed ${r.changed.join(", ") || "nothing"}`));
+        report.remediations.forEach((r) =>
+            lines.push(
+                `  [${r.policy}] ${r.urn.split("::").pop()}: changed ${r.changed.join(", ") || "nothing"}`,
+            ),
+        );
     }
     return lines;
 }
@@ -416,7 +570,10 @@ export function verdictText(v: Diagnostic): string[] {
 
 /** Which packs decided, each under which configuration. */
 export function policyPackLines(packs: PackRun[]): string[] {
-    return packs.map((p) => `Policy pack ${p.name} ${p.version} (${p.directory}), configuration: ${p.config === null ? "the pack's defaults (no --policy-pack-config)" : `${p.config.file} (sha256 ${p.config.sha256.slice(0, 12)})`}.`);
+    return packs.map(
+        (p) =>
+            `Policy pack ${p.name} ${p.version} (${p.directory}), configuration: ${p.config === null ? "the pack's defaults (no --policy-pack-config)" : `${p.config.file} (sha256 ${p.config.sha256.slice(0, 12)})`}.`,
+    );
 }
 
 const MODE_LINE: Record<Mode, string> = {
@@ -426,12 +583,19 @@ const MODE_LINE: Record<Mode, string> = {
 
 /** The cost's rows as [item, quantity with its unit, unit price, monthly], and the total. */
 function costRows(cost: CostEstimate): string[][] {
-    return cost.items.map((i) => [i.item, quantityText(i), `${usdText(i.unitMonthlyUsd)} each`, `$${i.monthlyUsd.toFixed(2)}`]);
+    return cost.items.map((i) => [
+        i.item,
+        quantityText(i),
+        `${usdText(i.unitMonthlyUsd)} each`,
+        `$${i.monthlyUsd.toFixed(2)}`,
+    ]);
 }
 
 /** The prices the cost uses and what it assumes, in one sentence. */
 export function costAssumptions(cost: CostEstimate): string {
-    return `Assumptions: ${Object.entries(cost.assumptions).map(([k, v]) => `${k}=${v}`).join("; ")}`;
+    return `Assumptions: ${Object.entries(cost.assumptions)
+        .map(([k, v]) => `${k}=${v}`)
+        .join("; ")}`;
 }
 
 function costLines(cost: CostEstimate): string[] {
@@ -439,7 +603,8 @@ function costLines(cost: CostEstimate): string[] {
     const rows = costRows(cost);
     const total = ["Total per month", "", "", `$${cost.monthlyUsd.toFixed(2)}`];
     const widths = [0, 1, 2, 3].map((c) => Math.max(...[...rows, total].map((r) => r[c].length)));
-    const line = (r: string[]) => `  ${r[0].padEnd(widths[0])}  ${r[1].padStart(widths[1])}  ${r[2].padStart(widths[2])}  ${r[3].padStart(widths[3])}`.trimEnd();
+    const line = (r: string[]) =>
+        `  ${r[0].padEnd(widths[0])}  ${r[1].padStart(widths[1])}  ${r[2].padStart(widths[2])}  ${r[3].padStart(widths[3])}`.trimEnd();
     return [...rows.map(line), line(total), `  ${costAssumptions(cost)}`];
 }
 
@@ -458,12 +623,18 @@ function scLines(report: PlanReport): string[] {
     if (report.serviceConnect.length === 0) {
         return ["  No Service Connect services."];
     }
-    return report.serviceConnect.map((s) => `  ${s.service} (${s.role})${s.endpoints.length ? ` serves ${s.endpoints.join(", ")}` : ""}${s.calls.length ? ` calls ${s.calls.join(", ")}` : ""}${variablesText(s)}`);
+    return report.serviceConnect.map(
+        (s) =>
+            `  ${s.service} (${s.role})${s.endpoints.length ? ` serves ${s.endpoints.join(", ")}` : ""}${s.calls.length ? ` calls ${s.calls.join(", ")}` : ""}${variablesText(s)}`,
+    );
 }
 
 /** The load balancers' routes in the order AWS evaluates them (lowest priority first). */
 function routeLines(report: PlanReport): string[] {
-    return report.loadBalancerRoutes.map((r) => `  ${r.loadBalancer} ${r.listener} rule ${r.priority}: ${routeText(r)} -> ${r.service}:${r.containerPort}`);
+    return report.loadBalancerRoutes.map(
+        (r) =>
+            `  ${r.loadBalancer} ${r.listener} rule ${r.priority}: ${routeText(r)} -> ${r.service}:${r.containerPort}`,
+    );
 }
 
 /**
@@ -476,7 +647,10 @@ export function reachabilityWarnings(entries: ReachabilityEntry[]): string[] {
         const via = e.egressVia.join(", ");
         byVia.set(via, [...new Set([...(byVia.get(via) ?? []), e.service])]);
     }
-    return [...byVia].map(([via, services]) => `${services.join(", ")} ${services.length === 1 ? "reaches" : "reach"} the internet through ${via}, outside some of ${services.length === 1 ? "its" : "their"} tasks' zones: when a gateway's zone fails, tasks in the other zones lose the internet too. Give each zone its own NAT gateway (natGateways: OnePerAz) where that matters.`);
+    return [...byVia].map(
+        ([via, services]) =>
+            `${services.join(", ")} ${services.length === 1 ? "reaches" : "reach"} the internet through ${via}, outside some of ${services.length === 1 ? "its" : "their"} tasks' zones: when a gateway's zone fails, tasks in the other zones lose the internet too. Give each zone its own NAT gateway (natGateways: OnePerAz) where that matters.`,
+    );
 }
 
 export function renderText(report: PlanReport): string {
@@ -489,7 +663,13 @@ export function renderText(report: PlanReport): string {
         "Counts by type",
         ...counts(report).map(([t, n]) => `  ${String(n).padStart(3)}  ${t}`),
         "",
-        ...(report.diagnostics.length > 0 ? ["Diagnostics (the program's own warnings)", ...report.diagnostics.map((d) => `  ${d.severity}: ${d.message}`), ""] : []),
+        ...(report.diagnostics.length > 0
+            ? [
+                  "Diagnostics (the program's own warnings)",
+                  ...report.diagnostics.map((d) => `  ${d.severity}: ${d.message}`),
+                  "",
+              ]
+            : []),
         ...(report.steps
             ? [
                   `Update against ${report.against}`,
@@ -506,11 +686,19 @@ export function renderText(report: PlanReport): string {
         ...policyPackLines(report.policyPacks).map((l) => `  ${l}`),
         ...verdictLines(report).map((l) => `  ${l}`),
         "",
-        ...(report.policyComparison ? ["Policy pack compared (it decides nothing)", ...comparisonLines(report.policyComparison).map((l) => `  ${l}`), ""] : []),
+        ...(report.policyComparison
+            ? [
+                  "Policy pack compared (it decides nothing)",
+                  ...comparisonLines(report.policyComparison).map((l) => `  ${l}`),
+                  "",
+              ]
+            : []),
         "Service Connect",
         ...scLines(report),
         "",
-        ...(report.loadBalancerRoutes.length > 0 ? ["Load balancer routes (the order AWS evaluates them)", ...routeLines(report), ""] : []),
+        ...(report.loadBalancerRoutes.length > 0
+            ? ["Load balancer routes (the order AWS evaluates them)", ...routeLines(report), ""]
+            : []),
         "Reachability (who can open a connection to each service port; how each service reaches the internet)",
         ...reachabilityLines(report.reachability),
         ...reachabilityWarnings(report.reachability).map((w) => `  WARNING: ${w}`),
@@ -522,7 +710,12 @@ export function renderText(report: PlanReport): string {
 
 /** The architecture diagram of the plan (see diagram.ts). */
 export function mermaid(report: PlanReport): string {
-    return mermaidDiagram(report.resources, report.serviceConnect, report.loadBalancerRoutes, report.reachability);
+    return mermaidDiagram(
+        report.resources,
+        report.serviceConnect,
+        report.loadBalancerRoutes,
+        report.reachability,
+    );
 }
 
 /** A table cell's text: a pipe would end the cell. */
@@ -532,18 +725,30 @@ function cell(text: string): string {
 
 /** The reachability answers as the pull request shows them: a table, the paths behind each yes, the warnings. */
 export function reachabilityMarkdown(entries: ReachabilityEntry[]): string[] {
-    const head = ["### Reachability", "", "Who can open a connection to each service port, and how each service reaches the internet.", ""];
+    const head = [
+        "### Reachability",
+        "",
+        "Who can open a connection to each service port, and how each service reaches the internet.",
+        "",
+    ];
     if (entries.length === 0) return [...head, "No ECS services.", ""];
-    const egress = (e: ReachabilityEntry) => `${e.egress}${e.egressVia.length ? ` via ${e.egressVia.join(", ")}` : ""}`;
+    const egress = (e: ReachabilityEntry) =>
+        `${e.egress}${e.egressVia.length ? ` via ${e.egressVia.join(", ")}` : ""}`;
     const details = entries.flatMap((e) => [
-        ...e.internetPaths.map((p) => `- **${e.service}** ${e.protocol} ${e.port} from the internet: ${p.map((x) => `\`${x}\``).join(" → ")}`),
+        ...e.internetPaths.map(
+            (p) =>
+                `- **${e.service}** ${e.protocol} ${e.port} from the internet: ${p.map((x) => `\`${x}\``).join(" → ")}`,
+        ),
         ...e.unknowns.map((u) => `- **${e.service}** waits for ${u}`),
     ]);
     return [
         ...head,
         "| service | port | from the internet | from services | egress |",
         "|---|---|---|---|---|",
-        ...entries.map((e) => `| ${e.service} | ${e.port === null ? "-" : `${e.protocol} ${e.port}`} | ${e.fromInternet === true ? "**YES**" : answer(e.fromInternet)} | ${e.fromServices.join(", ") || "-"} | ${cell(egress(e))} |`),
+        ...entries.map(
+            (e) =>
+                `| ${e.service} | ${e.port === null ? "-" : `${e.protocol} ${e.port}`} | ${e.fromInternet === true ? "**YES**" : answer(e.fromInternet)} | ${e.fromServices.join(", ") || "-"} | ${cell(egress(e))} |`,
+        ),
         "",
         ...(details.length > 0 ? [...details, ""] : []),
         ...reachabilityWarnings(entries).map((w) => `> **Warning:** ${w}\n`),
@@ -563,16 +768,29 @@ export function renderMarkdown(report: PlanReport): string {
             ? [
                   `### Update against the live state`,
                   "",
-                  ...(report.refusals!.length > 0 ? [`**WOULD FAIL IN AWS (${report.refusals!.length}):**`, "", ...report.refusals!.map((r) => `- \`${r.code}\`: ${r.message} Fix: ${r.fix}`), ""] : ["AWS would accept every step.", ""]),
+                  ...(report.refusals!.length > 0
+                      ? [
+                            `**WOULD FAIL IN AWS (${report.refusals!.length}):**`,
+                            "",
+                            ...report.refusals!.map(
+                                (r) => `- \`${r.code}\`: ${r.message} Fix: ${r.fix}`,
+                            ),
+                            "",
+                        ]
+                      : ["AWS would accept every step.", ""]),
                   "```",
                   ...stepLines(report.steps),
                   "```",
                   "",
-                  ...costChangeLines(report.costBefore!, report.cost).map((l, i) => (i === 0 ? `**${l}**` : `- ${l.trim()}`)),
+                  ...costChangeLines(report.costBefore!, report.cost).map((l, i) =>
+                      i === 0 ? `**${l}**` : `- ${l.trim()}`,
+                  ),
                   "",
               ]
             : []),
-        mandatory > 0 ? `**${mandatory} mandatory policy violation(s).**` : "No mandatory policy violations.",
+        mandatory > 0
+            ? `**${mandatory} mandatory policy violation(s).**`
+            : "No mandatory policy violations.",
         "",
         "```mermaid",
         mermaid(report),
@@ -586,14 +804,30 @@ export function renderMarkdown(report: PlanReport): string {
         ...verdictLines(report),
         "```",
         "",
-        ...(report.policyComparison ? ["### Policy pack compared (it decides nothing)", "", "```", ...comparisonLines(report.policyComparison), "```", ""] : []),
+        ...(report.policyComparison
+            ? [
+                  "### Policy pack compared (it decides nothing)",
+                  "",
+                  "```",
+                  ...comparisonLines(report.policyComparison),
+                  "```",
+                  "",
+              ]
+            : []),
         "### Service Connect",
         "",
         ...(report.serviceConnect.length
             ? [
                   "| service | role | endpoints | calls | variables it gets |",
                   "|---|---|---|---|---|",
-                  ...report.serviceConnect.map((s) => `| ${s.service} | ${s.role} | ${s.endpoints.join("<br>")} | ${s.calls.join(", ")} | ${Object.entries(s.variables).map(([k, v]) => `\`${k}=${v}\``).join("<br>")} |`),
+                  ...report.serviceConnect.map(
+                      (s) =>
+                          `| ${s.service} | ${s.role} | ${s.endpoints.join("<br>")} | ${s.calls.join(", ")} | ${Object.entries(
+                              s.variables,
+                          )
+                              .map(([k, v]) => `\`${k}=${v}\``)
+                              .join("<br>")} |`,
+                  ),
               ]
             : ["No Service Connect services."]),
         "",
@@ -605,7 +839,10 @@ export function renderMarkdown(report: PlanReport): string {
                   "",
                   "| load balancer | listener | priority | match | service | port |",
                   "|---|---|---:|---|---|---:|",
-                  ...report.loadBalancerRoutes.map((r) => `| ${r.loadBalancer} | ${r.listener} | ${r.priority} | ${cell(routeText(r))} | ${r.service} | ${r.containerPort} |`),
+                  ...report.loadBalancerRoutes.map(
+                      (r) =>
+                          `| ${r.loadBalancer} | ${r.listener} | ${r.priority} | ${cell(routeText(r))} | ${r.service} | ${r.containerPort} |`,
+                  ),
                   "",
               ]
             : []),

@@ -36,7 +36,12 @@ export interface SarifInput {
     helpUri: string;
 }
 
-const LEVEL: Record<EnforcementLevel, "error" | "warning" | "note" | "none"> = { mandatory: "error", remediate: "error", advisory: "warning", disabled: "none" };
+const LEVEL: Record<EnforcementLevel, "error" | "warning" | "note" | "none"> = {
+    mandatory: "error",
+    remediate: "error",
+    advisory: "warning",
+    disabled: "none",
+};
 
 /**
  * The stack file's path relative to the repository it is in (the nearest directory above it with a
@@ -59,12 +64,19 @@ export function repositoryPath(file: string): { uri: string; inRepository: boole
  */
 export function helpUriBase(root: string, env: NodeJS.ProcessEnv = process.env): string {
     const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_SHA: sha } = env;
-    const readme = server && repo && sha ? `${server}/${repo}/blob/${sha}/README.md` : `file://${path.resolve(root, "README.md").split(path.sep).join("/")}`;
+    const readme =
+        server && repo && sha
+            ? `${server}/${repo}/blob/${sha}/README.md`
+            : `file://${path.resolve(root, "README.md").split(path.sep).join("/")}`;
     return `${readme}#the-policy-pack`;
 }
 
 export function toSarif(input: SarifInput): object {
-    return { $schema: "https://json.schemastore.org/sarif-2.1.0.json", version: "2.1.0", runs: input.packs.map((pack) => sarifRun(input, pack)) };
+    return {
+        $schema: "https://json.schemastore.org/sarif-2.1.0.json",
+        version: "2.1.0",
+        runs: input.packs.map((pack) => sarifRun(input, pack)),
+    };
 }
 
 function sarifRun(input: SarifInput, pack: SarifPack): object {
@@ -76,17 +88,26 @@ function sarifRun(input: SarifInput, pack: SarifPack): object {
             name: p.name.replace(/(^|-)([a-z])/g, (_, __, c: string) => c.toUpperCase()),
             shortDescription: { text: p.description },
             fullDescription: { text: help?.summary ?? p.description },
-            help: { text, markdown: help ? `${help.summary}\n\n**How to fix:** ${help.fix}` : p.description },
+            help: {
+                text,
+                markdown: help ? `${help.summary}\n\n**How to fix:** ${help.fix}` : p.description,
+            },
             // Only this project's policies are documented in its README; another pack's rules carry their own help.
             ...(help && { helpUri: input.helpUri }),
             defaultConfiguration: { level: LEVEL[pack.levels[p.name] ?? p.enforcementLevel] },
-            properties: { tags: ["security", "pulumi", "crossguard"], precision: "high", ...(help && { "security-severity": help.securitySeverity.toFixed(1) }) },
+            properties: {
+                tags: ["security", "pulumi", "crossguard"],
+                precision: "high",
+                ...(help && { "security-severity": help.securitySeverity.toFixed(1) }),
+            },
         };
     });
     const entries = yamlEntries(input.stackFile.text);
     const results = pack.violations.map((v) => {
         const finding = verdictText(v);
-        const waived = /^Waived until (\d{4}-\d{2}-\d{2}): (.*)$/.exec(finding[finding.length - 1] ?? "");
+        const waived = /^Waived until (\d{4}-\d{2}-\d{2}): (.*)$/.exec(
+            finding[finding.length - 1] ?? "",
+        );
         const ruleIndex = pack.policies.findIndex((p) => p.name === v.policy);
         const line = findingLine(entries, input.namespace, subjectOf(v.urn, input.resources));
         return {
@@ -96,20 +117,57 @@ function sarifRun(input: SarifInput, pack: SarifPack): object {
             message: { text: finding.join("\n") },
             locations: [
                 {
-                    physicalLocation: { artifactLocation: { uri: input.stackFile.uri, ...(input.stackFile.inRepository && { uriBaseId: "%SRCROOT%" }) }, region: { startLine: line } },
-                    logicalLocations: [{ fullyQualifiedName: v.urn, name: v.urn.split("::").pop(), kind: "resource" }],
+                    physicalLocation: {
+                        artifactLocation: {
+                            uri: input.stackFile.uri,
+                            ...(input.stackFile.inRepository && { uriBaseId: "%SRCROOT%" }),
+                        },
+                        region: { startLine: line },
+                    },
+                    logicalLocations: [
+                        {
+                            fullyQualifiedName: v.urn,
+                            name: v.urn.split("::").pop(),
+                            kind: "resource",
+                        },
+                    ],
                 },
             ],
             // One alert per policy, resource and finding (two findings of one rule on one resource stay
             // two alerts), wherever the entry moves in the file.
-            partialFingerprints: { "pulumiUrnPolicy/v2": createHash("sha256").update(`${v.policy}\n${v.urn}\n${finding[0] ?? ""}`).digest("hex") },
+            partialFingerprints: {
+                "pulumiUrnPolicy/v2": createHash("sha256")
+                    .update(`${v.policy}\n${v.urn}\n${finding[0] ?? ""}`)
+                    .digest("hex"),
+            },
             properties: { enforcementLevel: v.enforcementLevel, urn: v.urn },
-            ...(waived && { suppressions: [{ kind: "external", status: "accepted", justification: `${waived[2]} (waived until ${waived[1]})` }] }),
+            ...(waived && {
+                suppressions: [
+                    {
+                        kind: "external",
+                        status: "accepted",
+                        justification: `${waived[2]} (waived until ${waived[1]})`,
+                    },
+                ],
+            }),
         };
     });
     return {
-        tool: { driver: { name: pack.name, version: pack.version, informationUri: "https://www.pulumi.com/docs/iac/using-pulumi/crossguard/", rules } },
-        ...(input.stackFile.inRepository && { originalUriBaseIds: { "%SRCROOT%": { description: { text: "The root of the repository that holds the stack file." } } } }),
+        tool: {
+            driver: {
+                name: pack.name,
+                version: pack.version,
+                informationUri: "https://www.pulumi.com/docs/iac/using-pulumi/crossguard/",
+                rules,
+            },
+        },
+        ...(input.stackFile.inRepository && {
+            originalUriBaseIds: {
+                "%SRCROOT%": {
+                    description: { text: "The root of the repository that holds the stack file." },
+                },
+            },
+        }),
         invocations: [{ executionSuccessful: true }],
         results,
     };

@@ -21,13 +21,19 @@ export interface YamlEntry {
 // A key may hold a colon that is not followed by a space (`aws:region`, `ecsnet:services`).
 const KEY = /^("[^"]*"|'[^']*'|(?:[^\s:#"']|:\S)(?:[^:#]|:\S)*?)\s*:(?:\s+(.*))?$/;
 
-const unquote = (s: string) => s.replace(/\s+#.*$/, "").trim().replace(/^(["'])(.*)\1$/, "$2");
+const unquote = (s: string) =>
+    s
+        .replace(/\s+#.*$/, "")
+        .trim()
+        .replace(/^(["'])(.*)\1$/, "$2");
 
 /** Every key and list item of a block-YAML document, with its path and line. */
 export function yamlEntries(text: string): YamlEntry[] {
     const entries: YamlEntry[] = [];
     // The open blocks: the column they start at, their path, whether a list item, their item count.
-    const stack: { column: number; path: string; item: boolean; items: number }[] = [{ column: -1, path: "", item: false, items: 0 }];
+    const stack: { column: number; path: string; item: boolean; items: number }[] = [
+        { column: -1, path: "", item: false, items: 0 },
+    ];
     const top = () => stack[stack.length - 1];
     text.split(/\r?\n/).forEach((raw, i) => {
         if (/^\s*(#|$)/.test(raw) || /^(---|\.\.\.)\s*$/.test(raw)) return;
@@ -36,7 +42,11 @@ export function yamlEntries(text: string): YamlEntry[] {
         let parentPath: string;
         if (content === "-" || content.startsWith("- ")) {
             // An item belongs to the key above it, written at the key's column or deeper.
-            while (stack.length > 1 && (top().column > column || (top().column === column && top().item))) stack.pop();
+            while (
+                stack.length > 1 &&
+                (top().column > column || (top().column === column && top().item))
+            )
+                stack.pop();
             const list = top();
             parentPath = `${list.path}[${list.items++}]`;
             entries.push({ path: parentPath, line: i + 1, value: "" });
@@ -62,12 +72,24 @@ export function yamlEntries(text: string): YamlEntry[] {
 
 /** The entries of one list item, or of one key's block. */
 function within(entries: YamlEntry[], path: string): YamlEntry[] {
-    return entries.filter((e) => e.path === path || e.path.startsWith(`${path}.`) || e.path.startsWith(`${path}[`));
+    return entries.filter(
+        (e) => e.path === path || e.path.startsWith(`${path}.`) || e.path.startsWith(`${path}[`),
+    );
 }
 
 /** The list item under `list` whose `key` is `value`. */
-function itemWhere(entries: YamlEntry[], list: string, key: string, value: string): YamlEntry | undefined {
-    return entries.find((e) => e.path.startsWith(`${list}[`) && /^[^.]*\[\d+\]$/.test(e.path.slice(list.length)) && entries.some((c) => c.path === `${e.path}.${key}` && c.value === value));
+function itemWhere(
+    entries: YamlEntry[],
+    list: string,
+    key: string,
+    value: string,
+): YamlEntry | undefined {
+    return entries.find(
+        (e) =>
+            e.path.startsWith(`${list}[`) &&
+            /^[^.]*\[\d+\]$/.test(e.path.slice(list.length)) &&
+            entries.some((c) => c.path === `${e.path}.${key}` && c.value === value),
+    );
 }
 
 /** What a finding is about, as the stack file names it. */
@@ -81,13 +103,31 @@ export interface FindingSubject {
 }
 
 /** The line a finding points at: the port's key, the service's entry, the component's key, or `config:`. */
-export function findingLine(entries: YamlEntry[], namespace: string, subject: FindingSubject): number {
+export function findingLine(
+    entries: YamlEntry[],
+    namespace: string,
+    subject: FindingSubject,
+): number {
     const services = `config.${namespace}:services`;
-    const service = subject.service === undefined ? undefined : itemWhere(entries, services, "name", subject.service);
+    const service =
+        subject.service === undefined
+            ? undefined
+            : itemWhere(entries, services, "name", subject.service);
     if (service) {
-        const port = subject.port === undefined ? undefined : itemWhere(entries, `${service.path}.ports`, "containerPort", String(subject.port));
+        const port =
+            subject.port === undefined
+                ? undefined
+                : itemWhere(
+                      entries,
+                      `${service.path}.ports`,
+                      "containerPort",
+                      String(subject.port),
+                  );
         if (port) {
-            return (within(entries, port.path).find((e) => e.path === `${port.path}.openToInternet`) ?? port).line;
+            return (
+                within(entries, port.path).find((e) => e.path === `${port.path}.openToInternet`) ??
+                port
+            ).line;
         }
         return service.line;
     }
@@ -112,7 +152,10 @@ const COMPONENT_KEYS: Record<string, string[]> = {
  * What a resource's finding is about: the service its `EcsService` ancestor is named for, the port
  * its name says it opens, and the keys its nearest component of this project is built from.
  */
-export function subjectOf(urn: string, resources: { urn: string; type: string; name: string; parent: string | null }[]): FindingSubject {
+export function subjectOf(
+    urn: string,
+    resources: { urn: string; type: string; name: string; parent: string | null }[],
+): FindingSubject {
     const byUrn = new Map(resources.map((r) => [r.urn, r]));
     const subject: FindingSubject = {};
     const port = /-(?:tcp|udp)-(\d+)(?:-\d+)?-from-/.exec(urn.split("::").pop() ?? "");

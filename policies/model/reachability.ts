@@ -17,9 +17,25 @@
  */
 import { Cidr, parseCidr } from "../rules/cidr";
 import { isNative, label, ModelResource, References } from "./resources";
-import { admits, IngressRuleModel, prefixLists, PrefixListModel, ruleLabel, securityGroups, SecurityGroupModel } from "./securityGroups";
+import {
+    admits,
+    IngressRuleModel,
+    prefixLists,
+    PrefixListModel,
+    ruleLabel,
+    securityGroups,
+    SecurityGroupModel,
+} from "./securityGroups";
 import { at, flag, isUnknown, listAt, Unknown } from "./values";
-import { capacityOf, clusterCapacity, groupsJoining, groupsOf, hostPublicIp, taskRunner, TaskRunnerModel } from "./workloads";
+import {
+    capacityOf,
+    clusterCapacity,
+    groupsJoining,
+    groupsOf,
+    hostPublicIp,
+    taskRunner,
+    TaskRunnerModel,
+} from "./workloads";
 
 export type Tri = boolean | "unknown";
 
@@ -45,10 +61,22 @@ export interface ReachabilityEntry {
     foreignSources: string[];
 }
 
-const PRIVATE = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "fc00::/7", "fe80::/10", "::1/128"].map((c) => parseCidr(c)!);
+const PRIVATE = [
+    "10.0.0.0/8",
+    "172.16.0.0/12",
+    "192.168.0.0/16",
+    "100.64.0.0/10",
+    "127.0.0.0/8",
+    "169.254.0.0/16",
+    "fc00::/7",
+    "fe80::/10",
+    "::1/128",
+].map((c) => parseCidr(c)!);
 const size = (c: Cidr) => 1n << BigInt((c.family === 4 ? 32 : 128) - c.prefix);
-const contains = (c: Cidr, family: 4 | 6, address: bigint) => c.family === family && address >= c.start && address < c.start + size(c);
-const isPublic = (family: 4 | 6, address: bigint) => !PRIVATE.some((p) => contains(p, family, address));
+const contains = (c: Cidr, family: 4 | 6, address: bigint) =>
+    c.family === family && address >= c.start && address < c.start + size(c);
+const isPublic = (family: 4 | 6, address: bigint) =>
+    !PRIVATE.some((p) => contains(p, family, address));
 const isWorldRoute = (c: Cidr | undefined) => c !== undefined && c.prefix === 0;
 
 interface Subnet {
@@ -63,7 +91,9 @@ interface Subnet {
 interface RouteTable {
     r: ModelResource;
     /** The default route's target: the internet gateway or NAT gateway (with the route's resource), or an unknown. */
-    internet?: { kind: "igw" | "nat" | "other"; target?: ModelResource; via: ModelResource } | { kind: "unknown"; unknown: Unknown; via: ModelResource };
+    internet?:
+        | { kind: "igw" | "nat" | "other"; target?: ModelResource; via: ModelResource }
+        | { kind: "unknown"; unknown: Unknown; via: ModelResource };
 }
 interface NaclRule {
     number: number;
@@ -82,13 +112,30 @@ interface Nacl {
 type Network = ReturnType<typeof buildNetwork>;
 
 function buildNetwork(refs: References) {
-    const first = (r: ModelResource, property: string, kind: Parameters<References["follow"]>[2]) => refs.follow(r, property, kind).found[0];
+    const first = (r: ModelResource, property: string, kind: Parameters<References["follow"]>[2]) =>
+        refs.follow(r, property, kind).found[0];
     // Route tables and their default routes.
     const tables = new Map<ModelResource, RouteTable>();
-    const setDefault = (table: RouteTable, via: ModelResource, props: Record<string, any>, base: string, deps: ModelResource) => {
-        const dest = at(props, base === "" ? "destinationCidrBlock" : `${base}.cidrBlock`, label(via));
-        const dest6 = at(props, base === "" ? "destinationIpv6CidrBlock" : `${base}.ipv6CidrBlock`, label(via));
-        const isDefault = [dest, dest6].some((d) => typeof d === "string" && isWorldRoute(parseCidr(d)));
+    const setDefault = (
+        table: RouteTable,
+        via: ModelResource,
+        props: Record<string, any>,
+        base: string,
+        deps: ModelResource,
+    ) => {
+        const dest = at(
+            props,
+            base === "" ? "destinationCidrBlock" : `${base}.cidrBlock`,
+            label(via),
+        );
+        const dest6 = at(
+            props,
+            base === "" ? "destinationIpv6CidrBlock" : `${base}.ipv6CidrBlock`,
+            label(via),
+        );
+        const isDefault = [dest, dest6].some(
+            (d) => typeof d === "string" && isWorldRoute(parseCidr(d)),
+        );
         if (!isDefault) {
             return;
         }
@@ -98,19 +145,30 @@ function buildNetwork(refs: References) {
             if (value === undefined || value === null || value === "") {
                 return undefined;
             }
-            const found = property ? refs.dependencies(deps, property, kind) : refs.follow(deps, field, kind).found;
+            const found = property
+                ? refs.dependencies(deps, property, kind)
+                : refs.follow(deps, field, kind).found;
             const named = isUnknown(value) ? [] : refs.named(value, kind);
             const target = found[0] ?? named[0];
             if (target) {
-                return { kind: kind === "internetGateway" ? ("igw" as const) : ("nat" as const), target, via };
+                return {
+                    kind: kind === "internetGateway" ? ("igw" as const) : ("nat" as const),
+                    target,
+                    via,
+                };
             }
             if (isUnknown(value)) {
                 return { kind: "unknown" as const, unknown: value, via };
             }
             // A literal id outside the stack: an igw-/nat- prefix says which.
-            return String(value).startsWith("igw-") ? { kind: "igw" as const, via } : String(value).startsWith("nat-") ? { kind: "nat" as const, via } : { kind: "other" as const, via };
+            return String(value).startsWith("igw-")
+                ? { kind: "igw" as const, via }
+                : String(value).startsWith("nat-")
+                  ? { kind: "nat" as const, via }
+                  : { kind: "other" as const, via };
         };
-        table.internet = pick("gatewayId", "internetGateway") ?? pick("natGatewayId", "natGateway") ?? { kind: "other", via };
+        table.internet = pick("gatewayId", "internetGateway") ??
+            pick("natGatewayId", "natGateway") ?? { kind: "other", via };
     };
     for (const r of refs.all("routeTable")) {
         const table: RouteTable = { r };
@@ -172,7 +230,17 @@ function buildNetwork(refs: References) {
             const list = listAt(r.props, egress ? "egress" : "ingress", label(r));
             for (const entry of isUnknown(list) ? [] : list) {
                 const e = entry as Record<string, any>;
-                nacl.rules.push(naclRule(e.ruleNo, e.action, e.protocol, e.fromPort, e.toPort, e.cidrBlock ?? e.ipv6CidrBlock, egress));
+                nacl.rules.push(
+                    naclRule(
+                        e.ruleNo,
+                        e.action,
+                        e.protocol,
+                        e.fromPort,
+                        e.toPort,
+                        e.cidrBlock ?? e.ipv6CidrBlock,
+                        egress,
+                    ),
+                );
             }
         }
         for (const subnet of refs.follow(r, "subnetIds", "subnet").found) {
@@ -186,7 +254,20 @@ function buildNetwork(refs: References) {
     for (const rule of refs.all("networkAclRule")) {
         const nacl = first(rule, "networkAclId", "networkAcl");
         const p = rule.props;
-        nacl && nacls.get(nacl)!.rules.push(naclRule(p.ruleNumber, p.ruleAction, p.protocol, p.fromPort, p.toPort, p.cidrBlock ?? p.ipv6CidrBlock, flag(p.egress) === true));
+        nacl &&
+            nacls
+                .get(nacl)!
+                .rules.push(
+                    naclRule(
+                        p.ruleNumber,
+                        p.ruleAction,
+                        p.protocol,
+                        p.fromPort,
+                        p.toPort,
+                        p.cidrBlock ?? p.ipv6CidrBlock,
+                        flag(p.egress) === true,
+                    ),
+                );
     }
     for (const a of refs.all("networkAclAssociation")) {
         const nacl = first(a, "networkAclId", "networkAcl");
@@ -198,7 +279,9 @@ function buildNetwork(refs: References) {
         s.nacl?.rules.sort((a, b) => a.number - b.number);
     }
     // NAT gateways' subnets.
-    const natSubnet = new Map<ModelResource, ModelResource | undefined>(refs.all("natGateway").map((n) => [n, first(n, "subnetId", "subnet")]));
+    const natSubnet = new Map<ModelResource, ModelResource | undefined>(
+        refs.all("natGateway").map((n) => [n, first(n, "subnetId", "subnet")]),
+    );
     // Security groups, and which ones belong to ECS services and load balancers.
     const groups = new Map<ModelResource, SecurityGroupModel>();
     for (const g of securityGroups(refs)) {
@@ -207,7 +290,15 @@ function buildNetwork(refs: References) {
     return { refs, tables, subnets, natSubnet, groups, lists: prefixLists(refs) };
 }
 
-function naclRule(number: unknown, action: unknown, protocol: unknown, from: unknown, to: unknown, cidr: unknown, egress: boolean): NaclRule {
+function naclRule(
+    number: unknown,
+    action: unknown,
+    protocol: unknown,
+    from: unknown,
+    to: unknown,
+    cidr: unknown,
+    egress: boolean,
+): NaclRule {
     return {
         number: Number(number),
         allow: String(action).toLowerCase() === "allow",
@@ -220,7 +311,14 @@ function naclRule(number: unknown, action: unknown, protocol: unknown, from: unk
 }
 
 /** A network ACL's verdict for one packet: rules in number order, the first match decides; none: deny. */
-export function naclAllows(nacl: Nacl | undefined, egress: boolean, protocol: "tcp" | "udp", port: number, family: 4 | 6, address: bigint): boolean {
+export function naclAllows(
+    nacl: Nacl | undefined,
+    egress: boolean,
+    protocol: "tcp" | "udp",
+    port: number,
+    family: 4 | 6,
+    address: bigint,
+): boolean {
     if (!nacl) {
         return true; // the VPC's default network ACL, unmanaged, allows everything
     }
@@ -244,17 +342,30 @@ export function naclAllows(nacl: Nacl | undefined, egress: boolean, protocol: "t
  * Whether the reply to a connection can pass on some ephemeral port (1024-65535): out toward
  * `address` (`egress`), or back in from it. ACLs are stateless, so the reply is judged like a request.
  */
-function naclReplies(nacl: Nacl | undefined, protocol: "tcp" | "udp", family: 4 | 6, address: bigint, egress = true): boolean {
+function naclReplies(
+    nacl: Nacl | undefined,
+    protocol: "tcp" | "udp",
+    family: 4 | 6,
+    address: bigint,
+    egress = true,
+): boolean {
     if (!nacl) {
         return true;
     }
     // The ports where some rule's range starts or ends stand for every ephemeral port between them.
-    const ports = new Set([1024, 32768, 49152, 65535, ...nacl.rules.flatMap((r) => [r.from, r.to, r.to + 1])].filter((p) => p >= 1024 && p <= 65535));
+    const ports = new Set(
+        [1024, 32768, 49152, 65535, ...nacl.rules.flatMap((r) => [r.from, r.to, r.to + 1])].filter(
+            (p) => p >= 1024 && p <= 65535,
+        ),
+    );
     return [...ports].some((p) => naclAllows(nacl, egress, protocol, p, family, address));
 }
 
 /** What one security group rule admits for a packet: the CIDRs it names (prefix lists expanded). */
-function ruleCidrs(rule: IngressRuleModel, lists: Map<ModelResource, PrefixListModel>): { cidrs: Cidr[]; unknown: Unknown[] } {
+function ruleCidrs(
+    rule: IngressRuleModel,
+    lists: Map<ModelResource, PrefixListModel>,
+): { cidrs: Cidr[]; unknown: Unknown[] } {
     const cidrs: Cidr[] = [];
     const unknown: Unknown[] = [];
     for (const s of rule.sources) {
@@ -274,9 +385,17 @@ function ruleCidrs(rule: IngressRuleModel, lists: Map<ModelResource, PrefixListM
 }
 
 /** The public addresses that stand for every class of internet address the rules tell apart. */
-function internetCandidates(cidrs: Cidr[], nacls: (Nacl | undefined)[]): { family: 4 | 6; address: bigint }[] {
+function internetCandidates(
+    cidrs: Cidr[],
+    nacls: (Nacl | undefined)[],
+): { family: 4 | 6; address: bigint }[] {
     const out: { family: 4 | 6; address: bigint }[] = [];
-    const all = [...cidrs, ...nacls.flatMap((n) => (n?.rules ?? []).map((r) => r.cidr).filter((c): c is Cidr => c !== undefined))];
+    const all = [
+        ...cidrs,
+        ...nacls.flatMap((n) =>
+            (n?.rules ?? []).map((r) => r.cidr).filter((c): c is Cidr => c !== undefined),
+        ),
+    ];
     for (const c of all) {
         for (const a of [c.start, c.start + size(c)]) {
             if (a < 1n << BigInt(c.family === 4 ? 32 : 128) && isPublic(c.family, a)) {
@@ -284,9 +403,12 @@ function internetCandidates(cidrs: Cidr[], nacls: (Nacl | undefined)[]): { famil
             }
         }
         // Any public address inside the block will do when its edges are private.
-        const probe = c.family === 4 ? [0x08080808n, 0x01000000n, 0xcb007100n] : [0x20010db8n << 96n];
+        const probe =
+            c.family === 4 ? [0x08080808n, 0x01000000n, 0xcb007100n] : [0x20010db8n << 96n];
         for (const a of probe) {
-            contains(c, c.family, a) && isPublic(c.family, a) && out.push({ family: c.family, address: a });
+            contains(c, c.family, a) &&
+                isPublic(c.family, a) &&
+                out.push({ family: c.family, address: a });
         }
     }
     return out;
@@ -302,24 +424,48 @@ interface Endpoint {
 }
 
 /** The service's network identity: the ENI of an awsvpc task, or its hosts for bridge and host mode. */
-function endpointOf(runner: TaskRunnerModel, mode: string, net: Network, capacity: ReturnType<typeof clusterCapacity>): Endpoint {
+function endpointOf(
+    runner: TaskRunnerModel,
+    mode: string,
+    net: Network,
+    capacity: ReturnType<typeof clusterCapacity>,
+): Endpoint {
     const { refs } = net;
     const r = runner.resource;
     const { providers } = capacityOf(runner, capacity);
-    const hostGroups = [...new Set([...providers.flatMap((p) => groupsOf(p, refs)), ...(runner.launchType === "EC2" ? runner.clusters.flatMap((c) => groupsJoining(c, refs)) : [])])];
+    const hostGroups = [
+        ...new Set([
+            ...providers.flatMap((p) => groupsOf(p, refs)),
+            ...(runner.launchType === "EC2"
+                ? runner.clusters.flatMap((c) => groupsJoining(c, refs))
+                : []),
+        ]),
+    ];
     const onEc2 = hostGroups.length > 0 || runner.launchType === "EC2";
     if (mode === "awsvpc") {
-        const subnets = refs.follow(r, "networkConfiguration", "subnet", [`${runner.networkPath}.subnets`]);
-        const groups = refs.follow(r, "networkConfiguration", "securityGroup", [`${runner.networkPath}.securityGroups`]);
+        const subnets = refs.follow(r, "networkConfiguration", "subnet", [
+            `${runner.networkPath}.subnets`,
+        ]);
+        const groups = refs.follow(r, "networkConfiguration", "securityGroup", [
+            `${runner.networkPath}.securityGroups`,
+        ]);
         // An awsvpc task on EC2 gets no public IP, whatever its subnet or assignPublicIp say.
-        const publicIp: Tri = onEc2 ? false : isUnknown(runner.assignPublicIp) ? "unknown" : runner.assignPublicIp === true;
+        const publicIp: Tri = onEc2
+            ? false
+            : isUnknown(runner.assignPublicIp)
+              ? "unknown"
+              : runner.assignPublicIp === true;
         return {
             runner,
             subnets: subnets.found.map((s) => net.subnets.get(s)!).filter(Boolean),
             groups: groups.found,
             publicIp,
             publicIpWhy: `public IP (${runner.assignPublicIpPath})`,
-            unknown: [...subnets.unknown, ...groups.unknown, ...(isUnknown(runner.assignPublicIp) && !onEc2 ? [runner.assignPublicIp] : [])],
+            unknown: [
+                ...subnets.unknown,
+                ...groups.unknown,
+                ...(isUnknown(runner.assignPublicIp) && !onEc2 ? [runner.assignPublicIp] : []),
+            ],
         };
     }
     // bridge or host: the instances' network interfaces.
@@ -329,9 +475,24 @@ function endpointOf(runner: TaskRunnerModel, mode: string, net: Network, capacit
     let why = "";
     for (const g of hostGroups) {
         const field = isNative(g) ? "vpcZoneIdentifier" : "vpcZoneIdentifiers";
-        subnets.push(...refs.follow(g, field, "subnet").found.map((s) => net.subnets.get(s)!).filter(Boolean));
-        for (const t of [...refs.follow(g, "launchTemplate", "launchTemplate").found, ...refs.follow(g, "mixedInstancesPolicy", "launchTemplate").found]) {
-            groups.push(...refs.follow(t, isNative(t) ? "launchTemplateData" : "networkInterfaces", "securityGroup").found, ...refs.follow(t, "vpcSecurityGroupIds", "securityGroup").found);
+        subnets.push(
+            ...refs
+                .follow(g, field, "subnet")
+                .found.map((s) => net.subnets.get(s)!)
+                .filter(Boolean),
+        );
+        for (const t of [
+            ...refs.follow(g, "launchTemplate", "launchTemplate").found,
+            ...refs.follow(g, "mixedInstancesPolicy", "launchTemplate").found,
+        ]) {
+            groups.push(
+                ...refs.follow(
+                    t,
+                    isNative(t) ? "launchTemplateData" : "networkInterfaces",
+                    "securityGroup",
+                ).found,
+                ...refs.follow(t, "vpcSecurityGroupIds", "securityGroup").found,
+            );
         }
         const host = hostPublicIp(g, refs);
         if (host.public === true && "reason" in host) {
@@ -341,7 +502,14 @@ function endpointOf(runner: TaskRunnerModel, mode: string, net: Network, capacit
             publicIp = "unknown";
         }
     }
-    return { runner, subnets, groups: [...new Set(groups)], publicIp, publicIpWhy: why, unknown: [] };
+    return {
+        runner,
+        subnets,
+        groups: [...new Set(groups)],
+        publicIp,
+        publicIpWhy: why,
+        unknown: [],
+    };
 }
 
 /** The first port of Linux's default ephemeral range (32768-60999), where ECS maps bridge mode's dynamic host ports. */
@@ -360,7 +528,14 @@ function portsOf(runner: TaskRunnerModel): { mode: string | Unknown; ports: Port
         return { mode: "awsvpc", ports: [] };
     }
     const modeValue = at(td.props, "networkMode", label(td));
-    const mode = isUnknown(modeValue) ? modeValue : String(modeValue ?? (String(at(td.props, "requiresCompatibilities", label(td))).includes("FARGATE") ? "awsvpc" : "bridge")).toLowerCase();
+    const mode = isUnknown(modeValue)
+        ? modeValue
+        : String(
+              modeValue ??
+                  (String(at(td.props, "requiresCompatibilities", label(td))).includes("FARGATE")
+                      ? "awsvpc"
+                      : "bridge"),
+          ).toLowerCase();
     const raw = at(td.props, "containerDefinitions", label(td));
     if (isUnknown(raw)) {
         return { mode, ports: raw };
@@ -375,11 +550,22 @@ function portsOf(runner: TaskRunnerModel): { mode: string | Unknown; ports: Port
     for (const c of containers) {
         for (const m of c?.portMappings ?? []) {
             const containerPort = Number(m.containerPort);
-            const hostPort = m.hostPort === undefined || m.hostPort === null ? 0 : Number(m.hostPort);
+            const hostPort =
+                m.hostPort === undefined || m.hostPort === null ? 0 : Number(m.hostPort);
             // Bridge mode's dynamic host port (0) comes from the host's ephemeral range; its first port stands for it.
-            const port = mode === "awsvpc" || mode === "host" ? containerPort : hostPort === 0 ? DYNAMIC_HOST_PORT : hostPort;
+            const port =
+                mode === "awsvpc" || mode === "host"
+                    ? containerPort
+                    : hostPort === 0
+                      ? DYNAMIC_HOST_PORT
+                      : hostPort;
             if (Number.isInteger(port) && port > 0) {
-                ports.push({ port, protocol: String(m.protocol ?? "tcp").toLowerCase() === "udp" ? "udp" : "tcp", name: m.name, containerPort });
+                ports.push({
+                    port,
+                    protocol: String(m.protocol ?? "tcp").toLowerCase() === "udp" ? "udp" : "tcp",
+                    name: m.name,
+                    containerPort,
+                });
             }
         }
     }
@@ -394,7 +580,10 @@ export function analyzeReachability(resources: readonly ModelResource[]): Reacha
     const net = buildNetwork(refs);
     const capacity = clusterCapacity(refs);
     const runners = refs.all("service").map((r) => taskRunner(r, refs));
-    const endpoints = new Map<TaskRunnerModel, { endpoint: Endpoint; ports: PortSpec[] | Unknown; mode: string | Unknown }>();
+    const endpoints = new Map<
+        TaskRunnerModel,
+        { endpoint: Endpoint; ports: PortSpec[] | Unknown; mode: string | Unknown }
+    >();
     // Which security groups belong to ECS services and load balancers.
     const serviceOfGroup = new Map<ModelResource, TaskRunnerModel[]>();
     for (const runner of runners) {
@@ -413,7 +602,11 @@ export function analyzeReachability(resources: readonly ModelResource[]): Reacha
             list ? list.push(runner) : runnersBySubnet.set(sn, [runner]);
         }
     }
-    const lbGroups = new Set(refs.all("loadBalancer").flatMap((lb) => refs.follow(lb, "securityGroups", "securityGroup").found));
+    const lbGroups = new Set(
+        refs
+            .all("loadBalancer")
+            .flatMap((lb) => refs.follow(lb, "securityGroups", "securityGroup").found),
+    );
     const listeners = listenersByTargetGroup(refs);
 
     const out: ReachabilityEntry[] = [];
@@ -423,16 +616,44 @@ export function analyzeReachability(resources: readonly ModelResource[]): Reacha
         const egress = egressOf(endpoint, net);
         if (isUnknown(ports)) {
             // Which ports it serves is not known yet: nothing about them can be proven.
-            out.push({ service: r(runner), port: null, protocol: "tcp", fromInternet: "unknown", internetPaths: [], fromServices: [], egress: egress.egress, egressVia: egress.via, natAzIndependent: egress.natAzIndependent, serviceConnect: false, unknowns: [ports.what], foreignSources: [] });
+            out.push({
+                service: r(runner),
+                port: null,
+                protocol: "tcp",
+                fromInternet: "unknown",
+                internetPaths: [],
+                fromServices: [],
+                egress: egress.egress,
+                egressVia: egress.via,
+                natAzIndependent: egress.natAzIndependent,
+                serviceConnect: false,
+                unknowns: [ports.what],
+                foreignSources: [],
+            });
         } else if (ports.length === 0) {
             // Nothing can connect to a service that maps no port; how it reaches out still matters.
-            out.push({ service: r(runner), port: null, protocol: "tcp", fromInternet: false, internetPaths: [], fromServices: [], egress: egress.egress, egressVia: egress.via, natAzIndependent: egress.natAzIndependent, serviceConnect: false, unknowns: [], foreignSources: [] });
+            out.push({
+                service: r(runner),
+                port: null,
+                protocol: "tcp",
+                fromInternet: false,
+                internetPaths: [],
+                fromServices: [],
+                egress: egress.egress,
+                egressVia: egress.via,
+                natAzIndependent: egress.natAzIndependent,
+                serviceConnect: false,
+                unknowns: [],
+                foreignSources: [],
+            });
         }
         for (const spec of isUnknown(ports) ? [] : ports) {
             const unknowns = [...endpoint.unknown.map((u) => u.what)];
             const paths: string[][] = [];
             let fromInternet: Tri = false;
-            const rules = endpoint.groups.flatMap((g) => net.groups.get(g)?.rules ?? []).filter((r) => admits(r, spec.protocol, spec.port) !== false);
+            const rules = endpoint.groups
+                .flatMap((g) => net.groups.get(g)?.rules ?? [])
+                .filter((r) => admits(r, spec.protocol, spec.port) !== false);
             // Direct: a public IP on the task or host.
             if (endpoint.publicIp !== false) {
                 for (const subnet of endpoint.subnets) {
@@ -445,11 +666,27 @@ export function analyzeReachability(resources: readonly ModelResource[]): Reacha
                         const { cidrs, unknown } = ruleCidrs(rule, net.lists);
                         unknowns.push(...unknown.map((u) => u.what));
                         const open = internetCandidates(cidrs, [subnet.nacl]).some(
-                            (a) => cidrs.some((c) => contains(c, a.family, a.address)) && naclAllows(subnet.nacl, false, spec.protocol, spec.port, a.family, a.address) && naclReplies(subnet.nacl, spec.protocol, a.family, a.address),
+                            (a) =>
+                                cidrs.some((c) => contains(c, a.family, a.address)) &&
+                                naclAllows(
+                                    subnet.nacl,
+                                    false,
+                                    spec.protocol,
+                                    spec.port,
+                                    a.family,
+                                    a.address,
+                                ) &&
+                                naclReplies(subnet.nacl, spec.protocol, a.family, a.address),
                         );
                         if (open && admits(rule, spec.protocol, spec.port) === true) {
                             if (endpoint.publicIp === true) {
-                                paths.push([route.target ? label(route.target) : "an internet gateway", label(subnet.routeTable!.r), label(subnet.r), endpoint.publicIpWhy, ruleLabel(rule)]);
+                                paths.push([
+                                    route.target ? label(route.target) : "an internet gateway",
+                                    label(subnet.routeTable!.r),
+                                    label(subnet.r),
+                                    endpoint.publicIpWhy,
+                                    ruleLabel(rule),
+                                ]);
                             } else {
                                 unknowns.push(`whether ${label(runner.resource)} gets a public IP`);
                             }
@@ -473,10 +710,18 @@ export function analyzeReachability(resources: readonly ModelResource[]): Reacha
                 // The candidates, from indexes (never every service against every service): the
                 // services in an admitted group, and those in a subnet an admitted CIDR holds.
                 const candidates = new Set<TaskRunnerModel>();
-                rule.sources.forEach((x) => x.kind === "securityGroup" && x.groups.forEach((g) => serviceOfGroup.get(g)?.forEach((c) => candidates.add(c))));
+                rule.sources.forEach(
+                    (x) =>
+                        x.kind === "securityGroup" &&
+                        x.groups.forEach((g) =>
+                            serviceOfGroup.get(g)?.forEach((c) => candidates.add(c)),
+                        ),
+                );
                 if (cidrs.length > 0) {
                     for (const [sn, inSubnet] of runnersBySubnet) {
-                        sn.cidr && cidrs.some((x) => contains(x, sn.cidr!.family, sn.cidr!.start)) && inSubnet.forEach((c) => candidates.add(c));
+                        sn.cidr &&
+                            cidrs.some((x) => contains(x, sn.cidr!.family, sn.cidr!.start)) &&
+                            inSubnet.forEach((c) => candidates.add(c));
                     }
                 }
                 for (const client of candidates) {
@@ -484,18 +729,43 @@ export function analyzeReachability(resources: readonly ModelResource[]): Reacha
                     if (client === runner || fromServices.has(client.resource.name)) {
                         continue;
                     }
-                    const byGroup = rule.sources.some((x) => x.kind === "securityGroup" && x.groups.some((g) => c.groups.includes(g)));
-                    const subnetsAdmitted = byGroup ? c.subnets : c.subnets.filter((sn) => sn.cidr && cidrs.some((x) => contains(x, sn.cidr!.family, sn.cidr!.start)));
-                    if (subnetsAdmitted.length > 0 && egressAllows(c, endpoint, spec, net) && aclsAllow(subnetsAdmitted, endpoint.subnets, spec)) {
+                    const byGroup = rule.sources.some(
+                        (x) =>
+                            x.kind === "securityGroup" &&
+                            x.groups.some((g) => c.groups.includes(g)),
+                    );
+                    const subnetsAdmitted = byGroup
+                        ? c.subnets
+                        : c.subnets.filter(
+                              (sn) =>
+                                  sn.cidr &&
+                                  cidrs.some((x) => contains(x, sn.cidr!.family, sn.cidr!.start)),
+                          );
+                    if (
+                        subnetsAdmitted.length > 0 &&
+                        egressAllows(c, endpoint, spec, net) &&
+                        aclsAllow(subnetsAdmitted, endpoint.subnets, spec)
+                    ) {
                         fromServices.add(client.resource.name);
                     }
                 }
                 for (const x of rule.sources) {
                     if (x.kind === "securityGroup") {
-                        x.groups.filter((g) => !serviceOfGroup.has(g)).forEach((g) => foreign.add(`${ruleLabel(rule)} admits ${label(g)}${lbGroups.has(g) ? " (a load balancer's)" : ""}`));
-                        x.groups.length === 0 && foreign.add(`${ruleLabel(rule)} admits security group ${x.ref} (outside this stack)`);
+                        x.groups
+                            .filter((g) => !serviceOfGroup.has(g))
+                            .forEach((g) =>
+                                foreign.add(
+                                    `${ruleLabel(rule)} admits ${label(g)}${lbGroups.has(g) ? " (a load balancer's)" : ""}`,
+                                ),
+                            );
+                        x.groups.length === 0 &&
+                            foreign.add(
+                                `${ruleLabel(rule)} admits security group ${x.ref} (outside this stack)`,
+                            );
                     } else if (x.kind === "cidr" || x.kind === "prefixList") {
-                        foreign.add(`${ruleLabel(rule)} admits ${x.kind === "cidr" ? `CIDR ${x.text}` : `prefix list ${x.lists[0] ? `"${x.lists[0].name}"` : x.ref}`}`);
+                        foreign.add(
+                            `${ruleLabel(rule)} admits ${x.kind === "cidr" ? `CIDR ${x.text}` : `prefix list ${x.lists[0] ? `"${x.lists[0].name}"` : x.ref}`}`,
+                        );
                     }
                 }
             }
@@ -525,7 +795,11 @@ function serviceConnectPortNames(runner: TaskRunnerModel): Set<string> {
     if (enabled === false || isUnknown(services)) {
         return new Set();
     }
-    return new Set(services.map((s) => (s as Record<string, unknown>)?.portName).filter((n): n is string => typeof n === "string"));
+    return new Set(
+        services
+            .map((s) => (s as Record<string, unknown>)?.portName)
+            .filter((n): n is string => typeof n === "string"),
+    );
 }
 
 /**
@@ -555,17 +829,26 @@ function aclsAllow(clients: Subnet[], servers: Subnet[], spec: PortSpec): boolea
 
 /** Whether the client's security groups let it send to the server's port (egress is stateful too). */
 function egressAllows(client: Endpoint, server: Endpoint, spec: PortSpec, net: Network): boolean {
-    const rules = client.groups.flatMap((g) => net.groups.get(g)?.egress ?? []).filter((r) => admits(r, spec.protocol, spec.port) === true);
+    const rules = client.groups
+        .flatMap((g) => net.groups.get(g)?.egress ?? [])
+        .filter((r) => admits(r, spec.protocol, spec.port) === true);
     return rules.some((rule) =>
         rule.sources.some((s) =>
             s.kind === "securityGroup"
                 ? s.groups.some((g) => server.groups.includes(g))
-                : s.kind === "cidr" && s.cidr !== undefined && server.subnets.some((sn) => sn.cidr !== undefined && contains(s.cidr!, sn.cidr.family, sn.cidr.start)),
+                : s.kind === "cidr" &&
+                  s.cidr !== undefined &&
+                  server.subnets.some(
+                      (sn) =>
+                          sn.cidr !== undefined && contains(s.cidr!, sn.cidr.family, sn.cidr.start),
+                  ),
         ),
     );
 }
 
-function listenersByTargetGroup(refs: References): Map<ModelResource, { listener: ModelResource; lb?: ModelResource }[]> {
+function listenersByTargetGroup(
+    refs: References,
+): Map<ModelResource, { listener: ModelResource; lb?: ModelResource }[]> {
     const out = new Map<ModelResource, { listener: ModelResource; lb?: ModelResource }[]>();
     const add = (tg: ModelResource, listener: ModelResource) => {
         const lb = refs.follow(listener, "loadBalancerArn", "loadBalancer").found[0];
@@ -589,7 +872,13 @@ function listenersByTargetGroup(refs: References): Map<ModelResource, { listener
 
 type LbPath = { path: string[] } | { unknown: string };
 
-function loadBalancerPaths(runner: TaskRunnerModel, spec: PortSpec, endpoint: Endpoint, net: Network, listeners: ReturnType<typeof listenersByTargetGroup>): LbPath[] {
+function loadBalancerPaths(
+    runner: TaskRunnerModel,
+    spec: PortSpec,
+    endpoint: Endpoint,
+    net: Network,
+    listeners: ReturnType<typeof listenersByTargetGroup>,
+): LbPath[] {
     const { refs } = net;
     const r = runner.resource;
     const out: LbPath[] = [];
@@ -598,7 +887,9 @@ function loadBalancerPaths(runner: TaskRunnerModel, spec: PortSpec, endpoint: En
         return out;
     }
     const groups = refs.dependencies(r, "loadBalancers", "targetGroup");
-    const fallback = entries.flatMap((e) => refs.named(at(e, "targetGroupArn", label(r)), "targetGroup"));
+    const fallback = entries.flatMap((e) =>
+        refs.named(at(e, "targetGroupArn", label(r)), "targetGroup"),
+    );
     const ports = entries.map((e) => Number(at(e, "containerPort", label(r))));
     if (!ports.includes(spec.containerPort)) {
         return out;
@@ -617,15 +908,30 @@ function loadBalancerPaths(runner: TaskRunnerModel, spec: PortSpec, endpoint: En
                 continue;
             }
             const port = Number(at(listener.props, "port", label(listener)));
-            const protocol = String(at(listener.props, "protocol", label(listener)) ?? "").toUpperCase();
+            const protocol = String(
+                at(listener.props, "protocol", label(listener)) ?? "",
+            ).toUpperCase();
             const lbGroups = refs.follow(lb, "securityGroups", "securityGroup").found;
-            const lbSubnets = refs.follow(lb, "subnets", "subnet").found.map((s) => net.subnets.get(s)!).filter(Boolean);
+            const lbSubnets = refs
+                .follow(lb, "subnets", "subnet")
+                .found.map((s) => net.subnets.get(s)!)
+                .filter(Boolean);
             const entry = lbSubnets.find((s) => s.routeTable?.internet?.kind === "igw");
             if (!entry) {
                 continue;
             }
-            const lbRules = lbGroups.flatMap((g) => net.groups.get(g)?.rules ?? []).filter((x) => admits(x, "tcp", port) === true);
-            const open = lbGroups.length === 0 || lbRules.some((x) => ruleCidrs(x, net.lists).cidrs.some((c) => internetCandidates([c], [entry.nacl]).some((a) => naclAllows(entry.nacl, false, "tcp", port, a.family, a.address))));
+            const lbRules = lbGroups
+                .flatMap((g) => net.groups.get(g)?.rules ?? [])
+                .filter((x) => admits(x, "tcp", port) === true);
+            const open =
+                lbGroups.length === 0 ||
+                lbRules.some((x) =>
+                    ruleCidrs(x, net.lists).cidrs.some((c) =>
+                        internetCandidates([c], [entry.nacl]).some((a) =>
+                            naclAllows(entry.nacl, false, "tcp", port, a.family, a.address),
+                        ),
+                    ),
+                );
             if (!open) {
                 continue;
             }
@@ -635,26 +941,56 @@ function loadBalancerPaths(runner: TaskRunnerModel, spec: PortSpec, endpoint: En
                 .find(
                     (x) =>
                         admits(x, spec.protocol, spec.port) === true &&
-                        x.sources.some((s) => (s.kind === "securityGroup" && s.groups.some((g) => lbGroups.includes(g))) || (s.kind === "cidr" && s.cidr && lbSubnets.some((sn) => sn.cidr && contains(s.cidr!, sn.cidr.family, sn.cidr.start)))),
+                        x.sources.some(
+                            (s) =>
+                                (s.kind === "securityGroup" &&
+                                    s.groups.some((g) => lbGroups.includes(g))) ||
+                                (s.kind === "cidr" &&
+                                    s.cidr &&
+                                    lbSubnets.some(
+                                        (sn) =>
+                                            sn.cidr &&
+                                            contains(s.cidr!, sn.cidr.family, sn.cidr.start),
+                                    )),
+                        ),
                 );
             if (serviceRule) {
                 const route = entry.routeTable!.internet as { target?: ModelResource };
-                out.push({ path: [route.target ? label(route.target) : "an internet gateway", label(entry.routeTable!.r), label(entry.r), label(lb), `${label(listener)} (${protocol}:${port})`, label(tg), ruleLabel(serviceRule)] });
+                out.push({
+                    path: [
+                        route.target ? label(route.target) : "an internet gateway",
+                        label(entry.routeTable!.r),
+                        label(entry.r),
+                        label(lb),
+                        `${label(listener)} (${protocol}:${port})`,
+                        label(tg),
+                        ruleLabel(serviceRule),
+                    ],
+                });
             }
         }
     }
     return out;
 }
 
-function egressOf(endpoint: Endpoint, net: Network): { egress: ReachabilityEntry["egress"]; via: string[]; natAzIndependent: boolean | null } {
+function egressOf(
+    endpoint: Endpoint,
+    net: Network,
+): { egress: ReachabilityEntry["egress"]; via: string[]; natAzIndependent: boolean | null } {
     const kinds = new Set<ReachabilityEntry["egress"]>();
     const via: string[] = [];
     let independent: boolean | null = true;
     // The security groups must let something out to the internet at all.
     const rules = endpoint.groups.flatMap((g) => net.groups.get(g)?.egress ?? []);
-    const out = rules.some((r) => ruleCidrs(r, net.lists).cidrs.some((c) => internetCandidates([c], []).length > 0));
+    const out = rules.some((r) =>
+        ruleCidrs(r, net.lists).cidrs.some((c) => internetCandidates([c], []).length > 0),
+    );
     if (endpoint.subnets.length === 0) {
-        return { egress: endpoint.unknown.length > 0 ? "unknown" : "none", via, natAzIndependent: null };
+        return {
+            egress: endpoint.unknown.length > 0 ? "unknown" : "none",
+            via,
+            natAzIndependent: null,
+        };
     }
     for (const subnet of endpoint.subnets) {
         const route = subnet.routeTable?.internet;
@@ -670,15 +1006,34 @@ function egressOf(endpoint: Endpoint, net: Network): { egress: ReachabilityEntry
                 kinds.add(endpoint.publicIp === false ? "none" : "unknown");
             }
         } else {
-            const natSubnet = route.target ? net.subnets.get(net.natSubnet.get(route.target)!) : undefined;
+            const natSubnet = route.target
+                ? net.subnets.get(net.natSubnet.get(route.target)!)
+                : undefined;
             const natOut = natSubnet?.routeTable?.internet?.kind === "igw";
             kinds.add(route.target && !natOut ? "none" : "nat");
             if (route.target) {
                 via.push(`${label(route.target)}${natSubnet?.az ? ` (${natSubnet.az})` : ""}`);
-                independent = independent === null ? null : natSubnet?.az && subnet.az ? independent && natSubnet.az === subnet.az : null;
+                independent =
+                    independent === null
+                        ? null
+                        : natSubnet?.az && subnet.az
+                          ? independent && natSubnet.az === subnet.az
+                          : null;
             }
         }
     }
-    const egress = !out ? "none" : kinds.size === 1 ? [...kinds][0] : kinds.has("unknown") ? "unknown" : kinds.has("none") ? "none" : [...kinds][0];
-    return { egress, via: [...new Set(via)], natAzIndependent: egress === "nat" ? independent : null };
+    const egress = !out
+        ? "none"
+        : kinds.size === 1
+          ? [...kinds][0]
+          : kinds.has("unknown")
+            ? "unknown"
+            : kinds.has("none")
+              ? "none"
+              : [...kinds][0];
+    return {
+        egress,
+        via: [...new Set(via)],
+        natAzIndependent: egress === "nat" ? independent : null,
+    };
 }

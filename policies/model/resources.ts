@@ -18,40 +18,96 @@ export interface ModelResource {
 
 /** The type tokens of each provider family, by what the resource is. */
 export const TYPES = {
-    securityGroup: ["aws:ec2/securityGroup:SecurityGroup", "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", "aws-native:ec2:SecurityGroup"],
-    securityGroupRule: ["aws:ec2/securityGroupRule:SecurityGroupRule", "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "aws-native:ec2:SecurityGroupIngress"],
-    securityGroupEgressRule: ["aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "aws-native:ec2:SecurityGroupEgress"],
+    securityGroup: [
+        "aws:ec2/securityGroup:SecurityGroup",
+        "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
+        "aws-native:ec2:SecurityGroup",
+    ],
+    securityGroupRule: [
+        "aws:ec2/securityGroupRule:SecurityGroupRule",
+        "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+        "aws-native:ec2:SecurityGroupIngress",
+    ],
+    securityGroupEgressRule: [
+        "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+        "aws-native:ec2:SecurityGroupEgress",
+    ],
     vpc: ["aws:ec2/vpc:Vpc", "aws-native:ec2:VPC"],
-    routeTable: ["aws:ec2/routeTable:RouteTable", "aws:ec2/defaultRouteTable:DefaultRouteTable", "aws-native:ec2:RouteTable"],
+    routeTable: [
+        "aws:ec2/routeTable:RouteTable",
+        "aws:ec2/defaultRouteTable:DefaultRouteTable",
+        "aws-native:ec2:RouteTable",
+    ],
     route: ["aws:ec2/route:Route", "aws-native:ec2:Route"],
-    routeTableAssociation: ["aws:ec2/routeTableAssociation:RouteTableAssociation", "aws:ec2/mainRouteTableAssociation:MainRouteTableAssociation", "aws-native:ec2:SubnetRouteTableAssociation"],
+    routeTableAssociation: [
+        "aws:ec2/routeTableAssociation:RouteTableAssociation",
+        "aws:ec2/mainRouteTableAssociation:MainRouteTableAssociation",
+        "aws-native:ec2:SubnetRouteTableAssociation",
+    ],
     internetGateway: ["aws:ec2/internetGateway:InternetGateway", "aws-native:ec2:InternetGateway"],
-    internetGatewayAttachment: ["aws:ec2/internetGatewayAttachment:InternetGatewayAttachment", "aws-native:ec2:VPCGatewayAttachment"],
+    internetGatewayAttachment: [
+        "aws:ec2/internetGatewayAttachment:InternetGatewayAttachment",
+        "aws-native:ec2:VPCGatewayAttachment",
+    ],
     natGateway: ["aws:ec2/natGateway:NatGateway", "aws-native:ec2:NatGateway"],
-    networkAcl: ["aws:ec2/networkAcl:NetworkAcl", "aws:ec2/defaultNetworkAcl:DefaultNetworkAcl", "aws-native:ec2:NetworkAcl"],
+    networkAcl: [
+        "aws:ec2/networkAcl:NetworkAcl",
+        "aws:ec2/defaultNetworkAcl:DefaultNetworkAcl",
+        "aws-native:ec2:NetworkAcl",
+    ],
     networkAclRule: ["aws:ec2/networkAclRule:NetworkAclRule", "aws-native:ec2:NetworkAclEntry"],
-    networkAclAssociation: ["aws:ec2/networkAclAssociation:NetworkAclAssociation", "aws-native:ec2:SubnetNetworkAclAssociation"],
-    loadBalancer: ["aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer", "aws-native:elasticloadbalancingv2:LoadBalancer"],
-    listener: ["aws:lb/listener:Listener", "aws:alb/listener:Listener", "aws-native:elasticloadbalancingv2:Listener"],
-    listenerRule: ["aws:lb/listenerRule:ListenerRule", "aws:alb/listenerRule:ListenerRule", "aws-native:elasticloadbalancingv2:ListenerRule"],
-    targetGroup: ["aws:lb/targetGroup:TargetGroup", "aws:alb/targetGroup:TargetGroup", "aws-native:elasticloadbalancingv2:TargetGroup"],
+    networkAclAssociation: [
+        "aws:ec2/networkAclAssociation:NetworkAclAssociation",
+        "aws-native:ec2:SubnetNetworkAclAssociation",
+    ],
+    loadBalancer: [
+        "aws:lb/loadBalancer:LoadBalancer",
+        "aws:alb/loadBalancer:LoadBalancer",
+        "aws-native:elasticloadbalancingv2:LoadBalancer",
+    ],
+    listener: [
+        "aws:lb/listener:Listener",
+        "aws:alb/listener:Listener",
+        "aws-native:elasticloadbalancingv2:Listener",
+    ],
+    listenerRule: [
+        "aws:lb/listenerRule:ListenerRule",
+        "aws:alb/listenerRule:ListenerRule",
+        "aws-native:elasticloadbalancingv2:ListenerRule",
+    ],
+    targetGroup: [
+        "aws:lb/targetGroup:TargetGroup",
+        "aws:alb/targetGroup:TargetGroup",
+        "aws-native:elasticloadbalancingv2:TargetGroup",
+    ],
     prefixList: ["aws:ec2/managedPrefixList:ManagedPrefixList", "aws-native:ec2:PrefixList"],
     prefixListEntry: ["aws:ec2/managedPrefixListEntry:ManagedPrefixListEntry"],
     service: ["aws:ecs/service:Service", "aws-native:ecs:Service"],
     taskSet: ["aws:ecs/taskSet:TaskSet", "aws-native:ecs:TaskSet"],
     taskDefinition: ["aws:ecs/taskDefinition:TaskDefinition", "aws-native:ecs:TaskDefinition"],
     cluster: ["aws:ecs/cluster:Cluster", "aws-native:ecs:Cluster"],
-    capacityProvider: ["aws:ecs/capacityProvider:CapacityProvider", "aws-native:ecs:CapacityProvider"],
-    clusterCapacityProviders: ["aws:ecs/clusterCapacityProviders:ClusterCapacityProviders", "aws-native:ecs:ClusterCapacityProviderAssociations"],
+    capacityProvider: [
+        "aws:ecs/capacityProvider:CapacityProvider",
+        "aws-native:ecs:CapacityProvider",
+    ],
+    clusterCapacityProviders: [
+        "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders",
+        "aws-native:ecs:ClusterCapacityProviderAssociations",
+    ],
     autoScalingGroup: ["aws:autoscaling/group:Group", "aws-native:autoscaling:AutoScalingGroup"],
     launchTemplate: ["aws:ec2/launchTemplate:LaunchTemplate", "aws-native:ec2:LaunchTemplate"],
-    launchConfiguration: ["aws:ec2/launchConfiguration:LaunchConfiguration", "aws-native:autoscaling:LaunchConfiguration"],
+    launchConfiguration: [
+        "aws:ec2/launchConfiguration:LaunchConfiguration",
+        "aws-native:autoscaling:LaunchConfiguration",
+    ],
     subnet: ["aws:ec2/subnet:Subnet", "aws-native:ec2:Subnet"],
 } as const;
 
 export type Kind = keyof typeof TYPES;
 
-const KIND_OF = new Map<string, Kind>(Object.entries(TYPES).flatMap(([kind, types]) => types.map((t) => [t, kind as Kind])));
+const KIND_OF = new Map<string, Kind>(
+    Object.entries(TYPES).flatMap(([kind, types]) => types.map((t) => [t, kind as Kind])),
+);
 
 export const kindOf = (type: string): Kind | undefined => KIND_OF.get(type);
 export const isKind = (r: { type: string }, kind: Kind): boolean => KIND_OF.get(r.type) === kind;
@@ -59,9 +115,31 @@ export const isNative = (r: { type: string }): boolean => r.type.startsWith("aws
 
 /** The fields by which one resource names another, in each provider's outputs. */
 const NAMING_FIELDS = [
-    "id", "arn", "name", "groupId", "prefixListId", "serviceArn", "clusterName", "clusterArn", "autoScalingGroupName",
-    "launchTemplateId", "launchTemplateName", "launchConfigurationName", "subnetId", "taskDefinitionArn", "arnWithoutRevision", "family",
-    "autoScalingGroupArn", "vpcId", "routeTableId", "internetGatewayId", "natGatewayId", "networkAclId", "loadBalancerArn", "listenerArn", "targetGroupArn",
+    "id",
+    "arn",
+    "name",
+    "groupId",
+    "prefixListId",
+    "serviceArn",
+    "clusterName",
+    "clusterArn",
+    "autoScalingGroupName",
+    "launchTemplateId",
+    "launchTemplateName",
+    "launchConfigurationName",
+    "subnetId",
+    "taskDefinitionArn",
+    "arnWithoutRevision",
+    "family",
+    "autoScalingGroupArn",
+    "vpcId",
+    "routeTableId",
+    "internetGatewayId",
+    "natGatewayId",
+    "networkAclId",
+    "loadBalancerArn",
+    "listenerArn",
+    "targetGroupArn",
 ];
 
 const WORDS: Record<Kind, string> = {
@@ -132,7 +210,7 @@ export class References {
                     const key = known("", () => r.props[field]);
                     if (typeof key === "string" && key.length > 0 && key !== UNKNOWN_SENTINEL) {
                         const list = this.index.get(key);
-                        list ? (list.includes(r) || list.push(r)) : this.index.set(key, [r]);
+                        list ? list.includes(r) || list.push(r) : this.index.set(key, [r]);
                     }
                 }
             }
@@ -151,7 +229,11 @@ export class References {
             return [];
         }
         const index = this.byValue();
-        const hits = index.get(value) ?? index.get(value.replace(/:\d+$/, "")) ?? index.get(value.split("/").pop() ?? "") ?? [];
+        const hits =
+            index.get(value) ??
+            index.get(value.replace(/:\d+$/, "")) ??
+            index.get(value.split("/").pop() ?? "") ??
+            [];
         return hits.filter((r) => isKind(r, kind));
     }
 
@@ -159,7 +241,12 @@ export class References {
      * The resources of `kind` that `from`'s property refers to: its property dependencies when they
      * name any, else the values at `paths` matched by name. `unresolved` lists values that were unknown.
      */
-    follow(from: ModelResource, property: string, kind: Kind, paths: string[] = [property]): { found: ModelResource[]; unknown: Unknown[] } {
+    follow(
+        from: ModelResource,
+        property: string,
+        kind: Kind,
+        paths: string[] = [property],
+    ): { found: ModelResource[]; unknown: Unknown[] } {
         const viaDependency = this.dependencies(from, property, kind);
         if (viaDependency.length > 0) {
             return { found: viaDependency, unknown: [] };
@@ -193,7 +280,11 @@ export function tagMap(value: unknown): Map<string, unknown> | Unknown | undefin
         return undefined;
     }
     if (Array.isArray(value)) {
-        return new Map(value.filter((t) => t && typeof t === "object").map((t) => [String(t.key ?? t.Key), t.value ?? t.Value]));
+        return new Map(
+            value
+                .filter((t) => t && typeof t === "object")
+                .map((t) => [String(t.key ?? t.Key), t.value ?? t.Value]),
+        );
     }
     if (typeof value === "object") {
         return new Map(Object.entries(value as Record<string, unknown>));
@@ -205,7 +296,9 @@ export function tagMap(value: unknown): Map<string, unknown> | Unknown | undefin
  * A provider's default tags: `@pulumi/aws` sends an explicit provider's `defaultTags` JSON-encoded
  * (`{"tags":{...}}`), and a default provider's inputs are the stack's `aws:*` config, also JSON.
  */
-export function providerDefaultTags(provider: ModelResource["provider"]): Map<string, unknown> | Unknown | undefined {
+export function providerDefaultTags(
+    provider: ModelResource["provider"],
+): Map<string, unknown> | Unknown | undefined {
     if (!provider) {
         return undefined;
     }

@@ -46,9 +46,13 @@ export interface TaskRunnerModel {
 }
 
 /** How an Auto Scaling group's instances get a public IP: a reason, none, or an unknown that decides. */
-export type HostPublicIp = { public: true; reason: string } | { public: false } | { public: Unknown };
+export type HostPublicIp =
+    { public: true; reason: string } | { public: false } | { public: Unknown };
 
-const NETWORK = { service: "networkConfiguration.awsvpcConfiguration", taskSet: "networkConfiguration.awsVpcConfiguration" };
+const NETWORK = {
+    service: "networkConfiguration.awsvpcConfiguration",
+    taskSet: "networkConfiguration.awsVpcConfiguration",
+};
 
 export function taskRunner(r: ModelResource, refs: References): TaskRunnerModel {
     const name = label(r);
@@ -59,11 +63,16 @@ export function taskRunner(r: ModelResource, refs: References): TaskRunnerModel 
     const raw = at(r.props, path, name);
     const strategyField = native ? "capacityProviderStrategy" : "capacityProviderStrategies";
     const strategies = listAt(r.props, strategyField, name);
-    const paths = isUnknown(strategies) ? [strategyField] : strategies.map((_, i) => `${strategyField}[${i}].capacityProvider`);
+    const paths = isUnknown(strategies)
+        ? [strategyField]
+        : strategies.map((_, i) => `${strategyField}[${i}].capacityProvider`);
     const launchType = at(r.props, "launchType", name);
     const controller = at(r.props, "deploymentController.type", name);
     return {
-        placesTasks: taskSet || typeof controller !== "string" || controller.trim().toUpperCase() !== "EXTERNAL",
+        placesTasks:
+            taskSet ||
+            typeof controller !== "string" ||
+            controller.trim().toUpperCase() !== "EXTERNAL",
         resource: r,
         kind: taskSet ? "ECS task set" : "ECS service",
         service: taskSet ? refs.follow(r, "service", "service").found[0] : undefined,
@@ -72,9 +81,17 @@ export function taskRunner(r: ModelResource, refs: References): TaskRunnerModel 
         assignPublicIpPath: path,
         assignPublicIp: flag(raw),
         assignPublicIpText: isUnknown(raw) ? "unknown" : JSON.stringify(raw),
-        launchType: isUnknown(launchType) ? launchType : launchType === undefined || launchType === null ? undefined : String(launchType).trim().toUpperCase(),
+        launchType: isUnknown(launchType)
+            ? launchType
+            : launchType === undefined || launchType === null
+              ? undefined
+              : String(launchType).trim().toUpperCase(),
         clusters: refs.follow(r, "cluster", "cluster").found,
-        strategy: isUnknown(strategies) ? { found: [], unknown: [strategies] } : strategies.length === 0 ? { found: [], unknown: [] } : refs.follow(r, strategyField, "capacityProvider", paths),
+        strategy: isUnknown(strategies)
+            ? { found: [], unknown: [strategies] }
+            : strategies.length === 0
+              ? { found: [], unknown: [] }
+              : refs.follow(r, strategyField, "capacityProvider", paths),
     };
 }
 
@@ -95,10 +112,20 @@ export function clusterCapacity(refs: References): Map<ModelResource, ClusterCap
         }
         return e as { associated: ModelResource[]; defaults: ModelResource[]; unknown: Unknown[] };
     };
-    const collect = (owner: ModelResource, clusters: ModelResource[], providersField: string, defaultsField: string) => {
+    const collect = (
+        owner: ModelResource,
+        clusters: ModelResource[],
+        providersField: string,
+        defaultsField: string,
+    ) => {
         const defaults = listAt(owner.props, defaultsField, label(owner));
-        const defaultPaths = isUnknown(defaults) ? [defaultsField] : defaults.map((_, i) => `${defaultsField}[${i}].capacityProvider`);
-        const d = isUnknown(defaults) || defaults.length > 0 ? refs.follow(owner, defaultsField, "capacityProvider", defaultPaths) : { found: [], unknown: [] };
+        const defaultPaths = isUnknown(defaults)
+            ? [defaultsField]
+            : defaults.map((_, i) => `${defaultsField}[${i}].capacityProvider`);
+        const d =
+            isUnknown(defaults) || defaults.length > 0
+                ? refs.follow(owner, defaultsField, "capacityProvider", defaultPaths)
+                : { found: [], unknown: [] };
         const a = refs.follow(owner, providersField, "capacityProvider");
         for (const c of clusters) {
             const e = entry(c);
@@ -109,7 +136,14 @@ export function clusterCapacity(refs: References): Map<ModelResource, ClusterCap
     };
     for (const assoc of refs.all("clusterCapacityProviders")) {
         const field = isNative(assoc) ? "cluster" : "clusterName";
-        collect(assoc, refs.follow(assoc, field, "cluster").found, "capacityProviders", isNative(assoc) ? "defaultCapacityProviderStrategy" : "defaultCapacityProviderStrategies");
+        collect(
+            assoc,
+            refs.follow(assoc, field, "cluster").found,
+            "capacityProviders",
+            isNative(assoc)
+                ? "defaultCapacityProviderStrategy"
+                : "defaultCapacityProviderStrategies",
+        );
     }
     for (const cluster of refs.all("cluster").filter(isNative)) {
         collect(cluster, [cluster], "capacityProviders", "defaultCapacityProviderStrategy");
@@ -121,7 +155,10 @@ export function clusterCapacity(refs: References): Map<ModelResource, ClusterCap
  * The capacity providers a runner's tasks can land on: its own strategy; else, without a launch
  * type, its cluster's default strategy; with `launchType: "EC2"`, any capacity of the cluster.
  */
-export function capacityOf(runner: TaskRunnerModel, capacity: Map<ModelResource, ClusterCapacity>): { providers: ModelResource[]; unknown: Unknown[] } {
+export function capacityOf(
+    runner: TaskRunnerModel,
+    capacity: Map<ModelResource, ClusterCapacity>,
+): { providers: ModelResource[]; unknown: Unknown[] } {
     if (runner.strategy.found.length > 0 || runner.strategy.unknown.length > 0) {
         return { providers: runner.strategy.found, unknown: runner.strategy.unknown };
     }
@@ -131,14 +168,20 @@ export function capacityOf(runner: TaskRunnerModel, capacity: Map<ModelResource,
     if (runner.launchType !== undefined && runner.launchType !== "EC2") {
         return { providers: [], unknown: [] };
     }
-    const clusters = runner.clusters.map((c) => capacity.get(c)).filter((c): c is ClusterCapacity => c !== undefined);
-    const providers = clusters.flatMap((c) => (runner.launchType === "EC2" ? c.associated : c.defaults));
+    const clusters = runner.clusters
+        .map((c) => capacity.get(c))
+        .filter((c): c is ClusterCapacity => c !== undefined);
+    const providers = clusters.flatMap((c) =>
+        runner.launchType === "EC2" ? c.associated : c.defaults,
+    );
     return { providers: [...new Set(providers)], unknown: clusters.flatMap((c) => c.unknown) };
 }
 
 /** The Auto Scaling groups behind a capacity provider. */
 export function groupsOf(provider: ModelResource, refs: References): ModelResource[] {
-    return refs.follow(provider, "autoScalingGroupProvider", "autoScalingGroup", ["autoScalingGroupProvider.autoScalingGroupArn"]).found;
+    return refs.follow(provider, "autoScalingGroupProvider", "autoScalingGroup", [
+        "autoScalingGroupProvider.autoScalingGroupArn",
+    ]).found;
 }
 
 /**
@@ -151,19 +194,35 @@ export function groupsJoining(cluster: ModelResource, refs: References): ModelRe
         return [];
     }
     const joins = (template: ModelResource) => {
-        const data = at(template.props, isNative(template) ? "launchTemplateData.userData" : "userData", label(template));
+        const data = at(
+            template.props,
+            isNative(template) ? "launchTemplateData.userData" : "userData",
+            label(template),
+        );
         if (typeof data !== "string") {
             return false;
         }
-        const text = /^[A-Za-z0-9+/=\s]+$/.test(data) ? Buffer.from(data, "base64").toString("utf8") : data;
-        return new RegExp(`ECS_CLUSTER=["']?${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}["']?(\\s|$)`, "m").test(text);
+        const text = /^[A-Za-z0-9+/=\s]+$/.test(data)
+            ? Buffer.from(data, "base64").toString("utf8")
+            : data;
+        return new RegExp(
+            `ECS_CLUSTER=["']?${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}["']?(\\s|$)`,
+            "m",
+        ).test(text);
     };
     return refs.all("autoScalingGroup").filter((g) => templatesOf(g, refs).some(joins));
 }
 
 function templatesOf(group: ModelResource, refs: References): ModelResource[] {
     const native = isNative(group);
-    const direct = refs.follow(group, "launchTemplate", "launchTemplate", native ? ["launchTemplate.launchTemplateId", "launchTemplate.launchTemplateName"] : ["launchTemplate.id", "launchTemplate.name"]).found;
+    const direct = refs.follow(
+        group,
+        "launchTemplate",
+        "launchTemplate",
+        native
+            ? ["launchTemplate.launchTemplateId", "launchTemplate.launchTemplateName"]
+            : ["launchTemplate.id", "launchTemplate.name"],
+    ).found;
     const mixed = refs.follow(group, "mixedInstancesPolicy", "launchTemplate", [
         "mixedInstancesPolicy.launchTemplate.launchTemplateSpecification.launchTemplateId",
         "mixedInstancesPolicy.launchTemplate.launchTemplateSpecification.launchTemplateName",
@@ -177,16 +236,25 @@ export function hostPublicIp(group: ModelResource, refs: References): HostPublic
     const unknowns: Unknown[] = [];
     let explicitlyPrivate = false;
     for (const template of templatesOf(group, refs)) {
-        const interfaces = listAt(template.props, isNative(template) ? "launchTemplateData.networkInterfaces" : "networkInterfaces", label(template));
+        const interfaces = listAt(
+            template.props,
+            isNative(template) ? "launchTemplateData.networkInterfaces" : "networkInterfaces",
+            label(template),
+        );
         if (isUnknown(interfaces)) {
             unknowns.push(interfaces);
             continue;
         }
         for (const [i, nic] of interfaces.entries()) {
-            const value = isUnknown(nic) ? nic : at(nic, "associatePublicIpAddress", `${label(template)} networkInterfaces[${i}]`);
+            const value = isUnknown(nic)
+                ? nic
+                : at(nic, "associatePublicIpAddress", `${label(template)} networkInterfaces[${i}]`);
             const f = flag(value);
             if (f === true) {
-                return { public: true, reason: `${label(template)} sets associatePublicIpAddress ${JSON.stringify(value)}` };
+                return {
+                    public: true,
+                    reason: `${label(template)} sets associatePublicIpAddress ${JSON.stringify(value)}`,
+                };
             }
             if (isUnknown(f)) {
                 unknowns.push(f);
@@ -195,11 +263,18 @@ export function hostPublicIp(group: ModelResource, refs: References): HostPublic
             }
         }
     }
-    const configurations = refs.follow(group, native ? "launchConfigurationName" : "launchConfiguration", "launchConfiguration").found;
+    const configurations = refs.follow(
+        group,
+        native ? "launchConfigurationName" : "launchConfiguration",
+        "launchConfiguration",
+    ).found;
     for (const configuration of configurations) {
         const f = flag(at(configuration.props, "associatePublicIpAddress", label(configuration)));
         if (f === true) {
-            return { public: true, reason: `${label(configuration)} sets associatePublicIpAddress` };
+            return {
+                public: true,
+                reason: `${label(configuration)} sets associatePublicIpAddress`,
+            };
         }
         if (isUnknown(f)) {
             unknowns.push(f);
@@ -219,7 +294,10 @@ export function hostPublicIp(group: ModelResource, refs: References): HostPublic
     for (const subnet of subnets.found) {
         const f = flag(at(subnet.props, "mapPublicIpOnLaunch", label(subnet)));
         if (f === true) {
-            return { public: true, reason: `its ${label(subnet)} maps public IPs on launch and the launch template leaves associatePublicIpAddress unset` };
+            return {
+                public: true,
+                reason: `its ${label(subnet)} maps public IPs on launch and the launch template leaves associatePublicIpAddress unset`,
+            };
         }
         if (isUnknown(f)) {
             return { public: f };

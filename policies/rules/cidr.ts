@@ -25,7 +25,12 @@ export function parseCidr(raw: string): Cidr | undefined {
         return undefined;
     }
     const bits = BITS[family];
-    const prefix = prefixText === undefined ? bits : /^[0-9]{1,3}$/.test(prefixText) ? Number(prefixText) : NaN;
+    const prefix =
+        prefixText === undefined
+            ? bits
+            : /^[0-9]{1,3}$/.test(prefixText)
+              ? Number(prefixText)
+              : NaN;
     if (!(prefix >= 0 && prefix <= bits)) {
         return undefined;
     }
@@ -83,7 +88,11 @@ export function worldCover(cidrs: Cidr[]): Cidr[] | undefined {
         const blocks = cidrs.filter((c) => c.family === family);
         const end = 1n << BigInt(BITS[family]);
         const spans = blocks
-            .map((c) => ({ c, from: c.start, to: c.start + (1n << BigInt(BITS[family] - c.prefix)) }))
+            .map((c) => ({
+                c,
+                from: c.start,
+                to: c.start + (1n << BigInt(BITS[family] - c.prefix)),
+            }))
             .sort((x, y) => (x.from < y.from ? -1 : x.from > y.from ? 1 : 0));
         let reached = 0n;
         const used: Cidr[] = [];

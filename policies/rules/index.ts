@@ -1,4 +1,10 @@
-export { noSshFromInternet, noSshFromInternetPerSecurityGroup, judgeWorld, sshMessage, unionMessage } from "./ssh";
+export {
+    noSshFromInternet,
+    noSshFromInternetPerSecurityGroup,
+    judgeWorld,
+    sshMessage,
+    unionMessage,
+} from "./ssh";
 export { noPublicIpOnSensitiveTasks, noPublicIpOnSensitiveTasksByReference } from "./publicIp";
 export { sensitivityOf } from "./sensitivity";
 export { waivable, parseWaivers, WAIVERS_SCHEMA } from "./waivers";
@@ -10,4 +16,10 @@ import { noPublicIpOnSensitiveTasksByReference, noPublicIpOnSensitiveTasks } fro
 import { serviceConnectServersInternal } from "./internal";
 
 /** Every policy of the pack, in the order the pack lists them. */
-export const POLICIES = [noSshFromInternet, noSshFromInternetPerSecurityGroup, noPublicIpOnSensitiveTasks, noPublicIpOnSensitiveTasksByReference, serviceConnectServersInternal];
+export const POLICIES = [
+    noSshFromInternet,
+    noSshFromInternetPerSecurityGroup,
+    noPublicIpOnSensitiveTasks,
+    noPublicIpOnSensitiveTasksByReference,
+    serviceConnectServersInternal,
+];

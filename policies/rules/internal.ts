@@ -4,7 +4,12 @@ import { References, tagMap } from "../model/resources";
 import { at, isUnknown, Unknown } from "../model/values";
 import { taskRunner } from "../model/workloads";
 import { sensitivityOf } from "./sensitivity";
-import { SENSITIVITY_DEFAULTS, SENSITIVITY_SCHEMA, SensitivitySettings, withDefaults } from "./settings";
+import {
+    SENSITIVITY_DEFAULTS,
+    SENSITIVITY_SCHEMA,
+    SensitivitySettings,
+    withDefaults,
+} from "./settings";
 import { reportUndecided, waivable } from "./waivers";
 
 /** The tag that says a Service Connect server is meant to be public (on the ECS service itself). */
@@ -28,13 +33,23 @@ export const serviceConnectServersInternal: StackValidationPolicy = waivable({
         if (entries.length === 0) {
             return;
         }
-        const settings = withDefaults(SENSITIVITY_DEFAULTS, args.getConfig<Partial<SensitivitySettings>>());
+        const settings = withDefaults(
+            SENSITIVITY_DEFAULTS,
+            args.getConfig<Partial<SensitivitySettings>>(),
+        );
         const refs = new References(args.resources);
         const byName = new Map(refs.all("service").map((r) => [r.name, r]));
         for (const e of entries) {
             const service = byName.get(e.service)!;
             const who = `ECS service "${e.service}"`;
-            const undecided = (question: string, waitingFor: string[]) => reportUndecided(reportViolation, serviceConnectServersInternal, question, waitingFor.map((w) => new Unknown(w)), service.urn);
+            const undecided = (question: string, waitingFor: string[]) =>
+                reportUndecided(
+                    reportViolation,
+                    serviceConnectServersInternal,
+                    question,
+                    waitingFor.map((w) => new Unknown(w)),
+                    service.urn,
+                );
             // A server tagged public is public on purpose: neither check applies to it.
             if (e.serviceConnect && !declaredPublic(service)) {
                 if (e.fromInternet === true) {
@@ -44,7 +59,10 @@ export const serviceConnectServersInternal: StackValidationPolicy = waivable({
                         service.urn,
                     );
                 } else if (e.fromInternet === "unknown") {
-                    undecided(`whether the internet can reach Service Connect server ${who} on ${e.protocol} ${e.port}`, e.unknowns);
+                    undecided(
+                        `whether the internet can reach Service Connect server ${who} on ${e.protocol} ${e.port}`,
+                        e.unknowns,
+                    );
                 }
                 if (e.foreignSources.length > 0) {
                     reportViolation(
@@ -63,10 +81,20 @@ export const serviceConnectServersInternal: StackValidationPolicy = waivable({
                             `Run it in private subnets without a public IP; put an internet-facing load balancer in front of it if it must serve the internet.`,
                         service.urn,
                     );
-                } else if (s.sensitive === true && e.fromInternet === "unknown" && !e.serviceConnect) {
-                    undecided(`whether the internet can reach sensitive ${who} directly on ${e.protocol} ${e.port}`, e.unknowns);
+                } else if (
+                    s.sensitive === true &&
+                    e.fromInternet === "unknown" &&
+                    !e.serviceConnect
+                ) {
+                    undecided(
+                        `whether the internet can reach sensitive ${who} directly on ${e.protocol} ${e.port}`,
+                        e.unknowns,
+                    );
                 } else if (isUnknown(s.sensitive) && direct.length > 0) {
-                    undecided(`whether ${who}, which the internet can reach directly, is sensitive`, [s.sensitive.what]);
+                    undecided(
+                        `whether ${who}, which the internet can reach directly, is sensitive`,
+                        [s.sensitive.what],
+                    );
                 }
             }
         }

@@ -1,9 +1,28 @@
-import { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import {
+    ReportViolation,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    StackValidationArgs,
+    StackValidationPolicy,
+} from "@pulumi/policy";
 import { isKind, isNative, label, ModelResource, References } from "../model/resources";
 import { isUnknown, Unknown } from "../model/values";
-import { capacityOf, clusterCapacity, groupsJoining, groupsOf, hostPublicIp, taskRunner, TaskRunnerModel } from "../model/workloads";
+import {
+    capacityOf,
+    clusterCapacity,
+    groupsJoining,
+    groupsOf,
+    hostPublicIp,
+    taskRunner,
+    TaskRunnerModel,
+} from "../model/workloads";
 import { sensitivityOf } from "./sensitivity";
-import { SENSITIVITY_DEFAULTS, SENSITIVITY_SCHEMA, SensitivitySettings, withDefaults } from "./settings";
+import {
+    SENSITIVITY_DEFAULTS,
+    SENSITIVITY_SCHEMA,
+    SensitivitySettings,
+    withDefaults,
+} from "./settings";
 import { reportUndecided, waivable } from "./waivers";
 
 const isRunner = (r: { type: string }) => isKind(r, "service") || isKind(r, "taskSet");
@@ -16,7 +35,12 @@ export function publicIpMessage(runner: TaskRunnerModel, reason: string): string
     );
 }
 
-export function hostMessage(runner: TaskRunnerModel, reason: string, via: string, hosts: string): string {
+export function hostMessage(
+    runner: TaskRunnerModel,
+    reason: string,
+    via: string,
+    hosts: string,
+): string {
     return (
         `${runner.kind} "${runner.resource.name}" is sensitive (${reason}) but runs on ${via} whose instances get public IPs ` +
         `(${hosts}), so its hosts are reachable from the internet. Launch the instances in private subnets with ` +
@@ -24,14 +48,17 @@ export function hostMessage(runner: TaskRunnerModel, reason: string, via: string
     );
 }
 
-const settingsOf = (args: { getConfig<T extends object>(): T }) => withDefaults(SENSITIVITY_DEFAULTS, args.getConfig<Partial<SensitivitySettings>>());
+const settingsOf = (args: { getConfig<T extends object>(): T }) =>
+    withDefaults(SENSITIVITY_DEFAULTS, args.getConfig<Partial<SensitivitySettings>>());
 
 /**
  * What the resource policy decides from the runner alone: its own public IP with its own
  * classification (own tags, defaults, stack tags, config). A task set whose own tags do not classify
  * it takes its service's classification, which only the stack policy can see.
  */
-function ownVerdict(args: ResourceValidationArgs): { runner: TaskRunnerModel; reason: string } | undefined {
+function ownVerdict(
+    args: ResourceValidationArgs,
+): { runner: TaskRunnerModel; reason: string } | undefined {
     if (!isRunner(args)) {
         return undefined;
     }
@@ -48,7 +75,8 @@ function ownVerdict(args: ResourceValidationArgs): { runner: TaskRunnerModel; re
 
 export const noPublicIpOnSensitiveTasks: ResourceValidationPolicy = waivable({
     name: "no-public-ip-on-sensitive-tasks",
-    description: "ECS services and task sets of sensitive workloads must not give tasks public IPs (assignPublicIp).",
+    description:
+        "ECS services and task sets of sensitive workloads must not give tasks public IPs (assignPublicIp).",
     enforcementLevel: "mandatory",
     configSchema: SENSITIVITY_SCHEMA,
     validateResource: (args, reportViolation) => {
@@ -66,9 +94,18 @@ export const noPublicIpOnSensitiveTasks: ResourceValidationPolicy = waivable({
         if (isNative(args)) {
             const key = isKind(args, "taskSet") ? "awsVpcConfiguration" : "awsvpcConfiguration";
             const network = props.networkConfiguration ?? {};
-            return { ...props, networkConfiguration: { ...network, [key]: { ...network[key], assignPublicIp: "DISABLED" } } };
+            return {
+                ...props,
+                networkConfiguration: {
+                    ...network,
+                    [key]: { ...network[key], assignPublicIp: "DISABLED" },
+                },
+            };
         }
-        return { ...props, networkConfiguration: { ...props.networkConfiguration, assignPublicIp: false } };
+        return {
+            ...props,
+            networkConfiguration: { ...props.networkConfiguration, assignPublicIp: false },
+        };
     },
 });
 
@@ -88,17 +125,35 @@ export const noPublicIpOnSensitiveTasksByReference: StackValidationPolicy = waiv
             if (s.sensitive === false) {
                 continue;
             }
-            const undecided = (question: string, waitingFor: Unknown[]) => reportUndecided(reportViolation, noPublicIpOnSensitiveTasksByReference, question, waitingFor, r.urn);
+            const undecided = (question: string, waitingFor: Unknown[]) =>
+                reportUndecided(
+                    reportViolation,
+                    noPublicIpOnSensitiveTasksByReference,
+                    question,
+                    waitingFor,
+                    r.urn,
+                );
             const who = `${runner.kind} "${r.name}"`;
             // The direct path, unless the resource policy already judged it from the runner alone.
             if (runner.assignPublicIp === true) {
                 if (isUnknown(s.sensitive)) {
-                    undecided(`whether ${who}, which sets ${runner.assignPublicIpPath}, is sensitive`, [s.sensitive]);
-                } else if (!ownVerdict({ ...r, getConfig: args.getConfig, stackTags: args.stackTags } as unknown as ResourceValidationArgs)) {
+                    undecided(
+                        `whether ${who}, which sets ${runner.assignPublicIpPath}, is sensitive`,
+                        [s.sensitive],
+                    );
+                } else if (
+                    !ownVerdict({
+                        ...r,
+                        getConfig: args.getConfig,
+                        stackTags: args.stackTags,
+                    } as unknown as ResourceValidationArgs)
+                ) {
                     reportViolation(publicIpMessage(runner, s.reason), r.urn);
                 }
             } else if (isUnknown(runner.assignPublicIp) && s.sensitive === true) {
-                undecided(`whether sensitive ${who} gives its tasks public IPs`, [runner.assignPublicIp]);
+                undecided(`whether sensitive ${who} gives its tasks public IPs`, [
+                    runner.assignPublicIp,
+                ]);
             }
             // The hosts' path: EC2 capacity whose instances get public IPs.
             if (!runner.placesTasks) {
@@ -109,11 +164,19 @@ export const noPublicIpOnSensitiveTasksByReference: StackValidationPolicy = waiv
             if (unknown.length > 0 && s.sensitive === true) {
                 undecided(`which EC2 capacity sensitive ${who} runs on`, unknown);
             }
-            const hosts: { via: string; group: ModelResource }[] = providers.flatMap((p) => groupsOf(p, refs).map((group) => ({ via: `EC2 capacity provider "${p.name}"`, group })));
+            const hosts: { via: string; group: ModelResource }[] = providers.flatMap((p) =>
+                groupsOf(p, refs).map((group) => ({
+                    via: `EC2 capacity provider "${p.name}"`,
+                    group,
+                })),
+            );
             if (runner.launchType === "EC2") {
                 for (const cluster of runner.clusters) {
                     for (const group of groupsJoining(cluster, refs)) {
-                        hosts.push({ via: `launchType EC2 on cluster "${cluster.name}", which places tasks on any container instance, including ${label(group)}'s`, group });
+                        hosts.push({
+                            via: `launchType EC2 on cluster "${cluster.name}", which places tasks on any container instance, including ${label(group)}'s`,
+                            group,
+                        });
                     }
                 }
             }
@@ -128,9 +191,15 @@ export const noPublicIpOnSensitiveTasksByReference: StackValidationPolicy = waiv
                     continue;
                 }
                 if ("reason" in host === false) {
-                    s.sensitive === true && undecided(`whether the hosts of sensitive ${who} (${label(group)}) get public IPs`, [host.public as Unknown]);
+                    s.sensitive === true &&
+                        undecided(
+                            `whether the hosts of sensitive ${who} (${label(group)}) get public IPs`,
+                            [host.public as Unknown],
+                        );
                 } else if (isUnknown(s.sensitive)) {
-                    undecided(`whether ${who}, whose hosts get public IPs, is sensitive`, [s.sensitive]);
+                    undecided(`whether ${who}, whose hosts get public IPs, is sensitive`, [
+                        s.sensitive,
+                    ]);
                 } else if ("reason" in host) {
                     reportViolation(hostMessage(runner, s.reason, via, host.reason), r.urn);
                 }

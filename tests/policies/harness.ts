@@ -7,7 +7,12 @@ export function runResource(
     policy: ResourceValidationPolicy,
     type: string,
     props: Record<string, any>,
-    opts: { config?: object; stackTags?: Record<string, string>; name?: string; provider?: any } = {},
+    opts: {
+        config?: object;
+        stackTags?: Record<string, string>;
+        name?: string;
+        provider?: any;
+    } = {},
 ): string[] {
     const messages: string[] = [];
     const validate = policy.validateResource as (a: any, r: any) => void;
@@ -46,10 +51,24 @@ export function runStack(
     // One proxied object per resource, so property dependencies point at the same objects.
     const proxied = new Map<object, any>();
     for (const r of resources) {
-        proxied.set(r, { propertyDependencies: {}, dependencies: [], ...r, props: proxy.unknownCheckingProxy(r.props ?? {}), provider: r.provider && { ...r.provider, props: proxy.unknownCheckingProxy(r.provider.props ?? {}) } });
+        proxied.set(r, {
+            propertyDependencies: {},
+            dependencies: [],
+            ...r,
+            props: proxy.unknownCheckingProxy(r.props ?? {}),
+            provider: r.provider && {
+                ...r.provider,
+                props: proxy.unknownCheckingProxy(r.provider.props ?? {}),
+            },
+        });
     }
     for (const p of proxied.values()) {
-        p.propertyDependencies = Object.fromEntries(Object.entries(p.propertyDependencies ?? {}).map(([k, deps]) => [k, (deps as any[]).map((d) => proxied.get(d) ?? d)]));
+        p.propertyDependencies = Object.fromEntries(
+            Object.entries(p.propertyDependencies ?? {}).map(([k, deps]) => [
+                k,
+                (deps as any[]).map((d) => proxied.get(d) ?? d),
+            ]),
+        );
     }
     (policy.validateStack as (a: any, r: any) => void)(
         {
@@ -61,7 +80,15 @@ export function runStack(
             },
         },
         (message: any, urn?: string) =>
-            out.push(typeof message === "string" ? { message, urn } : { message: String(message.message).split("\n").slice(1).join("\n"), urn: message.urn ?? urn, enforcementLevel: message.enforcementLevel }),
+            out.push(
+                typeof message === "string"
+                    ? { message, urn }
+                    : {
+                          message: String(message.message).split("\n").slice(1).join("\n"),
+                          urn: message.urn ?? urn,
+                          enforcementLevel: message.enforcementLevel,
+                      },
+            ),
     );
     return out;
 }

@@ -36,25 +36,59 @@ describe("the policy pack", () => {
         it("GetAnalyzerInfo names the pack, its version and its policies with their config schemas", () => {
             assert.strictEqual(client.name, "ecs-guardrails");
             assert.strictEqual(client.version, require("../../policies/package.json").version);
-            assert.deepStrictEqual(client.policies.map((p) => [p.name, p.enforcementLevel]), POLICIES.map((p) => [p.name, p.enforcementLevel]));
-            assert.deepStrictEqual(client.policies[0].configSchema?.properties.sshPorts.default, [22]);
+            assert.deepStrictEqual(
+                client.policies.map((p) => [p.name, p.enforcementLevel]),
+                POLICIES.map((p) => [p.name, p.enforcementLevel]),
+            );
+            assert.deepStrictEqual(
+                client.policies[0].configSchema?.properties.sshPorts.default,
+                [22],
+            );
         });
 
         it("Analyze rejects SSH open to the world with the exact diagnostic", async () => {
             await client.configure({});
             await client.configureStack({ project: "p", stack: "s" });
-            const diagnostics = await client.analyze({ urn: "urn:sg", type: "aws:ec2/securityGroup:SecurityGroup", name: "sg", props: { ingress: [{ protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["0.0.0.0/0"] }] } });
-            assert.deepStrictEqual(diagnostics.map((d) => [d.policy, d.enforcementLevel, d.urn]), [["no-ssh-from-internet", "mandatory", "urn:sg"]]);
-            assert.ok(diagnostics[0].message.endsWith("Security group ingress[0] admits tcp 22-22 (including SSH port 22) from 0.0.0.0/0, the whole internet. Bots scan every public address for SSH: narrow the source to your own network's CIDR, or reach hosts with SSM Session Manager or ECS Exec instead of SSH."));
+            const diagnostics = await client.analyze({
+                urn: "urn:sg",
+                type: "aws:ec2/securityGroup:SecurityGroup",
+                name: "sg",
+                props: {
+                    ingress: [
+                        { protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["0.0.0.0/0"] },
+                    ],
+                },
+            });
+            assert.deepStrictEqual(
+                diagnostics.map((d) => [d.policy, d.enforcementLevel, d.urn]),
+                [["no-ssh-from-internet", "mandatory", "urn:sg"]],
+            );
+            assert.ok(
+                diagnostics[0].message.endsWith(
+                    "Security group ingress[0] admits tcp 22-22 (including SSH port 22) from 0.0.0.0/0, the whole internet. Bots scan every public address for SSH: narrow the source to your own network's CIDR, or reach hosts with SSM Session Manager or ECS Exec instead of SSH.",
+                ),
+            );
         });
 
         it("ConfigureStack's tags make every task of the stack sensitive", async () => {
-            const service = { urn: "urn:svc", type: "aws:ecs/service:Service", name: "game", props: { networkConfiguration: { subnets: ["s"], assignPublicIp: true } } };
+            const service = {
+                urn: "urn:svc",
+                type: "aws:ecs/service:Service",
+                name: "game",
+                props: { networkConfiguration: { subnets: ["s"], assignPublicIp: true } },
+            };
             await client.configure({});
             await client.configureStack({ project: "p", stack: "s" });
             assert.deepStrictEqual(await client.analyze(service), []);
-            await client.configureStack({ project: "p", stack: "s", tags: { "data-classification": "confidential" } });
-            assert.deepStrictEqual((await client.analyze(service)).map((d) => d.policy), ["no-public-ip-on-sensitive-tasks"]);
+            await client.configureStack({
+                project: "p",
+                stack: "s",
+                tags: { "data-classification": "confidential" },
+            });
+            assert.deepStrictEqual(
+                (await client.analyze(service)).map((d) => d.policy),
+                ["no-public-ip-on-sensitive-tasks"],
+            );
         });
 
         it("the lenient config makes the public-IP policies advisory, the strict one keeps them mandatory", async () => {
@@ -73,34 +107,65 @@ describe("the policy pack", () => {
         it("remediate turns assignPublicIp off on a sensitive service", async () => {
             await client.configure({ "no-public-ip-on-sensitive-tasks": "remediate" });
             await client.configureStack({ project: "p", stack: "s" });
-            const { props, remediated } = await client.remediate({ urn: "urn:svc", type: "aws:ecs/service:Service", name: "payments", props: { networkConfiguration: { subnets: ["s"], assignPublicIp: true }, tags: { "data-classification": "confidential" } } });
-            assert.deepStrictEqual((props as any).networkConfiguration, { subnets: ["s"], assignPublicIp: false });
-            assert.deepStrictEqual(remediated, [{ policy: "no-public-ip-on-sensitive-tasks", urn: "urn:svc" }]);
+            const { props, remediated } = await client.remediate({
+                urn: "urn:svc",
+                type: "aws:ecs/service:Service",
+                name: "payments",
+                props: {
+                    networkConfiguration: { subnets: ["s"], assignPublicIp: true },
+                    tags: { "data-classification": "confidential" },
+                },
+            });
+            assert.deepStrictEqual((props as any).networkConfiguration, {
+                subnets: ["s"],
+                assignPublicIp: false,
+            });
+            assert.deepStrictEqual(remediated, [
+                { policy: "no-public-ip-on-sensitive-tasks", urn: "urn:svc" },
+            ]);
         });
 
         it("a remediation that cannot run in a preview (it copies inputs that are unknown) is an advisory naming it, and the violation stays mandatory", async () => {
             const check = async (mode: "preview" | "after-up") => {
                 const evaluation = await evaluateStack(ROOT, "games", { mode });
-                return checkPolicies(client, evaluation.resources, { project: "ecsnet", stack: "games", mode, stackTags: { "data-classification": "confidential" }, config: { "no-public-ip-on-sensitive-tasks": "remediate" } });
+                return checkPolicies(client, evaluation.resources, {
+                    project: "ecsnet",
+                    stack: "games",
+                    mode,
+                    stackTags: { "data-classification": "confidential" },
+                    config: { "no-public-ip-on-sensitive-tasks": "remediate" },
+                });
             };
             const preview = await check("preview");
             assert.deepStrictEqual(preview.remediations, []);
-            const byPolicy = preview.violations.filter((v) => v.policy === "no-public-ip-on-sensitive-tasks").map((v) => [v.enforcementLevel, v.message.slice(0, 55)]);
+            const byPolicy = preview.violations
+                .filter((v) => v.policy === "no-public-ip-on-sensitive-tasks")
+                .map((v) => [v.enforcementLevel, v.message.slice(0, 55)]);
             assert.deepStrictEqual(byPolicy, [
                 ["advisory", "can't run remediation 'no-public-ip-on-sensitive-tasks'"],
                 ["mandatory", "ECS services and task sets of sensitive workloads must "],
             ]);
             // After up every input is known: the remediation runs and the resource policy has nothing left to say.
             const up = await check("after-up");
-            assert.deepStrictEqual(up.remediations.map((r) => r.policy), ["no-public-ip-on-sensitive-tasks"]);
-            assert.deepStrictEqual(up.violations.filter((v) => v.policy === "no-public-ip-on-sensitive-tasks"), []);
+            assert.deepStrictEqual(
+                up.remediations.map((r) => r.policy),
+                ["no-public-ip-on-sensitive-tasks"],
+            );
+            assert.deepStrictEqual(
+                up.violations.filter((v) => v.policy === "no-public-ip-on-sensitive-tasks"),
+                [],
+            );
         });
 
         for (const stack of listStacks(ROOT)) {
             for (const mode of ["preview", "after-up"] as const) {
                 it(`passes every resource of the committed ${stack} stack (${mode})`, async () => {
                     const evaluation = await evaluateStack(ROOT, stack, { mode });
-                    const { violations } = await checkPolicies(client, evaluation.resources, { project: "ecsnet", stack, mode });
+                    const { violations } = await checkPolicies(client, evaluation.resources, {
+                        project: "ecsnet",
+                        stack,
+                        mode,
+                    });
                     // Not even an advisory: no unknown in a preview leaves any verdict undecided.
                     assert.deepStrictEqual(violations, []);
                 });
@@ -109,19 +174,36 @@ describe("the policy pack", () => {
 
         for (const mode of ["preview", "after-up"] as const) {
             it(`rejects the insecure variant, mandatory (${mode}): SSH open to the world, sensitive services with public IPs, on Fargate and on EC2`, async () => {
-            const runtime = await startRuntime("us-east-1", undefined, mode);
-            insecureResources();
-            await runtime.settle();
-            const resources = engineView(runtime.registrations, { mode: runtime.mode, project: "ecsnet", stack: "insecure", config: {} });
-            const { violations } = await checkPolicies(client, resources, { project: "ecsnet", stack: "insecure", mode });
-            const byName = violations.map((v) => [v.policy, v.urn.split("::").pop(), v.enforcementLevel]);
-            assert.deepStrictEqual(byName, [
-                ["no-ssh-from-internet", "bastion", "mandatory"],
-                ["no-public-ip-on-sensitive-tasks", "payments", "mandatory"],
-                ["no-public-ip-on-sensitive-tasks-by-reference", "ledger", "mandatory"],
-                ["no-public-ip-on-sensitive-tasks-by-reference", "vault", "mandatory"],
-            ]);
-            assert.ok(violations[2].message.endsWith(`ECS service "ledger" is sensitive (its task definition "ledger" carries data-classification=restricted) but sets networkConfiguration.assignPublicIp to true, which gives every task a public IP reachable from the internet. Set networkConfiguration.assignPublicIp to false and run the tasks in private subnets behind a NAT gateway.`));
+                const runtime = await startRuntime("us-east-1", undefined, mode);
+                insecureResources();
+                await runtime.settle();
+                const resources = engineView(runtime.registrations, {
+                    mode: runtime.mode,
+                    project: "ecsnet",
+                    stack: "insecure",
+                    config: {},
+                });
+                const { violations } = await checkPolicies(client, resources, {
+                    project: "ecsnet",
+                    stack: "insecure",
+                    mode,
+                });
+                const byName = violations.map((v) => [
+                    v.policy,
+                    v.urn.split("::").pop(),
+                    v.enforcementLevel,
+                ]);
+                assert.deepStrictEqual(byName, [
+                    ["no-ssh-from-internet", "bastion", "mandatory"],
+                    ["no-public-ip-on-sensitive-tasks", "payments", "mandatory"],
+                    ["no-public-ip-on-sensitive-tasks-by-reference", "ledger", "mandatory"],
+                    ["no-public-ip-on-sensitive-tasks-by-reference", "vault", "mandatory"],
+                ]);
+                assert.ok(
+                    violations[2].message.endsWith(
+                        `ECS service "ledger" is sensitive (its task definition "ledger" carries data-classification=restricted) but sets networkConfiguration.assignPublicIp to true, which gives every task a public IP reachable from the internet. Set networkConfiguration.assignPublicIp to false and run the tasks in private subnets behind a NAT gateway.`,
+                    ),
+                );
             });
         }
     });

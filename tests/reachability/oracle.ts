@@ -25,11 +25,23 @@ function inCidr(cidr: string, address: number): boolean {
     return address >= start && address < start + span;
 }
 
-function matches(rule: { protocol: string; from: number; to: number }, protocol: string, port: number): boolean {
-    return rule.protocol === "-1" || (rule.protocol === protocol && port >= rule.from && port <= rule.to);
+function matches(
+    rule: { protocol: string; from: number; to: number },
+    protocol: string,
+    port: number,
+): boolean {
+    return (
+        rule.protocol === "-1" ||
+        (rule.protocol === protocol && port >= rule.from && port <= rule.to)
+    );
 }
 
-function acl(rules: AclRule[] | undefined, protocol: string, port: number, address: number): boolean {
+function acl(
+    rules: AclRule[] | undefined,
+    protocol: string,
+    port: number,
+    address: number,
+): boolean {
     if (rules === undefined) {
         return true;
     }
@@ -50,8 +62,16 @@ export function oracle(t: Topology): OracleAnswer[] {
             for (let block = 0; block < 256 && !fromInternet; block++) {
                 if (block === 10 || block === 127) continue; // private and loopback: not the internet
                 const address = block * 2 ** 24;
-                const admitted = group.ingress.some((r) => r.cidr !== undefined && inCidr(r.cidr, address) && matches(r, s.protocol, s.port));
-                fromInternet = admitted && acl(subnet.acl?.inbound, s.protocol, s.port, address) && acl(subnet.acl?.outbound, s.protocol, EPHEMERAL, address);
+                const admitted = group.ingress.some(
+                    (r) =>
+                        r.cidr !== undefined &&
+                        inCidr(r.cidr, address) &&
+                        matches(r, s.protocol, s.port),
+                );
+                fromInternet =
+                    admitted &&
+                    acl(subnet.acl?.inbound, s.protocol, s.port, address) &&
+                    acl(subnet.acl?.outbound, s.protocol, EPHEMERAL, address);
             }
         }
         const fromServices: number[] = [];
@@ -59,7 +79,11 @@ export function oracle(t: Topology): OracleAnswer[] {
             if (j === i) return;
             const cAddress = toNumber(subnetCidr(c.subnet).split("/")[0]);
             const sAddress = toNumber(subnetCidr(s.subnet).split("/")[0]);
-            const admitted = group.ingress.some((r) => matches(r, s.protocol, s.port) && (r.group === c.group || (r.cidr !== undefined && inCidr(r.cidr, cAddress))));
+            const admitted = group.ingress.some(
+                (r) =>
+                    matches(r, s.protocol, s.port) &&
+                    (r.group === c.group || (r.cidr !== undefined && inCidr(r.cidr, cAddress))),
+            );
             const sameSubnet = c.subnet === s.subnet;
             const cAcl = t.subnets[c.subnet].acl;
             const acls =

@@ -20,7 +20,14 @@ function stack(edit: (t: Topology) => void = () => undefined, tags: Record<strin
     edit(t);
     const resources = resourcesOf(t) as any[];
     const server = resources.find((r) => r.name === "svc-0");
-    server.props = { ...server.props, tags, serviceConnectConfiguration: { enabled: true, services: [{ portName: "svc-0", discoveryName: "api" }] } };
+    server.props = {
+        ...server.props,
+        tags,
+        serviceConnectConfiguration: {
+            enabled: true,
+            services: [{ portName: "svc-0", discoveryName: "api" }],
+        },
+    };
     return runStack(serviceConnectServersInternal, resources).map((v) => v.message);
 }
 
@@ -41,9 +48,19 @@ describe("policy service-connect-servers-internal", () => {
     });
 
     it("rejects a server that admits a CIDR, even the VPC's own (not reachable from the internet, still not only ECS services)", () => {
-        assert.deepStrictEqual(stack((t) => t.groups[0].ingress.push({ protocol: "tcp", from: 0, to: 65535, cidr: "10.0.0.0/8" })), [
-            `ECS service "svc-0" serves tcp 80 through Service Connect, but its security groups admit more than ECS services there: security group "sg-0" ingress[1] admits CIDR 10.0.0.0/8. Admit the calling services' security groups only.`,
-        ]);
+        assert.deepStrictEqual(
+            stack((t) =>
+                t.groups[0].ingress.push({
+                    protocol: "tcp",
+                    from: 0,
+                    to: 65535,
+                    cidr: "10.0.0.0/8",
+                }),
+            ),
+            [
+                `ECS service "svc-0" serves tcp 80 through Service Connect, but its security groups admit more than ECS services there: security group "sg-0" ingress[1] admits CIDR 10.0.0.0/8. Admit the calling services' security groups only.`,
+            ],
+        );
     });
 
     it("lets a server tagged public be public", () => {
@@ -55,23 +72,36 @@ describe("policy service-connect-servers-internal", () => {
     });
 
     it("rejects a sensitive service the internet reaches directly; a load balancer in front of it passes", () => {
-        const messages = stack(
-            (t) => {
-                t.services[1] = { ...t.services[1], subnet: 0, publicIp: true };
-                t.groups[1].ingress.push({ protocol: "tcp", from: 8080, to: 8080, cidr: "203.0.113.0/24" });
-            },
-        ).length;
+        const messages = stack((t) => {
+            t.services[1] = { ...t.services[1], subnet: 0, publicIp: true };
+            t.groups[1].ingress.push({
+                protocol: "tcp",
+                from: 8080,
+                to: 8080,
+                cidr: "203.0.113.0/24",
+            });
+        }).length;
         assert.strictEqual(messages, 0, "not sensitive: the public pattern");
         const t: Topology = {
             subnets: [{ route: "igw" }],
             natSubnet: 0,
-            groups: [{ ingress: [{ protocol: "tcp", from: 8080, to: 8080, cidr: "203.0.113.0/24" }], egressAll: true }],
+            groups: [
+                {
+                    ingress: [{ protocol: "tcp", from: 8080, to: 8080, cidr: "203.0.113.0/24" }],
+                    egressAll: true,
+                },
+            ],
             services: [{ subnet: 0, group: 0, publicIp: true, port: 8080, protocol: "tcp" }],
         };
         const resources = resourcesOf(t) as any[];
-        resources.find((r) => r.name === "svc-0").props.tags = { "data-classification": "confidential" };
-        assert.deepStrictEqual(runStack(serviceConnectServersInternal, resources).map((v) => v.message), [
-            `ECS service "svc-0" is sensitive (tag data-classification=confidential) and the internet can reach it directly on tcp 8080: internet gateway "igw" -> route table "rt-0" -> subnet "subnet-0" -> public IP (networkConfiguration.assignPublicIp) -> security group "sg-0" ingress[0]. Run it in private subnets without a public IP; put an internet-facing load balancer in front of it if it must serve the internet.`,
-        ]);
+        resources.find((r) => r.name === "svc-0").props.tags = {
+            "data-classification": "confidential",
+        };
+        assert.deepStrictEqual(
+            runStack(serviceConnectServersInternal, resources).map((v) => v.message),
+            [
+                `ECS service "svc-0" is sensitive (tag data-classification=confidential) and the internet can reach it directly on tcp 8080: internet gateway "igw" -> route table "rt-0" -> subnet "subnet-0" -> public IP (networkConfiguration.assignPublicIp) -> security group "sg-0" ingress[0]. Run it in private subnets without a public IP; put an internet-facing load balancer in front of it if it must serve the internet.`,
+            ],
+        );
     });
 });
