@@ -168,9 +168,7 @@ export class PolicyPackClient {
      * the diagnostics of those that could not run (a remediation that read a value unknown in a
      * preview), which the engine shows as advisories.
      */
-    async remediate(
-        resource: AnalyzedResource,
-    ): Promise<{
+    async remediate(resource: AnalyzedResource): Promise<{
         props: Record<string, unknown>;
         remediated: { policy: string; urn: string }[];
         diagnostics: Diagnostic[];
