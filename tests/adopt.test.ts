@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { adoptAwsxVpc, adoptNetwork, AwsxVpcLike } from "../components/network/adopt";
 import { ServiceConnectCluster } from "../components/service/cluster";
 import { EcsService } from "../components/service/ecsService";
-import { one, startRuntime, T, valueOf } from "./helpers";
+import { one, startRuntime, T, valueOf } from "./support/helpers";
 
 // Compile-time proof: an awsx v3 Vpc is accepted as it is (tsc checks this file in `npm test`).
 export const awsxVpcFits = (vpc: awsx.ec2.Vpc): AwsxVpcLike => vpc;

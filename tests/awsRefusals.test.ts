@@ -11,7 +11,7 @@ import {
 import { matcherProblem, RouteRegister, routeTier } from "../components/loadBalancer/plan";
 import { NetworkFacts } from "../components/network/plan";
 import { evaluateStack } from "../offline/engine/program";
-import { refusal } from "./helpers";
+import { refusal } from "./support/helpers";
 
 const ROOT = path.resolve(__dirname, "..");
 const AWS_NAMES_TYPES = {

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as path from "path";
 import { evaluateStack } from "../offline/engine/program";
-import { refusal } from "./helpers";
+import { refusal } from "./support/helpers";
 
 const ROOT = path.resolve(__dirname, "..");
 

@@ -3,7 +3,7 @@ import { Ec2Capacity } from "../components/capacity/ec2Capacity";
 import { adoptNetwork } from "../components/network/adopt";
 import { ServiceConnectCluster } from "../components/service/cluster";
 import { EcsService } from "../components/service/ecsService";
-import { countsByType, ofType, one, startRuntime, T } from "./helpers";
+import { countsByType, ofType, one, startRuntime, T } from "./support/helpers";
 
 const E = {
     lt: "aws:ec2/launchTemplate:LaunchTemplate",

@@ -5,8 +5,8 @@ import { PolicyPackClient, PACK_DIR } from "../offline/policy/analyzer";
 import { checkPolicies } from "../offline/policy/check";
 import { evaluateStack } from "../offline/engine/program";
 import { listStacks } from "../offline/engine/project";
-import { countsByType, T } from "./helpers";
-import { listeningPorts } from "./imagePorts";
+import { countsByType, T } from "./support/helpers";
+import { listeningPorts } from "./support/imagePorts";
 
 const ROOT = path.resolve(__dirname, "..");
 const EXAMPLE = path.join(ROOT, "examples", "basic");
@@ -77,7 +77,7 @@ describe("examples/basic (the README's example)", () => {
                     const listening = listeningPorts(c.image);
                     assert.ok(
                         listening,
-                        `${stack}: ${c.image} is not in tests/imagePorts.ts; add what it listens on`,
+                        `${stack}: ${c.image} is not in tests/support/imagePorts.ts; add what it listens on`,
                     );
                     for (const p of served) {
                         assert.ok(

@@ -5,7 +5,7 @@ import { logDeliveryPrincipal } from "../components/loadBalancer/logDelivery";
 import { adoptNetwork } from "../components/network/adopt";
 import { ServiceConnectCluster } from "../components/service/cluster";
 import { EcsService } from "../components/service/ecsService";
-import { ofType, one, startRuntime, T } from "./helpers";
+import { ofType, one, startRuntime, T } from "./support/helpers";
 
 const L = {
     lb: "aws:lb/loadBalancer:LoadBalancer",

@@ -2,7 +2,16 @@ import * as assert from "assert";
 import { PrivateSubnetNetwork } from "../components/network/privateNetwork";
 import { PublicSubnetNetwork } from "../components/network/publicNetwork";
 import { networkFacts, planPrivateNetwork, planPublicNetwork } from "../components/network/plan";
-import { byId, countsByType, ofType, one, registered, startRuntime, T, valueOf } from "./helpers";
+import {
+    byId,
+    countsByType,
+    ofType,
+    one,
+    registered,
+    startRuntime,
+    T,
+    valueOf,
+} from "./support/helpers";
 import { Registration } from "../offline/engine/runtime";
 
 /** The route table a subnet is associated with. */

@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { runPlan } from "../offline/command/planCommand";
-import { SHARED_PACKS } from "./packs";
+import { SHARED_PACKS } from "./support/packs";
 import { HOURS_PER_MONTH } from "../offline/reports/cost";
 import { pricesOf } from "../offline/reports/prices";
 

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { PolicyPackClient, PACK_DIR } from "../offline/policy/analyzer";
-import { SHARED_PACKS } from "./packs";
+import { SHARED_PACKS } from "./support/packs";
 import { runPlan, USAGE } from "../offline/command/planCommand";
 import { policyConfigProblems } from "../offline/policy/config";
 

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { runPlan } from "../offline/command/planCommand";
-import { SHARED_PACKS } from "./packs";
+import { SHARED_PACKS } from "./support/packs";
 
 const ROOT = path.resolve(__dirname, "..");
 const PAYMENTS = path.join(ROOT, "tests", "fixtures", "programs", "payments");

@@ -4,7 +4,7 @@ import { ConfigError, parseStackConfig } from "../stack/config";
 import { evaluateStack } from "../offline/engine/program";
 import { configString, listStacks, loadProject } from "../offline/engine/project";
 import { deployOrder } from "../stack/plan";
-import { countsByType, ofType, SEED_SERVICE_COUNTS, T } from "./helpers";
+import { countsByType, ofType, SEED_SERVICE_COUNTS, T } from "./support/helpers";
 
 const ROOT = path.resolve(__dirname, "..");
 

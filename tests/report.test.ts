@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { runPlan } from "../offline/command/planCommand";
-import { SHARED_PACKS } from "./packs";
+import { SHARED_PACKS } from "./support/packs";
 import { estimateCost, quantityText, usdText } from "../offline/reports/cost";
 import { PRICE_TABLE_DATE, pricesOf } from "../offline/reports/prices";
 import type { EngineResource } from "../offline/engine/view";

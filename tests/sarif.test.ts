@@ -5,7 +5,7 @@ import * as path from "path";
 import Ajv from "ajv-draft-04";
 import addFormats from "ajv-formats";
 import { runPlan } from "../offline/command/planCommand";
-import { SHARED_PACKS } from "./packs";
+import { SHARED_PACKS } from "./support/packs";
 import { helpUriBase } from "../offline/reports/sarif";
 import { POLICIES } from "../policies/rules";
 

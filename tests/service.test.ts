@@ -5,7 +5,15 @@ import { ServiceConnectCluster } from "../components/service/cluster";
 import { EcsService, EcsServiceArgs } from "../components/service/ecsService";
 import { fargateSizeProblem } from "../components/service/fargate";
 import { Registration } from "../offline/engine/runtime";
-import { byId, countsByType, ofType, one, SEED_SERVICE_COUNTS, startRuntime, T } from "./helpers";
+import {
+    byId,
+    countsByType,
+    ofType,
+    one,
+    SEED_SERVICE_COUNTS,
+    startRuntime,
+    T,
+} from "./support/helpers";
 
 const privateNet = () =>
     adoptNetwork({

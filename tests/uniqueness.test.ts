@@ -16,7 +16,7 @@ import { collisions, fixedNames } from "../offline/engine/uniqueNames";
 import { EcsService } from "../components/service/ecsService";
 import { ServiceConnectCluster } from "../components/service/cluster";
 import { adoptNetwork } from "../components/network/adopt";
-import { ofType, startRuntime, T } from "./helpers";
+import { ofType, startRuntime, T } from "./support/helpers";
 
 const ROOT = path.resolve(__dirname, "..");
 

@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { engineUrn } from "../offline/engine/runtime";
-import { startRuntime } from "./helpers";
+import { startRuntime } from "./support/helpers";
 
 /**
  * URNs as the engine writes them (pulumi/pulumi pkg/resource/deploy/deployment.go `generateURN`: "Skip

@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as path from "path";
 import { evaluateStack } from "../offline/engine/program";
 import { Registration } from "../offline/engine/runtime";
-import { countsByType, SEED_SERVICE_COUNTS, T } from "./helpers";
+import { countsByType, SEED_SERVICE_COUNTS, T } from "./support/helpers";
 
 const ROOT = path.resolve(__dirname, "..");
 const L = {

@@ -7,7 +7,7 @@ import { evaluateStack } from "../../offline/engine/program";
 import { listStacks } from "../../offline/engine/project";
 import { POLICIES } from "../../policies/rules";
 import { insecureResources } from "../fixtures/insecure";
-import { startRuntime } from "../helpers";
+import { startRuntime } from "../support/helpers";
 
 const ROOT = path.resolve(__dirname, "../..");
 const PACK = path.join(ROOT, PACK_DIR);

@@ -5,7 +5,7 @@ import { engineView } from "../../offline/engine/view";
 import { checkPolicies, PolicyCheck } from "../../offline/policy/check";
 import { Mode } from "../../offline/engine/runtime";
 import { otherTeamsResources } from "../fixtures/otherTeams";
-import { startRuntime } from "../helpers";
+import { startRuntime } from "../support/helpers";
 
 const PACK = path.resolve(__dirname, "../..", PACK_DIR);
 

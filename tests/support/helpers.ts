@@ -1,8 +1,8 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
-import { evaluateStack } from "../offline/engine/program";
-import { Mode, OfflineRuntime, Registration } from "../offline/engine/runtime";
+import { evaluateStack } from "../../offline/engine/program";
+import { Mode, OfflineRuntime, Registration } from "../../offline/engine/runtime";
 
 export const T = {
     vpc: "aws:ec2/vpc:Vpc",
@@ -113,7 +113,7 @@ export async function refusal(
 ): Promise<{ error: Error; registered: string[] }> {
     let registrations: Registration[] = [];
     try {
-        await evaluateStack(path.resolve(__dirname, ".."), stack, {
+        await evaluateStack(path.resolve(__dirname, "..", ".."), stack, {
             extraConfig: extra,
             observe: (r) => (registrations = r),
         });

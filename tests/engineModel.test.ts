@@ -12,7 +12,7 @@ import { engineView, EngineResource } from "../offline/engine/view";
 import { checkPolicies } from "../offline/policy/check";
 import { evaluateStack } from "../offline/engine/program";
 import { Mode, UNKNOWN } from "../offline/engine/runtime";
-import { startRuntime } from "./helpers";
+import { startRuntime } from "./support/helpers";
 
 const ROOT = path.resolve(__dirname, "..");
 

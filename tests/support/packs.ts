@@ -5,6 +5,6 @@
  * The root hook (hooks.ts) stops them after each file. `npm run plan` itself starts its pack afresh,
  * and the tests that run it as a process cover that path.
  */
-import { PackPool } from "../offline/command/planCommand";
+import { PackPool } from "../../offline/command/planCommand";
 
 export const SHARED_PACKS = new PackPool();

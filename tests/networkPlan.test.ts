@@ -10,7 +10,7 @@ import {
 } from "../components/network/plan";
 import { PrivateSubnetNetwork } from "../components/network/privateNetwork";
 import { PublicSubnetNetwork } from "../components/network/publicNetwork";
-import { startRuntime } from "./helpers";
+import { startRuntime } from "./support/helpers";
 
 const PRIV = 'PrivateSubnetNetwork "core"';
 const PUB = 'PublicSubnetNetwork "edge"';
