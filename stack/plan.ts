@@ -7,7 +7,7 @@
  */
 import { ConfigError, ServiceConfig, StackConfig } from "./config";
 import { CapacityPlan, planCapacity } from "../components/capacity/plan";
-import { ENDPOINTS_NEEDED } from "../components/network/endpoints";
+import { ENDPOINTS_NEEDED } from "../components/network/plan";
 import {
     checkZonesInRegion,
     NatStrategy,
@@ -20,12 +20,12 @@ import {
 } from "../components/network/plan";
 import { defaultNamespaceName } from "../components/naming";
 import { PlanError } from "../components/planError";
-import { EndpointRegister, planCluster } from "../components/service/cluster";
+import { EndpointRegister, planCluster } from "../components/service/clusterPlan";
 import {
     planEcsService,
     ResolvedServicePlan,
     ServiceDeclaration,
-} from "../components/service/ecsService";
+} from "../components/service/plan";
 import { ecrRegion, imageRegistry } from "../components/service/plan";
 import { ExposeArgs } from "../components/service/types";
 import {

@@ -3,7 +3,7 @@
  * architecture that follows from it, the group's sizes, and the refusals that come before anything
  * registers. Plain functions and data, no resources.
  */
-import { ENDPOINTS_NEEDED } from "../network/endpoints";
+import { ENDPOINTS_NEEDED } from "../network/plan";
 import { NetworkFacts } from "../network/plan";
 import { editDistance } from "../text";
 import { PlanError } from "../planError";

@@ -1,24 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { nameTags } from "../tags";
-
-/** Interface endpoints a private Fargate task needs to pull from ECR and ship logs without NAT. */
-export const INTERFACE_ENDPOINT_SERVICES = ["ecr.api", "ecr.dkr", "logs"] as const;
-
-/**
- * The interface endpoint services a task or instance needs when it has no outbound internet, by
- * what it uses (AWS docs: "Amazon ECS interface VPC endpoints", "ECS Exec", "Specifying sensitive
- * data"). ECR layers also need the S3 gateway endpoint, which every endpoint set includes.
- */
-export const ENDPOINTS_NEEDED = {
-    images: ["ecr.api", "ecr.dkr"],
-    logs: ["logs"],
-    exec: ["ssmmessages"],
-    ssmParameters: ["ssm"],
-    secretsManager: ["secretsmanager"],
-    kms: ["kms"],
-    ec2Capacity: ["ecs", "ecs-agent", "ecs-telemetry"],
-} as const;
+import { INTERFACE_ENDPOINT_SERVICES } from "./plan";
 
 export interface VpcEndpoints {
     readonly s3: aws.ec2.VpcEndpoint;

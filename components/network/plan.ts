@@ -12,8 +12,25 @@
  */
 import { PlanError } from "../planError";
 import { contains, formatIpv4Cidr, Ipv4Cidr, overlaps, parseIpv4Cidr, subdivide } from "./cidr";
-import { INTERFACE_ENDPOINT_SERVICES } from "./endpoints";
 import { regionZones } from "./regions";
+
+/** Interface endpoints a private Fargate task needs to pull from ECR and ship logs without NAT. */
+export const INTERFACE_ENDPOINT_SERVICES = ["ecr.api", "ecr.dkr", "logs"] as const;
+
+/**
+ * The interface endpoint services a task or instance needs when it has no outbound internet, by
+ * what it uses (AWS docs: "Amazon ECS interface VPC endpoints", "ECS Exec", "Specifying sensitive
+ * data"). ECR layers also need the S3 gateway endpoint, which every endpoint set includes.
+ */
+export const ENDPOINTS_NEEDED = {
+    images: ["ecr.api", "ecr.dkr"],
+    logs: ["logs"],
+    exec: ["ssmmessages"],
+    ssmParameters: ["ssm"],
+    secretsManager: ["secretsmanager"],
+    kms: ["kms"],
+    ec2Capacity: ["ecs", "ecs-agent", "ecs-telemetry"],
+} as const;
 
 /** A PrivateLink service name suffix (`ssmmessages`, `ecr.api`): lowercase letters, digits, dots and dashes. */
 export const ENDPOINT_SERVICE = /^[a-z0-9][a-z0-9.-]*[a-z0-9]$/;

@@ -6,12 +6,13 @@
 import type { CapacityPlan } from "../capacity/plan";
 import { PlanError } from "../planError";
 import { planRoute, RouteArgs, RoutePlan } from "../loadBalancer/plan";
-import { ENDPOINTS_NEEDED } from "../network/endpoints";
+import { ENDPOINTS_NEEDED } from "../network/plan";
 import { NetworkFacts } from "../network/plan";
 import { fargateSizeProblem } from "./fargate";
 import { KMS_KEY_ARN, secretTarget } from "./iam";
 import { MAX_SECURITY_GROUPS, MAX_SUBNETS } from "../limits";
-import { AUTONAME_SUFFIX_LENGTH } from "../naming";
+import { AUTONAME_SUFFIX_LENGTH, taskFamily } from "../naming";
+import type { EcsServiceArgs } from "./ecsService";
 import {
     AppProtocol,
     ContainerArgs,
@@ -801,4 +802,91 @@ function planLaunch(
         );
     }
     return { launchType: type, networkMode, publicIp: networkMode !== "awsvpc" && hostPublic };
+}
+
+/**
+ * What planning a service needs: its arguments, with the cluster, network, capacity and the servers
+ * it calls reduced to the facts the planner reads. `planStack` builds it from a stack file; the
+ * component from its own arguments, so both judge a service by the same rules.
+ */
+export interface ServiceDeclaration extends Omit<
+    EcsServiceArgs,
+    "cluster" | "network" | "capacity" | "calls" | "loadBalancer"
+> {
+    /** The cluster's Service Connect namespace. */
+    namespace: string;
+    network: NetworkFacts;
+    capacity?: { network: NetworkFacts; plan: CapacityPlan };
+    calls?: {
+        serviceName: string;
+        endpoints: Endpoint[];
+        namespace: string;
+        network: NetworkFacts;
+    }[];
+    /** The load balancer route, with the network the load balancer sits in. */
+    loadBalancer?: RouteArgs & { network: NetworkFacts; listenerProtocol?: "HTTP" | "HTTPS" };
+    /** The Region, when known while planning. */
+    region?: string;
+}
+
+/** A service's plan with its defaults resolved. */
+export interface ResolvedServicePlan extends ServicePlan {
+    cpu: number;
+    memory: number;
+    desiredCount: number;
+    logRetentionDays: number;
+}
+
+/** Plans a service from its declaration; throws a `ServicePlanError` naming the service, the field and the fix. */
+export function planEcsService(
+    name: string,
+    project: string,
+    stack: string,
+    args: ServiceDeclaration,
+): ResolvedServicePlan {
+    const label = `EcsService "${name}"`;
+    if (args.capacity && args.capacity.network !== args.network) {
+        throw new ServicePlanError(
+            label,
+            "capacity runs in another network than the service's; pass the capacity's network as network.",
+        );
+    }
+    const resolved = {
+        cpu: args.cpu ?? 256,
+        memory: args.memory ?? 512,
+        desiredCount: args.desiredCount ?? 1,
+        logRetentionDays: args.logRetentionDays ?? 30,
+    };
+    const plan = planService(label, {
+        name,
+        family: taskFamily(project, stack, name),
+        containers: args.containers,
+        ...resolved,
+        expose: args.expose ?? [],
+        calls: (args.calls ?? []).map((s) => ({
+            label: `EcsService "${s.serviceName}"`,
+            endpoints: s.endpoints,
+            namespace: s.namespace,
+            network: s.network,
+        })),
+        sensitive: args.sensitive ?? false,
+        securityGroupIds: args.securityGroupIds?.length ?? 0,
+        network: args.network,
+        namespace: args.namespace,
+        launch: {
+            type: args.launchType ?? (args.capacity ? "EC2" : "FARGATE"),
+            hasCapacity: args.capacity !== undefined,
+            networkMode: args.networkMode,
+            assignPublicIp: args.assignPublicIp,
+            allowInstanceRoleAccess: args.allowInstanceRoleAccess,
+            capacity: args.capacity?.plan,
+        },
+        enableExecuteCommand: args.enableExecuteCommand ?? false,
+        secretsKmsKeyArns: args.secretsKmsKeyArns ?? [],
+        route: args.loadBalancer,
+        scaling: args.scaling,
+        runtimePlatform: args.runtimePlatform,
+        region: args.region,
+    });
+    return { ...plan, ...resolved };
 }
