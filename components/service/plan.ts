@@ -98,7 +98,7 @@ export interface Endpoint {
 }
 
 /** A `serviceConnectConfiguration.services` entry, in the provider's shape. */
-export interface ServiceConnectEntry {
+export interface ServiceConnectServiceEntry {
     portName: string;
     discoveryName: string;
     clientAlias: { port: number; dnsName?: string }[];
@@ -207,7 +207,7 @@ export interface ServicePlan {
     networkMode: NetworkMode;
     /** Whether the tasks can be reached from the internet: their own public IP, or their host's. */
     publicIp: boolean;
-    serviceConnectEntries: ServiceConnectEntry[];
+    serviceConnectEntries: ServiceConnectServiceEntry[];
     endpoints: Endpoint[];
     /** Where this server admits its callers: its endpoints' container ports, or in bridge mode the host port range. */
     callerPortRanges: { from: number; to: number }[];

@@ -17,7 +17,7 @@
  * collide whatever the resources are called; labels are escaped for Mermaid.
  */
 import { referenceReader } from "./references";
-import type { LoadBalancerRoute, ReportResource } from "./model";
+import type { LoadBalancerRoute, ReportResource, ServiceConnectEntry } from "./model";
 import type { ReachabilityEntry } from "../../policies/model/reachability";
 
 const T = {
@@ -40,12 +40,6 @@ const T = {
 } as const;
 
 const WORLD = ["0.0.0.0/0", "::/0"];
-
-export interface ServiceConnectCalls {
-    service: string;
-    calls: string[];
-    endpoints: string[];
-}
 
 const portOrder = (p: string) => Number(/(\d+)/.exec(p)?.[1] ?? 0);
 
@@ -118,7 +112,7 @@ export const LABEL_WIDTH = 24;
 
 export function mermaidDiagram(
     resources: ReportResource[],
-    serviceConnect: ServiceConnectCalls[],
+    serviceConnect: Pick<ServiceConnectEntry, "service" | "calls" | "endpoints">[],
     routes: LoadBalancerRoute[] = [],
     reachability: ReachabilityEntry[] = [],
 ): string {

@@ -15,7 +15,7 @@
  * Every answer carries the resources that make it so. An unknown value that decides an answer makes
  * it "unknown", named. Linear in the number of resources: every index is built once.
  */
-import { Cidr, parseCidr } from "../rules/cidr";
+import { Cidr, parseCidr } from "./cidr";
 import { isNative, label, ModelResource, References } from "./resources";
 import {
     admits,

@@ -13,7 +13,7 @@
  * resources, `aws-native:ec2:PrefixList`) resolve to their CIDRs. Adding a provider is adding a
  * normaliser here; the rules judge only the model.
  */
-import { Cidr, parseCidr } from "../rules/cidr";
+import { Cidr, parseCidr } from "./cidr";
 import { isKind, label, ModelResource, References, TYPES } from "./resources";
 import { at, isUnknown, listAt, Unknown } from "./values";
 

@@ -9,7 +9,7 @@ export { noPublicIpOnSensitiveTasks, noPublicIpOnSensitiveTasksByReference } fro
 export { sensitivityOf } from "./sensitivity";
 export { waivable, parseWaivers, WAIVERS_SCHEMA } from "./waivers";
 export { serviceConnectServersInternal, PUBLIC_SERVER_TAG } from "./internal";
-export { parseCidr, worldCover } from "./cidr";
+export { parseCidr, worldCover } from "../model/cidr";
 
 import { noSshFromInternet, noSshFromInternetPerSecurityGroup } from "./ssh";
 import { noPublicIpOnSensitiveTasksByReference, noPublicIpOnSensitiveTasks } from "./publicIp";

@@ -11,7 +11,7 @@ import {
 } from "../model/securityGroups";
 import { isKind, label, ModelResource, References } from "../model/resources";
 import { isUnknown, Unknown } from "../model/values";
-import { Cidr, parseCidr, sameBlock, worldCover } from "./cidr";
+import { Cidr, parseCidr, sameBlock, worldCover } from "../model/cidr";
 import { SSH_DEFAULTS, SSH_SCHEMA, SshSettings, withDefaults } from "./settings";
 import { reportUndecided, waivable } from "./waivers";
 
