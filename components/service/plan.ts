@@ -226,42 +226,15 @@ export interface ServicePlan {
     runtimePlatform?: (typeof RUNTIME_PLATFORMS)[number];
 }
 
-export function planService(label: string, input: ServicePlanInput): ServicePlan {
-    const fail = (text: string): never => {
-        throw new ServicePlanError(label, text);
-    };
-
-    if (!ECS_NAME.test(input.name) || input.name.length > SERVICE_NAME_MAX) {
-        fail(
-            `name "${input.name}" is not an ECS service name: ASCII letters, digits, _ and -, at most ${SERVICE_NAME_MAX} characters (ECS's 255, less the ${AUTONAME_SUFFIX_LENGTH} Pulumi's auto-name adds); rename the service.`,
-        );
-    }
-    if (input.family.length > FAMILY_MAX) {
-        fail(
-            `name "${input.name}" makes the task definition family ${input.family.length} characters long (project, stack and service), above ECS's ${FAMILY_MAX}; use a shorter service name.`,
-        );
-    }
-    if (input.containers.length === 0) {
-        fail("containers is empty; give the task at least one container.");
-    }
-    const { launchType, networkMode, publicIp } = planLaunch(fail, input);
-    if (launchType === "FARGATE") {
-        const sizeProblem = fargateSizeProblem(input.cpu, input.memory);
-        if (sizeProblem) {
-            fail(`${sizeProblem}.`);
-        }
-    }
-    if (!Number.isInteger(input.desiredCount) || input.desiredCount < 0) {
-        fail(
-            `desiredCount must be a whole number of tasks, 0 or more (got ${input.desiredCount}).`,
-        );
-    }
-    if (!LOG_RETENTION_DAYS.includes(input.logRetentionDays)) {
-        fail(
-            `logRetentionDays ${input.logRetentionDays} is not a retention CloudWatch Logs offers; use one of ${LOG_RETENTION_DAYS.join(", ")}.`,
-        );
-    }
-
+/**
+ * The task's containers, checked one by one (names, images, their share of the task's CPU and
+ * memory, port mappings that ECS would refuse, secrets) with the KMS keys that decrypt the secrets;
+ * returns the named port mappings, each with where it was declared.
+ */
+function planContainers(
+    fail: (text: string) => never,
+    input: ServicePlanInput,
+): Map<string, PortMappingArgs & { where: string }> {
     const mappings = new Map<string, PortMappingArgs & { where: string }>();
     const containerNames = new Set<string>();
     // awsvpc and host tasks share one network namespace; a bridge container has its own.
@@ -358,8 +331,20 @@ export function planService(label: string, input: ServicePlanInput): ServicePlan
             );
         }
     });
+    return mappings;
+}
 
-    const endpoints = input.expose.map((e, i): Endpoint => {
+/**
+ * The Service Connect endpoints the service exposes, each checked against the task's port mappings
+ * and the limits ECS and Cloud Map set (one client alias, TCP only, timeouts, DNS names), with the
+ * URL and environment variable its callers get.
+ */
+function planEndpoints(
+    fail: (text: string) => never,
+    input: ServicePlanInput,
+    mappings: Map<string, PortMappingArgs>,
+): Endpoint[] {
+    return input.expose.map((e, i): Endpoint => {
         const where = `expose[${i}]`;
         const mapping = mappings.get(e.portName);
         if (mapping === undefined) {
@@ -435,7 +420,10 @@ export function planService(label: string, input: ServicePlanInput): ServicePlan
             envName: `${discoveryName.toUpperCase().replace(/[^A-Z0-9]/g, "_")}_URL`,
         };
     });
+}
 
+/** The servers the service calls: each must expose an endpoint, in the same network and namespace. */
+function checkCalls(fail: (text: string) => never, input: ServicePlanInput): void {
     input.calls.forEach((server, i) => {
         if (server.endpoints.length === 0) {
             fail(
@@ -453,6 +441,55 @@ export function planService(label: string, input: ServicePlanInput): ServicePlan
             );
         }
     });
+}
+
+/**
+ * Plans a service, step by step: its name, family and sizes; where it runs (planLaunch); its
+ * containers (planContainers); the endpoints it exposes (planEndpoints) and the servers it calls
+ * (checkCalls); then what its placement allows (internet ports, host mode, subnets and groups), its
+ * load balancer route and scaling, and the URLs its calls put in its environment. Throws a
+ * `ServicePlanError` naming the field at fault and the fix.
+ */
+export function planService(label: string, input: ServicePlanInput): ServicePlan {
+    const fail = (text: string): never => {
+        throw new ServicePlanError(label, text);
+    };
+
+    if (!ECS_NAME.test(input.name) || input.name.length > SERVICE_NAME_MAX) {
+        fail(
+            `name "${input.name}" is not an ECS service name: ASCII letters, digits, _ and -, at most ${SERVICE_NAME_MAX} characters (ECS's 255, less the ${AUTONAME_SUFFIX_LENGTH} Pulumi's auto-name adds); rename the service.`,
+        );
+    }
+    if (input.family.length > FAMILY_MAX) {
+        fail(
+            `name "${input.name}" makes the task definition family ${input.family.length} characters long (project, stack and service), above ECS's ${FAMILY_MAX}; use a shorter service name.`,
+        );
+    }
+    if (input.containers.length === 0) {
+        fail("containers is empty; give the task at least one container.");
+    }
+    const { launchType, networkMode, publicIp } = planLaunch(fail, input);
+    if (launchType === "FARGATE") {
+        const sizeProblem = fargateSizeProblem(input.cpu, input.memory);
+        if (sizeProblem) {
+            fail(`${sizeProblem}.`);
+        }
+    }
+    if (!Number.isInteger(input.desiredCount) || input.desiredCount < 0) {
+        fail(
+            `desiredCount must be a whole number of tasks, 0 or more (got ${input.desiredCount}).`,
+        );
+    }
+    if (!LOG_RETENTION_DAYS.includes(input.logRetentionDays)) {
+        fail(
+            `logRetentionDays ${input.logRetentionDays} is not a retention CloudWatch Logs offers; use one of ${LOG_RETENTION_DAYS.join(", ")}.`,
+        );
+    }
+
+    const mappings = planContainers(fail, input);
+
+    const endpoints = planEndpoints(fail, input, mappings);
+    checkCalls(fail, input);
 
     const openMappings = [...mappings.values()].filter((p) => p.openToInternet);
     const internetPorts = openMappings.map((p) => ({
