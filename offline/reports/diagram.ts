@@ -110,23 +110,77 @@ export function wrapLabel(label: string, width = LABEL_WIDTH): string {
 /** Characters of an edge label that fit Mermaid's 200-pixel label box at its default font. */
 export const LABEL_WIDTH = 24;
 
+type Calls = Pick<ServiceConnectEntry, "service" | "calls" | "endpoints">;
+
+/** A service's tasks drawn in one subnet (no subnet: its subnets are not known to the plan). */
+interface TaskNode {
+    node: string;
+    subnet?: ReportResource;
+}
+
+/**
+ * The diagram being drawn: the resources and their references, node ids handed out in order, what
+ * sits in each subnet, where each service's tasks are drawn, and the lines and edges so far.
+ */
+class Drawing {
+    private readonly ids = new Map<string, string>();
+    private readonly drawn = new Set<string>();
+    readonly refs: ReturnType<typeof referenceReader<ReportResource>>["refs"];
+    readonly refersTo: ReturnType<typeof referenceReader<ReportResource>>["refersTo"];
+    readonly lines: string[] = ["flowchart TB"];
+    readonly edges: string[] = [];
+    /** The node lines inside each subnet, by the subnet's URN. */
+    readonly placed = new Map<string, string[]>();
+    readonly serviceNodes = new Map<string, TaskNode[]>();
+
+    constructor(readonly resources: ReportResource[]) {
+        ({ refs: this.refs, refersTo: this.refersTo } = referenceReader(resources));
+    }
+
+    of(type: string): ReportResource[] {
+        return this.resources.filter((r) => r.type === type);
+    }
+
+    /** The node id of a key (`n1`, `n2`, ...), the same for the same key. */
+    node(key: string): string {
+        if (!this.ids.has(key)) this.ids.set(key, `n${this.ids.size + 1}`);
+        return this.ids.get(key)!;
+    }
+
+    place(subnet: ReportResource, line: string): void {
+        this.placed.set(subnet.urn, [...(this.placed.get(subnet.urn) ?? []), line]);
+    }
+
+    /** An edge drawn once, however many paths lead to it. */
+    drawOnce(edge: string): void {
+        if (!this.drawn.has(edge)) {
+            this.drawn.add(edge);
+            this.edges.push(edge);
+        }
+    }
+}
+
 export function mermaidDiagram(
     resources: ReportResource[],
-    serviceConnect: Pick<ServiceConnectEntry, "service" | "calls" | "endpoints">[],
+    serviceConnect: Calls[],
     routes: LoadBalancerRoute[] = [],
     reachability: ReachabilityEntry[] = [],
 ): string {
-    const of = (type: string) => resources.filter((r) => r.type === type);
-    const { refs, refersTo } = referenceReader(resources);
-    const openToInternet = openToInternetOf(refersTo, resources);
+    const d = new Drawing(resources);
+    placeServices(d, serviceConnect);
+    placeHostsBalancersAndGateways(d);
+    d.lines.push(`  ${d.node("internet")}(("Internet"))`);
+    drawVpcs(d);
+    drawUnplacedServices(d);
+    drawInternetEdges(d, reachability);
+    drawLoadBalancerRoutes(d, routes);
+    drawServiceConnectCalls(d, serviceConnect, reachability);
+    return [...d.lines, ...d.edges].join("\n");
+}
 
-    const ids = new Map<string, string>();
-    const node = (key: string) => {
-        if (!ids.has(key)) ids.set(key, `n${ids.size + 1}`);
-        return ids.get(key)!;
-    };
-
-    // Where each service's tasks run: its awsvpc subnets, or the subnets of the Auto Scaling groups behind its capacity providers.
+/** Each service's tasks, in the subnets they run in: its awsvpc subnets, or its capacity's Auto Scaling groups'. */
+function placeServices(d: Drawing, serviceConnect: Calls[]): void {
+    const { refs } = d;
     const asgsOfService = (svc: ReportResource) =>
         refs(svc, "capacityProviderStrategies", T.capacityProvider).flatMap((cp) =>
             refs(cp, "autoScalingGroupProvider", T.asg),
@@ -137,12 +191,7 @@ export function mermaidDiagram(
             ? own
             : asgsOfService(svc).flatMap((g) => refs(g, "vpcZoneIdentifiers", T.subnet));
     };
-    const serviceNodes = new Map<string, { node: string; subnet?: ReportResource }[]>();
-    const placed = new Map<string, string[]>();
-    const place = (subnet: ReportResource, line: string) =>
-        placed.set(subnet.urn, [...(placed.get(subnet.urn) ?? []), line]);
-    const services = of(T.service);
-    for (const svc of services) {
+    for (const svc of d.of(T.service)) {
         const role = serviceConnect.find((s) => s.service === svc.name);
         const kind =
             role === undefined
@@ -158,50 +207,57 @@ export function mermaidDiagram(
                 : ""
             : " · on EC2 hosts";
         const label = `["ECS service ${text(svc.name)}${kind}${mode}"]`;
-        const subnets = subnetsOfService(svc);
-        serviceNodes.set(
+        d.serviceNodes.set(
             svc.urn,
-            subnets.map((subnet) => {
-                const id = node(`service:${svc.urn}:${subnet.urn}`);
-                place(subnet, `${id}${label}`);
+            subnetsOfService(svc).map((subnet) => {
+                const id = d.node(`service:${svc.urn}:${subnet.urn}`);
+                d.place(subnet, `${id}${label}`);
                 return { node: id, subnet };
             }),
         );
     }
-    const asgNodes = new Map<string, string[]>();
-    for (const asg of of(T.asg)) {
+}
+
+/** EC2 instances, load balancers and NAT gateways, in each subnet they sit in. */
+function placeHostsBalancersAndGateways(d: Drawing): void {
+    const { refs } = d;
+    for (const asg of d.of(T.asg)) {
         const lt = refs(asg, "launchTemplate", T.launchTemplate)[0];
         const type = lt?.inputs.instanceType ?? "EC2";
-        asgNodes.set(
-            asg.urn,
-            refs(asg, "vpcZoneIdentifiers", T.subnet).map((subnet) => {
-                const id = node(`asg:${asg.urn}:${subnet.urn}`);
-                place(subnet, `${id}[("EC2 instances ${text(type)} (${text(asg.name)})")]`);
-                return id;
-            }),
-        );
+        for (const subnet of refs(asg, "vpcZoneIdentifiers", T.subnet)) {
+            const id = d.node(`asg:${asg.urn}:${subnet.urn}`);
+            d.place(subnet, `${id}[("EC2 instances ${text(type)} (${text(asg.name)})")]`);
+        }
     }
-    for (const lb of of(T.loadBalancer)) {
+    for (const lb of d.of(T.loadBalancer)) {
         for (const subnet of refs(lb, "subnets", T.subnet)) {
-            place(
+            d.place(
                 subnet,
-                `${node(`lb:${lb.urn}:${subnet.urn}`)}[/"${lb.inputs.loadBalancerType === "network" ? "NLB" : "ALB"} ${text(lb.name)}"\\]`,
+                `${d.node(`lb:${lb.urn}:${subnet.urn}`)}[/"${lb.inputs.loadBalancerType === "network" ? "NLB" : "ALB"} ${text(lb.name)}"\\]`,
             );
         }
     }
-    for (const nat of of(T.nat)) {
+    for (const nat of d.of(T.nat)) {
         for (const subnet of refs(nat, "subnetId", T.subnet)) {
-            place(subnet, `${node(nat.urn)}{{"NAT gateway ${text(nat.name)}"}}`);
+            d.place(subnet, `${d.node(nat.urn)}{{"NAT gateway ${text(nat.name)}"}}`);
         }
     }
+}
 
-    // Each subnet's route tables (through their associations), and where their default routes go.
+/**
+ * Each VPC with its internet gateway, its zones in order, their subnets with what sits in them and
+ * their route tables (the default route's edge), and its VPC endpoints.
+ */
+function drawVpcs(d: Drawing): void {
+    const { refs, refersTo, lines, edges } = d;
     const tablesOf = (subnet: ReportResource) =>
-        of(T.association)
+        d
+            .of(T.association)
             .filter((a) => refersTo(a, "subnetId", subnet))
             .flatMap((a) => refs(a, "routeTableId", T.routeTable));
     const defaultTargets = (table: ReportResource) =>
-        of(T.route)
+        d
+            .of(T.route)
             .filter(
                 (r) =>
                     refersTo(r, "routeTableId", table) &&
@@ -213,21 +269,18 @@ export function mermaidDiagram(
                 ...refs(route, "natGatewayId", T.nat),
                 ...refs(route, "gatewayId", T.igw),
             ]);
-
-    const lines = ["flowchart TB", `  ${node("internet")}(("Internet"))`];
-    const edges: string[] = [];
-    for (const vpc of of(T.vpc)) {
+    for (const vpc of d.of(T.vpc)) {
         lines.push(
-            `  subgraph ${node(vpc.urn)}["VPC ${text(vpc.name)} ${text(vpc.inputs.cidrBlock)}"]`,
+            `  subgraph ${d.node(vpc.urn)}["VPC ${text(vpc.name)} ${text(vpc.inputs.cidrBlock)}"]`,
         );
-        for (const igw of of(T.igw).filter((g) => refersTo(g, "vpcId", vpc))) {
-            lines.push(`    ${node(igw.urn)}[["Internet gateway ${text(igw.name)}"]]`);
-            edges.push(`  ${node(igw.urn)} <--> ${node("internet")}`);
+        for (const igw of d.of(T.igw).filter((g) => refersTo(g, "vpcId", vpc))) {
+            lines.push(`    ${d.node(igw.urn)}[["Internet gateway ${text(igw.name)}"]]`);
+            edges.push(`  ${d.node(igw.urn)} <--> ${d.node("internet")}`);
         }
-        const subnets = of(T.subnet).filter((s) => refersTo(s, "vpcId", vpc));
+        const subnets = d.of(T.subnet).filter((s) => refersTo(s, "vpcId", vpc));
         const zones = [...new Set(subnets.map((s) => String(s.inputs.availabilityZone)))].sort();
         for (const zone of zones) {
-            lines.push(`    subgraph ${node(`zone:${vpc.urn}:${zone}`)}["${text(zone)}"]`);
+            lines.push(`    subgraph ${d.node(`zone:${vpc.urn}:${zone}`)}["${text(zone)}"]`);
             const inZone = subnets.filter((s) => String(s.inputs.availabilityZone) === zone);
             for (const subnet of inZone) {
                 const tables = tablesOf(subnet);
@@ -235,25 +288,25 @@ export function mermaidDiagram(
                     ? "public"
                     : "private";
                 lines.push(
-                    `      subgraph ${node(subnet.urn)}["${tier} subnet ${text(subnet.name)} ${text(subnet.inputs.cidrBlock)}"]`,
+                    `      subgraph ${d.node(subnet.urn)}["${tier} subnet ${text(subnet.name)} ${text(subnet.inputs.cidrBlock)}"]`,
                 );
-                for (const line of placed.get(subnet.urn) ?? []) lines.push(`        ${line}`);
+                for (const line of d.placed.get(subnet.urn) ?? []) lines.push(`        ${line}`);
                 // The default route leaves from the subnet's route table, drawn inside the subnet: an
                 // edge from the subnet's box would be laid out through whatever node sits nearest.
                 for (const table of tables.filter((t) => defaultTargets(t).length > 0)) {
-                    const id = node(`rt:${table.urn}:${subnet.urn}`);
+                    const id = d.node(`rt:${table.urn}:${subnet.urn}`);
                     lines.push(`        ${id}(["route table ${text(table.name)}"])`);
                     // Below what else the subnet holds (an invisible link), so its route leaves from the bottom.
-                    for (const held of placed.get(subnet.urn) ?? [])
+                    for (const held of d.placed.get(subnet.urn) ?? [])
                         edges.push(`  ${/^n\d+/.exec(held)![0]} ~~~ ${id}`);
                     for (const target of defaultTargets(table))
-                        edges.push(`  ${id} -->|"0.0.0.0/0"| ${node(target.urn)}`);
+                        edges.push(`  ${id} -->|"0.0.0.0/0"| ${d.node(target.urn)}`);
                 }
                 lines.push("      end");
             }
             lines.push("    end");
         }
-        const endpoints = of(T.endpoint).filter((e) => refersTo(e, "vpcId", vpc));
+        const endpoints = d.of(T.endpoint).filter((e) => refersTo(e, "vpcId", vpc));
         if (endpoints.length > 0) {
             const names = endpoints.map((e) => {
                 const service =
@@ -263,38 +316,41 @@ export function mermaidDiagram(
                 return e.inputs.vpcEndpointType === "Gateway" ? `${service} (gateway)` : service;
             });
             lines.push(
-                `    ${node(`endpoints:${vpc.urn}`)}[/"VPC endpoints: ${text(names.join(", "))}"/]`,
+                `    ${d.node(`endpoints:${vpc.urn}`)}[/"VPC endpoints: ${text(names.join(", "))}"/]`,
             );
         }
         lines.push("  end");
     }
-    const unplaced = services.filter((s) => (serviceNodes.get(s.urn) ?? []).length === 0);
+}
+
+/** The services whose subnets the plan does not know, in a box of their own. */
+function drawUnplacedServices(d: Drawing): void {
+    const unplaced = d.of(T.service).filter((s) => (d.serviceNodes.get(s.urn) ?? []).length === 0);
     if (unplaced.length > 0) {
-        lines.push(
-            `  subgraph ${node("unplaced")}["ECS services (subnets not known to the plan)"]`,
+        d.lines.push(
+            `  subgraph ${d.node("unplaced")}["ECS services (subnets not known to the plan)"]`,
         );
         for (const svc of unplaced) {
-            const id = node(`service:${svc.urn}`);
-            lines.push(`    ${id}["ECS service ${text(svc.name)}"]`);
-            serviceNodes.set(svc.urn, [{ node: id }]);
+            const id = d.node(`service:${svc.urn}`);
+            d.lines.push(`    ${id}["ECS service ${text(svc.name)}"]`);
+            d.serviceNodes.set(svc.urn, [{ node: id }]);
         }
-        lines.push("  end");
+        d.lines.push("  end");
     }
+}
 
-    // Edges from the internet: only the paths the reachability analysis proves (a public IP, a route to
-    // the internet gateway, ACLs and a security group rule; or an internet-facing load balancer).
-    const drawn = new Set<string>();
-    const draw = (edge: string) => {
-        if (!drawn.has(edge)) {
-            drawn.add(edge);
-            edges.push(edge);
-        }
-    };
+/**
+ * Edges from the internet: every port a load balancer's security groups open to it, and the paths the
+ * reachability analysis proves to a task (a public IP, a route to the internet gateway, ACLs and a
+ * security group rule).
+ */
+function drawInternetEdges(d: Drawing, reachability: ReachabilityEntry[]): void {
+    const openToInternet = openToInternetOf(d.refersTo, d.resources);
     // A load balancer: every port its security groups open to the internet, whether or not a listener
     // on it leads to a service (port 80 that redirects to HTTPS is open all the same).
-    for (const lb of of(T.loadBalancer)) {
+    for (const lb of d.of(T.loadBalancer)) {
         const ports = new Set<string>();
-        for (const sg of refs(lb, "securityGroups", T.sg))
+        for (const sg of d.refs(lb, "securityGroups", T.sg))
             for (const p of openToInternet(sg)) ports.add(p);
         for (const entry of reachability) {
             for (const path of entry.internetPaths.filter((p) =>
@@ -308,47 +364,57 @@ export function mermaidDiagram(
         }
         if (ports.size === 0) continue;
         const what = [...ports].sort((a, b) => portOrder(a) - portOrder(b)).join(", ");
-        for (const s of refs(lb, "subnets", T.subnet))
-            draw(`  ${node("internet")} -->|"${text(what)}"| ${node(`lb:${lb.urn}:${s.urn}`)}`);
+        for (const s of d.refs(lb, "subnets", T.subnet))
+            d.drawOnce(
+                `  ${d.node("internet")} -->|"${text(what)}"| ${d.node(`lb:${lb.urn}:${s.urn}`)}`,
+            );
     }
     for (const entry of reachability) {
-        const svc = services.find((x) => x.name === entry.service);
+        const svc = d.of(T.service).find((x) => x.name === entry.service);
         for (const path of entry.internetPaths) {
-            if (of(T.loadBalancer).some((l) => path.includes(`load balancer "${l.name}"`))) {
+            if (d.of(T.loadBalancer).some((l) => path.includes(`load balancer "${l.name}"`))) {
                 continue;
             } else if (svc) {
                 const subnet = path.find((p) => p.startsWith("subnet "));
-                for (const task of serviceNodes.get(svc.urn) ?? []) {
+                for (const task of d.serviceNodes.get(svc.urn) ?? []) {
                     if (!task.subnet || subnet === `subnet "${task.subnet.name}"`)
-                        draw(
-                            `  ${node("internet")} -->|"${text(`${entry.protocol} ${entry.port}`)}"| ${task.node}`,
+                        d.drawOnce(
+                            `  ${d.node("internet")} -->|"${text(`${entry.protocol} ${entry.port}`)}"| ${task.node}`,
                         );
                 }
             }
         }
     }
+}
 
-    // What each load balancer routes, zone by zone: from its node in a zone to the service's tasks there.
+/** What each load balancer routes, zone by zone: from its node in a zone to the service's tasks there. */
+function drawLoadBalancerRoutes(d: Drawing, routes: LoadBalancerRoute[]): void {
     for (const route of routes) {
-        const lb = of(T.loadBalancer).find((l) => l.name === route.loadBalancer);
-        const svc = services.find((x) => x.name === route.service);
+        const lb = d.of(T.loadBalancer).find((l) => l.name === route.loadBalancer);
+        const svc = d.of(T.service).find((x) => x.name === route.service);
         if (!lb || !svc) continue;
-        const lbNodes = refs(lb, "subnets", T.subnet).map((s) => ({
-            node: node(`lb:${lb.urn}:${s.urn}`),
+        const lbNodes = d.refs(lb, "subnets", T.subnet).map((s) => ({
+            node: d.node(`lb:${lb.urn}:${s.urn}`),
             zone: s.inputs.availabilityZone,
         }));
-        for (const task of serviceNodes.get(svc.urn) ?? []) {
+        for (const task of d.serviceNodes.get(svc.urn) ?? []) {
             const from =
                 lbNodes.find((n) => n.zone === task.subnet?.inputs.availabilityZone) ?? lbNodes[0];
             if (from)
-                edges.push(
+                d.edges.push(
                     `  ${from.node} -->|"${text(`${route.listener} ${[...route.hosts, ...route.paths].join(" ")}`.trim())}"| ${task.node}`,
                 );
         }
     }
+}
 
-    // Service Connect calls, within each zone where client and server both run (else to the server's first task subnet).
-    const serviceByName = new Map(services.map((s) => [s.name, s]));
+/** Service Connect calls the analysis proves, within each zone where client and server both run (else to the server's first task subnet). */
+function drawServiceConnectCalls(
+    d: Drawing,
+    serviceConnect: Calls[],
+    reachability: ReachabilityEntry[],
+): void {
+    const serviceByName = new Map(d.of(T.service).map((s) => [s.name, s]));
     for (const client of serviceConnect) {
         const from = serviceByName.get(client.service);
         for (const target of client.calls) {
@@ -362,14 +428,13 @@ export function mermaidDiagram(
                 continue;
             const url = serviceConnect.find((s) => s.service === target)?.endpoints[0] ?? "";
             if (!from || !to) continue;
-            const servers = serviceNodes.get(to.urn) ?? [];
-            for (const c of serviceNodes.get(from.urn) ?? []) {
+            const servers = d.serviceNodes.get(to.urn) ?? [];
+            for (const c of d.serviceNodes.get(from.urn) ?? []) {
                 const zone = c.subnet?.inputs.availabilityZone;
                 const s =
                     servers.find((x) => x.subnet?.inputs.availabilityZone === zone) ?? servers[0];
-                if (s) edges.push(`  ${c.node} -->|"${wrapLabel(url)}"| ${s.node}`);
+                if (s) d.edges.push(`  ${c.node} -->|"${wrapLabel(url)}"| ${s.node}`);
             }
         }
     }
-    return [...lines, ...edges].join("\n");
 }
