@@ -207,68 +207,10 @@ export class EcsService extends pulumi.ComponentResource {
             { parent: this, deleteBeforeReplace: true },
         );
 
-        const executionName = iamRoleResourceName(name, "execution");
-        this.executionRole = new aws.iam.Role(
-            executionName,
-            {
-                assumeRolePolicy: args.cluster.executionRoleTrustPolicy,
-                description: `ECS execution role of ${name}: pull images, write logs`,
-                tags: nameTags(executionName, tags),
-            },
-            parent,
-        );
-        // The service starts tasks only once their roles can do what the tasks need.
-        const iam: pulumi.Resource[] = [
-            new aws.iam.RolePolicyAttachment(
-                `${name}-execution-managed`,
-                { role: this.executionRole.name, policyArn: args.cluster.taskExecutionPolicyArn },
-                parent,
-            ),
-        ];
-        const secretArns = args.containers.flatMap((c) => Object.values(c.secrets ?? {}));
-        if (secretArns.length > 0) {
-            iam.push(
-                new aws.iam.RolePolicy(
-                    `${name}-execution-secrets`,
-                    {
-                        role: this.executionRole.id,
-                        // ARNs known only at deploy time are checked here; plain ones were checked by the planner.
-                        policy: pulumi
-                            .all([pulumi.all(secretArns), pulumi.all(args.secretsKmsKeyArns ?? [])])
-                            .apply(([arns, keys]) => {
-                                try {
-                                    return JSON.stringify(secretsReadPolicy(arns, keys));
-                                } catch (e) {
-                                    throw new pulumi.ResourceError(
-                                        `${label}: secrets: ${(e as Error).message}; pass SSM parameter or Secrets Manager secret ARNs.`,
-                                        this,
-                                    );
-                                }
-                            }),
-                    },
-                    parent,
-                ),
-            );
-        }
-        const taskRoleName = iamRoleResourceName(name, "task");
-        this.taskRole = new aws.iam.Role(
-            taskRoleName,
-            {
-                assumeRolePolicy: args.cluster.taskRoleTrustPolicy,
-                description: `ECS task role of ${name}`,
-                tags: nameTags(taskRoleName, tags),
-            },
-            parent,
-        );
-        if (args.enableExecuteCommand) {
-            iam.push(
-                new aws.iam.RolePolicy(
-                    `${name}-task-exec`,
-                    { role: this.taskRole.id, policy: JSON.stringify(ecsExecPolicy()) },
-                    parent,
-                ),
-            );
-        }
+        const roles = createRoles(this, name, args, tags);
+        this.executionRole = roles.executionRole;
+        this.taskRole = roles.taskRole;
+        const iam = roles.dependsOn;
 
         const awsvpc = plan.networkMode === "awsvpc";
         this.securityGroupRef = awsvpc
@@ -315,43 +257,7 @@ export class EcsService extends pulumi.ComponentResource {
         }
 
         const containerDefinitions = pulumi.jsonStringify(
-            args.containers.map((c) => ({
-                name: c.name,
-                image: c.image,
-                essential: c.essential ?? true,
-                ...(c.cpu !== undefined ? { cpu: c.cpu } : {}),
-                ...(c.memory !== undefined ? { memory: c.memory } : {}),
-                ...(c.command !== undefined ? { command: c.command } : {}),
-                portMappings: (c.portMappings ?? []).map((p) => ({
-                    name: p.name,
-                    containerPort: p.containerPort,
-                    // awsvpc: none; host: the container port itself; bridge: a dynamic host port,
-                    // except a port open to the internet, which must be where the rule admits it.
-                    ...(plan.networkMode === "host" ||
-                    plan.staticHostPorts.includes(p.containerPort)
-                        ? { hostPort: p.containerPort }
-                        : plan.networkMode === "bridge"
-                          ? { hostPort: 0 }
-                          : {}),
-                    protocol: p.protocol ?? "tcp",
-                    ...(p.appProtocol !== undefined ? { appProtocol: p.appProtocol } : {}),
-                })),
-                environment: Object.entries({ ...c.environment, ...plan.callEnvironment })
-                    .sort(([a], [b]) => a.localeCompare(b))
-                    .map(([envName, value]) => ({ name: envName, value })),
-                secrets: Object.entries(c.secrets ?? {}).map(([envName, valueFrom]) => ({
-                    name: envName,
-                    valueFrom,
-                })),
-                logConfiguration: {
-                    logDriver: "awslogs",
-                    options: {
-                        "awslogs-group": this.logGroup.name,
-                        "awslogs-region": region,
-                        "awslogs-stream-prefix": name,
-                    },
-                },
-            })),
+            containerDefinitionsOf(name, args.containers, plan, this.logGroup.name, region),
         );
         this.taskDefinition = new aws.ecs.TaskDefinition(
             `${name}-task`,
@@ -625,4 +531,132 @@ function createScaling(
         );
     }
     return target;
+}
+
+/**
+ * The execution role (pull images, write logs, read the containers' secrets) and the task role (ECS
+ * Exec when enabled), with the policies the service must wait for before it starts tasks.
+ */
+function createRoles(
+    component: EcsService,
+    name: string,
+    args: EcsServiceArgs,
+    tags: Record<string, string> | undefined,
+): { executionRole: aws.iam.Role; taskRole: aws.iam.Role; dependsOn: pulumi.Resource[] } {
+    const label = `EcsService "${name}"`;
+    const parent = { parent: component };
+    const executionName = iamRoleResourceName(name, "execution");
+    const executionRole = new aws.iam.Role(
+        executionName,
+        {
+            assumeRolePolicy: args.cluster.executionRoleTrustPolicy,
+            description: `ECS execution role of ${name}: pull images, write logs`,
+            tags: nameTags(executionName, tags),
+        },
+        parent,
+    );
+    // The service starts tasks only once their roles can do what the tasks need.
+    const iam: pulumi.Resource[] = [
+        new aws.iam.RolePolicyAttachment(
+            `${name}-execution-managed`,
+            { role: executionRole.name, policyArn: args.cluster.taskExecutionPolicyArn },
+            parent,
+        ),
+    ];
+    const secretArns = args.containers.flatMap((c) => Object.values(c.secrets ?? {}));
+    if (secretArns.length > 0) {
+        iam.push(
+            new aws.iam.RolePolicy(
+                `${name}-execution-secrets`,
+                {
+                    role: executionRole.id,
+                    // ARNs known only at deploy time are checked here; plain ones were checked by the planner.
+                    policy: pulumi
+                        .all([pulumi.all(secretArns), pulumi.all(args.secretsKmsKeyArns ?? [])])
+                        .apply(([arns, keys]) => {
+                            try {
+                                return JSON.stringify(secretsReadPolicy(arns, keys));
+                            } catch (e) {
+                                throw new pulumi.ResourceError(
+                                    `${label}: secrets: ${(e as Error).message}; pass SSM parameter or Secrets Manager secret ARNs.`,
+                                    component,
+                                );
+                            }
+                        }),
+                },
+                parent,
+            ),
+        );
+    }
+    const taskRoleName = iamRoleResourceName(name, "task");
+    const taskRole = new aws.iam.Role(
+        taskRoleName,
+        {
+            assumeRolePolicy: args.cluster.taskRoleTrustPolicy,
+            description: `ECS task role of ${name}`,
+            tags: nameTags(taskRoleName, tags),
+        },
+        parent,
+    );
+    if (args.enableExecuteCommand) {
+        iam.push(
+            new aws.iam.RolePolicy(
+                `${name}-task-exec`,
+                { role: taskRole.id, policy: JSON.stringify(ecsExecPolicy()) },
+                parent,
+            ),
+        );
+    }
+    return { executionRole, taskRole, dependsOn: iam };
+}
+
+/**
+ * The task's container definitions, as ECS takes them (pure: it creates nothing): each container's
+ * ports (awsvpc: no host port; host: the container port; bridge: a dynamic one, except a port open
+ * to the internet, which must be where the rule admits it), its environment with the URLs of the
+ * servers it calls, its secrets, and its log configuration.
+ */
+export function containerDefinitionsOf(
+    name: string,
+    containers: ContainerArgs[],
+    plan: Pick<ServicePlan, "networkMode" | "staticHostPorts" | "callEnvironment">,
+    logGroupName: pulumi.Input<string>,
+    region: pulumi.Input<string>,
+) {
+    return containers.map((c) => ({
+        name: c.name,
+        image: c.image,
+        essential: c.essential ?? true,
+        ...(c.cpu !== undefined ? { cpu: c.cpu } : {}),
+        ...(c.memory !== undefined ? { memory: c.memory } : {}),
+        ...(c.command !== undefined ? { command: c.command } : {}),
+        portMappings: (c.portMappings ?? []).map((p) => ({
+            name: p.name,
+            containerPort: p.containerPort,
+            // awsvpc: none; host: the container port itself; bridge: a dynamic host port,
+            // except a port open to the internet, which must be where the rule admits it.
+            ...(plan.networkMode === "host" || plan.staticHostPorts.includes(p.containerPort)
+                ? { hostPort: p.containerPort }
+                : plan.networkMode === "bridge"
+                  ? { hostPort: 0 }
+                  : {}),
+            protocol: p.protocol ?? "tcp",
+            ...(p.appProtocol !== undefined ? { appProtocol: p.appProtocol } : {}),
+        })),
+        environment: Object.entries({ ...c.environment, ...plan.callEnvironment })
+            .sort(([a], [b]) => a.localeCompare(b))
+            .map(([envName, value]) => ({ name: envName, value })),
+        secrets: Object.entries(c.secrets ?? {}).map(([envName, valueFrom]) => ({
+            name: envName,
+            valueFrom,
+        })),
+        logConfiguration: {
+            logDriver: "awslogs",
+            options: {
+                "awslogs-group": logGroupName,
+                "awslogs-region": region,
+                "awslogs-stream-prefix": name,
+            },
+        },
+    }));
 }
