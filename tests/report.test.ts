@@ -4,6 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { runPlan } from "../offline/command/planCommand";
 import { SHARED_PACKS } from "./support/packs";
+import { writeSshWaiver } from "./support/waivers";
 import { estimateCost, quantityText, usdText } from "../offline/reports/cost";
 import { PRICE_TABLE_DATE, pricesOf } from "../offline/reports/prices";
 import type { EngineResource } from "../offline/engine/view";
@@ -43,21 +44,11 @@ describe("the plan's report (text and the pull request's Markdown)", function ()
     this.timeout(120_000);
 
     it("shows a waived violation itself, its waiver, and which policy configuration produced the verdicts", async () => {
-        const config = path.join(DIR, "waive.json");
-        fs.writeFileSync(
-            config,
-            JSON.stringify({
-                "no-ssh-from-internet": {
-                    waivers: [
-                        {
-                            resource: "urn:pulumi:insecure::*",
-                            reason: "lab bastion, ticket SEC-7",
-                            expires: "2999-01-01",
-                        },
-                    ],
-                },
-            }),
-        );
+        const config = writeSshWaiver(path.join(DIR, "waive.json"), {
+            resource: "urn:pulumi:insecure::*",
+            reason: "lab bastion, ticket SEC-7",
+            expires: "2999-01-01",
+        });
         const { code, out, md } = await plan(
             "--stack",
             "insecure",
@@ -91,21 +82,11 @@ describe("the plan's report (text and the pull request's Markdown)", function ()
     });
 
     it("names a configuration inside the project by its path there, and an expired waiver beside its violation", async () => {
-        const config = path.join(ROOT, ".scratch-report-expired.json");
-        fs.writeFileSync(
-            config,
-            JSON.stringify({
-                "no-ssh-from-internet": {
-                    waivers: [
-                        {
-                            resource: "urn:pulumi:insecure::*",
-                            reason: "old lab",
-                            expires: "2020-01-01",
-                        },
-                    ],
-                },
-            }),
-        );
+        const config = writeSshWaiver(path.join(ROOT, ".scratch-report-expired.json"), {
+            resource: "urn:pulumi:insecure::*",
+            reason: "old lab",
+            expires: "2020-01-01",
+        });
         try {
             const { code, out } = await plan(
                 "--stack",

@@ -6,6 +6,7 @@ import Ajv from "ajv-draft-04";
 import addFormats from "ajv-formats";
 import { runPlan } from "../offline/command/planCommand";
 import { SHARED_PACKS } from "./support/packs";
+import { writeSshWaiver } from "./support/waivers";
 import { helpUriBase } from "../offline/reports/sarif";
 import { POLICIES } from "../policies/rules";
 
@@ -207,21 +208,11 @@ describe("the plan's SARIF output", function () {
     });
 
     it("marks a waived violation advisory (warning) and suppressed with the waiver's reason", async () => {
-        const config = path.join(DIR, "waive.json");
-        fs.writeFileSync(
-            config,
-            JSON.stringify({
-                "no-ssh-from-internet": {
-                    waivers: [
-                        {
-                            resource: "urn:pulumi:insecure::*",
-                            reason: "lab bastion, ticket SEC-7",
-                            expires: "2999-01-01",
-                        },
-                    ],
-                },
-            }),
-        );
+        const config = writeSshWaiver(path.join(DIR, "waive.json"), {
+            resource: "urn:pulumi:insecure::*",
+            reason: "lab bastion, ticket SEC-7",
+            expires: "2999-01-01",
+        });
         const { code, sarif } = await sarifOf(
             "--stack",
             "insecure",
