@@ -279,15 +279,35 @@ export function tagMap(value: unknown): Map<string, unknown> | Unknown | undefin
     if (value === undefined || value === null) {
         return undefined;
     }
+    // Key by key: one unknown value (an owner tag built from an ARN) is that tag's Unknown, and the
+    // keys that matter are still read. Reading them all at once would raise the SDK's
+    // UnknownValueError and switch off every policy that reads tags.
     if (Array.isArray(value)) {
-        return new Map(
-            value
-                .filter((t) => t && typeof t === "object")
-                .map((t) => [String(t.key ?? t.Key), t.value ?? t.Value]),
-        );
+        const tags = new Map<string, unknown>();
+        // Indices, never forEach: forEach reads each element, an unknown one included, before the callback.
+        for (let i = 0; i < value.length; i++) {
+            const t = known(`tags[${i}]`, () => value[i]);
+            // An entry or key not known yet could be any tag: the whole list waits for it.
+            if (isUnknown(t)) return t;
+            if (!t || typeof t !== "object") continue;
+            const key = known(`tags[${i}].key`, () => (t as any).key ?? (t as any).Key);
+            if (isUnknown(key)) return key;
+            tags.set(
+                String(key),
+                known(`tags.${String(key)}`, () => (t as any).value ?? (t as any).Value),
+            );
+        }
+        return tags;
     }
     if (typeof value === "object") {
-        return new Map(Object.entries(value as Record<string, unknown>));
+        const tags = new Map<string, unknown>();
+        for (const key of Object.keys(value as object)) {
+            tags.set(
+                key,
+                known(`tags.${key}`, () => (value as Record<string, unknown>)[key]),
+            );
+        }
+        return tags;
     }
     return undefined;
 }

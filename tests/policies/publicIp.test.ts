@@ -112,6 +112,85 @@ describe("policy no-public-ip-on-sensitive-tasks", () => {
         assert.strictEqual(remediate(args(fixture())), undefined);
     });
 
+    it("reads tags key by key: one unknown value (an owner tag from an ARN) neither hides the classification nor switches a policy off", () => {
+        // Reading every value at once raised the SDK's UnknownValueError: the policy and the stack
+        // policy for every other service in the stack were switched off, a way round both.
+        const tags = { owner: proxy.unknownStringValue, "data-classification": "confidential" };
+        assert.deepStrictEqual(run({ ...fixture(), tags }), [
+            `ECS service "payments" is sensitive (tag data-classification=confidential) but sets networkConfiguration.assignPublicIp to true, ${FIX}`,
+        ]);
+        // aws-native's list form, with an unknown value beside the classification.
+        const listed = [
+            { key: "owner", value: proxy.unknownStringValue },
+            { key: "data-classification", value: "restricted" },
+        ];
+        assert.deepStrictEqual(
+            runResource(
+                noPublicIpOnSensitiveTasks,
+                "aws-native:ecs:Service",
+                {
+                    networkConfiguration: {
+                        awsvpcConfiguration: { subnets: ["s"], assignPublicIp: "ENABLED" },
+                    },
+                    tags: listed,
+                },
+                { name: "payments" },
+            ).length,
+            1,
+        );
+        // The stack policy still judges the other services of the stack.
+        const other = {
+            type: SERVICE,
+            name: "other",
+            urn: "urn:other",
+            props: {
+                ...fixture(),
+                taskDefinition: "td",
+                tags: { "data-classification": "secret-ish" },
+            },
+        };
+        const tagged = {
+            type: SERVICE,
+            name: "payments",
+            urn: "urn:svc",
+            props: { ...fixture(), tags },
+        };
+        assert.deepStrictEqual(
+            runStack(noPublicIpOnSensitiveTasksByReference, [tagged, other]),
+            [],
+        );
+        // A list entry not known yet could be the classification: the verdict waits for it.
+        const native = (tags: unknown[]) => ({
+            type: "aws-native:ecs:Service",
+            name: "payments",
+            urn: "urn:svc",
+            props: {
+                networkConfiguration: {
+                    awsvpcConfiguration: { subnets: ["s"], assignPublicIp: "ENABLED" },
+                },
+                tags,
+            },
+        });
+        assert.match(
+            runStack(noPublicIpOnSensitiveTasksByReference, [
+                native([{ key: "team", value: "a" }, proxy.unknownObjectValue]),
+            ])[0].message,
+            /it depends on tags\[1\], not known/,
+        );
+        // An unknown classification itself still waits, naming that tag.
+        const waiting = {
+            ...tagged,
+            props: {
+                ...fixture(),
+                tags: { owner: "team", "data-classification": proxy.unknownStringValue },
+            },
+        };
+        assert.match(
+            runStack(noPublicIpOnSensitiveTasksByReference, [waiting])[0].message,
+            /it depends on tags\.data-classification, not known/,
+        );
+    });
+
     it("never throws on unknown tags: the stack policy says, as advisory, which value the verdict waits for", () => {
         assert.deepStrictEqual(run({ ...fixture(), tags: proxy.unknownObjectValue }), []);
         const service = {
