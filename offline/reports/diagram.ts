@@ -370,7 +370,7 @@ function drawInternetEdges(d: Drawing, reachability: ReachabilityEntry[]): void 
             );
     }
     for (const entry of reachability) {
-        const svc = d.of(T.service).find((x) => x.name === entry.service);
+        const svc = d.of(T.service).find((x) => x.urn === entry.urn);
         for (const path of entry.internetPaths) {
             if (d.of(T.loadBalancer).some((l) => path.includes(`load balancer "${l.name}"`))) {
                 continue;

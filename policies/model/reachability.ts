@@ -41,6 +41,8 @@ export type Tri = boolean | "unknown";
 
 export interface ReachabilityEntry {
     service: string;
+    /** The service's URN: two resources of different types may share a Pulumi name. */
+    urn: string;
     /** The port a connection opens (the task's for awsvpc, the host's for bridge and host); null for a service that maps none. */
     port: number | null;
     protocol: "tcp" | "udp";
@@ -618,6 +620,7 @@ export function analyzeReachability(resources: readonly ModelResource[]): Reacha
             // Which ports it serves is not known yet: nothing about them can be proven.
             out.push({
                 service: r(runner),
+                urn: runner.resource.urn,
                 port: null,
                 protocol: "tcp",
                 fromInternet: "unknown",
@@ -634,6 +637,7 @@ export function analyzeReachability(resources: readonly ModelResource[]): Reacha
             // Nothing can connect to a service that maps no port; how it reaches out still matters.
             out.push({
                 service: r(runner),
+                urn: runner.resource.urn,
                 port: null,
                 protocol: "tcp",
                 fromInternet: false,
@@ -771,6 +775,7 @@ export function analyzeReachability(resources: readonly ModelResource[]): Reacha
             }
             out.push({
                 service: runner.resource.name,
+                urn: runner.resource.urn,
                 port: spec.port,
                 protocol: spec.protocol,
                 fromInternet,

@@ -38,9 +38,11 @@ export const serviceConnectServersInternal: StackValidationPolicy = waivable({
             args.getConfig<Partial<SensitivitySettings>>(),
         );
         const refs = new References(args.resources);
-        const byName = new Map(refs.all("service").map((r) => [r.name, r]));
+        // By URN, never by name: a resource of another type may share the service's Pulumi name (and
+        // would lend it its tags).
+        const byUrn = new Map(refs.all("service").map((r) => [r.urn, r]));
         for (const e of entries) {
-            const service = byName.get(e.service)!;
+            const service = byUrn.get(e.urn)!;
             const who = `ECS service "${e.service}"`;
             const undecided = (question: string, waitingFor: string[]) =>
                 reportUndecided(

@@ -63,6 +63,50 @@ describe("policy service-connect-servers-internal", () => {
         );
     });
 
+    it("judges each server by its own tags, never a same-named resource's of another type", () => {
+        const t: Topology = {
+            subnets: [{ route: "igw" }, { route: "nat" }],
+            natSubnet: 0,
+            groups: [
+                {
+                    ingress: [{ protocol: "tcp", from: 80, to: 80, cidr: "0.0.0.0/0" }],
+                    egressAll: true,
+                },
+            ],
+            services: [{ subnet: 0, group: 0, publicIp: true, port: 80, protocol: "tcp" }],
+        };
+        const resources = resourcesOf(t) as any[];
+        const server = resources.find((r) => r.name === "svc-0");
+        server.props = {
+            ...server.props,
+            serviceConnectConfiguration: {
+                enabled: true,
+                services: [{ portName: "svc-0", discoveryName: "api" }],
+            },
+        };
+        // A resource of another type with the server's Pulumi name, tagged public, registered after it.
+        const decoy = {
+            type: "aws-native:ecs:Service",
+            name: "svc-0",
+            urn: "urn:pulumi:s::p::aws-native:ecs:Service::svc-0",
+            props: { tags: [{ key: "service-connect-exposure", value: "public" }] },
+        };
+        const messages = runStack(serviceConnectServersInternal, [...resources, decoy]).map((v) => [
+            v.urn,
+            v.message.split(":")[0],
+        ]);
+        assert.deepStrictEqual(messages, [
+            [
+                server.urn,
+                'ECS service "svc-0" serves tcp 80 through Service Connect, an internal API, but the internet can reach it',
+            ],
+            [
+                server.urn,
+                'ECS service "svc-0" serves tcp 80 through Service Connect, but its security groups admit more than ECS services there',
+            ],
+        ]);
+    });
+
     it("lets a server tagged public be public", () => {
         const exposed = (t: Topology) => {
             t.services[0] = { ...t.services[0], subnet: 0, publicIp: true };
