@@ -29,6 +29,7 @@ import {
 import { at, flag, isUnknown, listAt, Unknown } from "./values";
 import {
     capacityOf,
+    launchesAsEc2,
     clusterCapacity,
     groupsJoining,
     groupsOf,
@@ -438,12 +439,12 @@ function endpointOf(
     const hostGroups = [
         ...new Set([
             ...providers.flatMap((p) => groupsOf(p, refs)),
-            ...(runner.launchType === "EC2"
+            ...(launchesAsEc2(runner, capacity)
                 ? runner.clusters.flatMap((c) => groupsJoining(c, refs))
                 : []),
         ]),
     ];
-    const onEc2 = hostGroups.length > 0 || runner.launchType === "EC2";
+    const onEc2 = hostGroups.length > 0 || launchesAsEc2(runner, capacity);
     if (mode === "awsvpc") {
         const subnets = refs.follow(r, "networkConfiguration", "subnet", [
             `${runner.networkPath}.subnets`,

@@ -36,8 +36,12 @@ export interface TaskRunnerModel {
     readonly assignPublicIpText: string;
     readonly launchType: string | Unknown | undefined;
     readonly clusters: ModelResource[];
-    /** The capacity providers its own strategy names (empty when it has none). */
-    readonly strategy: { found: ModelResource[]; unknown: Unknown[] };
+    /**
+     * Its own strategy: whether it gives one (then the cluster's default does not apply, even when
+     * its providers are AWS's own, FARGATE or FARGATE_SPOT, which are no resources), and the capacity
+     * providers of the stack it names.
+     */
+    readonly strategy: { given: boolean; found: ModelResource[]; unknown: Unknown[] };
     /**
      * Whether it places tasks itself: a service with the EXTERNAL deployment controller runs its
      * tasks in task sets, each with its own launch type and network configuration.
@@ -88,10 +92,10 @@ export function taskRunner(r: ModelResource, refs: References): TaskRunnerModel 
               : String(launchType).trim().toUpperCase(),
         clusters: refs.follow(r, "cluster", "cluster").found,
         strategy: isUnknown(strategies)
-            ? { found: [], unknown: [strategies] }
+            ? { given: true, found: [], unknown: [strategies] }
             : strategies.length === 0
-              ? { found: [], unknown: [] }
-              : refs.follow(r, strategyField, "capacityProvider", paths),
+              ? { given: false, found: [], unknown: [] }
+              : { given: true, ...refs.follow(r, strategyField, "capacityProvider", paths) },
     };
 }
 
@@ -99,6 +103,8 @@ export function taskRunner(r: ModelResource, refs: References): TaskRunnerModel 
 export interface ClusterCapacity {
     readonly associated: ModelResource[];
     readonly defaults: ModelResource[];
+    /** Whether the cluster has a default strategy at all (its providers may be FARGATE, no resource). */
+    readonly hasDefault: boolean;
     readonly unknown: Unknown[];
 }
 
@@ -107,10 +113,15 @@ export function clusterCapacity(refs: References): Map<ModelResource, ClusterCap
     const entry = (c: ModelResource) => {
         let e = out.get(c);
         if (!e) {
-            e = { associated: [], defaults: [], unknown: [] };
+            e = { associated: [], defaults: [], hasDefault: false, unknown: [] };
             out.set(c, e);
         }
-        return e as { associated: ModelResource[]; defaults: ModelResource[]; unknown: Unknown[] };
+        return e as {
+            associated: ModelResource[];
+            defaults: ModelResource[];
+            hasDefault: boolean;
+            unknown: Unknown[];
+        };
     };
     const collect = (
         owner: ModelResource,
@@ -130,6 +141,7 @@ export function clusterCapacity(refs: References): Map<ModelResource, ClusterCap
         for (const c of clusters) {
             const e = entry(c);
             e.defaults.push(...d.found);
+            e.hasDefault ||= isUnknown(defaults) || defaults.length > 0;
             e.associated.push(...a.found, ...d.found);
             e.unknown.push(...d.unknown);
         }
@@ -152,6 +164,27 @@ export function clusterCapacity(refs: References): Map<ModelResource, ClusterCap
 }
 
 /**
+ * Whether the runner's tasks launch as EC2 tasks on any container instance of its clusters: it says
+ * `launchType: "EC2"`, or it says neither a launch type nor a strategy and its clusters have no
+ * default strategy, which ECS then launches as EC2 (CreateService: "If a launchType is specified,
+ * the capacityProviderStrategy parameter must be omitted. If no capacityProviderStrategy or
+ * launchType is specified, the defaultCapacityProviderStrategy for the cluster is used"; a cluster
+ * without one launches EC2 tasks).
+ */
+export function launchesAsEc2(
+    runner: TaskRunnerModel,
+    capacity: Map<ModelResource, ClusterCapacity>,
+): boolean {
+    if (runner.launchType === "EC2") return true;
+    if (runner.launchType !== undefined || runner.strategy.given) return false;
+    if (runner.clusters.length === 0) return false;
+    return runner.clusters.every((c) => {
+        const e = capacity.get(c);
+        return e === undefined || (!e.hasDefault && e.unknown.length === 0);
+    });
+}
+
+/**
  * The capacity providers a runner's tasks can land on: its own strategy; else, without a launch
  * type, its cluster's default strategy; with `launchType: "EC2"`, any capacity of the cluster.
  */
@@ -159,7 +192,7 @@ export function capacityOf(
     runner: TaskRunnerModel,
     capacity: Map<ModelResource, ClusterCapacity>,
 ): { providers: ModelResource[]; unknown: Unknown[] } {
-    if (runner.strategy.found.length > 0 || runner.strategy.unknown.length > 0) {
+    if (runner.strategy.given) {
         return { providers: runner.strategy.found, unknown: runner.strategy.unknown };
     }
     if (isUnknown(runner.launchType)) {
@@ -171,9 +204,8 @@ export function capacityOf(
     const clusters = runner.clusters
         .map((c) => capacity.get(c))
         .filter((c): c is ClusterCapacity => c !== undefined);
-    const providers = clusters.flatMap((c) =>
-        runner.launchType === "EC2" ? c.associated : c.defaults,
-    );
+    const ec2 = launchesAsEc2(runner, capacity);
+    const providers = clusters.flatMap((c) => (ec2 ? c.associated : c.defaults));
     return { providers: [...new Set(providers)], unknown: clusters.flatMap((c) => c.unknown) };
 }
 

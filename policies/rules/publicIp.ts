@@ -9,6 +9,7 @@ import { isKind, isNative, label, ModelResource, References } from "../model/res
 import { isUnknown, Unknown } from "../model/values";
 import {
     capacityOf,
+    launchesAsEc2,
     clusterCapacity,
     groupsJoining,
     groupsOf,
@@ -170,11 +171,11 @@ export const noPublicIpOnSensitiveTasksByReference: StackValidationPolicy = waiv
                     group,
                 })),
             );
-            if (runner.launchType === "EC2") {
+            if (launchesAsEc2(runner, capacity)) {
                 for (const cluster of runner.clusters) {
                     for (const group of groupsJoining(cluster, refs)) {
                         hosts.push({
-                            via: `launchType EC2 on cluster "${cluster.name}", which places tasks on any container instance, including ${label(group)}'s`,
+                            via: `${runner.launchType === "EC2" ? "launchType EC2" : "no launch type or strategy (EC2, as the cluster has no default strategy)"} on cluster "${cluster.name}", which places tasks on any container instance, including ${label(group)}'s`,
                             group,
                         });
                     }

@@ -414,6 +414,49 @@ describe("policy no-public-ip-on-sensitive-tasks-by-reference on EC2 capacity", 
         );
     });
 
+    it("a service with no launch type and no strategy, on a cluster with no default strategy, runs on EC2: its hosts are judged", () => {
+        const resources = graph({
+            lt: { associatePublicIpAddress: "true" },
+            viaClusterDefault: true,
+        });
+        const svc = resources.find((r) => r.urn === "urn:svc");
+        const { launchType: _, ...rest } = svc.props;
+        svc.props = rest;
+        // The cluster's capacity is associated, with no default strategy.
+        const ccp = resources.find((r) => r.urn === "urn:ccp");
+        const cp = resources.find((r) => r.urn === "urn:cp");
+        ccp.props = { capacityProviders: ["hosts-cp"] };
+        ccp.propertyDependencies = {
+            clusterName: ccp.propertyDependencies.clusterName,
+            capacityProviders: [cp],
+        };
+        const [v] = runStack(noPublicIpOnSensitiveTasksByReference, resources);
+        assert.match(
+            v.message,
+            /^ECS service "ledger" is sensitive \(tag data-classification=confidential\) but runs on EC2 capacity provider "hosts-cp" whose instances get public IPs/,
+        );
+        // With a default strategy of AWS's own Fargate providers (no resource), the tasks run on Fargate.
+        ccp.props = {
+            capacityProviders: ["hosts-cp"],
+            defaultCapacityProviderStrategies: [{ capacityProvider: "FARGATE" }],
+        };
+        assert.deepStrictEqual(runStack(noPublicIpOnSensitiveTasksByReference, resources), []);
+    });
+
+    it("a service's own strategy overrides its cluster's default, even when it names only FARGATE (no resource)", () => {
+        const resources = graph({
+            lt: { associatePublicIpAddress: "true" },
+            viaClusterDefault: true,
+        });
+        const svc = resources.find((r) => r.urn === "urn:svc");
+        const { launchType: _, ...rest } = svc.props;
+        svc.props = {
+            ...rest,
+            capacityProviderStrategies: [{ capacityProvider: "FARGATE", weight: 1 }],
+        };
+        assert.deepStrictEqual(runStack(noPublicIpOnSensitiveTasksByReference, resources), []);
+    });
+
     it("counts sensitivity from the task definition and from stack tags", () => {
         assert.match(
             check({
