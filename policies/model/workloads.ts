@@ -226,9 +226,12 @@ export function groupsJoining(cluster: ModelResource, refs: References): ModelRe
         return [];
     }
     const joins = (template: ModelResource) => {
+        // A launch template keeps its user data under launchTemplateData in aws-native; a launch
+        // configuration, of either provider, at its top level.
+        const nested = isNative(template) && isKind(template, "launchTemplate");
         const data = at(
             template.props,
-            isNative(template) ? "launchTemplateData.userData" : "userData",
+            nested ? "launchTemplateData.userData" : "userData",
             label(template),
         );
         if (typeof data !== "string") {
@@ -242,7 +245,18 @@ export function groupsJoining(cluster: ModelResource, refs: References): ModelRe
             "m",
         ).test(text);
     };
-    return refs.all("autoScalingGroup").filter((g) => templatesOf(g, refs).some(joins));
+    return refs
+        .all("autoScalingGroup")
+        .filter((g) => [...templatesOf(g, refs), ...configurationsOf(g, refs)].some(joins));
+}
+
+/** The launch configurations an Auto Scaling group launches its instances with. */
+function configurationsOf(group: ModelResource, refs: References): ModelResource[] {
+    return refs.follow(
+        group,
+        isNative(group) ? "launchConfigurationName" : "launchConfiguration",
+        "launchConfiguration",
+    ).found;
 }
 
 function templatesOf(group: ModelResource, refs: References): ModelResource[] {
@@ -295,11 +309,7 @@ export function hostPublicIp(group: ModelResource, refs: References): HostPublic
             }
         }
     }
-    const configurations = refs.follow(
-        group,
-        native ? "launchConfigurationName" : "launchConfiguration",
-        "launchConfiguration",
-    ).found;
+    const configurations = configurationsOf(group, refs);
     for (const configuration of configurations) {
         const f = flag(at(configuration.props, "associatePublicIpAddress", label(configuration)));
         if (f === true) {

@@ -443,6 +443,30 @@ describe("policy no-public-ip-on-sensitive-tasks-by-reference on EC2 capacity", 
         assert.deepStrictEqual(runStack(noPublicIpOnSensitiveTasksByReference, resources), []);
     });
 
+    it("follows hosts a launch configuration's user data joins to the cluster (ECS_CLUSTER=...), with launchType EC2", () => {
+        const userData = "#!/bin/bash\necho ECS_CLUSTER=core >> /etc/ecs/ecs.config\n";
+        for (const encoded of [userData, Buffer.from(userData).toString("base64")]) {
+            // No capacity provider: only the user data puts the instances in the cluster.
+            const resources = graph({
+                lc: { associatePublicIpAddress: true, userData: encoded },
+                viaClusterDefault: true,
+            }).filter((r) => r.urn !== "urn:ccp" && r.urn !== "urn:cp");
+            resources.find((r) => r.urn === "urn:cluster").props = { name: "core" };
+            const [v] = runStack(noPublicIpOnSensitiveTasksByReference, resources);
+            assert.match(
+                v?.message ?? "",
+                /launchType EC2 on cluster "core", which places tasks on any container instance, including Auto Scaling group "hosts-asg"'s/,
+            );
+        }
+        // Another cluster's instances are not this service's hosts.
+        const elsewhere = graph({
+            lc: { associatePublicIpAddress: true, userData: "ECS_CLUSTER=other" },
+            viaClusterDefault: true,
+        }).filter((r) => r.urn !== "urn:ccp" && r.urn !== "urn:cp");
+        elsewhere.find((r) => r.urn === "urn:cluster").props = { name: "core" };
+        assert.deepStrictEqual(runStack(noPublicIpOnSensitiveTasksByReference, elsewhere), []);
+    });
+
     it("a service's own strategy overrides its cluster's default, even when it names only FARGATE (no resource)", () => {
         const resources = graph({
             lt: { associatePublicIpAddress: "true" },
