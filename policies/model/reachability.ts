@@ -630,7 +630,8 @@ export function analyzeReachability(resources: readonly ModelResource[]): Reacha
                 egress: egress.egress,
                 egressVia: egress.via,
                 natAzIndependent: egress.natAzIndependent,
-                serviceConnect: false,
+                // A server stays a server while its ports are unknown: its verdict waits, never passes.
+                serviceConnect: maybeServer(runner),
                 unknowns: [ports.what],
                 foreignSources: [],
             });
@@ -792,6 +793,16 @@ export function analyzeReachability(resources: readonly ModelResource[]): Reacha
         }
     }
     return out;
+}
+
+/** Whether the runner may serve through Service Connect: enabled (or unknown) with entries (or unknown). */
+function maybeServer(runner: TaskRunnerModel): boolean {
+    const r = runner.resource;
+    const enabled = flag(at(r.props, "serviceConnectConfiguration.enabled", label(r)));
+    const services = listAt(r.props, "serviceConnectConfiguration.services", label(r));
+    return (
+        enabled !== false && enabled !== undefined && (isUnknown(services) || services.length > 0)
+    );
 }
 
 function serviceConnectPortNames(runner: TaskRunnerModel): Set<string> {

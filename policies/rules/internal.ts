@@ -62,7 +62,7 @@ export const serviceConnectServersInternal: StackValidationPolicy = waivable({
                     );
                 } else if (e.fromInternet === "unknown") {
                     undecided(
-                        `whether the internet can reach Service Connect server ${who} on ${e.protocol} ${e.port}`,
+                        `whether the internet can reach Service Connect server ${who} on ${e.port === null ? "its ports" : `${e.protocol} ${e.port}`}`,
                         e.unknowns,
                     );
                 }

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { serviceConnectServersInternal } from "../../policies/rules";
-import { runStack } from "../policies/harness";
+import { proxy, runStack } from "../policies/harness";
 import { resourcesOf, Topology } from "./topology";
 
 /** A server (svc-0, Service Connect on its port) and a client (svc-1) in a private subnet. */
@@ -105,6 +105,36 @@ describe("policy service-connect-servers-internal", () => {
                 'ECS service "svc-0" serves tcp 80 through Service Connect, but its security groups admit more than ECS services there',
             ],
         ]);
+    });
+
+    it("never passes a server whose ports are unknown in the preview: its verdict waits, naming the value", () => {
+        const resources = resourcesOf({
+            subnets: [{ route: "igw" }],
+            natSubnet: 0,
+            groups: [
+                {
+                    ingress: [{ protocol: "tcp", from: 80, to: 80, cidr: "0.0.0.0/0" }],
+                    egressAll: true,
+                },
+            ],
+            services: [{ subnet: 0, group: 0, publicIp: true, port: 80, protocol: "tcp" }],
+        }) as any[];
+        const server = resources.find((r) => r.name === "svc-0");
+        server.props = {
+            ...server.props,
+            serviceConnectConfiguration: { enabled: true, services: [{ portName: "svc-0" }] },
+        };
+        resources.find((r) => r.name === "td-0").props.containerDefinitions =
+            proxy.unknownStringValue;
+        const verdicts = runStack(serviceConnectServersInternal, resources);
+        assert.deepStrictEqual(
+            verdicts.map((v) => [v.enforcementLevel, v.urn]),
+            [["advisory", server.urn]],
+        );
+        assert.match(
+            verdicts[0].message,
+            /^Cannot decide whether the internet can reach Service Connect server ECS service "svc-0" on its ports in this preview: it depends on /,
+        );
     });
 
     it("lets a server tagged public be public", () => {
