@@ -1,9 +1,11 @@
 /**
- * The list prices the cost estimate uses, per Region, in USD. Sources: the AWS pricing pages for
- * Amazon VPC (NAT gateways, public IPv4, PrivateLink interface endpoints), Elastic Load Balancing
- * (Application Load Balancer hour and LCU-hour) and CloudWatch (vended logs, first ingestion tier),
- * on-demand, as of PRICE_TABLE_DATE. AWS changes these without notice: the report prints the date
- * and the Region whose prices it used, and a Region missing here is priced as us-east-1, said so.
+ * The list prices the cost estimate uses, per Region, in USD: on-demand prices of Amazon VPC (NAT
+ * gateways, public IPv4, PrivateLink interface endpoints), Elastic Load Balancing (Application Load
+ * Balancer hour and LCU-hour) and CloudWatch (vended logs, first ingestion tier), as AWS's pricing
+ * pages list them. They were written down from those published figures on PRICE_TABLE_DATE without
+ * a live lookup (this machine has no network): compare them with the pricing pages before you
+ * budget on them. AWS changes prices without notice: the report prints the date and the Region
+ * whose prices it used, and a Region missing here is priced as us-east-1, said so.
  */
 
 /** When the table was last compared with the AWS pricing pages. */
