@@ -1,7 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { Ec2Capacity } from "../capacity/ec2Capacity";
-import type { CapacityPlan } from "../capacity/plan";
 import { EcsNetwork } from "../network/shape";
 import { awsResourceName, iamRoleResourceName, logGroupName, taskFamily } from "../naming";
 import { admit, allowEgress, GroupRef, outboundOnlySecurityGroup } from "../securityGroup";
@@ -10,22 +9,17 @@ import { RouteArgs, RoutePlan } from "../loadBalancer/plan";
 import { nameTags } from "../tags";
 import { ServiceConnectCluster } from "./cluster";
 import { ecsExecPolicy, secretsReadPolicy } from "./iam";
-import { NetworkFacts } from "../network/plan";
 import {
     BRIDGE_HOST_PORTS,
     Endpoint,
     LaunchType,
     NetworkMode,
-    planService,
     RUNTIME_PLATFORMS,
     ScalingArgs,
     ScalingPlan,
     ServiceConnectRole,
     ServicePlan,
-    ServicePlanError,
     planEcsService,
-    ResolvedServicePlan,
-    ServiceDeclaration,
 } from "./plan";
 import { ContainerArgs, ExposeArgs } from "./types";
 

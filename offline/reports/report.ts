@@ -12,7 +12,7 @@ import { analyzeReachability, ReachabilityEntry } from "../../policies/model/rea
 import { engineResourcesAsModel } from "./reachabilityView";
 import { UNDECIDED_MESSAGE } from "../../policies/rules/waivers";
 import { CostEstimate, quantityText, usdText } from "./cost";
-import { displayValue, EngineResource, isUnknown, ResourceOptionsView } from "../engine/view";
+import { displayValue, EngineResource, isUnknown } from "../engine/view";
 import { PolicyCheck } from "../policy/check";
 import type { PolicyInfo } from "../policy/analyzer";
 import { Evaluation } from "../engine/program";
