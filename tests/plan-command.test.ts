@@ -54,6 +54,7 @@ describe("npm run plan", () => {
                 "serviceConnect",
                 "loadBalancerRoutes",
                 "reachability",
+                "loadBalancerInternetPorts",
                 "cost",
                 "policyPacks",
             ]);

@@ -112,6 +112,13 @@ describe("the plan's report (text and the pull request's Markdown)", function ()
 
     it("puts reachability, its paths and the load balancer's routes in the pull request's Markdown", async () => {
         const { code, out, md } = await plan("--stack", "web");
+        // Every port the load balancer's group opens to the internet, read through the policy model.
+        const json = await plan("--stack", "web", "--json");
+        const report = JSON.parse(json.out);
+        const lb = report.resources.find((r: any) => r.type === "aws:lb/loadBalancer:LoadBalancer");
+        assert.deepStrictEqual(report.loadBalancerInternetPorts, {
+            [lb.urn]: ["tcp 80", "tcp 443"],
+        });
         assert.strictEqual(code, 0);
         const text = md("web");
         const section = (title: string) =>
@@ -226,7 +233,7 @@ describe("the plan's policy packs (--policy-pack, --compare-policy-pack)", funct
 
     it("runs every --policy-pack as pulumi preview does: every pack decides, each verdict names its pack, a SARIF run per pack", async () => {
         const sarifFile = path.join(fs.mkdtempSync(path.join(DIR, "sarif-")), "plan.sarif");
-        const { code, out } = await plan(
+        const { code, out, md } = await plan(
             "--stack",
             "insecure",
             "--stack-file",
@@ -270,21 +277,13 @@ describe("the plan's policy packs (--policy-pack, --compare-policy-pack)", funct
                 ["probe", byPack("probe").length],
             ],
         );
-        const text = await plan(
-            "--stack",
-            "insecure",
-            "--stack-file",
-            "tests/fixtures/Pulumi.insecure.yaml",
-            "--policy-pack",
-            "policies/bin",
-            "--policy-pack",
-            PROBE,
-        );
+        // The verdicts as the report prints them (the Markdown's verdict block is the text report's).
+        const verdicts = md("insecure");
         assert.match(
-            text.out,
-            /\n {4}\[ecs-guardrails\/no-ssh-from-internet\] bastion-in-tcp-22-from-internet: /,
+            verdicts,
+            /\n {2}\[ecs-guardrails\/no-ssh-from-internet\] bastion-in-tcp-22-from-internet: /,
         );
-        assert.match(text.out, /\n {4}\[probe\/probe-analyze\] insecure-vpc: /);
+        assert.match(verdicts, /\n {2}\[probe\/probe-analyze\] insecure-vpc: /);
     });
 
     it("refuses a directory that holds no built pack, and more configs than packs, before anything runs", async () => {

@@ -225,6 +225,14 @@ function resolveStack(root: string, opts: Options): { stack: string; file: strin
     return { stack, file };
 }
 
+/** A path as the reports name it: relative to the project (forward slashes) when inside it, else full. */
+function asGiven(root: string, full: string): string {
+    const relative = path.relative(root, full);
+    return relative.startsWith("..") || path.isAbsolute(relative)
+        ? full
+        : relative.split(path.sep).join("/");
+}
+
 /**
  * Reads the `--policy-pack-config` JSON file: a missing file or invalid JSON names the full path. The
  * report names it (relative to the project when inside it) with its SHA-256, so a reader sees which
@@ -235,12 +243,8 @@ function readPolicyConfig(
     file: string,
 ): { config: unknown; source: PolicyConfigSource } {
     const { full, text } = readText(file, "the policy config ");
-    const relative = path.relative(root, full);
     const source = {
-        file:
-            relative.startsWith("..") || path.isAbsolute(relative)
-                ? full
-                : relative.split(path.sep).join("/"),
+        file: asGiven(root, full),
         sha256: createHash("sha256").update(text).digest("hex"),
     };
     try {
@@ -623,11 +627,7 @@ async function runPack(
             ...context,
             config: config as PackConfig,
         });
-        const relative = path.relative(root, spec.dir);
-        const directory =
-            relative.startsWith("..") || path.isAbsolute(relative)
-                ? spec.dir
-                : relative.split(path.sep).join("/");
+        const directory = asGiven(root, spec.dir);
         return {
             run: { name: client.name, version: client.version, directory, config: source },
             policies: client.policies,

@@ -16,7 +16,7 @@
  * Node ids are `n1`, `n2`, ... handed out per resource (or resource and subnet), so they never
  * collide whatever the resources are called; labels are escaped for Mermaid.
  */
-import { referenceReader } from "./references";
+import { ReferenceReader, referenceReader } from "./references";
 import type { LoadBalancerRoute, ReportResource, ServiceConnectEntry } from "./model";
 import type { ReachabilityEntry } from "../../policies/model/reachability";
 
@@ -34,57 +34,11 @@ const T = {
     asg: "aws:autoscaling/group:Group",
     launchTemplate: "aws:ec2/launchTemplate:LaunchTemplate",
     loadBalancer: "aws:lb/loadBalancer:LoadBalancer",
-    sg: "aws:ec2/securityGroup:SecurityGroup",
-    ingressRule: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
-    sgRule: "aws:ec2/securityGroupRule:SecurityGroupRule",
 } as const;
 
 const WORLD = ["0.0.0.0/0", "::/0"];
 
 const portOrder = (p: string) => Number(/(\d+)/.exec(p)?.[1] ?? 0);
-
-/**
- * The ports a security group opens to the whole internet (0.0.0.0/0 or ::/0), from its inline rules
- * and the rule resources that name it: `tcp 80`, `tcp 8000-8100`, `all traffic`.
- */
-function openToInternetOf(
-    refersTo: ReturnType<typeof referenceReader>["refersTo"],
-    all: ReportResource[],
-) {
-    return (sg: ReportResource): string[] => {
-        const ports = (protocol: unknown, from: unknown, to: unknown) =>
-            String(protocol) === "-1" || String(protocol) === "all"
-                ? "all traffic"
-                : `${String(protocol)} ${from === to || to === undefined ? from : `${from}-${to}`}`;
-        const inline = (Array.isArray(sg.inputs.ingress) ? sg.inputs.ingress : [])
-            .filter((r: any) =>
-                [...(r.cidrBlocks ?? []), ...(r.ipv6CidrBlocks ?? [])].some((c: string) =>
-                    WORLD.includes(c),
-                ),
-            )
-            .map((r: any) => ports(r.protocol, r.fromPort, r.toPort));
-        const rules = all
-            .filter(
-                (r) =>
-                    r.type === T.ingressRule &&
-                    refersTo(r, "securityGroupId", sg) &&
-                    (WORLD.includes(r.inputs.cidrIpv4) || WORLD.includes(r.inputs.cidrIpv6)),
-            )
-            .map((r) => ports(r.inputs.ipProtocol, r.inputs.fromPort, r.inputs.toPort));
-        const legacy = all
-            .filter(
-                (r) =>
-                    r.type === T.sgRule &&
-                    r.inputs.type === "ingress" &&
-                    refersTo(r, "securityGroupId", sg) &&
-                    [...(r.inputs.cidrBlocks ?? []), ...(r.inputs.ipv6CidrBlocks ?? [])].some(
-                        (c: string) => WORLD.includes(c),
-                    ),
-            )
-            .map((r) => ports(r.inputs.protocol, r.inputs.fromPort, r.inputs.toPort));
-        return [...new Set([...inline, ...rules, ...legacy])];
-    };
-}
 
 /** Mermaid label text: quotes and the characters Mermaid reads as markup are entity-escaped. */
 function text(value: unknown): string {
@@ -125,8 +79,8 @@ interface TaskNode {
 class Drawing {
     private readonly ids = new Map<string, string>();
     private readonly drawn = new Set<string>();
-    readonly refs: ReturnType<typeof referenceReader<ReportResource>>["refs"];
-    readonly refersTo: ReturnType<typeof referenceReader<ReportResource>>["refersTo"];
+    readonly refs: ReferenceReader<ReportResource>["refs"];
+    readonly refersTo: ReferenceReader<ReportResource>["refersTo"];
     readonly lines: string[] = ["flowchart TB"];
     readonly edges: string[] = [];
     /** The node lines inside each subnet, by the subnet's URN. */
@@ -165,6 +119,7 @@ export function mermaidDiagram(
     serviceConnect: Calls[],
     routes: LoadBalancerRoute[] = [],
     reachability: ReachabilityEntry[] = [],
+    lbInternetPorts: Record<string, string[]> = {},
 ): string {
     const d = new Drawing(resources);
     placeServices(d, serviceConnect);
@@ -172,7 +127,7 @@ export function mermaidDiagram(
     d.lines.push(`  ${d.node("internet")}(("Internet"))`);
     drawVpcs(d);
     drawUnplacedServices(d);
-    drawInternetEdges(d, reachability);
+    drawInternetEdges(d, reachability, lbInternetPorts);
     drawLoadBalancerRoutes(d, routes);
     drawServiceConnectCalls(d, serviceConnect, reachability);
     return [...d.lines, ...d.edges].join("\n");
@@ -344,14 +299,15 @@ function drawUnplacedServices(d: Drawing): void {
  * reachability analysis proves to a task (a public IP, a route to the internet gateway, ACLs and a
  * security group rule).
  */
-function drawInternetEdges(d: Drawing, reachability: ReachabilityEntry[]): void {
-    const openToInternet = openToInternetOf(d.refersTo, d.resources);
-    // A load balancer: every port its security groups open to the internet, whether or not a listener
-    // on it leads to a service (port 80 that redirects to HTTPS is open all the same).
+function drawInternetEdges(
+    d: Drawing,
+    reachability: ReachabilityEntry[],
+    lbInternetPorts: Record<string, string[]>,
+): void {
+    // A load balancer: every port its security groups open to the internet (exposure.ts), whether or
+    // not a listener on it leads to a service (port 80 that redirects to HTTPS is open all the same).
     for (const lb of d.of(T.loadBalancer)) {
-        const ports = new Set<string>();
-        for (const sg of d.refs(lb, "securityGroups", T.sg))
-            for (const p of openToInternet(sg)) ports.add(p);
+        const ports = new Set<string>(lbInternetPorts[lb.urn] ?? []);
         for (const entry of reachability) {
             for (const path of entry.internetPaths.filter((p) =>
                 p.includes(`load balancer "${lb.name}"`),

@@ -2,6 +2,7 @@
 import { createHash } from "crypto";
 import { mermaidDiagram } from "./diagram";
 import { evaluateStack } from "../engine/program";
+import { loadBalancerInternetPorts } from "./exposure";
 import { loadBalancerRoutes, reachabilityOf, serviceConnectMap, toReportResources } from "./report";
 
 export const DIAGRAM_STACKS = ["dev", "games", "web"] as const;
@@ -14,6 +15,7 @@ export async function diagramOf(root: string, stack: string): Promise<string> {
         serviceConnectMap(resources),
         loadBalancerRoutes(resources),
         reachabilityOf(resources),
+        loadBalancerInternetPorts(resources),
     );
 }
 

@@ -7,6 +7,7 @@
 import { serviceConnectUrl } from "../../components/service/plan";
 import { Diagnostic, EnforcementLevel } from "../policy/analyzer";
 import { mermaidDiagram } from "./diagram";
+import { loadBalancerInternetPorts } from "./exposure";
 import { Referencing, referenceReader } from "./references";
 import { analyzeReachability, ReachabilityEntry } from "../../policies/model/reachability";
 import { engineResourcesAsModel } from "./reachabilityView";
@@ -51,6 +52,8 @@ export interface PlanReport {
     loadBalancerRoutes: LoadBalancerRoute[];
     /** Who can reach each service port, and how each service reaches the internet (policies/model/reachability.ts). */
     reachability: ReachabilityEntry[];
+    /** By load balancer URN: the ports its security groups open to the whole internet (exposure.ts). */
+    loadBalancerInternetPorts: Record<string, string[]>;
     cost: CostEstimate;
     /**
      * The packs whose verdicts these are, each with the configuration it ran under: the
@@ -420,6 +423,7 @@ export function buildReport(
         serviceConnect: serviceConnectMap(evaluation.resources),
         loadBalancerRoutes: loadBalancerRoutes(evaluation.resources),
         reachability: reachabilityOf(evaluation.resources),
+        loadBalancerInternetPorts: loadBalancerInternetPorts(evaluation.resources),
         cost,
         policyPacks,
         ...(policyComparison ? { policyComparison } : {}),
@@ -485,6 +489,11 @@ export function reachabilityOf(resources: EngineResource[]): ReachabilityEntry[]
 
 const answer = (v: boolean | "unknown") => (v === "unknown" ? "UNKNOWN" : v ? "YES" : "no");
 
+/** How a service reaches the internet: `nat via NAT gateway "a" (us-east-1a)`. */
+function egressText(e: ReachabilityEntry): string {
+    return `${e.egress}${e.egressVia.length ? ` via ${e.egressVia.join(", ")}` : ""}`;
+}
+
 /** The reachability table: one line per service port, then the path behind each yes. */
 export function reachabilityLines(entries: ReachabilityEntry[]): string[] {
     if (entries.length === 0) {
@@ -495,7 +504,7 @@ export function reachabilityLines(entries: ReachabilityEntry[]): string[] {
     ];
     for (const e of entries) {
         const port = e.port === null ? "-" : `${e.protocol} ${e.port}`;
-        const egress = `${e.egress}${e.egressVia.length ? ` via ${e.egressVia.join(", ")}` : ""}${e.natAzIndependent === false ? " (an AZ's NAT loss cuts off other AZs)" : ""}`;
+        const egress = `${egressText(e)}${e.natAzIndependent === false ? " (an AZ's NAT loss cuts off other AZs)" : ""}`;
         lines.push(
             `  ${e.service.padEnd(22)} ${port.padEnd(9)} ${answer(e.fromInternet).padEnd(9)} ${(e.fromServices.join(", ") || "-").padEnd(24)} ${egress}`,
         );
@@ -715,6 +724,7 @@ export function mermaid(report: PlanReport): string {
         report.serviceConnect,
         report.loadBalancerRoutes,
         report.reachability,
+        report.loadBalancerInternetPorts,
     );
 }
 
@@ -732,8 +742,6 @@ export function reachabilityMarkdown(entries: ReachabilityEntry[]): string[] {
         "",
     ];
     if (entries.length === 0) return [...head, "No ECS services.", ""];
-    const egress = (e: ReachabilityEntry) =>
-        `${e.egress}${e.egressVia.length ? ` via ${e.egressVia.join(", ")}` : ""}`;
     const details = entries.flatMap((e) => [
         ...e.internetPaths.map(
             (p) =>
@@ -747,7 +755,7 @@ export function reachabilityMarkdown(entries: ReachabilityEntry[]): string[] {
         "|---|---|---|---|---|",
         ...entries.map(
             (e) =>
-                `| ${e.service} | ${e.port === null ? "-" : `${e.protocol} ${e.port}`} | ${e.fromInternet === true ? "**YES**" : answer(e.fromInternet)} | ${e.fromServices.join(", ") || "-"} | ${cell(egress(e))} |`,
+                `| ${e.service} | ${e.port === null ? "-" : `${e.protocol} ${e.port}`} | ${e.fromInternet === true ? "**YES**" : answer(e.fromInternet)} | ${e.fromServices.join(", ") || "-"} | ${cell(egressText(e))} |`,
         ),
         "",
         ...(details.length > 0 ? [...details, ""] : []),

@@ -795,20 +795,25 @@ export function analyzeReachability(resources: readonly ModelResource[]): Reacha
     return out;
 }
 
+/** The runner's Service Connect settings: whether enabled (or unknown), and its service entries. */
+function serviceConnectOf(runner: TaskRunnerModel) {
+    const r = runner.resource;
+    return {
+        enabled: flag(at(r.props, "serviceConnectConfiguration.enabled", label(r))),
+        services: listAt(r.props, "serviceConnectConfiguration.services", label(r)),
+    };
+}
+
 /** Whether the runner may serve through Service Connect: enabled (or unknown) with entries (or unknown). */
 function maybeServer(runner: TaskRunnerModel): boolean {
-    const r = runner.resource;
-    const enabled = flag(at(r.props, "serviceConnectConfiguration.enabled", label(r)));
-    const services = listAt(r.props, "serviceConnectConfiguration.services", label(r));
+    const { enabled, services } = serviceConnectOf(runner);
     return (
         enabled !== false && enabled !== undefined && (isUnknown(services) || services.length > 0)
     );
 }
 
 function serviceConnectPortNames(runner: TaskRunnerModel): Set<string> {
-    const r = runner.resource;
-    const enabled = flag(at(r.props, "serviceConnectConfiguration.enabled", label(r)));
-    const services = listAt(r.props, "serviceConnectConfiguration.services", label(r));
+    const { enabled, services } = serviceConnectOf(runner);
     if (enabled === false || isUnknown(services)) {
         return new Set();
     }
