@@ -205,7 +205,10 @@ export interface StackPlan {
     services: Map<string, ResolvedServicePlan>;
 }
 
-/** Plans the stack; throws a `ConfigError` in the stack file's terms at the first refusal. */
+/**
+ * Plans the stack; throws a `ConfigError` in the stack file's terms: the first refusal of the network,
+ * cluster, capacity or load balancer, else every service's problems at once.
+ */
 export function planStack(config: StackConfig, ctx: StackPlanContext): StackPlan {
     const key = (k: string) => `${ctx.project}:${k}`;
     const rootKeys: Record<string, string> = {
@@ -235,50 +238,66 @@ export function planStack(config: StackConfig, ctx: StackPlanContext): StackPlan
         pattern === "public"
             ? `PublicSubnetNetwork "${ctx.stack}"`
             : `PrivateSubnetNetwork "${ctx.stack}"`;
-    const network = inStackTerms(root, () =>
-        pattern === "public" ? planPublicNetwork(label, args) : planPrivateNetwork(label, args),
-    );
-    if (ctx.region !== undefined) {
-        inStackTerms(root, () => checkZonesInRegion(label, network.azs, ctx.region!));
-    }
-    const facts = networkFacts(network);
+    // Every part is planned, so one pass fixes them all; a part that needs a refused one waits for it.
+    const refused: string[] = [];
+    const network = refusalOf(refused, () => {
+        const planned = inStackTerms(root, () =>
+            pattern === "public" ? planPublicNetwork(label, args) : planPrivateNetwork(label, args),
+        );
+        if (ctx.region !== undefined) {
+            inStackTerms(root, () => checkZonesInRegion(label, planned.azs, ctx.region!));
+        }
+        return planned;
+    });
     const namespace = namespaceOf(config, ctx.stack);
     // A dns namespace gets the stack's VPC, as buildStack passes it.
-    inStackTerms(root, () =>
-        planCluster(ctx.stack, {
-            namespaceName: namespace,
-            namespaceType: config.cluster.namespaceType,
-            vpcId: "the stack's VPC",
-        }),
+    refusalOf(refused, () =>
+        inStackTerms(root, () =>
+            planCluster(ctx.stack, {
+                namespaceName: namespace,
+                namespaceType: config.cluster.namespaceType,
+                vpcId: "the stack's VPC",
+            }),
+        ),
     );
-    const ec2 = config.capacity.launchType === "EC2";
-    const capacity = ec2
-        ? inStackTerms(root, () =>
-              planCapacity(`Ec2Capacity "${ctx.stack}"`, { ...config.capacity, network: facts }),
-          )
-        : undefined;
-
-    const lbLabel = `PublicLoadBalancer "${ctx.stack}"`;
     const lbServices = routed(config);
     const { certificateArn, allowPlainHttp, ingressCidrs } = config.loadBalancer;
-    if (lbServices.length === 0 && (certificateArn !== undefined || allowPlainHttp)) {
-        const field = certificateArn !== undefined ? "certificateArn" : "allowPlainHttp";
-        throw new ConfigError(
-            `${key(field)} is set, but no service routes through the load balancer; give a service a loadBalancer entry (${key("services")}[].loadBalancer), or remove ${field}.`,
-        );
-    }
+    refusalOf(refused, () => {
+        if (lbServices.length === 0 && (certificateArn !== undefined || allowPlainHttp)) {
+            const field = certificateArn !== undefined ? "certificateArn" : "allowPlainHttp";
+            throw new ConfigError(
+                `${key(field)} is set, but no service routes through the load balancer; give a service a loadBalancer entry (${key("services")}[].loadBalancer), or remove ${field}.`,
+            );
+        }
+    });
+    // The rest is cut from the network and placed in it.
+    if (network === undefined) refuseAll(refused);
+    const facts = networkFacts(network!);
+    const ec2 = config.capacity.launchType === "EC2";
+    const capacity = ec2
+        ? refusalOf(refused, () =>
+              inStackTerms(root, () =>
+                  planCapacity(`Ec2Capacity "${ctx.stack}"`, {
+                      ...config.capacity,
+                      network: facts,
+                  }),
+              ),
+          )
+        : undefined;
     const loadBalancer =
         lbServices.length > 0
-            ? inStackTerms(root, () =>
-                  planLoadBalancer(lbLabel, {
-                      certificateArn,
-                      allowPlainHttp,
-                      ingressCidrs,
-                      publicSubnetAzCount: facts.publicSubnetAzCount ?? 0,
-                      publicSubnetPrefix: facts.publicSubnetPrefix,
-                      vpcPrefix: facts.vpcPrefix,
-                      region: ctx.region,
-                  }),
+            ? refusalOf(refused, () =>
+                  inStackTerms(root, () =>
+                      planLoadBalancer(`PublicLoadBalancer "${ctx.stack}"`, {
+                          certificateArn,
+                          allowPlainHttp,
+                          ingressCidrs,
+                          publicSubnetAzCount: facts.publicSubnetAzCount ?? 0,
+                          publicSubnetPrefix: facts.publicSubnetPrefix,
+                          vpcPrefix: facts.vpcPrefix,
+                          region: ctx.region,
+                      }),
+                  ),
               )
             : undefined;
     const routes = new RouteRegister();
@@ -288,34 +307,42 @@ export function planStack(config: StackConfig, ctx: StackPlanContext): StackPlan
     const register = new EndpointRegister(namespace);
     const services = new Map<string, ResolvedServicePlan>();
     for (const svc of order) {
+        const waits =
+            (svc.calls ?? []).some((target) => !services.has(target)) ||
+            (ec2 && capacity === undefined) ||
+            (svc.loadBalancer !== undefined && loadBalancer === undefined);
+        if (waits) continue;
         const index = config.services.indexOf(svc);
-        const plan = inStackTerms(serviceKeys(key(`services[${index}]`), svc, root), () => {
-            const planned = planEcsService(svc.name, ctx.project, ctx.stack, {
-                ...serviceArgs(svc, config, called),
-                namespace,
-                network: facts,
-                capacity: capacity ? { network: facts, plan: capacity } : undefined,
-                calls: (svc.calls ?? []).map((target) => ({
-                    serviceName: target,
-                    endpoints: services.get(target)!.endpoints,
+        const plan = refusalOf(refused, () =>
+            inStackTerms(serviceKeys(key(`services[${index}]`), svc, root), () => {
+                const planned = planEcsService(svc.name, ctx.project, ctx.stack, {
+                    ...serviceArgs(svc, config, called),
                     namespace,
                     network: facts,
-                })),
-                loadBalancer: svc.loadBalancer && {
-                    ...routeOf(svc)!,
-                    network: facts,
-                    listenerProtocol: loadBalancer?.protocol,
-                },
-                region: ctx.region,
-            });
-            register.claim(`EcsService "${svc.name}"`, planned.endpoints);
-            if (planned.route)
-                routes.claim(`EcsService "${svc.name}"`, "loadBalancer", planned.route);
-            return planned;
-        });
-        services.set(svc.name, plan);
+                    capacity: capacity ? { network: facts, plan: capacity } : undefined,
+                    calls: (svc.calls ?? []).map((target) => ({
+                        serviceName: target,
+                        endpoints: services.get(target)!.endpoints,
+                        namespace,
+                        network: facts,
+                    })),
+                    loadBalancer: svc.loadBalancer && {
+                        ...routeOf(svc)!,
+                        network: facts,
+                        listenerProtocol: loadBalancer?.protocol,
+                    },
+                    region: ctx.region,
+                });
+                register.claim(`EcsService "${svc.name}"`, planned.endpoints);
+                if (planned.route)
+                    routes.claim(`EcsService "${svc.name}"`, "loadBalancer", planned.route);
+                return planned;
+            }),
+        );
+        if (plan) services.set(svc.name, plan);
     }
-    return { network, facts, namespace, capacity, loadBalancer, order, services };
+    refuseAll(refused);
+    return { network: network!, facts, namespace, capacity, loadBalancer, order, services };
 }
 
 /**
@@ -442,6 +469,26 @@ function serviceKeys(
     };
 }
 
+/** Runs a step; its refusal of the stack file is recorded in `refused` and nothing is returned. */
+function refusalOf<T>(refused: string[], step: () => T): T | undefined {
+    try {
+        return step();
+    } catch (e) {
+        if (!ConfigError.isConfigError(e)) throw e;
+        refused.push(e.message);
+        return undefined;
+    }
+}
+
+/** Throws every refusal of the stack file in one `ConfigError`, when there is one. */
+function refuseAll(refused: string[]): void {
+    if (refused.length === 1) throw new ConfigError(refused[0]);
+    if (refused.length > 1)
+        throw new ConfigError(
+            `${refused.length} components refuse the stack file, fix each:\n${refused.map((r) => `- ${r.replace(/\n/g, "\n  ")}`).join("\n")}`,
+        );
+}
+
 /** A path or field name in a planner's message: `cidrBlock`, `containers[0].portMappings[1].name`. */
 const PATH = /\b[A-Za-z][A-Za-z0-9]*(?:\[\d+\])*(?:\.[A-Za-z_][A-Za-z0-9_-]*(?:\[\d+\])*)*/g;
 
@@ -454,24 +501,36 @@ function inStackTerms<T>(translate: (token: string) => string | undefined, plann
     try {
         return planner();
     } catch (e) {
-        if (!(e instanceof PlanError)) {
+        if (!PlanError.isPlanError(e)) {
             throw e;
         }
-        let first = true;
-        const text = e.problem
-            .split(/("(?:[^"\\]|\\.)*")/)
-            .map((part, i) =>
-                i % 2 === 1
-                    ? part
-                    : part.replace(PATH, (token, offset: number) => {
-                          const atStart = first && i === 0 && offset === 0;
-                          first = false;
-                          const pathLike =
-                              atStart || /[[.]/.test(token) || /^[a-z]+[A-Z]/.test(token);
-                          return (pathLike && translate(token)) || token;
-                      }),
-            )
-            .join("");
-        throw new ConfigError(`${text} (refused by ${e.component})`);
+        const translated = e.problems.map((problem) => {
+            let first = true;
+            return problem
+                .split(/("(?:[^"\\]|\\.)*")/)
+                .map((part, i) =>
+                    i % 2 === 1
+                        ? part
+                        : part.replace(PATH, (token, offset: number) => {
+                              const atStart = first && i === 0 && offset === 0;
+                              first = false;
+                              const pathLike =
+                                  atStart || /[[.]/.test(token) || /^[a-z]+[A-Z]/.test(token);
+                              return (pathLike && translate(token)) || token;
+                          }),
+                )
+                .join("");
+        });
+        // One problem per stack-file key: a key that feeds two arguments (a service's name is its
+        // container's name too) would otherwise be refused twice for one mistake.
+        const keyOf = (p: string) => /^[\w-]+:\S+/.exec(p)?.[0] ?? p;
+        const problems = translated.filter(
+            (p, i) => translated.findIndex((q) => keyOf(q) === keyOf(p)) === i,
+        );
+        throw new ConfigError(
+            problems.length === 1
+                ? `${problems[0]} (refused by ${e.component})`
+                : `${PlanError.list(problems)}\n(refused by ${e.component})`,
+        );
     }
 }

@@ -81,7 +81,11 @@ describe("adopting an existing VPC", () => {
         assert.ok(PlanError.isPlanError(refused));
         assert.strictEqual(
             (refused as Error).message,
-            'adoptNetwork: pattern "hybrid" is not public or private; say which one the task subnets follow; taskSubnetIds must list between 1 and 16 subnets (got 0); ECS accepts at most 16 per service.',
+            [
+                "adoptNetwork: 2 problems, fix each:",
+                '  - pattern "hybrid" is not public or private; say which one the task subnets follow.',
+                "  - taskSubnetIds must list between 1 and 16 subnets (got 0); ECS accepts at most 16 per service.",
+            ].join("\n"),
         );
     });
 

@@ -483,6 +483,54 @@ const BROKEN: [string, Record<string, unknown>, string][] = [
         },
         'ecsnet:loadBalancerCidrs[0] "10.0.0.0/33" has a prefix length outside 0-32; use a block such as 203.0.113.0/24, or 0.0.0.0/0 for the internet. (refused by PublicLoadBalancer "dev")',
     ],
+    [
+        "several mistakes in one service, all at once and each key once",
+        {
+            "ecsnet:services": [{ name: "api", image: "nginx latest", cpu: 100, desiredCount: -1 }],
+        },
+        [
+            "3 problems, fix each:",
+            "  - ecsnet:services[0].cpu 100 is not a Fargate size; use 256, 512, 1024, 2048, 4096, 8192, 16384.",
+            "  - ecsnet:services[0].desiredCount must be a whole number of tasks, 0 or more (got -1).",
+            '  - ecsnet:services[0].image "nginx latest" contains whitespace; write it as registry/repository:tag, such as public.ecr.aws/nginx/nginx:stable.',
+            '(refused by EcsService "api")',
+        ].join("\n"),
+    ],
+    [
+        "mistakes in two services, with the client of a refused server left until it is fixed",
+        {
+            "ecsnet:services": [
+                {
+                    name: "ledger",
+                    image: "nginx latest",
+                    ports: [{ name: "ledger", containerPort: 80, serviceConnect: true }],
+                },
+                { name: "web", image: "public.ecr.aws/nginx/nginx:stable", calls: ["ledger"] },
+                { name: "worker", image: "public.ecr.aws/nginx/nginx:stable", desiredCount: -1 },
+            ],
+        },
+        [
+            "2 components refuse the stack file, fix each:",
+            '- ecsnet:services[0].image "nginx latest" contains whitespace; write it as registry/repository:tag, such as public.ecr.aws/nginx/nginx:stable. (refused by EcsService "ledger")',
+            '- ecsnet:services[2].desiredCount must be a whole number of tasks, 0 or more (got -1). (refused by EcsService "worker")',
+        ].join("\n"),
+    ],
+    [
+        "mistakes in the network, the cluster and a service at once, with the services the network places left until it is fixed",
+        {
+            "ecsnet:vpcCidr": "10.0.0.0/8",
+            "ecsnet:azCount": 9,
+            "ecsnet:namespace": "Bad_NS",
+        },
+        [
+            "2 components refuse the stack file, fix each:",
+            "- 2 problems, fix each:",
+            "    - ecsnet:vpcCidr 10.0.0.0/8 has prefix /8, outside the /16 to /28 AWS allows for a VPC; use a prefix in that range.",
+            "    - ecsnet:azCount must be between 1 and 6 (got 9); lower it or list ecsnet:availabilityZones.",
+            '  (refused by PrivateSubnetNetwork "dev")',
+            '- ecsnet:namespace "Bad_NS" is not a valid namespace name (lowercase DNS labels separated by dots, at most 253 characters); use a name such as serviceconnectns. (refused by ServiceConnectCluster "dev")',
+        ].join("\n"),
+    ],
 ];
 
 describe("bad input is refused before anything registers, in the stack file's terms", () => {

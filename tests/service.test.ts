@@ -1000,6 +1000,33 @@ describe("bad service input is refused before any resource registers", () => {
                 }),
             `${L("api")}: logRetentionDays 10 is not a retention CloudWatch Logs offers; use one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653.`,
         ],
+        [
+            "every independent mistake at once, one per line",
+            (cluster) =>
+                new EcsService("api", {
+                    cluster,
+                    network: privateNet(),
+                    containers: [{ ...c0, memory: 1024 }],
+                    memory: 512,
+                    logRetentionDays: 10,
+                }),
+            [
+                `${L("api")}: 2 problems, fix each:`,
+                "  - logRetentionDays 10 is not a retention CloudWatch Logs offers; use one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653.",
+                "  - containers[0].memory 1024 is above the task's memory 512; a container gets at most what its task has, so lower it or raise the task's memory.",
+            ].join("\n"),
+        ],
+        [
+            "a port mapping's bad name, and not the endpoint that names it (a consequence, checked once the containers pass)",
+            (cluster) =>
+                new EcsService("api", {
+                    cluster,
+                    network: privateNet(),
+                    containers: [{ ...c0, portMappings: [{ name: "Web", containerPort: 80 }] }],
+                    expose: [{ portName: "Web" }],
+                }),
+            `${L("api")}: containers[0].portMappings[0].name "Web" breaks ECS's port name format (lowercase letters, digits, _ and -, at most 64 characters, not starting with -); use a name such as "web".`,
+        ],
     ];
     for (const [what, build, message] of cases) {
         it(what, async () => {

@@ -6,12 +6,13 @@
 import { ENDPOINTS_NEEDED } from "../network/plan";
 import { NetworkFacts } from "../network/plan";
 import { editDistance } from "../text";
-import { PlanError } from "../planError";
+import { Fail, Problems } from "../planError";
 import {
     Architecture,
     INSTANCE_TYPES,
     INSTANCE_TYPES_REVIEWED,
     instanceType,
+    InstanceType,
     registeredCpuUnits,
     registeredMemoryMiB,
 } from "./instanceTypes";
@@ -51,53 +52,46 @@ export interface CapacityPlan {
     targetCapacity: number;
 }
 
-/** Resolves the capacity's defaults and checks them; throws naming the component, field and fix. */
+/** Resolves the capacity's defaults and checks them; throws every problem at once, each naming the field and fix. */
 export function planCapacity(label: string, args: CapacityPlanInput): CapacityPlan {
-    const fail = (text: string): never => {
-        throw new PlanError(label, text);
-    };
+    const problems = new Problems(label);
     const name = args.instanceType ?? "t3.small";
     const minSize = args.minSize ?? 1;
     const maxSize = args.maxSize ?? 3;
     const targetCapacity = args.targetCapacity ?? 100;
-    if (!Number.isInteger(minSize) || minSize < 0)
-        fail(`minSize must be a whole number, 0 or more (got ${minSize}).`);
-    if (!Number.isInteger(maxSize) || maxSize < 1)
-        fail(`maxSize must be a whole number, 1 or more (got ${maxSize}).`);
-    if (minSize > maxSize)
-        fail(`minSize ${minSize} is above maxSize ${maxSize}; raise maxSize or lower minSize.`);
-    if (!Number.isInteger(targetCapacity) || targetCapacity < 1 || targetCapacity > 100)
-        fail(
-            `targetCapacity must be between 1 and 100 (got ${targetCapacity}); it is the group utilisation managed scaling aims for.`,
-        );
-    if (!/^[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(name))
-        fail(
-            `instanceType "${name}" is not an EC2 instance type (family.size, such as t3.small or m7g.large).`,
-        );
-    const type = instanceType(name);
-    if (type === undefined) {
-        const near = [...INSTANCE_TYPES.keys()]
-            .map((known) => ({ known, distance: editDistance(known, name) }))
-            .filter((k) => k.distance <= 2)
-            .sort((a, b) => a.distance - b.distance)
-            .slice(0, 3)
-            .map((k) => k.known);
-        const families = [
-            ...new Set([...INSTANCE_TYPES.keys()].map((known) => known.split(".")[0])),
-        ].join(", ");
-        fail(
-            `instanceType "${name}" is not an instance type this project knows${near.length > 0 ? ` (did you mean ${near.join(" or ")}?)` : ""}; use a size of ${families} (AWS's specifications, reviewed ${INSTANCE_TYPES_REVIEWED}), or add its family to components/capacity/instanceTypes.ts.`,
-        );
-    }
-    const architecture = (args.architecture ?? type!.architecture) as Architecture;
-    if (!(architecture in ECS_AL2023_AMI_PARAMETERS))
-        fail(`architecture "${architecture}" is not x86_64 or arm64.`);
-    if (architecture !== type!.architecture) {
-        fail(
-            `architecture ${architecture} does not run on ${name}, whose processors are ${type!.architecture}; the instances would never boot the AMI, so leave architecture unset (it follows the instance type) or pick a ${architecture} instance type.`,
-        );
-    }
-    if (!args.network.outboundInternet) {
+    problems.check((fail) => {
+        if (!Number.isInteger(minSize) || minSize < 0)
+            fail(`minSize must be a whole number, 0 or more (got ${minSize}).`);
+        if (!Number.isInteger(maxSize) || maxSize < 1)
+            fail(`maxSize must be a whole number, 1 or more (got ${maxSize}).`);
+        if (minSize > maxSize)
+            fail(`minSize ${minSize} is above maxSize ${maxSize}; raise maxSize or lower minSize.`);
+    });
+    problems.check((fail) => {
+        if (!Number.isInteger(targetCapacity) || targetCapacity < 1 || targetCapacity > 100)
+            fail(
+                `targetCapacity must be between 1 and 100 (got ${targetCapacity}); it is the group utilisation managed scaling aims for.`,
+            );
+    });
+    const type = problems.check((fail) => {
+        if (!/^[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(name))
+            fail(
+                `instanceType "${name}" is not an EC2 instance type (family.size, such as t3.small or m7g.large).`,
+            );
+        return knownInstanceType(fail, name);
+    });
+    const architecture = (args.architecture ?? type?.architecture) as Architecture;
+    problems.check((fail) => {
+        if (architecture !== undefined && !(architecture in ECS_AL2023_AMI_PARAMETERS))
+            fail(`architecture "${architecture}" is not x86_64 or arm64.`);
+        if (type !== undefined && architecture !== type.architecture) {
+            fail(
+                `architecture ${architecture} does not run on ${name}, whose processors are ${type.architecture}; the instances would never boot the AMI, so leave architecture unset (it follows the instance type) or pick a ${architecture} instance type.`,
+            );
+        }
+    });
+    problems.check((fail) => {
+        if (args.network.outboundInternet) return;
         const missing = [
             "s3",
             ...ENDPOINTS_NEEDED.images,
@@ -108,7 +102,8 @@ export function planCapacity(label: string, args: CapacityPlanInput): CapacityPl
             fail(
                 `the network has no outbound internet (no NAT), so the ECS agent on the instances needs VPC endpoints for ${missing.join(", ")}; add them to the network (vpcEndpoints and interfaceEndpoints), or give it a NAT gateway.`,
             );
-    }
+    });
+    problems.throwIfAny();
     return {
         instanceType: name,
         architecture,
@@ -117,4 +112,22 @@ export function planCapacity(label: string, args: CapacityPlanInput): CapacityPl
         maxSize,
         targetCapacity,
     };
+}
+
+/** The instance type's specification, or a refusal with the nearest names this project knows. */
+function knownInstanceType(fail: Fail, name: string): InstanceType {
+    const type = instanceType(name);
+    if (type !== undefined) return type;
+    const near = [...INSTANCE_TYPES.keys()]
+        .map((known) => ({ known, distance: editDistance(known, name) }))
+        .filter((k) => k.distance <= 2)
+        .sort((a, b) => a.distance - b.distance)
+        .slice(0, 3)
+        .map((k) => k.known);
+    const families = [
+        ...new Set([...INSTANCE_TYPES.keys()].map((known) => known.split(".")[0])),
+    ].join(", ");
+    return fail(
+        `instanceType "${name}" is not an instance type this project knows${near.length > 0 ? ` (did you mean ${near.join(" or ")}?)` : ""}; use a size of ${families} (AWS's specifications, reviewed ${INSTANCE_TYPES_REVIEWED}), or add its family to components/capacity/instanceTypes.ts.`,
+    );
 }

@@ -5,7 +5,7 @@
  */
 import { createHash } from "crypto";
 import { parseIpv4Cidr } from "../network/cidr";
-import { PlanError } from "../planError";
+import { Fail, PlanError, Problems } from "../planError";
 
 /** An ACM certificate ARN: `arn:<partition>:acm:<region>:<account>:certificate/<id>`. */
 export const CERTIFICATE_ARN =
@@ -19,7 +19,7 @@ export const MAX_RULE_PRIORITY = 50000;
 export const ALB_SUBNET_MAX_PREFIX = 27;
 
 export class LoadBalancerPlanError extends PlanError {
-    constructor(component: string, problem: string) {
+    constructor(component: string, problem: string | readonly string[]) {
         super(component, problem);
         this.name = "LoadBalancerPlanError";
     }
@@ -53,44 +53,73 @@ export interface LoadBalancerPlan {
     ingressPorts: number[];
 }
 
+/** The load balancer's listener and who may reach it; throws every problem at once, each naming the field and fix. */
 export function planLoadBalancer(label: string, input: LoadBalancerPlanInput): LoadBalancerPlan {
-    const fail = (text: string): never => {
-        throw new LoadBalancerPlanError(label, text);
-    };
-    if (input.publicSubnetAzCount < 2) {
-        fail(
-            `the network has public subnets in ${input.publicSubnetAzCount} availability zone${input.publicSubnetAzCount === 1 ? "" : "s"}, and an Application Load Balancer needs two or more; use at least two zones (azCount 2), with public subnets in each.`,
-        );
-    }
-    const small = input.publicSubnetPrefix;
-    if (small !== undefined && small > ALB_SUBNET_MAX_PREFIX) {
-        const vpc =
-            input.vpcPrefix !== undefined
-                ? ` (a /${input.vpcPrefix - (small - ALB_SUBNET_MAX_PREFIX)} or larger VPC gives them that in this layout)`
-                : "";
-        fail(
-            `the network's public subnets are /${small}, and an Application Load Balancer needs subnets of /${ALB_SUBNET_MAX_PREFIX} or larger with 8 free addresses in each; give the network a larger cidrBlock${vpc}, or public subnet CIDRs of /${ALB_SUBNET_MAX_PREFIX} or larger.`,
-        );
-    }
-    const cidrs = input.ingressCidrs ?? ["0.0.0.0/0"];
-    if (cidrs.length === 0) {
-        fail(
-            "ingressCidrs is empty, so nobody could reach the load balancer; list the CIDRs that may (0.0.0.0/0 for the internet).",
-        );
-    }
-    cidrs.forEach((c, i) => {
-        const parsed = parseIpv4Cidr(c);
-        if (!parsed.ok)
+    const problems = new Problems(label, (c, p) => new LoadBalancerPlanError(c, p));
+    problems.check((fail) => {
+        if (input.publicSubnetAzCount < 2) {
             fail(
-                `ingressCidrs[${i}] "${c}" ${parsed.reason}; use a block such as 203.0.113.0/24, or 0.0.0.0/0 for the internet.`,
+                `the network has public subnets in ${input.publicSubnetAzCount} availability zone${input.publicSubnetAzCount === 1 ? "" : "s"}, and an Application Load Balancer needs two or more; use at least two zones (azCount 2), with public subnets in each.`,
             );
-        // Two equal rules in one group: AWS refuses the second (InvalidPermission.Duplicate).
-        const first = cidrs.indexOf(c);
-        if (first < i)
-            fail(
-                `ingressCidrs[${i}] "${c}" repeats ingressCidrs[${first}]; AWS refuses a second identical security group rule, so list each CIDR once.`,
-            );
+        }
     });
+    problems.check((fail) => {
+        const small = input.publicSubnetPrefix;
+        if (small !== undefined && small > ALB_SUBNET_MAX_PREFIX) {
+            const vpc =
+                input.vpcPrefix !== undefined
+                    ? ` (a /${input.vpcPrefix - (small - ALB_SUBNET_MAX_PREFIX)} or larger VPC gives them that in this layout)`
+                    : "";
+            fail(
+                `the network's public subnets are /${small}, and an Application Load Balancer needs subnets of /${ALB_SUBNET_MAX_PREFIX} or larger with 8 free addresses in each; give the network a larger cidrBlock${vpc}, or public subnet CIDRs of /${ALB_SUBNET_MAX_PREFIX} or larger.`,
+            );
+        }
+    });
+    const cidrs = input.ingressCidrs ?? ["0.0.0.0/0"];
+    problems.check((fail) => {
+        if (cidrs.length === 0) {
+            fail(
+                "ingressCidrs is empty, so nobody could reach the load balancer; list the CIDRs that may (0.0.0.0/0 for the internet).",
+            );
+        }
+    });
+    cidrs.forEach((c, i) =>
+        problems.check((fail) => {
+            const parsed = parseIpv4Cidr(c);
+            if (!parsed.ok)
+                fail(
+                    `ingressCidrs[${i}] "${c}" ${parsed.reason}; use a block such as 203.0.113.0/24, or 0.0.0.0/0 for the internet.`,
+                );
+            // Two equal rules in one group: AWS refuses the second (InvalidPermission.Duplicate).
+            const first = cidrs.indexOf(c);
+            if (first < i)
+                fail(
+                    `ingressCidrs[${i}] "${c}" repeats ingressCidrs[${first}]; AWS refuses a second identical security group rule, so list each CIDR once.`,
+                );
+        }),
+    );
+    problems.check((fail) => checkListener(fail, input));
+    problems.throwIfAny();
+    if (input.certificateArn !== undefined) {
+        return {
+            protocol: "HTTPS",
+            port: 443,
+            redirectHttp: true,
+            ingressCidrs: cidrs,
+            ingressPorts: [443, 80],
+        };
+    }
+    return {
+        protocol: "HTTP",
+        port: 80,
+        redirectHttp: false,
+        ingressCidrs: cidrs,
+        ingressPorts: [80],
+    };
+}
+
+/** HTTPS with an ACM certificate of the load balancer's Region, or plain HTTP asked for in so many words. */
+function checkListener(fail: Fail, input: LoadBalancerPlanInput): void {
     if (input.certificateArn !== undefined) {
         if (!CERTIFICATE_ARN.test(input.certificateArn)) {
             fail(
@@ -108,26 +137,11 @@ export function planLoadBalancer(label: string, input: LoadBalancerPlanInput): L
                 "allowPlainHttp is set, but with certificateArn port 80 only redirects to HTTPS; remove allowPlainHttp.",
             );
         }
-        return {
-            protocol: "HTTPS",
-            port: 443,
-            redirectHttp: true,
-            ingressCidrs: cidrs,
-            ingressPorts: [443, 80],
-        };
-    }
-    if (!input.allowPlainHttp) {
+    } else if (!input.allowPlainHttp) {
         fail(
             "there is no certificateArn, and plain HTTP is served only when asked for in so many words; set certificateArn to an ACM certificate for HTTPS, or allowPlainHttp to true.",
         );
     }
-    return {
-        protocol: "HTTP",
-        port: 80,
-        redirectHttp: false,
-        ingressCidrs: cidrs,
-        ingressPorts: [80],
-    };
 }
 
 export interface HealthCheckArgs {
@@ -208,7 +222,7 @@ export function matcherProblem(matcher: string, version: ProtocolVersion): strin
  * `listenerProtocol`, when known, is the load balancer's: HTTP/2 and gRPC targets need HTTPS.
  */
 export function planRoute(
-    fail: (text: string) => never,
+    fail: Fail,
     where: string,
     route: RouteArgs,
     ports: { name: string; containerPort: number; protocol?: string; appProtocol?: string }[],

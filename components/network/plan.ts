@@ -10,7 +10,7 @@
  * A subnet's CIDR depends only on the VPC CIDR and its AZ's index, so adding an AZ never moves
  * an existing subnet.
  */
-import { PlanError } from "../planError";
+import { PlanError, Problems } from "../planError";
 import { contains, formatIpv4Cidr, Ipv4Cidr, overlaps, parseIpv4Cidr, subdivide } from "./cidr";
 import { regionZones } from "./regions";
 
@@ -114,7 +114,7 @@ export interface NetworkPlan {
 
 /** A bad argument to a network component; the message names component, field, problem and fix. */
 export class NetworkPlanError extends PlanError {
-    constructor(component: string, problem: string) {
+    constructor(component: string, problem: string | readonly string[]) {
         super(component, problem);
         this.name = "NetworkPlanError";
     }
@@ -124,26 +124,69 @@ function fail(label: string, text: string): never {
     throw new NetworkPlanError(label, text);
 }
 
+/**
+ * Checks a network's arguments in two stages, each collecting every problem before it throws: first
+ * what stands alone (`checks`: the VPC CIDR, the zones, the pattern's own fields), then the subnets
+ * (`layout`), which are cut from that VPC across those zones.
+ */
+function planInStages<T, L>(
+    label: string,
+    checks: (problems: Problems) => T,
+    layout: (resolved: T) => L,
+): L {
+    const problems = new Problems(label, (c, p) => new NetworkPlanError(c, p));
+    const resolved = checks(problems);
+    problems.throwIfAny();
+    const planned = problems.check(() => layout(resolved));
+    problems.throwIfAny();
+    return planned!;
+}
+
 /** Plans the public pattern: public task subnets behind an internet gateway. */
 export function planPublicNetwork(label: string, args: LayoutArgs): NetworkPlan {
-    // Callers from JavaScript or stack config can pass private-pattern fields; refuse them clearly.
-    const stray = args as PrivateLayoutArgs;
-    if (stray.vpcEndpoints) {
-        fail(
-            label,
-            "vpcEndpoints is for the private pattern (tasks here reach AWS APIs through the internet gateway); remove it or use the private pattern.",
-        );
-    }
-    for (const field of ["natStrategy", "privateSubnetCidrs", "interfaceEndpoints"] as const) {
-        if (stray[field] !== undefined) {
-            fail(
-                label,
-                `${field} is for the private pattern, which has NAT gateways and private subnets; remove it or use the private pattern.`,
-            );
-        }
-    }
-    const vpc = parseVpcCidr(label, args.cidrBlock ?? DEFAULT_VPC_CIDR);
-    const azs = selectAzs(label, args);
+    return planInStages(
+        label,
+        (problems) => {
+            // Callers from JavaScript or stack config can pass private-pattern fields; refuse them clearly.
+            const stray = args as PrivateLayoutArgs;
+            problems.check(() => {
+                if (stray.vpcEndpoints) {
+                    fail(
+                        label,
+                        "vpcEndpoints is for the private pattern (tasks here reach AWS APIs through the internet gateway); remove it or use the private pattern.",
+                    );
+                }
+            });
+            for (const field of [
+                "natStrategy",
+                "privateSubnetCidrs",
+                "interfaceEndpoints",
+            ] as const) {
+                problems.check(() => {
+                    if (stray[field] !== undefined) {
+                        fail(
+                            label,
+                            `${field} is for the private pattern, which has NAT gateways and private subnets; remove it or use the private pattern.`,
+                        );
+                    }
+                });
+            }
+            return {
+                vpc: problems.check(() => parseVpcCidr(label, args.cidrBlock ?? DEFAULT_VPC_CIDR))!,
+                azs: problems.check(() => selectAzs(label, args))!,
+            };
+        },
+        ({ vpc, azs }) => layOutPublic(label, args, vpc, azs),
+    );
+}
+
+/** The public pattern's subnets, cut from a checked VPC across checked zones. */
+function layOutPublic(
+    label: string,
+    args: LayoutArgs,
+    vpc: Ipv4Cidr,
+    azs: AzSelection,
+): NetworkPlan {
     const azCount = countOf(azs);
     const publicSubnets = layoutSubnets(
         label,
@@ -170,18 +213,44 @@ export function planPublicNetwork(label: string, args: LayoutArgs): NetworkPlan 
 
 /** Plans the private pattern: private task subnets, NAT gateways in small public subnets. */
 export function planPrivateNetwork(label: string, args: PrivateLayoutArgs): NetworkPlan {
-    const natStrategy = parseNatStrategy(label, args.natStrategy);
     const interfaceEndpoints = [...new Set(args.interfaceEndpoints ?? [])];
-    for (const [i, service] of interfaceEndpoints.entries()) {
-        if (!ENDPOINT_SERVICE.test(service)) {
-            fail(
-                label,
-                `interfaceEndpoints[${i}] "${service}" is not an endpoint service name; use the part after com.amazonaws.<region>., such as ssmmessages or ecs-agent.`,
-            );
-        }
-    }
-    const vpc = parseVpcCidr(label, args.cidrBlock ?? DEFAULT_VPC_CIDR);
-    const azs = selectAzs(label, args);
+    return planInStages(
+        label,
+        (problems) => {
+            const natStrategy = problems.check(() => parseNatStrategy(label, args.natStrategy))!;
+            for (const [i, service] of interfaceEndpoints.entries()) {
+                problems.check(() => {
+                    if (!ENDPOINT_SERVICE.test(service)) {
+                        fail(
+                            label,
+                            `interfaceEndpoints[${i}] "${service}" is not an endpoint service name; use the part after com.amazonaws.<region>., such as ssmmessages or ecs-agent.`,
+                        );
+                    }
+                });
+            }
+            return {
+                natStrategy,
+                vpc: problems.check(() => parseVpcCidr(label, args.cidrBlock ?? DEFAULT_VPC_CIDR))!,
+                azs: problems.check(() => selectAzs(label, args))!,
+            };
+        },
+        ({ natStrategy, vpc, azs }) =>
+            layOutPrivate(label, args, { natStrategy, vpc, azs, interfaceEndpoints }),
+    );
+}
+
+/** The private pattern's subnets and NAT gateways, cut from a checked VPC across checked zones. */
+function layOutPrivate(
+    label: string,
+    args: PrivateLayoutArgs,
+    resolved: {
+        natStrategy: NatStrategy;
+        vpc: Ipv4Cidr;
+        azs: AzSelection;
+        interfaceEndpoints: string[];
+    },
+): NetworkPlan {
+    const { natStrategy, vpc, azs, interfaceEndpoints } = resolved;
     const azCount = countOf(azs);
 
     const natAzs =

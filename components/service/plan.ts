@@ -4,7 +4,7 @@
  * the environment variables clients get). Plain functions, no resources.
  */
 import type { CapacityPlan } from "../capacity/plan";
-import { PlanError } from "../planError";
+import { Fail, PlanError, Problems } from "../planError";
 import { planRoute, RouteArgs, RoutePlan } from "../loadBalancer/plan";
 import { ENDPOINTS_NEEDED } from "../network/plan";
 import { NetworkFacts } from "../network/plan";
@@ -76,7 +76,7 @@ export function imageRegistry(image: string): string {
 }
 
 export class ServicePlanError extends PlanError {
-    constructor(component: string, problem: string) {
+    constructor(component: string, problem: string | readonly string[]) {
         super(component, problem);
         this.name = "ServicePlanError";
     }
@@ -232,7 +232,7 @@ export interface ServicePlan {
  * returns the named port mappings, each with where it was declared.
  */
 function planContainers(
-    fail: (text: string) => never,
+    problems: Problems,
     input: ServicePlanInput,
 ): Map<string, PortMappingArgs & { where: string }> {
     const mappings = new Map<string, PortMappingArgs & { where: string }>();
@@ -240,97 +240,101 @@ function planContainers(
     // awsvpc and host tasks share one network namespace; a bridge container has its own.
     const portsTaken = new Map<string, string>();
     const totals = { cpu: 0, memory: 0 };
-    input.containers.forEach((c, ci) => {
-        if (!ECS_NAME.test(c.name)) {
-            fail(
-                `containers[${ci}].name "${c.name}" is not an ECS container name (ASCII letters, digits, _ and -, 1 to 255 characters); rename it.`,
-            );
-        }
-        if (containerNames.has(c.name)) {
-            fail(
-                `containers[${ci}].name "${c.name}" is used twice; give each container its own name.`,
-            );
-        }
-        containerNames.add(c.name);
-        if (typeof c.image === "string") {
-            const problem = imageReferenceProblem(c.image);
-            if (problem) {
+    input.containers.forEach((c, ci) =>
+        problems.check((fail) => {
+            if (!ECS_NAME.test(c.name)) {
                 fail(
-                    `containers[${ci}].image ${JSON.stringify(c.image)} ${problem}; write it as registry/repository:tag, such as public.ecr.aws/nginx/nginx:stable.`,
+                    `containers[${ci}].name "${c.name}" is not an ECS container name (ASCII letters, digits, _ and -, 1 to 255 characters); rename it.`,
                 );
             }
-        }
-        for (const [field, task] of [
-            ["cpu", input.cpu],
-            ["memory", input.memory],
-        ] as const) {
-            const own = c[field];
-            if (own === undefined) continue;
-            if (!Number.isInteger(own) || own < (field === "cpu" ? 0 : 6)) {
+            if (containerNames.has(c.name)) {
                 fail(
-                    `containers[${ci}].${field} must be a whole number${field === "cpu" ? ", 0 or more" : " of MiB, at least 6"} (got ${own}).`,
+                    `containers[${ci}].name "${c.name}" is used twice; give each container its own name.`,
                 );
             }
-            if (own > task) {
+            containerNames.add(c.name);
+            if (typeof c.image === "string") {
+                const problem = imageReferenceProblem(c.image);
+                if (problem) {
+                    fail(
+                        `containers[${ci}].image ${JSON.stringify(c.image)} ${problem}; write it as registry/repository:tag, such as public.ecr.aws/nginx/nginx:stable.`,
+                    );
+                }
+            }
+            for (const [field, task] of [
+                ["cpu", input.cpu],
+                ["memory", input.memory],
+            ] as const) {
+                const own = c[field];
+                if (own === undefined) continue;
+                if (!Number.isInteger(own) || own < (field === "cpu" ? 0 : 6)) {
+                    fail(
+                        `containers[${ci}].${field} must be a whole number${field === "cpu" ? ", 0 or more" : " of MiB, at least 6"} (got ${own}).`,
+                    );
+                }
+                if (own > task) {
+                    fail(
+                        `containers[${ci}].${field} ${own} is above the task's ${field} ${task}; a container gets at most what its task has, so lower it or raise the task's ${field}.`,
+                    );
+                }
+                totals[field] += own;
+                if (totals[field] > task) {
+                    fail(
+                        `containers[${ci}].${field} brings the containers' ${field} to ${totals[field]}, above the task's ${task}; lower the containers' ${field} or raise the task's.`,
+                    );
+                }
+            }
+            (c.portMappings ?? []).forEach((p, pi) => {
+                const where = `containers[${ci}].portMappings[${pi}]`;
+                if (!PORT_NAME.test(p.name)) {
+                    fail(
+                        `${where}.name "${p.name}" breaks ECS's port name format (lowercase letters, digits, _ and -, at most 64 characters, not starting with -); use a name such as "web".`,
+                    );
+                }
+                if (mappings.has(p.name)) {
+                    fail(
+                        `${where}.name "${p.name}" is used twice; give each port mapping its own name.`,
+                    );
+                }
+                if (
+                    !Number.isInteger(p.containerPort) ||
+                    p.containerPort < 1 ||
+                    p.containerPort > 65535
+                ) {
+                    fail(
+                        `${where}.containerPort must be between 1 and 65535 (got ${p.containerPort}).`,
+                    );
+                }
+                const protocol = p.protocol ?? "tcp";
+                const portKey = `${input.launch.networkMode === "bridge" ? ci : "task"}/${protocol}/${p.containerPort}`;
+                const holder = portsTaken.get(portKey);
+                if (holder !== undefined) {
+                    fail(
+                        `${where}.containerPort ${p.containerPort}/${protocol} is already mapped by ${holder}; ECS refuses two mappings of one port, so map each port once.`,
+                    );
+                }
+                portsTaken.set(portKey, where);
+                mappings.set(p.name, { ...p, where });
+            });
+            Object.entries(c.secrets ?? {}).forEach(([name, arn]) => {
+                const target = typeof arn === "string" ? secretTarget(arn) : undefined;
+                if (target && "problem" in target) {
+                    fail(
+                        `containers[${ci}].secrets.${name} "${arn}" ${target.problem}; pass the parameter's or secret's full ARN.`,
+                    );
+                }
+            });
+        }),
+    );
+    input.secretsKmsKeyArns.forEach((key, i) =>
+        problems.check((fail) => {
+            if (typeof key === "string" && !KMS_KEY_ARN.test(key)) {
                 fail(
-                    `containers[${ci}].${field} ${own} is above the task's ${field} ${task}; a container gets at most what its task has, so lower it or raise the task's ${field}.`,
+                    `secretsKmsKeyArns[${i}] "${key}" is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>); pass the key's ARN, not its alias.`,
                 );
             }
-            totals[field] += own;
-            if (totals[field] > task) {
-                fail(
-                    `containers[${ci}].${field} brings the containers' ${field} to ${totals[field]}, above the task's ${task}; lower the containers' ${field} or raise the task's.`,
-                );
-            }
-        }
-        (c.portMappings ?? []).forEach((p, pi) => {
-            const where = `containers[${ci}].portMappings[${pi}]`;
-            if (!PORT_NAME.test(p.name)) {
-                fail(
-                    `${where}.name "${p.name}" breaks ECS's port name format (lowercase letters, digits, _ and -, at most 64 characters, not starting with -); use a name such as "web".`,
-                );
-            }
-            if (mappings.has(p.name)) {
-                fail(
-                    `${where}.name "${p.name}" is used twice; give each port mapping its own name.`,
-                );
-            }
-            if (
-                !Number.isInteger(p.containerPort) ||
-                p.containerPort < 1 ||
-                p.containerPort > 65535
-            ) {
-                fail(
-                    `${where}.containerPort must be between 1 and 65535 (got ${p.containerPort}).`,
-                );
-            }
-            const protocol = p.protocol ?? "tcp";
-            const portKey = `${input.launch.networkMode === "bridge" ? ci : "task"}/${protocol}/${p.containerPort}`;
-            const holder = portsTaken.get(portKey);
-            if (holder !== undefined) {
-                fail(
-                    `${where}.containerPort ${p.containerPort}/${protocol} is already mapped by ${holder}; ECS refuses two mappings of one port, so map each port once.`,
-                );
-            }
-            portsTaken.set(portKey, where);
-            mappings.set(p.name, { ...p, where });
-        });
-        Object.entries(c.secrets ?? {}).forEach(([name, arn]) => {
-            const target = typeof arn === "string" ? secretTarget(arn) : undefined;
-            if (target && "problem" in target) {
-                fail(
-                    `containers[${ci}].secrets.${name} "${arn}" ${target.problem}; pass the parameter's or secret's full ARN.`,
-                );
-            }
-        });
-    });
-    input.secretsKmsKeyArns.forEach((key, i) => {
-        if (typeof key === "string" && !KMS_KEY_ARN.test(key)) {
-            fail(
-                `secretsKmsKeyArns[${i}] "${key}" is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>); pass the key's ARN, not its alias.`,
-            );
-        }
-    });
+        }),
+    );
     return mappings;
 }
 
@@ -340,237 +344,219 @@ function planContainers(
  * URL and environment variable its callers get.
  */
 function planEndpoints(
-    fail: (text: string) => never,
+    problems: Problems,
     input: ServicePlanInput,
     mappings: Map<string, PortMappingArgs>,
-): Endpoint[] {
-    return input.expose.map((e, i): Endpoint => {
-        const where = `expose[${i}]`;
-        const mapping = mappings.get(e.portName);
-        if (mapping === undefined) {
-            const names = [...mappings.keys()];
-            fail(
-                `${where}.portName "${e.portName}" names no port mapping of this task; use one of ${names.length > 0 ? names.join(", ") : "(none: add a named port mapping first)"}.`,
-            );
-        }
-        if ((mapping!.protocol ?? "tcp") !== "tcp") {
-            fail(
-                `${where}.portName "${e.portName}" is a ${mapping!.protocol} port; Service Connect carries TCP only.`,
-            );
-        }
-        const discoveryName = e.discoveryName ?? e.portName;
-        if (!PORT_NAME.test(discoveryName)) {
-            fail(
-                `${where}.discoveryName "${discoveryName}" is not a valid Cloud Map service name (lowercase letters, digits, _ and -, at most 64 characters); pick another.`,
-            );
-        }
-        const aliases = e.clientAliases ?? [];
-        if (aliases.length > 1) {
-            fail(
-                `${where}.clientAliases lists ${aliases.length} aliases; ECS accepts one per entry, so expose the port again with another discoveryName for a second alias.`,
-            );
-        }
-        for (const field of ["idleTimeoutSeconds", "perRequestTimeoutSeconds"] as const) {
-            const t = e[field];
-            if (t !== undefined && (!Number.isInteger(t) || t < 0 || (t > 0 && t < 1))) {
+): (Endpoint | undefined)[] {
+    return input.expose.map((e, i) =>
+        problems.check((fail): Endpoint => {
+            const where = `expose[${i}]`;
+            const mapping = mappings.get(e.portName);
+            if (mapping === undefined) {
+                const names = [...mappings.keys()];
                 fail(
-                    `${where}.${field} must be 0 (off) or a whole number of seconds, at least 1 (got ${t}).`,
+                    `${where}.portName "${e.portName}" names no port mapping of this task; use one of ${names.length > 0 ? names.join(", ") : "(none: add a named port mapping first)"}.`,
                 );
             }
-        }
-        if (e.perRequestTimeoutSeconds !== undefined && mapping!.appProtocol === undefined) {
-            fail(
-                `${where}.perRequestTimeoutSeconds applies only to http, http2 and grpc ports, and port mapping "${e.portName}" has no appProtocol (plain TCP); remove the timeout or set appProtocol.`,
-            );
-        }
-        const aliasPort = aliases[0]?.port;
-        if (
-            aliasPort !== undefined &&
-            (!Number.isInteger(aliasPort) || aliasPort < 1 || aliasPort > 65535)
-        ) {
-            fail(`${where}.clientAliases[0].port must be between 1 and 65535 (got ${aliasPort}).`);
-        }
-        const aliasName = aliases[0]?.dnsName;
-        if (
-            aliasName !== undefined &&
-            !/^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/.test(
-                aliasName,
-            )
-        ) {
-            fail(
-                `${where}.clientAliases[0].dnsName "${aliasName}" is not a DNS name (lowercase labels of letters, digits and -, separated by dots); pick another.`,
-            );
-        }
-        const port = aliases[0]?.port ?? mapping!.containerPort;
-        const host = aliases[0]?.dnsName ?? `${discoveryName}.${input.namespace}`;
-        return {
-            portName: e.portName,
-            discoveryName,
-            host,
-            port,
-            containerPort: mapping!.containerPort,
-            appProtocol: mapping!.appProtocol,
-            url: serviceConnectUrl({
-                appProtocol: mapping!.appProtocol,
-                dnsName: aliases[0]?.dnsName,
+            if ((mapping!.protocol ?? "tcp") !== "tcp") {
+                fail(
+                    `${where}.portName "${e.portName}" is a ${mapping!.protocol} port; Service Connect carries TCP only.`,
+                );
+            }
+            const discoveryName = e.discoveryName ?? e.portName;
+            if (!PORT_NAME.test(discoveryName)) {
+                fail(
+                    `${where}.discoveryName "${discoveryName}" is not a valid Cloud Map service name (lowercase letters, digits, _ and -, at most 64 characters); pick another.`,
+                );
+            }
+            const aliases = e.clientAliases ?? [];
+            if (aliases.length > 1) {
+                fail(
+                    `${where}.clientAliases lists ${aliases.length} aliases; ECS accepts one per entry, so expose the port again with another discoveryName for a second alias.`,
+                );
+            }
+            for (const field of ["idleTimeoutSeconds", "perRequestTimeoutSeconds"] as const) {
+                const t = e[field];
+                if (t !== undefined && (!Number.isInteger(t) || t < 0 || (t > 0 && t < 1))) {
+                    fail(
+                        `${where}.${field} must be 0 (off) or a whole number of seconds, at least 1 (got ${t}).`,
+                    );
+                }
+            }
+            if (e.perRequestTimeoutSeconds !== undefined && mapping!.appProtocol === undefined) {
+                fail(
+                    `${where}.perRequestTimeoutSeconds applies only to http, http2 and grpc ports, and port mapping "${e.portName}" has no appProtocol (plain TCP); remove the timeout or set appProtocol.`,
+                );
+            }
+            const aliasPort = aliases[0]?.port;
+            if (
+                aliasPort !== undefined &&
+                (!Number.isInteger(aliasPort) || aliasPort < 1 || aliasPort > 65535)
+            ) {
+                fail(
+                    `${where}.clientAliases[0].port must be between 1 and 65535 (got ${aliasPort}).`,
+                );
+            }
+            const aliasName = aliases[0]?.dnsName;
+            if (
+                aliasName !== undefined &&
+                !/^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/.test(
+                    aliasName,
+                )
+            ) {
+                fail(
+                    `${where}.clientAliases[0].dnsName "${aliasName}" is not a DNS name (lowercase labels of letters, digits and -, separated by dots); pick another.`,
+                );
+            }
+            const port = aliases[0]?.port ?? mapping!.containerPort;
+            const host = aliases[0]?.dnsName ?? `${discoveryName}.${input.namespace}`;
+            return {
+                portName: e.portName,
                 discoveryName,
-                namespace: input.namespace,
+                host,
                 port,
-            }),
-            envName: `${discoveryName.toUpperCase().replace(/[^A-Z0-9]/g, "_")}_URL`,
-        };
-    });
+                containerPort: mapping!.containerPort,
+                appProtocol: mapping!.appProtocol,
+                url: serviceConnectUrl({
+                    appProtocol: mapping!.appProtocol,
+                    dnsName: aliases[0]?.dnsName,
+                    discoveryName,
+                    namespace: input.namespace,
+                    port,
+                }),
+                envName: `${discoveryName.toUpperCase().replace(/[^A-Z0-9]/g, "_")}_URL`,
+            };
+        }),
+    );
 }
 
 /** The servers the service calls: each must expose an endpoint, in the same network and namespace. */
-function checkCalls(fail: (text: string) => never, input: ServicePlanInput): void {
-    input.calls.forEach((server, i) => {
-        if (server.endpoints.length === 0) {
-            fail(
-                `calls[${i}] names ${server.label}, which exposes no Service Connect endpoint; add expose to it or remove it from calls.`,
-            );
-        }
-        if (server.network !== input.network) {
-            fail(
-                `calls[${i}] names ${server.label}, which runs in another network (VPC); this service's security group cannot admit it there, and Service Connect traffic between VPCs needs peering this component does not build; run both services in one network.`,
-            );
-        }
-        if (server.namespace !== input.namespace) {
-            fail(
-                `calls[${i}] names ${server.label} in namespace ${server.namespace}, but this service is in ${input.namespace}; Service Connect names resolve within one namespace.`,
-            );
-        }
-    });
+function checkCalls(problems: Problems, input: ServicePlanInput): void {
+    input.calls.forEach((server, i) =>
+        problems.check((fail) => {
+            if (server.endpoints.length === 0) {
+                fail(
+                    `calls[${i}] names ${server.label}, which exposes no Service Connect endpoint; add expose to it or remove it from calls.`,
+                );
+            }
+            if (server.network !== input.network) {
+                fail(
+                    `calls[${i}] names ${server.label}, which runs in another network (VPC); this service's security group cannot admit it there, and Service Connect traffic between VPCs needs peering this component does not build; run both services in one network.`,
+                );
+            }
+            if (server.namespace !== input.namespace) {
+                fail(
+                    `calls[${i}] names ${server.label} in namespace ${server.namespace}, but this service is in ${input.namespace}; Service Connect names resolve within one namespace.`,
+                );
+            }
+        }),
+    );
 }
 
 /**
- * Plans a service, step by step: its name, family and sizes; where it runs (planLaunch); its
- * containers (planContainers); the endpoints it exposes (planEndpoints) and the servers it calls
- * (checkCalls); then what its placement allows (internet ports, host mode, subnets and groups), its
- * load balancer route and scaling, and the URLs its calls put in its environment. Throws a
- * `ServicePlanError` naming the field at fault and the fix.
+ * Plans a service in two stages, each collecting every problem before it throws (see `Problems`).
+ * First what stands on its own: the name, family and sizes; where it runs (planLaunch); its
+ * containers (planContainers) and the servers it calls (checkCalls). Then what reads those: the
+ * endpoints it exposes (planEndpoints), what its placement allows (internet ports, host mode,
+ * subnets and groups), its load balancer route and scaling, and the URLs its calls put in its
+ * environment. Throws a `ServicePlanError` naming each field at fault and its fix.
  */
 export function planService(label: string, input: ServicePlanInput): ServicePlan {
-    const fail = (text: string): never => {
-        throw new ServicePlanError(label, text);
-    };
+    const problems = new Problems(label, (c, p) => new ServicePlanError(c, p));
 
-    if (!ECS_NAME.test(input.name) || input.name.length > SERVICE_NAME_MAX) {
-        fail(
-            `name "${input.name}" is not an ECS service name: ASCII letters, digits, _ and -, at most ${SERVICE_NAME_MAX} characters (ECS's 255, less the ${AUTONAME_SUFFIX_LENGTH} Pulumi's auto-name adds); rename the service.`,
-        );
-    }
-    if (input.family.length > FAMILY_MAX) {
-        fail(
-            `name "${input.name}" makes the task definition family ${input.family.length} characters long (project, stack and service), above ECS's ${FAMILY_MAX}; use a shorter service name.`,
-        );
-    }
-    if (input.containers.length === 0) {
-        fail("containers is empty; give the task at least one container.");
-    }
-    const { launchType, networkMode, publicIp } = planLaunch(fail, input);
-    if (launchType === "FARGATE") {
-        const sizeProblem = fargateSizeProblem(input.cpu, input.memory);
+    problems.check((fail) => {
+        if (!ECS_NAME.test(input.name) || input.name.length > SERVICE_NAME_MAX) {
+            fail(
+                `name "${input.name}" is not an ECS service name: ASCII letters, digits, _ and -, at most ${SERVICE_NAME_MAX} characters (ECS's 255, less the ${AUTONAME_SUFFIX_LENGTH} Pulumi's auto-name adds); rename the service.`,
+            );
+        }
+        if (input.family.length > FAMILY_MAX) {
+            fail(
+                `name "${input.name}" makes the task definition family ${input.family.length} characters long (project, stack and service), above ECS's ${FAMILY_MAX}; use a shorter service name.`,
+            );
+        }
+    });
+    problems.check((fail) => {
+        if (input.containers.length === 0) {
+            fail("containers is empty; give the task at least one container.");
+        }
+    });
+    const launch = problems.check((fail) => planLaunch(fail, input));
+    problems.check((fail) => {
+        const sizeProblem =
+            launch?.launchType === "FARGATE" && fargateSizeProblem(input.cpu, input.memory);
         if (sizeProblem) {
             fail(`${sizeProblem}.`);
         }
-    }
-    if (!Number.isInteger(input.desiredCount) || input.desiredCount < 0) {
-        fail(
-            `desiredCount must be a whole number of tasks, 0 or more (got ${input.desiredCount}).`,
-        );
-    }
-    if (!LOG_RETENTION_DAYS.includes(input.logRetentionDays)) {
-        fail(
-            `logRetentionDays ${input.logRetentionDays} is not a retention CloudWatch Logs offers; use one of ${LOG_RETENTION_DAYS.join(", ")}.`,
-        );
-    }
+    });
+    problems.check((fail) => {
+        if (!Number.isInteger(input.desiredCount) || input.desiredCount < 0) {
+            fail(
+                `desiredCount must be a whole number of tasks, 0 or more (got ${input.desiredCount}).`,
+            );
+        }
+    });
+    problems.check((fail) => {
+        if (!LOG_RETENTION_DAYS.includes(input.logRetentionDays)) {
+            fail(
+                `logRetentionDays ${input.logRetentionDays} is not a retention CloudWatch Logs offers; use one of ${LOG_RETENTION_DAYS.join(", ")}.`,
+            );
+        }
+    });
+    problems.check((fail) => {
+        if (
+            input.runtimePlatform !== undefined &&
+            !(RUNTIME_PLATFORMS as readonly string[]).includes(input.runtimePlatform)
+        ) {
+            fail(`runtimePlatform "${input.runtimePlatform}" is not X86_64 or ARM64.`);
+        }
+    });
+    const mappings = planContainers(problems, input);
+    checkCalls(problems, input);
+    problems.throwIfAny();
+    const { launchType, networkMode, publicIp } = launch!;
 
-    const mappings = planContainers(fail, input);
-
-    const endpoints = planEndpoints(fail, input, mappings);
-    checkCalls(fail, input);
-
+    const endpoints = planEndpoints(problems, input, mappings) as Endpoint[];
     const openMappings = [...mappings.values()].filter((p) => p.openToInternet);
     const internetPorts = openMappings.map((p) => ({
         port: p.containerPort,
         protocol: p.protocol ?? ("tcp" as const),
     }));
-    if (openMappings.length > 0 && !publicIp) {
-        const why =
-            launchType === "EC2" && networkMode === "awsvpc"
-                ? "awsvpc tasks on EC2 never get a public IP"
-                : `tasks on the ${input.network.pattern} pattern get no public IP`;
-        fail(
-            `${openMappings[0].where}.openToInternet is set on port ${internetPorts[0].port}, but ${why}, so it would open nothing reachable; use the public pattern, or put a load balancer in front.`,
-        );
-    }
-    if (networkMode === "host" && (endpoints.length > 0 || input.calls.length > 0)) {
-        fail(
-            "Service Connect needs networkMode awsvpc or bridge, and this service uses host; change networkMode or drop expose and calls.",
-        );
-    }
-    checkWayOut(fail, input);
-    const subnets = input.network.taskSubnetCount;
-    if (subnets !== undefined && subnets > MAX_SUBNETS) {
-        fail(
-            `the network has ${subnets} task subnets, more than the ${MAX_SUBNETS} ECS accepts for a service; place the service in at most ${MAX_SUBNETS}.`,
-        );
-    }
-    if (networkMode !== "awsvpc" && input.securityGroupIds > 0) {
-        fail(
-            `securityGroupIds applies to awsvpc tasks only; ${networkMode} tasks use their instance's security group (the capacity's), so add rules there.`,
-        );
-    }
-    const groups = 1 + input.securityGroupIds;
-    if (groups > MAX_SECURITY_GROUPS) {
-        fail(
-            `securityGroupIds brings the task to ${groups} security groups (its own plus ${input.securityGroupIds}), more than the ${MAX_SECURITY_GROUPS} ECS accepts; pass at most ${MAX_SECURITY_GROUPS - 1}.`,
-        );
-    }
-
-    let route: RoutePlan | undefined;
-    if (input.route) {
-        if (input.route.network !== input.network) {
+    problems.check((fail) => {
+        if (openMappings.length > 0 && !publicIp) {
+            const why =
+                launchType === "EC2" && networkMode === "awsvpc"
+                    ? "awsvpc tasks on EC2 never get a public IP"
+                    : `tasks on the ${input.network.pattern} pattern get no public IP`;
             fail(
-                "loadBalancer is in another network (VPC) than the service; its target group and security group rules need one VPC, so route through a load balancer in the service's network.",
+                `${openMappings[0].where}.openToInternet is set on port ${internetPorts[0].port}, but ${why}, so it would open nothing reachable; use the public pattern, or put a load balancer in front.`,
             );
         }
-        route = planRoute(
-            fail,
-            "loadBalancer",
-            input.route,
-            input.containers.flatMap((c) => c.portMappings ?? []),
-            input.route.listenerProtocol,
-        );
-    }
-    const scaling = input.scaling
-        ? planScaling(fail, input.scaling, input.desiredCount, route !== undefined)
-        : undefined;
-    if (
-        input.runtimePlatform !== undefined &&
-        !(RUNTIME_PLATFORMS as readonly string[]).includes(input.runtimePlatform)
-    ) {
-        fail(`runtimePlatform "${input.runtimePlatform}" is not X86_64 or ARM64.`);
-    }
-    if (launchType === "EC2" && input.launch.capacity) {
-        checkFitsCapacity(fail, input, input.launch.capacity);
-    }
-
-    const callEnvironment: Record<string, string> = {};
-    const called = input.calls.flatMap((s) => s.endpoints);
-    for (const e of called) {
-        callEnvironment[e.envName] = e.url;
-    }
-    input.containers.forEach((c, ci) => {
-        for (const name of Object.keys(c.environment ?? {})) {
-            if (name in callEnvironment) {
-                fail(
-                    `containers[${ci}].environment.${name} is also set from calls (the URL of ${called.find((e) => e.envName === name)!.discoveryName}); rename your variable.`,
-                );
-            }
+    });
+    problems.check((fail) => {
+        if (networkMode === "host" && (input.expose.length > 0 || input.calls.length > 0)) {
+            fail(
+                "Service Connect needs networkMode awsvpc or bridge, and this service uses host; change networkMode or drop expose and calls.",
+            );
         }
     });
+    problems.check((fail) => checkWayOut(fail, input));
+    problems.check((fail) => checkPlacement(fail, input, networkMode));
+    const route = input.route
+        ? problems.check((fail) => planRouteOf(fail, input, input.route!))
+        : undefined;
+    // Scaling on requests reads the route: it is checked once the route passed.
+    const scaling =
+        input.scaling && (route !== undefined || input.route === undefined)
+            ? problems.check((fail) =>
+                  planScaling(fail, input.scaling!, input.desiredCount, route !== undefined),
+              )
+            : undefined;
+    if (launchType === "EC2" && input.launch.capacity) {
+        problems.check((fail) => checkFitsCapacity(fail, input, input.launch.capacity!));
+    }
+    const callEnvironment = problems.check((fail) => callEnvironmentOf(fail, input)) ?? {};
+    problems.throwIfAny();
 
     return {
         role: endpoints.length > 0 ? "server" : input.calls.length > 0 ? "client" : "none",
@@ -626,15 +612,71 @@ export function planService(label: string, input: ServicePlanInput): ServicePlan
     };
 }
 
+/** Where the service's tasks go: no more subnets and groups than ECS accepts, extra groups only on awsvpc. */
+function checkPlacement(fail: Fail, input: ServicePlanInput, networkMode: NetworkMode): void {
+    const subnets = input.network.taskSubnetCount;
+    if (subnets !== undefined && subnets > MAX_SUBNETS) {
+        fail(
+            `the network has ${subnets} task subnets, more than the ${MAX_SUBNETS} ECS accepts for a service; place the service in at most ${MAX_SUBNETS}.`,
+        );
+    }
+    if (networkMode !== "awsvpc" && input.securityGroupIds > 0) {
+        fail(
+            `securityGroupIds applies to awsvpc tasks only; ${networkMode} tasks use their instance's security group (the capacity's), so add rules there.`,
+        );
+    }
+    const groups = 1 + input.securityGroupIds;
+    if (groups > MAX_SECURITY_GROUPS) {
+        fail(
+            `securityGroupIds brings the task to ${groups} security groups (its own plus ${input.securityGroupIds}), more than the ${MAX_SECURITY_GROUPS} ECS accepts; pass at most ${MAX_SECURITY_GROUPS - 1}.`,
+        );
+    }
+}
+
+/** The load balancer route, in the service's own network, checked against its port mappings. */
+function planRouteOf(
+    fail: Fail,
+    input: ServicePlanInput,
+    route: NonNullable<ServicePlanInput["route"]>,
+): RoutePlan {
+    if (route.network !== input.network) {
+        fail(
+            "loadBalancer is in another network (VPC) than the service; its target group and security group rules need one VPC, so route through a load balancer in the service's network.",
+        );
+    }
+    return planRoute(
+        fail,
+        "loadBalancer",
+        route,
+        input.containers.flatMap((c) => c.portMappings ?? []),
+        route.listenerProtocol,
+    );
+}
+
+/** The URL of every endpoint the service calls, by variable name; a container may not set one itself. */
+function callEnvironmentOf(fail: Fail, input: ServicePlanInput): Record<string, string> {
+    const callEnvironment: Record<string, string> = {};
+    const called = input.calls.flatMap((s) => s.endpoints);
+    for (const e of called) {
+        callEnvironment[e.envName] = e.url;
+    }
+    input.containers.forEach((c, ci) => {
+        for (const name of Object.keys(c.environment ?? {})) {
+            if (name in callEnvironment) {
+                fail(
+                    `containers[${ci}].environment.${name} is also set from calls (the URL of ${called.find((e) => e.envName === name)!.discoveryName}); rename your variable.`,
+                );
+            }
+        }
+    });
+    return callEnvironment;
+}
+
 /**
  * An EC2 task places only on an instance that can run it: the CPU architecture its runtimePlatform
  * names, and no more CPU or memory than one instance registers with ECS (a task never spans two).
  */
-function checkFitsCapacity(
-    fail: (text: string) => never,
-    input: ServicePlanInput,
-    capacity: CapacityPlan,
-): void {
+function checkFitsCapacity(fail: Fail, input: ServicePlanInput, capacity: CapacityPlan): void {
     const platform =
         input.runtimePlatform === "ARM64"
             ? "arm64"
@@ -660,7 +702,7 @@ function checkFitsCapacity(
 }
 
 function planScaling(
-    fail: (text: string) => never,
+    fail: Fail,
     args: ScalingArgs,
     desiredCount: number,
     routed: boolean,
@@ -712,7 +754,7 @@ function planScaling(
  * VPC endpoint, and images can come only from private ECR: no endpoint serves public.ecr.aws or
  * Docker Hub.
  */
-function checkWayOut(fail: (text: string) => never, input: ServicePlanInput): void {
+function checkWayOut(fail: Fail, input: ServicePlanInput): void {
     if (input.network.outboundInternet) {
         return;
     }
@@ -782,7 +824,7 @@ function checkWayOut(fail: (text: string) => never, input: ServicePlanInput): vo
  * the public pattern it has no way out), and bridge/host tasks share their host's public IP.
  */
 function planLaunch(
-    fail: (text: string) => never,
+    fail: Fail,
     input: ServicePlanInput,
 ): { launchType: LaunchType; networkMode: NetworkMode; publicIp: boolean } {
     const { type, hasCapacity, assignPublicIp } = input.launch;
