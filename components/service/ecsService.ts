@@ -20,6 +20,7 @@ import {
     ServiceConnectRole,
     ServicePlan,
     planEcsService,
+    ResolvedServicePlan,
 } from "./plan";
 import { ContainerArgs, ExposeArgs } from "./types";
 
@@ -185,7 +186,6 @@ export class EcsService extends pulumi.ComponentResource {
         const tags = args.sensitive
             ? { ...args.tags, [DATA_CLASSIFICATION_TAG]: args.dataClassification ?? "confidential" }
             : args.tags;
-        const parent = { parent: this };
         const region = args.cluster.awsContext.region;
         const [project, stack] = [pulumi.getProject(), pulumi.getStack()];
 
@@ -217,65 +217,13 @@ export class EcsService extends pulumi.ComponentResource {
             : args.capacity!.securityGroupRef;
         this.securityGroup = this.securityGroupRef.group;
         this.callerPortRanges = plan.callerPortRanges;
-        // One rule per distinct group, protocol, ports and source: services on one capacity share its group.
-        // Release 0.1 named these rules `<service>-internet-<protocol>-<port>` and `<client>-to-<server>-<ports>`,
-        // children of the service and of the client: the aliases keep live stacks' rules.
-        const ingress = plan.internetPorts.map((p) =>
-            admit(this.securityGroupRef, {
-                protocol: p.protocol,
-                from: p.port,
-                to: p.port,
-                source: { internet: true },
-                formerly: [{ name: `${name}-internet-${p.protocol}-${p.port}`, parent: this }],
-            }),
-        );
-        // Admit this client where each server's Service Connect proxy listens, and nowhere else.
-        for (const server of calls) {
-            for (const { from, to } of server.callerPortRanges) {
-                const formerly = [
-                    {
-                        name: `${name}-to-${server.serviceName}-${from === to ? from : `${from}-${to}`}`,
-                        parent: this,
-                    },
-                ];
-                ingress.push(
-                    admit(server.securityGroupRef, {
-                        protocol: "tcp",
-                        from,
-                        to,
-                        source: { group: this.securityGroupRef },
-                        formerly,
-                    }),
-                );
-            }
-        }
+        const ingress = admitTraffic(this, name, plan, calls);
 
-        const containerDefinitions = pulumi.jsonStringify(
-            containerDefinitionsOf(name, args.containers, plan, this.logGroup.name, region),
-        );
-        this.taskDefinition = new aws.ecs.TaskDefinition(
-            `${name}-task`,
-            {
-                family: taskFamily(project, stack, name),
-                requiresCompatibilities: [plan.launchType],
-                networkMode: plan.networkMode,
-                cpu: String(plan.cpu),
-                memory: String(plan.memory),
-                executionRoleArn: this.executionRole.arn,
-                taskRoleArn: this.taskRole.arn,
-                containerDefinitions,
-                ...(plan.runtimePlatform
-                    ? {
-                          runtimePlatform: {
-                              cpuArchitecture: plan.runtimePlatform,
-                              operatingSystemFamily: "LINUX",
-                          },
-                      }
-                    : {}),
-                tags: nameTags(`${name}-task`, tags),
-            },
-            parent,
-        );
+        this.taskDefinition = createTaskDefinition(this, name, args, plan, {
+            logGroupName: this.logGroup.name,
+            region,
+            tags,
+        });
 
         // The load balancer route: target group, listener rule, and the load balancer's group to the task port only.
         const lb = args.loadBalancer?.balancer;
@@ -294,87 +242,23 @@ export class EcsService extends pulumi.ComponentResource {
         this.targetGroup = routed?.targetGroup;
         this.listenerRule = routed?.listenerRule;
         this.url = routed?.url;
-        const routing = routed?.dependsOn ?? [];
-        const routedContainer = plan.route
-            ? args.containers.find((c) =>
-                  (c.portMappings ?? []).some((p) => p.name === plan.route!.portName),
-              )!
-            : undefined;
-
-        const serviceConnect =
-            plan.role === "none"
-                ? undefined
-                : {
-                      enabled: true,
-                      namespace: args.cluster.namespaceArn,
-                      ...(plan.serviceConnectEntries.length > 0
-                          ? { services: plan.serviceConnectEntries }
-                          : {}),
-                  };
-        this.service = new aws.ecs.Service(
-            `${name}`,
-            {
-                cluster: args.cluster.clusterArn,
-                taskDefinition: this.taskDefinition.arn,
-                desiredCount: plan.desiredCount,
-                ...(plan.launchType === "FARGATE"
-                    ? { launchType: "FARGATE" }
-                    : {
-                          capacityProviderStrategies: [
-                              { capacityProvider: args.capacity!.capacityProviderName, weight: 1 },
-                          ],
-                      }),
-                networkConfiguration: awsvpc
-                    ? {
-                          subnets: args.network.taskSubnetIds,
-                          securityGroups: [this.securityGroup.id, ...(args.securityGroupIds ?? [])],
-                          ...(plan.launchType === "FARGATE"
-                              ? { assignPublicIp: plan.publicIp }
-                              : {}),
-                      }
-                    : undefined,
-                serviceConnectConfiguration: serviceConnect,
-                enableExecuteCommand: args.enableExecuteCommand ?? false,
-                ...(this.targetGroup && routedContainer
-                    ? {
-                          loadBalancers: [
-                              {
-                                  targetGroupArn: this.targetGroup.arn,
-                                  containerName: routedContainer.name,
-                                  containerPort: plan.route!.containerPort,
-                              },
-                          ],
-                          healthCheckGracePeriodSeconds: plan.route!.healthCheckGracePeriodSeconds,
-                      }
-                    : {}),
-                deploymentCircuitBreaker: { enable: true, rollback: true },
-                // A server's clients are created after it: waiting here means they start only once it runs.
-                waitForSteadyState: args.waitForSteadyState ?? plan.role === "server",
-                propagateTags: "TASK_DEFINITION",
-                enableEcsManagedTags: true,
-                tags: nameTags(name, tags),
-            },
-            {
-                parent: this,
-                // Discovery names are unique in the namespace: the old service must go before its replacement.
-                deleteBeforeReplace: plan.endpoints.length > 0,
-                // Autoscaling owns the task count once it is on.
-                ...(plan.scaling ? { ignoreChanges: ["desiredCount"] } : {}),
-                // Servers first (their names exist before a client task starts), the client admitted on
-                // their ports, the roles able to do their work, a way out to pull the image; and on
-                // destroy the service goes before the cluster and the namespace.
-                dependsOn: [
-                    args.cluster.cluster,
-                    args.cluster.namespace,
-                    ...(args.capacity ? [args.capacity.association] : []),
-                    ...calls.map((s) => s.service),
-                    ...ingress,
-                    ...iam,
-                    ...routing,
-                    ...args.network.outboundReady,
-                ],
-            },
-        );
+        this.service = createService(this, name, args, plan, {
+            routed,
+            tags,
+            // Servers first (their names exist before a client task starts), the client admitted on
+            // their ports, the roles able to do their work, a way out to pull the image; and on
+            // destroy the service goes before the cluster and the namespace.
+            dependsOn: [
+                args.cluster.cluster,
+                args.cluster.namespace,
+                ...(args.capacity ? [args.capacity.association] : []),
+                ...calls.map((s) => s.service),
+                ...ingress,
+                ...iam,
+                ...(routed?.dependsOn ?? []),
+                ...args.network.outboundReady,
+            ],
+        });
 
         if (plan.scaling) {
             this.scalingTarget = createScaling(this, name, plan.scaling, {
@@ -398,6 +282,177 @@ export class EcsService extends pulumi.ComponentResource {
             logGroupName: this.logGroup.name,
         });
     }
+}
+
+/**
+ * The service's security group rules: the internet on the ports the caller opened, and this client
+ * on each server's Service Connect ports, and nowhere else. One rule per distinct group, protocol,
+ * ports and source: services on one capacity share its group. Release 0.1 named these rules
+ * `<service>-internet-<protocol>-<port>` and `<client>-to-<server>-<ports>`, children of the service
+ * and of the client: the aliases keep live stacks' rules.
+ */
+function admitTraffic(
+    component: EcsService,
+    name: string,
+    plan: ResolvedServicePlan,
+    calls: EcsService[],
+): pulumi.Resource[] {
+    const ingress = plan.internetPorts.map((p) =>
+        admit(component.securityGroupRef, {
+            protocol: p.protocol,
+            from: p.port,
+            to: p.port,
+            source: { internet: true },
+            formerly: [{ name: `${name}-internet-${p.protocol}-${p.port}`, parent: component }],
+        }),
+    );
+    for (const server of calls) {
+        for (const { from, to } of server.callerPortRanges) {
+            const formerly = [
+                {
+                    name: `${name}-to-${server.serviceName}-${from === to ? from : `${from}-${to}`}`,
+                    parent: component,
+                },
+            ];
+            ingress.push(
+                admit(server.securityGroupRef, {
+                    protocol: "tcp",
+                    from,
+                    to,
+                    source: { group: component.securityGroupRef },
+                    formerly,
+                }),
+            );
+        }
+    }
+    return ingress;
+}
+
+/** The task definition: the planned sizes, network mode and platform, the roles, and the containers. */
+function createTaskDefinition(
+    component: EcsService,
+    name: string,
+    args: EcsServiceArgs,
+    plan: ResolvedServicePlan,
+    facts: {
+        logGroupName: pulumi.Input<string>;
+        region: pulumi.Input<string>;
+        tags: Record<string, string> | undefined;
+    },
+): aws.ecs.TaskDefinition {
+    const [project, stack] = [pulumi.getProject(), pulumi.getStack()];
+    const containerDefinitions = pulumi.jsonStringify(
+        containerDefinitionsOf(name, args.containers, plan, facts.logGroupName, facts.region),
+    );
+    return new aws.ecs.TaskDefinition(
+        `${name}-task`,
+        {
+            family: taskFamily(project, stack, name),
+            requiresCompatibilities: [plan.launchType],
+            networkMode: plan.networkMode,
+            cpu: String(plan.cpu),
+            memory: String(plan.memory),
+            executionRoleArn: component.executionRole.arn,
+            taskRoleArn: component.taskRole.arn,
+            containerDefinitions,
+            ...(plan.runtimePlatform
+                ? {
+                      runtimePlatform: {
+                          cpuArchitecture: plan.runtimePlatform,
+                          operatingSystemFamily: "LINUX",
+                      },
+                  }
+                : {}),
+            tags: nameTags(`${name}-task`, facts.tags),
+        },
+        { parent: component },
+    );
+}
+
+/**
+ * The ECS service: where its tasks run (Fargate, or the capacity's provider), their subnets and
+ * groups, Service Connect, the load balancer's target group, and deployments that roll back.
+ */
+function createService(
+    component: EcsService,
+    name: string,
+    args: EcsServiceArgs,
+    plan: ResolvedServicePlan,
+    wiring: {
+        routed?: { targetGroup: aws.lb.TargetGroup };
+        dependsOn: pulumi.Input<pulumi.Resource>[];
+        tags: Record<string, string> | undefined;
+    },
+): aws.ecs.Service {
+    const awsvpc = plan.networkMode === "awsvpc";
+    const routedContainer = plan.route
+        ? args.containers.find((c) =>
+              (c.portMappings ?? []).some((p) => p.name === plan.route!.portName),
+          )
+        : undefined;
+    const serviceConnect =
+        plan.role === "none"
+            ? undefined
+            : {
+                  enabled: true,
+                  namespace: args.cluster.namespaceArn,
+                  ...(plan.serviceConnectEntries.length > 0
+                      ? { services: plan.serviceConnectEntries }
+                      : {}),
+              };
+    return new aws.ecs.Service(
+        `${name}`,
+        {
+            cluster: args.cluster.clusterArn,
+            taskDefinition: component.taskDefinition.arn,
+            desiredCount: plan.desiredCount,
+            ...(plan.launchType === "FARGATE"
+                ? { launchType: "FARGATE" }
+                : {
+                      capacityProviderStrategies: [
+                          { capacityProvider: args.capacity!.capacityProviderName, weight: 1 },
+                      ],
+                  }),
+            networkConfiguration: awsvpc
+                ? {
+                      subnets: args.network.taskSubnetIds,
+                      securityGroups: [
+                          component.securityGroup.id,
+                          ...(args.securityGroupIds ?? []),
+                      ],
+                      ...(plan.launchType === "FARGATE" ? { assignPublicIp: plan.publicIp } : {}),
+                  }
+                : undefined,
+            serviceConnectConfiguration: serviceConnect,
+            enableExecuteCommand: args.enableExecuteCommand ?? false,
+            ...(wiring.routed && routedContainer
+                ? {
+                      loadBalancers: [
+                          {
+                              targetGroupArn: wiring.routed.targetGroup.arn,
+                              containerName: routedContainer.name,
+                              containerPort: plan.route!.containerPort,
+                          },
+                      ],
+                      healthCheckGracePeriodSeconds: plan.route!.healthCheckGracePeriodSeconds,
+                  }
+                : {}),
+            deploymentCircuitBreaker: { enable: true, rollback: true },
+            // A server's clients are created after it: waiting here means they start only once it runs.
+            waitForSteadyState: args.waitForSteadyState ?? plan.role === "server",
+            propagateTags: "TASK_DEFINITION",
+            enableEcsManagedTags: true,
+            tags: nameTags(name, wiring.tags),
+        },
+        {
+            parent: component,
+            // Discovery names are unique in the namespace: the old service must go before its replacement.
+            deleteBeforeReplace: plan.endpoints.length > 0,
+            // Autoscaling owns the task count once it is on.
+            ...(plan.scaling ? { ignoreChanges: ["desiredCount"] } : {}),
+            dependsOn: wiring.dependsOn,
+        },
+    );
 }
 
 /**
