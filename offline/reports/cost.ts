@@ -6,6 +6,7 @@
 import { ecrRegion, imageRegistry } from "../../components/service/plan";
 import { EngineResource, isUnknown } from "../engine/view";
 import { PRICE_TABLE_DATE, pricesOf } from "./prices";
+import { isKind, Kind } from "../../policies/model/resources";
 
 export const HOURS_PER_MONTH = 730;
 
@@ -70,27 +71,23 @@ export function estimateCost(
     resources: EngineResource[],
     opts: { natGbPerMonth: number; region: string },
 ): CostEstimate {
-    const of = (type: string) => resources.filter((r) => r.type === type);
-    const nats = of("aws:ec2/natGateway:NatGateway").length;
-    const eips = of("aws:ec2/eip:Eip").length;
-    const taskIps = of("aws:ecs/service:Service")
+    const of = (kind: Kind) => resources.filter((r) => isKind(r, kind));
+    const nats = of("natGateway").length;
+    const eips = of("elasticIp").length;
+    const taskIps = of("service")
         .filter((s) => s.inputs.networkConfiguration?.assignPublicIp === true)
         .reduce((n, s) => n + Number(s.inputs.desiredCount ?? 1), 0);
-    const interfaces = of("aws:ec2/vpcEndpoint:VpcEndpoint").filter(
-        (e) => e.inputs.vpcEndpointType === "Interface",
-    );
+    const interfaces = of("vpcEndpoint").filter((e) => e.inputs.vpcEndpointType === "Interface");
     // ECR's endpoints serve only images from the private ECR of their own Region.
-    const idleEcr = idleEcrEndpoints(interfaces, of("aws:ecs/taskDefinition:TaskDefinition"));
+    const idleEcr = idleEcrEndpoints(interfaces, of("taskDefinition"));
     const endpointAzs = interfaces
         .filter((e) => !idleEcr.includes(e))
         .reduce((n, e) => n + countOf(e, "subnetIds"), 0);
     const idleEcrAzs = idleEcr.reduce((n, e) => n + countOf(e, "subnetIds"), 0);
-    const balancers = of("aws:lb/loadBalancer:LoadBalancer").filter(
-        (lb) => lb.inputs.internal !== true,
-    );
+    const balancers = of("loadBalancer").filter((lb) => lb.inputs.internal !== true);
     // An internet-facing load balancer has a public IPv4 address in each of its subnets.
     const balancerIps = balancers.reduce((n, lb) => n + countOf(lb, "subnets"), 0);
-    const flowLogs = of("aws:ec2/flowLog:FlowLog").length;
+    const flowLogs = of("flowLog").length;
     const { region, priced, prices } = pricesOf(opts.region);
     const h = HOURS_PER_MONTH;
     const line = (

@@ -17,24 +17,26 @@
  * collide whatever the resources are called; labels are escaped for Mermaid.
  */
 import { ReferenceReader, referenceReader } from "./references";
+import { isKind, Kind } from "../../policies/model/resources";
 import type { LoadBalancerRoute, ReportResource, ServiceConnectEntry } from "./model";
 import type { ReachabilityEntry } from "../../policies/model/reachability";
 
+/** What the diagram draws, as kinds of the policy model's one type table. */
 const T = {
-    vpc: "aws:ec2/vpc:Vpc",
-    subnet: "aws:ec2/subnet:Subnet",
-    igw: "aws:ec2/internetGateway:InternetGateway",
-    nat: "aws:ec2/natGateway:NatGateway",
-    routeTable: "aws:ec2/routeTable:RouteTable",
-    route: "aws:ec2/route:Route",
-    association: "aws:ec2/routeTableAssociation:RouteTableAssociation",
-    endpoint: "aws:ec2/vpcEndpoint:VpcEndpoint",
-    service: "aws:ecs/service:Service",
-    capacityProvider: "aws:ecs/capacityProvider:CapacityProvider",
-    asg: "aws:autoscaling/group:Group",
-    launchTemplate: "aws:ec2/launchTemplate:LaunchTemplate",
-    loadBalancer: "aws:lb/loadBalancer:LoadBalancer",
-} as const;
+    vpc: "vpc",
+    subnet: "subnet",
+    igw: "internetGateway",
+    nat: "natGateway",
+    routeTable: "routeTable",
+    route: "route",
+    association: "routeTableAssociation",
+    endpoint: "vpcEndpoint",
+    service: "service",
+    capacityProvider: "capacityProvider",
+    asg: "autoScalingGroup",
+    launchTemplate: "launchTemplate",
+    loadBalancer: "loadBalancer",
+} as const satisfies Record<string, Kind>;
 
 const WORLD = ["0.0.0.0/0", "::/0"];
 
@@ -91,8 +93,8 @@ class Drawing {
         ({ refs: this.refs, refersTo: this.refersTo } = referenceReader(resources));
     }
 
-    of(type: string): ReportResource[] {
-        return this.resources.filter((r) => r.type === type);
+    of(kind: Kind): ReportResource[] {
+        return this.resources.filter((r) => isKind(r, kind));
     }
 
     /** The node id of a key (`n1`, `n2`, ...), the same for the same key. */
@@ -239,7 +241,7 @@ function drawVpcs(d: Drawing): void {
             const inZone = subnets.filter((s) => String(s.inputs.availabilityZone) === zone);
             for (const subnet of inZone) {
                 const tables = tablesOf(subnet);
-                const tier = tables.some((t) => defaultTargets(t).some((x) => x.type === T.igw))
+                const tier = tables.some((t) => defaultTargets(t).some((x) => isKind(x, T.igw)))
                     ? "public"
                     : "private";
                 lines.push(

@@ -9,6 +9,7 @@ import { Diagnostic, EnforcementLevel } from "../policy/analyzer";
 import { mermaidDiagram } from "./diagram";
 import { loadBalancerInternetPorts } from "./exposure";
 import { Referencing, referenceReader } from "./references";
+import { isKind } from "../../policies/model/resources";
 import { analyzeReachability, ReachabilityEntry } from "../../policies/model/reachability";
 import { engineResourcesAsModel } from "./reachabilityView";
 import { UNDECIDED_MESSAGE } from "../../policies/rules/waivers";
@@ -208,20 +209,17 @@ export function costChangeLines(before: CostEstimate, after: CostEstimate): stri
     ];
 }
 
-const SERVICE = "aws:ecs/service:Service";
-const TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition";
-
 export function serviceConnectMap(resources: EngineResource[]): ServiceConnectEntry[] {
     const { refs } = referenceReader(resources);
     const entries = new Map<string, ServiceConnectEntry>();
     for (const svc of resources.filter(
-        (r) => r.type === SERVICE && r.inputs.serviceConnectConfiguration?.enabled === true,
+        (r) => isKind(r, "service") && r.inputs.serviceConnectConfiguration?.enabled === true,
     )) {
         const sc = svc.inputs.serviceConnectConfiguration;
         const namespace = refs(svc, "serviceConnectConfiguration").find((r) =>
             r.type.startsWith("aws:servicediscovery/"),
         );
-        const taskDef = refs(svc, "taskDefinition", TASK_DEFINITION)[0];
+        const taskDef = refs(svc, "taskDefinition", "taskDefinition")[0];
         const definitions = taskDef?.inputs.containerDefinitions;
         const mappings: { name?: string; appProtocol?: string }[] =
             typeof definitions === "string" && !isUnknown(definitions)
@@ -282,22 +280,20 @@ export function loadBalancerRoutes<
 >(resources: R[]): LoadBalancerRoute[] {
     const { refs } = referenceReader(resources);
     return resources
-        .filter((r) => r.type === "aws:lb/listenerRule:ListenerRule")
+        .filter((r) => isKind(r, "listenerRule"))
         .flatMap((rule) => {
-            const listener = refs(rule, "listenerArn", "aws:lb/listener:Listener")[0];
-            const lb =
-                listener &&
-                refs(listener, "loadBalancerArn", "aws:lb/loadBalancer:LoadBalancer")[0];
+            const listener = refs(rule, "listenerArn", "listener")[0];
+            const lb = listener && refs(listener, "loadBalancerArn", "loadBalancer")[0];
             const conditions = (
                 Array.isArray(rule.inputs.conditions) ? rule.inputs.conditions : []
             ) as any[];
             const hosts = conditions.flatMap((c) => c.hostHeader?.values ?? []);
             const paths = conditions.flatMap((c) => c.pathPattern?.values ?? []);
-            return refs(rule, "actions", "aws:lb/targetGroup:TargetGroup").flatMap((tg) =>
+            return refs(rule, "actions", "targetGroup").flatMap((tg) =>
                 resources
                     .filter(
                         (svc) =>
-                            svc.type === SERVICE &&
+                            isKind(svc, "service") &&
                             (svc.propertyDependencies.loadBalancers ?? []).includes(tg.urn),
                     )
                     .map((svc) => ({

@@ -101,6 +101,9 @@ export const TYPES = {
         "aws-native:autoscaling:LaunchConfiguration",
     ],
     subnet: ["aws:ec2/subnet:Subnet", "aws-native:ec2:Subnet"],
+    elasticIp: ["aws:ec2/eip:Eip", "aws-native:ec2:Eip"],
+    vpcEndpoint: ["aws:ec2/vpcEndpoint:VpcEndpoint", "aws-native:ec2:VpcEndpoint"],
+    flowLog: ["aws:ec2/flowLog:FlowLog", "aws-native:ec2:FlowLog"],
 } as const;
 
 export type Kind = keyof typeof TYPES;
@@ -172,6 +175,9 @@ const WORDS: Record<Kind, string> = {
     listener: "listener",
     listenerRule: "listener rule",
     targetGroup: "target group",
+    elasticIp: "Elastic IP",
+    vpcEndpoint: "VPC endpoint",
+    flowLog: "flow log",
 };
 
 /** How messages name a resource: its kind of thing and its Pulumi name (`security group "web"`). */
