@@ -211,6 +211,17 @@ describe("the plan's report (text and the pull request's Markdown)", function ()
             `me-central-1 is not in the price table (offline/reports/prices.ts): us-east-1 list prices of ${PRICE_TABLE_DATE}`,
         );
         assert.deepStrictEqual(pricesOf("us-west-2").prices, pricesOf("us-east-1").prices);
+        // What a resource is comes from the model's one type table: aws:alb and aws-native tokens
+        // cost what their aws:ec2 and aws:lb twins cost.
+        const twins = [
+            resource("aws-native:ec2:NatGateway"),
+            resource("aws-native:ec2:Eip"),
+            resource("aws:alb/loadBalancer:LoadBalancer", { subnets: ["a", "b"] }),
+        ];
+        assert.strictEqual(
+            estimateCost(twins, { natGbPerMonth: 100, region: "eu-central-1" }).monthlyUsd,
+            frankfurt.monthlyUsd,
+        );
         assert.deepStrictEqual(
             [
                 quantityText({ quantity: 1, unit: "address" }),
