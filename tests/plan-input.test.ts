@@ -30,16 +30,16 @@ function stackFile(stack: string, lines: string[]): string {
     return file;
 }
 
-/** A refusal: exit 2, nothing on stdout, one paragraph on stderr with no stack frame. */
+/** A refusal: exit 2, nothing on stdout, one paragraph on stderr (a problem per line) with no stack frame. */
 async function refused(...argv: string[]): Promise<string> {
     const run = await plan(...argv);
     assert.strictEqual(run.code, 2, run.stdout);
     assert.strictEqual(run.stdout, "");
-    assert.doesNotMatch(run.stderr, /\n|^\s+at /m, "one paragraph, no stack trace");
+    assert.doesNotMatch(run.stderr, /\n\s*\n|^\s+at /m, "one paragraph, no stack trace");
     return run.stderr;
 }
 
-describe("the plan command refuses bad input in one paragraph with exit 2", () => {
+describe("the plan command refuses bad input in one paragraph with exit 2, several problems one per line", () => {
     it("refuses a misspelt key, suggesting the declared one", async () => {
         const file = stackFile("typo", ["aws:region: us-east-1", "ecsnet:natstrategy: Single"]);
         assert.strictEqual(
@@ -85,6 +85,44 @@ describe("the plan command refuses bad input in one paragraph with exit 2", () =
         assert.strictEqual(
             await refused("--stack-file", count),
             'plan: Pulumi.count.yaml: ecsnet:azCount asks for 4 availability zones but ca-central-1 has 3 (ca-central-1a, ca-central-1b, ca-central-1d); lower ecsnet:azCount or use another region. (refused by PrivateSubnetNetwork "count")',
+        );
+    });
+
+    it("lists several problems one per line, each in the stack file's keys", async () => {
+        const file = stackFile("many", [
+            "aws:region: us-east-1",
+            "ecsnet:vpcCidr: 10.0.0.0/8",
+            "ecsnet:services:",
+            "  - name: api",
+            "    image: nginx latest",
+            "  - name: worker",
+            "    image: public.ecr.aws/nginx/nginx:stable",
+            "    desiredCount: -1",
+        ]);
+        assert.strictEqual(
+            await refused("--stack-file", file),
+            'plan: Pulumi.many.yaml: ecsnet:vpcCidr 10.0.0.0/8 has prefix /8, outside the /16 to /28 AWS allows for a VPC; use a prefix in that range. (refused by PrivateSubnetNetwork "many")',
+        );
+        const services = stackFile("services", [
+            "aws:region: us-east-1",
+            "ecsnet:services:",
+            "  - name: api",
+            "    image: nginx latest",
+            "  - name: worker",
+            "    image: public.ecr.aws/nginx/nginx:stable",
+            "    desiredCount: -1",
+            "    memory: 100",
+        ]);
+        assert.strictEqual(
+            await refused("--stack-file", services),
+            [
+                "plan: Pulumi.services.yaml: 2 components refuse the stack file, fix each:",
+                '- ecsnet:services[0].image "nginx latest" contains whitespace; write it as registry/repository:tag, such as public.ecr.aws/nginx/nginx:stable. (refused by EcsService "api")',
+                "- 2 problems, fix each:",
+                "    - ecsnet:services[1].cpu 256 with memory 100 is not a size Fargate offers; with cpu 256 use memory 512, 1024, 2048.",
+                "    - ecsnet:services[1].desiredCount must be a whole number of tasks, 0 or more (got -1).",
+                '  (refused by EcsService "worker")',
+            ].join("\n"),
         );
     });
 

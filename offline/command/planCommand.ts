@@ -375,14 +375,17 @@ export async function runPlan(
         return await plan(root, argv, io, options.packs);
     } catch (e) {
         const err = e as Error;
-        // Every refusal is one paragraph; anything else is a defect of this tool, said in one line too.
+        // A refusal keeps its lines (several problems are listed one per line); anything else is a
+        // defect of this tool, said in one line.
         const known =
             err instanceof PlanInputError ||
             err instanceof ProjectError ||
             ConfigError.isConfigError(err) ||
             PlanError.isPlanError(err);
         io.err(
-            `plan: ${known ? "" : "the program failed: "}${err.message.replace(/\s*\n\s*/g, " ")}`,
+            known
+                ? `plan: ${err.message.trim()}`
+                : `plan: the program failed: ${err.message.replace(/\s*\n\s*/g, " ")}`,
         );
         return 2;
     }
