@@ -9,6 +9,20 @@
  */
 const BRAND = Symbol.for("ecsnet.PlanError");
 
+/** The components that refuse bad arguments, by the name their type token ends with. */
+export type ComponentKind =
+    | "PublicSubnetNetwork"
+    | "PrivateSubnetNetwork"
+    | "ServiceConnectCluster"
+    | "Ec2Capacity"
+    | "PublicLoadBalancer"
+    | "EcsService";
+
+/** How a refusal names a component: its kind and its name, `EcsService "api"`. */
+export function componentLabel(kind: ComponentKind, name: string): string {
+    return `${kind} "${name}"`;
+}
+
 export class PlanError extends Error {
     /** Each problem on its own, in the order the planner found them. */
     readonly problems: readonly string[];

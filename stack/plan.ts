@@ -19,7 +19,7 @@ import {
     PrivateLayoutArgs,
 } from "../components/network/plan";
 import { defaultNamespaceName } from "../components/naming";
-import { PlanError } from "../components/planError";
+import { componentLabel, PlanError } from "../components/planError";
 import { EndpointRegister, planCluster } from "../components/service/clusterPlan";
 import {
     planEcsService,
@@ -236,8 +236,8 @@ export function planStack(config: StackConfig, ctx: StackPlanContext): StackPlan
     const { pattern, args } = networkArgs(config);
     const label =
         pattern === "public"
-            ? `PublicSubnetNetwork "${ctx.stack}"`
-            : `PrivateSubnetNetwork "${ctx.stack}"`;
+            ? componentLabel("PublicSubnetNetwork", ctx.stack)
+            : componentLabel("PrivateSubnetNetwork", ctx.stack);
     // Every part is planned, so one pass fixes them all; a part that needs a refused one waits for it.
     const refused: string[] = [];
     const network = refusalOf(refused, () => {
@@ -277,7 +277,7 @@ export function planStack(config: StackConfig, ctx: StackPlanContext): StackPlan
     const capacity = ec2
         ? refusalOf(refused, () =>
               inStackTerms(root, () =>
-                  planCapacity(`Ec2Capacity "${ctx.stack}"`, {
+                  planCapacity(componentLabel("Ec2Capacity", ctx.stack), {
                       ...config.capacity,
                       network: facts,
                   }),
@@ -288,7 +288,7 @@ export function planStack(config: StackConfig, ctx: StackPlanContext): StackPlan
         lbServices.length > 0
             ? refusalOf(refused, () =>
                   inStackTerms(root, () =>
-                      planLoadBalancer(`PublicLoadBalancer "${ctx.stack}"`, {
+                      planLoadBalancer(componentLabel("PublicLoadBalancer", ctx.stack), {
                           certificateArn,
                           allowPlainHttp,
                           ingressCidrs,
@@ -333,9 +333,13 @@ export function planStack(config: StackConfig, ctx: StackPlanContext): StackPlan
                     },
                     region: ctx.region,
                 });
-                register.claim(`EcsService "${svc.name}"`, planned.endpoints);
+                register.claim(componentLabel("EcsService", svc.name), planned.endpoints);
                 if (planned.route)
-                    routes.claim(`EcsService "${svc.name}"`, "loadBalancer", planned.route);
+                    routes.claim(
+                        componentLabel("EcsService", svc.name),
+                        "loadBalancer",
+                        planned.route,
+                    );
                 return planned;
             }),
         );

@@ -1,3 +1,4 @@
+import { componentLabel } from "../planError";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { EcsNetwork } from "../network/shape";
@@ -60,7 +61,7 @@ export class Ec2Capacity extends pulumi.ComponentResource {
     readonly capacityProviderName: pulumi.Output<string>;
 
     constructor(name: string, args: Ec2CapacityArgs, opts?: pulumi.ComponentResourceOptions) {
-        const label = `Ec2Capacity "${name}"`;
+        const label = componentLabel("Ec2Capacity", name);
         const plan = planCapacity(label, args);
         args.cluster.claimCapacity(label);
         super("ecsnet:ecs:Ec2Capacity", name, {}, opts);

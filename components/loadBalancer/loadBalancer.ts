@@ -1,3 +1,4 @@
+import { componentLabel } from "../planError";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { EcsNetwork } from "../network/shape";
@@ -66,7 +67,7 @@ export class PublicLoadBalancer extends pulumi.ComponentResource {
         args: PublicLoadBalancerArgs,
         opts?: pulumi.ComponentResourceOptions,
     ) {
-        const label = `PublicLoadBalancer "${name}"`;
+        const label = componentLabel("PublicLoadBalancer", name);
         const plan = planLoadBalancer(label, {
             ...args,
             publicSubnetAzCount: args.network.publicSubnetAzCount ?? 0,

@@ -1,3 +1,4 @@
+import { componentLabel } from "../planError";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { NetworkArgs } from "./args";
@@ -101,7 +102,7 @@ export class PrivateSubnetNetwork extends pulumi.ComponentResource implements Ec
         args: PrivateSubnetNetworkArgs,
         opts?: pulumi.ComponentResourceOptions,
     ) {
-        const label = `PrivateSubnetNetwork "${name}"`;
+        const label = componentLabel("PrivateSubnetNetwork", name);
         const plan = planPrivateNetwork(label, args);
         super("ecsnet:network:PrivateSubnetNetwork", name, {}, opts);
         this.natStrategy = plan.natStrategy!;

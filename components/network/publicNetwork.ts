@@ -1,3 +1,4 @@
+import { componentLabel } from "../planError";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { NetworkArgs } from "./args";
@@ -62,7 +63,7 @@ export class PublicSubnetNetwork extends pulumi.ComponentResource implements Ecs
         args: PublicSubnetNetworkArgs,
         opts?: pulumi.ComponentResourceOptions,
     ) {
-        const label = `PublicSubnetNetwork "${name}"`;
+        const label = componentLabel("PublicSubnetNetwork", name);
         const plan = planPublicNetwork(label, args);
         super("ecsnet:network:PublicSubnetNetwork", name, {}, opts);
 

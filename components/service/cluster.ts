@@ -4,7 +4,7 @@ import { nameTags } from "../tags";
 import { executionRoleTrustPolicy, taskRoleTrustPolicy } from "./iam";
 import { EndpointRegister, planCluster } from "./clusterPlan";
 import { Endpoint } from "./plan";
-import { PlanError } from "../planError";
+import { componentLabel, PlanError } from "../planError";
 
 export interface ServiceConnectClusterArgs {
     /** The Cloud Map namespace; clients reach servers as `<discoveryName>.<namespaceName>`. */
@@ -60,7 +60,11 @@ export class ServiceConnectCluster extends pulumi.ComponentResource {
         opts?: pulumi.ComponentResourceOptions,
     ) {
         const { namespaceType: type } = planCluster(name, args);
-        claimNamespaceName(`ServiceConnectCluster "${name}"`, args.namespaceName, opts?.provider);
+        claimNamespaceName(
+            componentLabel("ServiceConnectCluster", name),
+            args.namespaceName,
+            opts?.provider,
+        );
         super("ecsnet:ecs:ServiceConnectCluster", name, {}, opts);
         this.endpointRegister = new EndpointRegister(args.namespaceName);
 

@@ -3,7 +3,7 @@
  * registers, and the register of discovery names and client aliases its namespace keeps unique.
  * `cluster.ts` builds the cluster from it; `stack/plan.ts` plans a stack with it, loading no resource code.
  */
-import { PlanError } from "../planError";
+import { componentLabel, PlanError } from "../planError";
 import { Endpoint, ServicePlanError } from "./plan";
 
 /** Checks a cluster's arguments; throws a `PlanError` naming the cluster, the field and the fix. */
@@ -11,7 +11,7 @@ export function planCluster(
     name: string,
     args: { namespaceName: string; namespaceType?: string; vpcId?: unknown },
 ): { namespaceType: "http" | "dns" } {
-    const label = `ServiceConnectCluster "${name}"`;
+    const label = componentLabel("ServiceConnectCluster", name);
     const type = args.namespaceType ?? "http";
     if (type !== "http" && type !== "dns") {
         throw new PlanError(

@@ -1,3 +1,4 @@
+import { componentLabel } from "../planError";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { Ec2Capacity } from "../capacity/ec2Capacity";
@@ -148,7 +149,7 @@ export class EcsService extends pulumi.ComponentResource {
     readonly scalingTarget?: aws.appautoscaling.Target;
 
     constructor(name: string, args: EcsServiceArgs, opts?: pulumi.ComponentResourceOptions) {
-        const label = `EcsService "${name}"`;
+        const label = componentLabel("EcsService", name);
         const calls = args.calls ?? [];
         const plan = planEcsService(name, pulumi.getProject(), pulumi.getStack(), {
             ...args,
@@ -592,7 +593,7 @@ function createRoles(
     args: EcsServiceArgs,
     tags: Record<string, string> | undefined,
 ): { executionRole: aws.iam.Role; taskRole: aws.iam.Role; dependsOn: pulumi.Resource[] } {
-    const label = `EcsService "${name}"`;
+    const label = componentLabel("EcsService", name);
     const parent = { parent: component };
     const executionName = iamRoleResourceName(name, "execution");
     const executionRole = new aws.iam.Role(

@@ -4,7 +4,7 @@
  * the environment variables clients get). Plain functions, no resources.
  */
 import type { CapacityPlan } from "../capacity/plan";
-import { Fail, PlanError, Problems } from "../planError";
+import { componentLabel, Fail, PlanError, Problems } from "../planError";
 import { planRoute, RouteArgs, RoutePlan } from "../loadBalancer/plan";
 import { ENDPOINTS_NEEDED } from "../network/plan";
 import { NetworkFacts } from "../network/plan";
@@ -923,7 +923,7 @@ export function planEcsService(
     stack: string,
     args: ServiceDeclaration,
 ): ResolvedServicePlan {
-    const label = `EcsService "${name}"`;
+    const label = componentLabel("EcsService", name);
     if (args.capacity && args.capacity.network !== args.network) {
         throw new ServicePlanError(
             label,
@@ -943,7 +943,7 @@ export function planEcsService(
         ...resolved,
         expose: args.expose ?? [],
         calls: (args.calls ?? []).map((s) => ({
-            label: `EcsService "${s.serviceName}"`,
+            label: componentLabel("EcsService", s.serviceName),
             endpoints: s.endpoints,
             namespace: s.namespace,
             network: s.network,

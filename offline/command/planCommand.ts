@@ -382,10 +382,13 @@ export async function runPlan(
             err instanceof ProjectError ||
             ConfigError.isConfigError(err) ||
             PlanError.isPlanError(err);
+        // (The message is read before the narrowing: a ConfigError is an Error by shape, so the
+        // compiler would leave nothing for the defect's branch.)
+        const message = err.message;
         io.err(
             known
-                ? `plan: ${err.message.trim()}`
-                : `plan: the program failed: ${err.message.replace(/\s*\n\s*/g, " ")}`,
+                ? `plan: ${message.trim()}`
+                : `plan: the program failed: ${message.replace(/\s*\n\s*/g, " ")}`,
         );
         return 2;
     }
