@@ -73,9 +73,12 @@ describe("Ec2Capacity", () => {
             httpTokens: "required",
             httpPutResponseHopLimit: 1,
         });
+        // The cluster's name is the one the provider generated for it (known at Check).
+        const clusterName = one(regs, "aws:ecs/cluster:Cluster", "core-cluster").state.name;
+        assert.match(clusterName, /^core-cluster-[0-9a-f]{7}$/);
         assert.strictEqual(
             Buffer.from(lt.inputs.userData, "base64").toString(),
-            "#!/bin/bash\necho ECS_CLUSTER=core-cluster >> /etc/ecs/ecs.config\necho ECS_AWSVPC_BLOCK_IMDS=true >> /etc/ecs/ecs.config\n",
+            `#!/bin/bash\necho ECS_CLUSTER=${clusterName} >> /etc/ecs/ecs.config\necho ECS_AWSVPC_BLOCK_IMDS=true >> /etc/ecs/ecs.config\n`,
         );
         const sg = one(regs, T.sg, "hosts-sg");
         assert.deepStrictEqual(lt.inputs.networkInterfaces[0].securityGroups, [sg.id]);
@@ -86,13 +89,13 @@ describe("Ec2Capacity", () => {
         );
         const profile = one(regs, E.profile, "hosts-profile");
         assert.deepStrictEqual(lt.inputs.iamInstanceProfile, {
-            arn: "arn:aws:iam:us-east-1:000000000000:instanceprofile/hosts-profile",
+            arn: profile.state.arn,
         });
         const role = one(regs, T.role, "hosts-instance");
-        assert.strictEqual(profile.inputs.role, role.name);
+        assert.strictEqual(profile.inputs.role, role.state.name);
         assert.deepStrictEqual(
             ofType(regs, T.policyAttachment)
-                .filter((a) => a.inputs.role === role.name)
+                .filter((a) => a.inputs.role === role.state.name)
                 .map((a) => a.inputs.policyArn),
             ["arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role"],
         );
@@ -101,14 +104,14 @@ describe("Ec2Capacity", () => {
         assert.strictEqual(asg.inputs.protectFromScaleIn, true);
         const cp = one(regs, E.cp, "hosts-cp");
         assert.deepStrictEqual(cp.inputs.autoScalingGroupProvider, {
-            autoScalingGroupArn: "arn:aws:autoscaling:us-east-1:000000000000:group/hosts-asg",
+            autoScalingGroupArn: asg.state.arn,
             managedScaling: { status: "ENABLED", targetCapacity: 100 },
             managedTerminationProtection: "ENABLED",
         });
         const ccp = one(regs, E.ccp, "hosts-cluster-providers");
         assert.deepStrictEqual(
             [ccp.inputs.clusterName, ccp.inputs.capacityProviders],
-            ["core-cluster", ["hosts-cp", "FARGATE"]],
+            [clusterName, [cp.state.name, "FARGATE"]],
         );
         const trust = JSON.parse(role.inputs.assumeRolePolicy);
         assert.deepStrictEqual(trust.Statement, [
@@ -246,7 +249,14 @@ describe("EcsService on EC2", () => {
         await runtime.settle();
         const svc = one(runtime.registrations, T.service, "api");
         assert.deepStrictEqual(svc.inputs.capacityProviderStrategies, [
-            { capacityProvider: "hosts-cp", weight: 1 },
+            {
+                capacityProvider: one(
+                    runtime.registrations,
+                    "aws:ecs/capacityProvider:CapacityProvider",
+                    "hosts-cp",
+                ).state.name,
+                weight: 1,
+            },
         ]);
         assert.strictEqual(svc.inputs.launchType, undefined);
         assert.deepStrictEqual(svc.inputs.networkConfiguration, {

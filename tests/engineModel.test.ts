@@ -8,7 +8,8 @@ import * as assert from "assert";
 import * as aws from "@pulumi/aws";
 import * as path from "path";
 import { PolicyPackClient } from "../offline/policy/analyzer";
-import { engineView, EngineResource } from "../offline/engine/view";
+import { autoName, engineView, EngineResource, typeSchema } from "../offline/engine/view";
+import { COMPUTED_WHEN_UNSET } from "../policies/model/analyzed";
 import { checkPolicies } from "../offline/policy/check";
 import { evaluateStack } from "../offline/engine/program";
 import { Mode, UNKNOWN } from "../offline/engine/runtime";
@@ -35,7 +36,7 @@ describe("the offline preview, as a policy pack receives it", () => {
         resources: EngineResource[],
         mode: Mode,
         name: string,
-    ): Promise<{ analyze: Echo; stack: Echo }> {
+    ): Promise<{ analyze: Echo; stack: Echo; urn: string }> {
         const { violations } = await checkPolicies(probe, resources, {
             project: "ecsnet",
             stack: "test",
@@ -48,7 +49,7 @@ describe("the offline preview, as a policy pack receives it", () => {
             // The runtime prefixes the policy description on its own line.
             return JSON.parse(found.message.split("\n").pop()!) as Echo;
         };
-        return { analyze: of("probe-analyze"), stack: of("probe-analyze-stack") };
+        return { analyze: of("probe-analyze"), stack: of("probe-analyze-stack"), urn };
     }
 
     it("dev: the client service's taskDefinition and cluster are unknown, assignPublicIp is known", async () => {
@@ -78,9 +79,118 @@ describe("the offline preview, as a policy pack receives it", () => {
         assert.deepStrictEqual(service.stack.propertyDependencies!.taskDefinition, [taskDef.urn]);
         assert.strictEqual(
             service.stack.props.name,
-            "<unknown>",
-            "an auto-named name is computed by the provider",
+            autoName(service.urn, "client-nginx"),
+            "the provider names it at Check, so the name is known in a preview",
         );
+    });
+
+    // The AWS provider (pulumi-terraform-bridge) fills an unset name at Check with
+    // `<name>-<7 hex>` (NewUniqueHex), seeded per resource by the engine (pulumi/pulumi
+    // pkg/resource/deploy/step_generator.go:1094, `randomSeed` from crypto/rand, sent in the
+    // CheckRequest at :1330): Analyze (the checked inputs) and AnalyzeStack both see it.
+    it("conformance: an auto-generated name is known at preview, in Analyze and AnalyzeStack, and so is what is built from it", async () => {
+        const evaluation = await evaluateStack(ROOT, "ec2");
+        const cluster = await seen(evaluation.resources, "preview", "ec2-cluster");
+        const name = autoName(cluster.urn, "ec2-cluster");
+        assert.match(name, /^ec2-cluster-[0-9a-f]{7}$/);
+        assert.deepStrictEqual(
+            [cluster.analyze.props.name, cluster.stack.props.name],
+            [name, name],
+        );
+        const template = evaluation.resources.find((r) => r.name === "ec2-lt")!;
+        assert.ok(
+            Buffer.from(template.inputs.userData, "base64")
+                .toString("utf8")
+                .includes(`ECS_CLUSTER=${name} >>`),
+            "the user data that joins instances to the cluster names it, known at preview",
+        );
+        // A name the program sets is its own; one built from a namePrefix is AWS's, unknown.
+        const runtime = await startRuntime("us-east-1", undefined, "preview");
+        new aws.ec2.SecurityGroup("fixed", { name: "fixed-name" });
+        new aws.ec2.SecurityGroup("prefixed", { namePrefix: "web-" });
+        await runtime.settle();
+        const view = engineView(runtime.registrations, {
+            mode: "preview",
+            project: "ecsnet",
+            stack: "test",
+            config: {},
+        });
+        const [fixed, prefixed] = ["fixed", "prefixed"].map((n) => view.find((r) => r.name === n)!);
+        assert.deepStrictEqual(
+            [fixed.inputs.name, fixed.outputs.name, prefixed.inputs.name, prefixed.outputs.name],
+            ["fixed-name", "fixed-name", undefined, UNKNOWN],
+        );
+    });
+
+    // Optional+Computed: an input the program leaves unset whose output the provider computes is
+    // unknown in a Create preview (pulumi-terraform-bridge's Create with preview returns the planned
+    // state; Terraform plans an unset computed attribute as unknown). The @pulumi/aws types show
+    // which: the input is optional (`ingress?:`) and the output is not (`Output<...[]>`).
+    it("conformance: an unset input the provider computes is unknown in AnalyzeStack, and absent in Analyze", async () => {
+        const evaluation = await evaluateStack(ROOT, "dev");
+        const group = await seen(evaluation.resources, "preview", "client-nginx-sg");
+        assert.deepStrictEqual(
+            [group.analyze.props.ingress, group.analyze.props.egress],
+            [undefined, undefined],
+        );
+        assert.deepStrictEqual(
+            [group.stack.props.ingress, group.stack.props.egress],
+            ["<unknown>", "<unknown>"],
+        );
+        const service = await seen(evaluation.resources, "preview", "client-nginx");
+        assert.strictEqual(service.stack.props.launchType, "FARGATE", "set, so known");
+        const internal = await seen(evaluation.resources, "preview", "internal-nginx");
+        assert.strictEqual(internal.stack.props.platformVersion, "<unknown>");
+    });
+
+    it("the pack reads an unset input as unset only where @pulumi/aws's types say the provider computes it", () => {
+        for (const [type, properties] of Object.entries(COMPUTED_WHEN_UNSET))
+            for (const p of properties)
+                assert.ok(
+                    typeSchema(type)?.computedWhenUnset.includes(p),
+                    `${type} ${p} is not an optional input with a computed output`,
+                );
+    });
+
+    // The bridge hands back a list or map that holds any unknown value as wholly unknown, and a
+    // nested block is a list of one to Terraform: `networkConfiguration` with unknown subnet ids.
+    it("conformance: a list or map with one unknown element is wholly unknown in AnalyzeStack, element by element in Analyze", async () => {
+        const evaluation = await evaluateStack(ROOT, "dev");
+        const service = await seen(evaluation.resources, "preview", "client-nginx");
+        assert.strictEqual(
+            service.analyze.props.networkConfiguration.securityGroups[0],
+            "<unknown>",
+        );
+        assert.strictEqual(service.analyze.props.networkConfiguration.assignPublicIp, false);
+        assert.strictEqual(service.stack.props.networkConfiguration, "<unknown>");
+        assert.deepStrictEqual(service.stack.props.deploymentCircuitBreaker, {
+            enable: true,
+            rollback: true,
+        });
+    });
+
+    // The engine analyzes every resource it steps, with no test of `goal.Custom`
+    // (step_generator.go:1401 "Send the resource off to any Analyzers before being operated on"):
+    // components and the root Stack get Analyze too, with the inputs they registered.
+    it("conformance: Analyze reaches components and the root Stack", async () => {
+        const evaluation = await evaluateStack(ROOT, "dev");
+        const { violations } = await checkPolicies(probe, evaluation.resources, {
+            project: "ecsnet",
+            stack: "dev",
+            mode: "preview",
+        });
+        const analyzed = violations
+            .filter((v) => v.policy === "probe-analyze")
+            .map((v) => (JSON.parse(v.message.split("\n").pop()!) as Echo).type);
+        for (const type of [
+            "pulumi:pulumi:Stack",
+            "ecsnet:network:PrivateSubnetNetwork",
+            "ecsnet:ecs:ServiceConnectCluster",
+            "ecsnet:ecs:EcsService",
+            "pulumi:providers:aws",
+        ])
+            assert.ok(analyzed.includes(type), `Analyze reached no ${type}`);
+        assert.strictEqual(analyzed.length, evaluation.resources.length);
     });
 
     it("after up, the same references resolve to placeholder ids", async () => {

@@ -103,21 +103,28 @@ describe("the whole program", () => {
     });
 
     it("exports the VPC, cluster, service names, endpoint URLs and the exact ECS Exec check (after up)", async () => {
-        const { outputs } = await evaluateStack(ROOT, "dev", { mode: "after-up" });
+        const { outputs, resources } = await evaluateStack(ROOT, "dev", { mode: "after-up" });
+        // The names the provider generated (`<name>-<7 hex>`), as the stack exports them.
+        const named = (type: string, name: string) =>
+            resources.find((r) => r.type === type && r.name === name)!.outputs.name as string;
+        const cluster = named("aws:ecs/cluster:Cluster", "dev-cluster");
+        const [server, client] = ["internal-nginx", "client-nginx"].map((n) =>
+            named("aws:ecs/service:Service", n),
+        );
+        assert.match(cluster, /^dev-cluster-[0-9a-f]{7}$/);
         assert.deepStrictEqual(outputs, {
             pattern: "private",
             launchType: "FARGATE",
             vpcId: "<vpc:dev-vpc>",
             taskSubnetIds: ["<subnet:dev-private-0>", "<subnet:dev-private-1>"],
-            clusterName: "dev-cluster",
+            clusterName: cluster,
             namespace: "dev.serviceconnectns",
-            serviceNames: { "internal-nginx": "internal-nginx", "client-nginx": "client-nginx" },
+            serviceNames: { "internal-nginx": server, "client-nginx": client },
             serviceConnectEndpoints: {
                 "internal-nginx": ["http://internal-nginx.dev.serviceconnectns:80"],
             },
             execCheckCommands: {
-                "client-nginx -> internal-nginx":
-                    "aws ecs execute-command --region us-east-1 --cluster dev-cluster --task $(aws ecs list-tasks --region us-east-1 --cluster dev-cluster --service-name client-nginx --query 'taskArns[0]' --output text) --container client-nginx --interactive --command \"curl -sS http://internal-nginx.dev.serviceconnectns:80\"",
+                "client-nginx -> internal-nginx": `aws ecs execute-command --region us-east-1 --cluster ${cluster} --task $(aws ecs list-tasks --region us-east-1 --cluster ${cluster} --service-name ${client} --query 'taskArns[0]' --output text) --container client-nginx --interactive --command "curl -sS http://internal-nginx.dev.serviceconnectns:80"`,
             },
         });
     });

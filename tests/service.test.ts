@@ -416,7 +416,7 @@ describe("EcsService with Service Connect", () => {
         const { regs } = await seed();
         const role = one(regs, T.role, "internal-nginx-execution");
         const attached = ofType(regs, T.policyAttachment).filter(
-            (a) => a.inputs.role === role.name,
+            (a) => a.inputs.role === role.state.name,
         );
         assert.deepStrictEqual(
             attached.map((a) => a.inputs.policyArn),
@@ -429,7 +429,9 @@ describe("EcsService with Service Connect", () => {
         const serverTaskRole = one(regs, T.role, "internal-nginx-task");
         assert.deepStrictEqual(
             [...ofType(regs, T.rolePolicy), ...ofType(regs, T.policyAttachment)].filter(
-                (p) => p.inputs.role === serverTaskRole.id || p.inputs.role === serverTaskRole.name,
+                (p) =>
+                    p.inputs.role === serverTaskRole.id ||
+                    p.inputs.role === serverTaskRole.state.name,
             ),
             [],
         );

@@ -238,7 +238,7 @@ describe("the web stack: an HTTPS load balancer in front of private services", (
         assert.deepStrictEqual(target.inputs, {
             serviceNamespace: "ecs",
             scalableDimension: "ecs:service:DesiredCount",
-            resourceId: "service/web-cluster/frontend",
+            resourceId: `service/${one(T.cluster, "web-cluster").state.name}/${one(T.service, "frontend").state.name}`,
             minCapacity: 2,
             maxCapacity: 6,
         });
@@ -296,12 +296,9 @@ describe("the web stack: an HTTPS load balancer in front of private services", (
 
     it("exports the load balancer's DNS name and the frontend's URL", async () => {
         const { outputs } = await evaluateStack(ROOT, "web", { mode: "after-up" });
-        assert.strictEqual(
-            outputs.loadBalancerDnsName,
-            "web-lb-0000000000.us-east-2.elb.amazonaws.com",
-        );
-        assert.deepStrictEqual(outputs.serviceUrls, {
-            frontend: "https://web-lb-0000000000.us-east-2.elb.amazonaws.com/",
-        });
+        const dns = one(L.lb, "web-lb").state.dnsName;
+        assert.match(dns, /^web-lb-[0-9a-f]{7}-0000000000\.us-east-2\.elb\.amazonaws\.com$/);
+        assert.strictEqual(outputs.loadBalancerDnsName, dns);
+        assert.deepStrictEqual(outputs.serviceUrls, { frontend: `https://${dns}/` });
     });
 });

@@ -1,9 +1,9 @@
 /**
  * The AWS half of the offline runtime: what a resource's state looks like, and answers for the few
  * invokes the program makes (invokes run in a preview too, so their answers are known in both modes).
- * - In a preview nothing exists: the state holds the known inputs only, with no id, so the SDK
- *   resolves every other output (id, arn, computed names...) as unknown, exactly as it does when
- *   the engine previews a create.
+ * - In a preview nothing exists: the state holds the known inputs (with the name the provider's
+ *   Check generates when the program sets none), with no id, so the SDK resolves every other output
+ *   (id, arn, ...) as unknown, exactly as it does when the engine previews a create.
  * - After up, ids, ARNs and addresses are clearly marked placeholders: ids look like
  *   `<vpc:core-vpc>`, ARNs use account 000000000000, public addresses come from TEST-NET-3
  *   (203.0.113.0/24).
@@ -12,7 +12,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { Mode } from "./runtime";
-import { typeSchema } from "./view";
+import { autoName, autoNamedIn, typeSchema } from "./view";
 import { UNKNOWN_SENTINEL } from "../../policies/model/values";
 
 export const PLACEHOLDER_ACCOUNT = "000000000000";
@@ -118,6 +118,9 @@ export class MockAws implements pulumi.runtime.Mocks {
      */
     answerNext?: { id: string | null; outputs: Record<string, unknown> };
 
+    /** The URN of the next registration (set by the runtime just before it registers): auto-names derive from it. */
+    urnNext = "";
+
     newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
         const prior = this.answerNext;
         this.answerNext = undefined;
@@ -127,18 +130,23 @@ export class MockAws implements pulumi.runtime.Mocks {
             );
             return { id: prior.id ?? undefined, state: { ...prior.outputs, ...known } };
         }
+        // The provider's Check fills a name the program leaves unset, so it is known in a preview too.
+        const named = autoNamedIn(args.type, args.inputs);
+        const inputs = named
+            ? { ...args.inputs, [named]: autoName(this.urnNext, args.name) }
+            : args.inputs;
         if (this.mode === "preview") {
             // A create's preview: inputs propagate to outputs, the id and everything computed stay unknown.
-            return { id: undefined, state: args.inputs };
+            return { id: undefined, state: inputs };
         }
         const id = this.uniqueId(args.type, args.name);
         if (args.type.startsWith("aws-native:")) {
             return { id, state: this.nativeState(args, id) };
         }
         const service = args.type.split(":")[1]?.split("/")[0] ?? "mock";
-        const physicalName = args.inputs.name ?? args.name;
+        const physicalName = inputs.name ?? args.name;
         const state: Record<string, unknown> = {
-            ...args.inputs,
+            ...inputs,
             id,
             name: physicalName,
             arn: `arn:aws:${service}:${this.region}:${PLACEHOLDER_ACCOUNT}:${shortType(args.type)}/${physicalName}`,
@@ -167,7 +175,7 @@ export class MockAws implements pulumi.runtime.Mocks {
                 state.arnSuffix = `targetgroup/${physicalName}/0000000000000000`;
                 break;
             case "aws:s3/bucket:Bucket":
-                state.bucket = args.inputs.bucket ?? physicalName;
+                state.bucket = inputs.bucket ?? physicalName;
                 state.arn = `arn:aws:s3:::${state.bucket}`;
                 break;
         }

@@ -7,8 +7,8 @@
  *
  * Two modes, as the engine runs a program twice in a pull request's life:
  * - `preview` (the default): `pulumi preview` of a stack that does not exist yet. Nothing is created,
- *   so every output the provider computes (id, arn, auto-generated names, ...) is unknown, and so
- *   is every input derived from one; literals stay known.
+ *   so every output the provider computes (id, arn, ...) is unknown, and so is every input derived
+ *   from one; literals stay known, and so do the names the provider generates at Check (`autoName`).
  * - `after-up`: every resource exists, with placeholder ids and ARNs (what `AnalyzeStack` sees at the
  *   end of `pulumi up`).
  */
@@ -176,6 +176,7 @@ export class OfflineRuntime {
         monitor.newUrn = engineUrn;
         const original = monitor.registerResource.bind(monitor);
         monitor.registerResource = (req: any, callback: (err: any, resp: any) => void) => {
+            this.mocks.urnNext = engineUrn(req.getParent(), req.getType(), req.getName());
             if (this.differ) {
                 // The mock answers synchronously inside `original`: tell it first what the state holds.
                 const inputs = engineValue(req.getObject()?.toJavaScript() ?? {}) as Record<
@@ -184,7 +185,7 @@ export class OfflineRuntime {
                 >;
                 converted.set(req, inputs);
                 const { step, old } = this.differ.decide({
-                    urn: engineUrn(req.getParent(), req.getType(), req.getName()),
+                    urn: this.mocks.urnNext,
                     type: req.getType(),
                     custom: req.getCustom(),
                     inputs,

@@ -51,7 +51,8 @@ export interface FixedName {
 export function fixedNames(resources: EngineResource[], region: string): FixedName[] {
     return resources.flatMap((r) => {
         const rule = UNIQUE_NAMES.find((u) => u.type === r.type);
-        if (!rule) {
+        // A name Pulumi generated is the resource's own: its random suffix never collides.
+        if (!rule || (r.autoNamed !== undefined && rule.scope !== "namespace")) {
             return [];
         }
         const namespace = (r.propertyDependencies.serviceConnectConfiguration ?? [])[0] ?? "";

@@ -1,15 +1,18 @@
 /**
  * The engine's and the provider's half of the offline plan: what `pulumi preview` and `pulumi up`
  * hand a policy pack for each registered resource (pulumi/pulumi pkg/resource/deploy/step_generator.go):
- * - `Analyze` gets the resource's inputs after the provider's Check: the AWS provider adds `tagsAll`
- *   (its default tags merged under the resource's own tags; the resource's value wins).
+ * - `Analyze` gets every resource's inputs (components and the root Stack too) after the provider's
+ *   Check: the AWS provider fills an unset name (`autoName`) and adds `tagsAll` (its default tags
+ *   merged under the resource's own tags; the resource's value wins).
  * - `AnalyzeStack` gets every resource's outputs: after up, the state; in a preview of a create, the
- *   inputs propagated plus every output the provider computes as unknown (id, arn, the auto-named
- *   `name`, and the rest of the schema's outputs, read from the provider SDK's generated code).
+ *   inputs propagated plus every output the provider computes as unknown (id, arn, the rest of the
+ *   schema's outputs read from the provider SDK's generated code, and every input left unset that
+ *   the provider computes), with any list or map that holds an unknown wholly unknown.
  * - Both carry the resource's provider with its inputs: an explicit `aws.Provider` as `@pulumi/aws`
  *   registered it (`defaultTags` a JSON string), or the package's default provider, whose inputs are
  *   the stack's `aws:*` config (strings, so `aws:defaultTags` is JSON too) and the plugin version.
  */
+import { createHash } from "crypto";
 import * as fs from "fs";
 import type { Mode, Registration } from "./runtime";
 import { providerDefaultTags as modelDefaultTags } from "../../policies/model/resources";
@@ -45,6 +48,8 @@ export interface EngineResource {
     propertyDependencies: Record<string, string[]>;
     /** What `Analyze` sees: the inputs after the provider's Check. */
     inputs: Record<string, any>;
+    /** The property Check filled with an auto-name (the program left it unset); the name is not the program's. */
+    autoNamed?: string;
     /** What `AnalyzeStack` sees: the outputs (unknown where the provider computes them, in a preview). */
     outputs: Record<string, any>;
     provider: ProviderView | null;
@@ -84,6 +89,13 @@ interface TypeSchema {
     outputs: string[];
     /** Every input property the resource class declares. */
     inputs: string[];
+    /**
+     * Inputs the provider computes when the program leaves them unset (Optional+Computed in the
+     * provider's schema): the input is optional and the output is not (`ingress?:` in the args, and
+     * `readonly ingress: pulumi.Output<...[]>` without `| undefined` in the class), read from the
+     * package's `.d.ts`.
+     */
+    computedWhenUnset: string[];
 }
 
 const schemas = new Map<string, TypeSchema | undefined>();
@@ -125,13 +137,70 @@ function readSchema(type: string): TypeSchema | undefined {
     const inputs = [
         ...source.matchAll(/resourceInputs\["(\w+)"\] = (?:args\?\.|args \? args\.)/g),
     ].map((m) => m[1]);
-    return { outputs: [...new Set(outputs)], inputs: [...new Set(inputs)] };
+    return {
+        outputs: [...new Set(outputs)],
+        inputs: [...new Set(inputs)],
+        computedWhenUnset: requiredOutputs(pkg, file).filter((p) =>
+            optionalArgs(pkg, file).includes(p),
+        ),
+    };
+}
+
+/** The inputs a program may leave out: `name?: pulumi.Input<...>` in the resource's `...Args` interface. */
+function optionalArgs(pkg: string, file: string): string[] {
+    let declaration: string;
+    try {
+        declaration = fs.readFileSync(require.resolve(`@pulumi/${pkg}/${file}.d.ts`), "utf8");
+    } catch {
+        return [];
+    }
+    const start = declaration.search(/export interface \w+Args \{/);
+    if (start < 0) return [];
+    const body = declaration.slice(start, declaration.indexOf("\n}", start));
+    return [...body.matchAll(/^ {4}(\w+)\?: /gm)].map((m) => m[1]);
+}
+
+/** The class's outputs whose type has no `| undefined` (`readonly ingress: pulumi.Output<X[]>;`). */
+function requiredOutputs(pkg: string, file: string): string[] {
+    let declaration: string;
+    try {
+        declaration = fs.readFileSync(require.resolve(`@pulumi/${pkg}/${file}.d.ts`), "utf8");
+    } catch {
+        return [];
+    }
+    const body = declaration.slice(
+        declaration.indexOf("export declare class "),
+        declaration.indexOf("    constructor("),
+    );
+    return [...body.matchAll(/readonly (\w+): pulumi\.Output<([\s\S]*?)>;\n/g)]
+        .filter((m) => !/\|\s*undefined\s*$/.test(m[2].trim()))
+        .map((m) => m[1]);
 }
 
 /** The property Pulumi auto-names when the program leaves it out (`name`, or `bucket` for S3 buckets). */
 export function autoNamedProperty(type: string): string | undefined {
     const field = /^aws:s3\/bucket(V2)?:/.test(type) ? "bucket" : "name";
     return typeSchema(type)?.inputs.includes(field) ? field : undefined;
+}
+
+/**
+ * The name the AWS provider gives a resource whose name the program leaves unset, at Check (before
+ * any preview shows it): `<resource name>-<7 hex characters>` (pulumi-terraform-bridge autonaming,
+ * `resource.NewUniqueHex(name + "-", 7, maxlen)`). The engine seeds it with 32 random bytes per
+ * resource (pulumi/pulumi pkg/resource/deploy/step_generator.go, `randomSeed` read from crypto/rand
+ * where no plan gives one); the offline plan seeds it with the URN, so plans are reproducible. A
+ * resource that sets a `namePrefix` gets its name from AWS after create: unknown in a preview.
+ */
+export function autoName(urn: string, name: string): string {
+    return `${name}-${createHash("sha256").update(urn).digest("hex").slice(0, 7)}`;
+}
+
+/** The property Check fills with an auto-name for these inputs, when it does. */
+export function autoNamedIn(type: string, inputs: Record<string, unknown>): string | undefined {
+    const field = packageOf(type) === "aws" ? autoNamedProperty(type) : undefined;
+    return field !== undefined && inputs[field] === undefined && inputs.namePrefix === undefined
+        ? field
+        : undefined;
 }
 
 // ---- providers ----
@@ -186,22 +255,33 @@ export function providerDefaultTags(
 }
 
 /**
- * The AWS provider's Check: a taggable resource gets `tagsAll`, its provider's default tags with its
- * own tags over them (AWS stores the resource's value for a shared key).
+ * The AWS provider's Check (pulumi-terraform-bridge): the name it generates for a resource that
+ * leaves it unset (`autoName`; a resource that exists keeps the name its state holds), and on a
+ * taggable resource `tagsAll`, its provider's default tags with its own tags over them (AWS stores
+ * the resource's value for a shared key).
  */
 export function checkedInputs(
-    type: string,
-    inputs: Record<string, any>,
+    r: { urn: string; type: string; name: string; inputs: Record<string, any> },
     provider: ProviderView | null,
+    existing?: Record<string, any>,
 ): Record<string, any> {
-    if (packageOf(type) !== "aws" || !typeSchema(type)?.outputs.includes("tagsAll")) {
+    const { type, inputs } = r;
+    if (packageOf(type) !== "aws") {
         return inputs;
+    }
+    const named = autoNamedIn(type, inputs);
+    const checked =
+        named === undefined
+            ? inputs
+            : { ...inputs, [named]: existing?.[named] ?? autoName(r.urn, r.name) };
+    if (!typeSchema(type)?.outputs.includes("tagsAll")) {
+        return checked;
     }
     const defaults = providerDefaultTags(provider);
     const own = inputs.tags;
     const tagsAll =
         defaults === UNKNOWN || own === UNKNOWN ? UNKNOWN : { ...defaults, ...(own ?? {}) };
-    return { ...inputs, tagsAll };
+    return { ...checked, tagsAll };
 }
 
 /** Every registered resource as the engine hands it to a policy pack, plus the default providers it creates. */
@@ -230,7 +310,9 @@ export function engineView(registrations: Registration[], ctx: EngineContext): E
     };
     const resources = registrations.map((r): EngineResource => {
         const provider = providerOf(r);
-        const inputs = r.custom ? checkedInputs(r.type, r.inputs, provider) : r.inputs;
+        const inputs = r.custom
+            ? checkedInputs(r, provider, r.id !== null ? r.state : undefined)
+            : r.inputs;
         return {
             urn: r.urn,
             type: r.type,
@@ -242,6 +324,9 @@ export function engineView(registrations: Registration[], ctx: EngineContext): E
             dependencies: r.dependencies,
             propertyDependencies: r.propertyDependencies,
             inputs,
+            ...(r.custom && autoNamedIn(r.type, r.inputs)
+                ? { autoNamed: autoNamedIn(r.type, r.inputs) }
+                : {}),
             outputs: r.custom ? outputsOf(r, inputs, ctx.mode) : r.inputs,
             provider,
             options: {
@@ -284,15 +369,22 @@ function outputsOf(r: Registration, inputs: Record<string, any>, mode: Mode): Re
     if (mode === "after-up" || r.id !== null) {
         return { ...r.state, ...(inputs.tagsAll !== undefined ? { tagsAll: inputs.tagsAll } : {}) };
     }
+    const schema = typeSchema(r.type);
     const outputs: Record<string, any> = { ...inputs, id: UNKNOWN };
-    for (const key of typeSchema(r.type)?.outputs ?? []) {
-        if (!(key in outputs)) {
+    for (const key of [...(schema?.outputs ?? []), ...(schema?.computedWhenUnset ?? [])]) {
+        if (outputs[key] === undefined) {
             outputs[key] = UNKNOWN;
         }
     }
-    const named = autoNamedProperty(r.type);
-    if (named && !(named in outputs)) {
-        outputs[named] = UNKNOWN;
+    // The bridge's Create preview hands back a list or map that holds any unknown as wholly unknown
+    // (and a nested block is a list of one to Terraform): `ingress` with one unknown CIDR, `tags`
+    // with one unknown value, `networkConfiguration` with unknown subnet ids.
+    if (packageOf(r.type) === "aws") {
+        for (const [key, value] of Object.entries(outputs)) {
+            if (value !== null && typeof value === "object" && containsUnknown(value)) {
+                outputs[key] = UNKNOWN;
+            }
+        }
     }
     return outputs;
 }

@@ -1,7 +1,10 @@
 /**
  * Sends a program's resources through a policy pack as `pulumi preview|up --policy-pack` does:
- * Configure, ConfigureStack, then Remediate (where a policy remediates) and Analyze on each custom
- * resource's checked inputs with its provider, and AnalyzeStack over every resource's outputs at the end.
+ * Configure, ConfigureStack, then Remediate (where a policy remediates) and Analyze on every
+ * resource's checked inputs with its provider (components and the root Stack too: the engine
+ * analyzes each resource it steps, pulumi/pulumi pkg/resource/deploy/step_generator.go
+ * `generateSteps`, "Send the resource off to any Analyzers before being operated on", with no test
+ * of `goal.Custom`), and AnalyzeStack over every resource's outputs at the end.
  */
 import {
     AnalyzedResource,
@@ -63,10 +66,10 @@ export async function checkPolicies(
         dryRun: opts.mode === "preview",
     });
     const remediates = Object.values(levels).includes("remediate");
-    // The engine analyzes custom resources (components carry no cloud state) as its steps run,
-    // several at a time; results keep the registration order.
-    const custom = resources.filter((x) => x.custom);
-    const results = await mapConcurrently(custom, IN_FLIGHT, async (r) => {
+    // The engine analyzes every resource it steps, several at a time (its default providers too: they
+    // reach the step generator as registrations, default_providers.go newRegisterDefaultProviderEvent);
+    // results keep the registration order.
+    const results = await mapConcurrently(resources, IN_FLIGHT, async (r) => {
         let props = r.inputs;
         const remediated: Remediation[] = [];
         const notRun: Diagnostic[] = [];

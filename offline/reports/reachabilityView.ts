@@ -1,8 +1,10 @@
 /**
  * The plan's resources as the policy model reads them (what `AnalyzeStack` gets: each resource's
  * outputs, its provider, and its property dependencies as resources), so the report and the pack run
- * the same analysis on the same shapes.
+ * the same analysis on the same shapes: where a preview's output is unknown as a whole, what
+ * `Analyze` saw of it, as the pack reads it (`mergeAnalyzed`).
  */
+import { mergeAnalyzed } from "../../policies/model/analyzed";
 import type { ModelResource } from "../../policies/model/resources";
 import type { EngineResource } from "../engine/view";
 
@@ -23,7 +25,7 @@ export function engineResourcesAsModel(resources: EngineResource[]): ModelResour
             urn: r.urn,
             type: r.type,
             name: r.name,
-            props: r.outputs,
+            props: r.custom ? mergeAnalyzed(r.type, r.outputs, r.inputs) : r.outputs,
             provider: r.provider,
             propertyDependencies: {},
         });

@@ -14,12 +14,17 @@ export { parseCidr, worldCover } from "../model/cidr";
 import { noSshFromInternet, noSshFromInternetPerSecurityGroup } from "./ssh";
 import { noPublicIpOnSensitiveTasksByReference, noPublicIpOnSensitiveTasks } from "./publicIp";
 import { serviceConnectServersInternal } from "./internal";
+import { previewAware } from "../model/analyzed";
 
-/** Every policy of the pack, in the order the pack lists them. */
+/**
+ * Every policy of the pack, in the order the pack lists them, each taking part in the preview's
+ * bookkeeping (resource policies record what `Analyze` saw; stack policies read it where the
+ * preview's outputs are unknown: `previewAware`).
+ */
 export const POLICIES = [
     noSshFromInternet,
     noSshFromInternetPerSecurityGroup,
     noPublicIpOnSensitiveTasks,
     noPublicIpOnSensitiveTasksByReference,
     serviceConnectServersInternal,
-];
+].map(previewAware);

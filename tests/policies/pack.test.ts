@@ -172,6 +172,34 @@ describe("the policy pack", () => {
             }
         }
 
+        it("decides a preview's unknown ingress by what Analyze saw: with the resource policies off, the stack policy waits on every group", async () => {
+            // A fresh pack, as the CLI starts one per deployment: nothing recorded from earlier plans.
+            const alone = await PolicyPackClient.start(PACK);
+            try {
+                const evaluation = await evaluateStack(ROOT, "dev");
+                const { violations } = await checkPolicies(alone, evaluation.resources, {
+                    project: "ecsnet",
+                    stack: "dev",
+                    mode: "preview",
+                    config: {
+                        "no-ssh-from-internet": { enforcementLevel: "disabled" },
+                        "no-public-ip-on-sensitive-tasks": { enforcementLevel: "disabled" },
+                    },
+                });
+                const groups = evaluation.resources.filter(
+                    (r) => r.type === "aws:ec2/securityGroup:SecurityGroup",
+                );
+                assert.deepStrictEqual(
+                    violations
+                        .filter((v) => v.policy === "no-ssh-from-internet-per-security-group")
+                        .map((v) => [v.urn, v.enforcementLevel, /ingress/.test(v.message)]),
+                    groups.map((g) => [g.urn, "advisory", true]),
+                );
+            } finally {
+                alone.close();
+            }
+        });
+
         for (const mode of ["preview", "after-up"] as const) {
             it(`rejects the insecure variant, mandatory (${mode}): SSH open to the world, sensitive services with public IPs, on Fargate and on EC2`, async () => {
                 const runtime = await startRuntime("us-east-1", undefined, mode);
