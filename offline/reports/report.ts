@@ -408,7 +408,7 @@ export function buildReport(
             .filter((a) => a.configuredLevel === "mandatory")
             .map(
                 (a) =>
-                    `mandatory policy ${a.policy} could only advise on ${byUrn.get(a.urn)?.type ?? "the stack"} "${byUrn.get(a.urn)?.name ?? a.urn}": the value at ${a.value} is unknown until the resources exist, and at pulumi up a stack policy runs only after they do, so nothing stops this change.`,
+                    `mandatory policy ${a.policy} could only advise on ${byUrn.get(a.urn)?.type ?? "the stack"} "${byUrn.get(a.urn)?.name ?? a.urn}": the value at ${a.value} is unknown until the resources exist. pulumi up runs this same preview first and can only advise there too; during the update a resource policy decides each resource once its inputs are known, before it is created, but a stack policy decides only in the final AnalyzeStack, after every resource exists, where a violation fails the update without undoing it.`,
             ),
         diagnostics: evaluation.diagnostics,
         remediations: check.remediations.map((r) => ({
