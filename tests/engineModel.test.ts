@@ -122,6 +122,44 @@ describe("the offline preview, as a policy pack receives it", () => {
         );
     });
 
+    // The provider checks names at Check, before any preview shows the resource: the engine prints
+    // each failure as an error (pulumi/pulumi sdk/go/common/diag/errors.go codes 2002 and 2003) and
+    // the preview fails; an auto-name's generator refuses a prefix with no room for its 7 random
+    // characters (sdk/go/common/resource/resource_id.go NewUniqueName).
+    it("conformance: a name the provider refuses fails the preview, naming the resource, the property and the limit", async () => {
+        const runtime = await startRuntime("us-east-1", undefined, "preview");
+        new aws.lb.TargetGroup("checkout-service-blue-target-group", {
+            port: 80,
+            protocol: "HTTP",
+        });
+        new aws.lb.LoadBalancer("edge", { name: "edge_lb" });
+        new aws.iam.Role("r", { name: "r".repeat(65), assumeRolePolicy: "{}" });
+        new aws.lb.TargetGroup("short", { port: 80, protocol: "HTTP" });
+        await runtime.settle();
+        // (Registrations complete in any order; the failures are compared as a set.)
+        const byMessage = (a: { message: string }, b: { message: string }) =>
+            a.message.localeCompare(b.message);
+        assert.deepStrictEqual(
+            [...runtime.diagnostics].sort(byMessage),
+            [
+                {
+                    severity: "error",
+                    message:
+                        "aws:lb/targetGroup:TargetGroup resource 'checkout-service-blue-target-group' has a problem: name 'checkout-service-blue-target-group-' plus 7 random chars is longer than maximum length 32; give it a shorter name, or set name yourself",
+                },
+                {
+                    severity: "error",
+                    message:
+                        "aws:lb/loadBalancer:LoadBalancer resource 'edge': property name value \"edge_lb\" has a problem: it has characters outside [A-Za-z0-9-]",
+                },
+                {
+                    severity: "error",
+                    message: `aws:iam/role:Role resource 'r': property name value "${"r".repeat(65)}" has a problem: it is 65 characters long, above the 64 AWS accepts`,
+                },
+            ].sort(byMessage),
+        );
+    });
+
     // Optional+Computed: an input the program leaves unset whose output the provider computes is
     // unknown in a Create preview (pulumi-terraform-bridge's Create with preview returns the planned
     // state; Terraform plans an unset computed attribute as unknown). The @pulumi/aws types show

@@ -499,8 +499,10 @@ async function plan(root: string, argv: string[], io: PlanIo, pool?: PackPool): 
         fs.writeFileSync(sarifFile, JSON.stringify(sarif, null, 2));
     }
     io.out(opts.json ? JSON.stringify(report, null, 2) : renderText(report));
+    // A name the provider's Check refuses fails the preview: AWS would refuse it too.
     return report.violations.some((v) => v.enforcementLevel === "mandatory") ||
-        (update?.refusals.length ?? 0) > 0
+        (update?.refusals.length ?? 0) > 0 ||
+        report.diagnostics.some((d) => d.severity === "error")
         ? 1
         : 0;
 }

@@ -11,7 +11,8 @@
  * team's existing VPC, say) answers unknown values, never made-up ones (EXTERNAL_READS).
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { Mode } from "./runtime";
+import type { Mode, ProgramDiagnostic } from "./runtime";
+import { AWS_NAMES, awsNameProblem } from "../../components/naming";
 import { autoName, autoNamedIn, typeSchema } from "./view";
 import { UNKNOWN_SENTINEL } from "../../policies/model/values";
 
@@ -121,6 +122,9 @@ export class MockAws implements pulumi.runtime.Mocks {
     /** The URN of the next registration (set by the runtime just before it registers): auto-names derive from it. */
     urnNext = "";
 
+    /** Where the provider's Check failures go (the runtime's diagnostics: the preview prints them as errors). */
+    diagnostics: ProgramDiagnostic[] = [];
+
     newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
         const prior = this.answerNext;
         this.answerNext = undefined;
@@ -135,6 +139,7 @@ export class MockAws implements pulumi.runtime.Mocks {
         const inputs = named
             ? { ...args.inputs, [named]: autoName(this.urnNext, args.name) }
             : args.inputs;
+        this.checkName(args, named !== undefined);
         if (this.mode === "preview") {
             // A create's preview: inputs propagate to outputs, the id and everything computed stay unknown.
             return { id: undefined, state: inputs };
@@ -180,6 +185,31 @@ export class MockAws implements pulumi.runtime.Mocks {
                 break;
         }
         return { id, state };
+    }
+
+    /**
+     * The provider's Check of the name: a name AWS would refuse (too long, characters outside its
+     * set, a reserved prefix) fails the preview with the resource and the limit, as the engine prints
+     * a Check failure (pulumi/pulumi sdk/go/common/diag/errors.go, codes 2002 and 2003). An auto-name
+     * whose `<name>-` leaves no room for the 7 random characters fails as the bridge's generator does
+     * (sdk/go/common/resource/resource_id.go NewUniqueName). The resource still registers, so every
+     * failure of the program is listed at once, as the engine goes on checking the rest.
+     */
+    private checkName(args: pulumi.runtime.MockResourceArgs, generated: boolean): void {
+        const rule = AWS_NAMES[args.type];
+        if (rule === undefined) return;
+        const value: unknown = args.inputs[rule.property];
+        let message: string | undefined;
+        if (generated) {
+            const prefix = `${args.name}-`;
+            if (rule.max !== undefined && prefix.length + 7 > rule.max)
+                message = `${args.type} resource '${args.name}' has a problem: name '${prefix}' plus 7 random chars is longer than maximum length ${rule.max}; give it a shorter name, or set ${rule.property} yourself`;
+        } else if (typeof value === "string" && value !== UNKNOWN_SENTINEL) {
+            const problem = awsNameProblem(args.type, value);
+            if (problem !== undefined)
+                message = `${args.type} resource '${args.name}': property ${rule.property} value "${value}" has a problem: it ${problem}`;
+        }
+        if (message !== undefined) this.diagnostics.push({ severity: "error", message });
     }
 
     call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {

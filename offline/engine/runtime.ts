@@ -92,7 +92,8 @@ export interface RuntimeOptions {
  * (`@pulumi/pulumi` log/index.js `warn`); the runtime collects those lines instead.
  */
 export interface ProgramDiagnostic {
-    severity: "warning";
+    /** `error`: a failure the preview prints as an error and fails on (a provider's Check failure). */
+    severity: "warning" | "error";
     message: string;
 }
 
@@ -123,6 +124,7 @@ export class OfflineRuntime {
         }
         const mode = opts.mode ?? "preview";
         const runtime = new OfflineRuntime(new MockAws(opts.region, mode), mode);
+        runtime.mocks.diagnostics = runtime.diagnostics;
         if (opts.prior) {
             runtime.differ = new Differ(opts.prior);
             // A replacement is a new resource with a new id, never the old one's.

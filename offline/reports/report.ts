@@ -670,7 +670,7 @@ export function renderText(report: PlanReport): string {
         "",
         ...(report.diagnostics.length > 0
             ? [
-                  "Diagnostics (the program's own warnings)",
+                  "Diagnostics (the program's warnings; errors are the provider's Check failures, which fail the preview)",
                   ...report.diagnostics.map((d) => `  ${d.severity}: ${d.message}`),
                   "",
               ]
@@ -767,7 +767,10 @@ export function renderMarkdown(report: PlanReport): string {
         `_Offline ${MODE_LINE[report.mode]}._`,
         "",
         ...report.warnings.map((w) => `> **Warning:** ${w}\n`),
-        ...report.diagnostics.map((d) => `> **Program ${d.severity}:** ${d.message}\n`),
+        ...report.diagnostics.map(
+            (d) =>
+                `> **${d.severity === "error" ? "Provider check error" : "Program warning"}:** ${d.message}\n`,
+        ),
         ...(report.steps
             ? [
                   `### Update against the live state`,
