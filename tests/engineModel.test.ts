@@ -160,6 +160,49 @@ describe("the offline preview, as a policy pack receives it", () => {
         );
     });
 
+    // The AWS provider's Check adds tagsAll on its SDKv2 resources (their CustomizeDiff), never on
+    // its Plugin Framework ones (vpc.SecurityGroupIngressRule computes tags_all at plan); one unknown
+    // tag or provider setting leaves the map unknown; ignoreTags keeps its keys out.
+    it("conformance: tagsAll only on SDKv2 resources, wholly unknown with one unknown tag, without the ignored tags", async () => {
+        const runtime = await startRuntime("us-east-1", undefined, "preview");
+        const provider = new aws.Provider("p", {
+            region: "us-east-1",
+            defaultTags: {
+                tags: { team: "payments", "ops:owner": "x", "data-classification": "confidential" },
+            },
+            ignoreTags: { keys: ["team"], keyPrefixes: ["ops:"] },
+        });
+        const group = new aws.ec2.SecurityGroup("g", { tags: { app: "web" } }, { provider });
+        new aws.vpc.SecurityGroupIngressRule(
+            "in",
+            {
+                securityGroupId: group.id,
+                ipProtocol: "tcp",
+                fromPort: 443,
+                toPort: 443,
+                cidrIpv4: "10.0.0.0/8",
+                tags: { app: "web" },
+            },
+            { provider },
+        );
+        new aws.ec2.SecurityGroup("owned", { tags: { owner: group.arn } }, { provider });
+        await runtime.settle();
+        const view = engineView(runtime.registrations, {
+            mode: "preview",
+            project: "ecsnet",
+            stack: "test",
+            config: {},
+        });
+        const of = (n: string) => view.find((r) => r.name === n)!;
+        assert.deepStrictEqual(of("g").inputs.tagsAll, {
+            "data-classification": "confidential",
+            app: "web",
+        });
+        assert.strictEqual("tagsAll" in of("in").inputs, false);
+        assert.strictEqual(of("in").outputs.tagsAll, UNKNOWN, "computed by the provider at plan");
+        assert.strictEqual(of("owned").inputs.tagsAll, UNKNOWN);
+    });
+
     // Optional+Computed: an input the program leaves unset whose output the provider computes is
     // unknown in a Create preview (pulumi-terraform-bridge's Create with preview returns the planned
     // state; Terraform plans an unset computed attribute as unknown). The @pulumi/aws types show

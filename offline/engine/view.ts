@@ -274,14 +274,63 @@ export function checkedInputs(
         named === undefined
             ? inputs
             : { ...inputs, [named]: existing?.[named] ?? autoName(r.urn, r.name) };
-    if (!typeSchema(type)?.outputs.includes("tagsAll")) {
+    if (!typeSchema(type)?.outputs.includes("tagsAll") || PLUGIN_FRAMEWORK.has(type)) {
         return checked;
     }
     const defaults = providerDefaultTags(provider);
+    const ignored = ignoredTags(provider);
     const own = inputs.tags;
+    // One unknown tag, default tag or ignore setting makes the whole map unknown.
     const tagsAll =
-        defaults === UNKNOWN || own === UNKNOWN ? UNKNOWN : { ...defaults, ...(own ?? {}) };
+        defaults === UNKNOWN ||
+        containsUnknown(defaults) ||
+        ignored === UNKNOWN ||
+        containsUnknown(own)
+            ? UNKNOWN
+            : Object.fromEntries(
+                  Object.entries({ ...defaults, ...(own ?? {}) }).filter(
+                      ([key]) =>
+                          !ignored.keys.includes(key) &&
+                          !ignored.keyPrefixes.some((p) => key.startsWith(p)),
+                  ),
+              );
     return { ...checked, tagsAll };
+}
+
+/**
+ * Resources the AWS provider serves through the Terraform Plugin Framework, whose Check adds no
+ * `tagsAll` (the SDKv2 resources' CustomizeDiff does; a framework resource computes it at plan, so it
+ * is an unknown output in a preview). The two this project and its corpora use, from
+ * terraform-provider-aws `internal/service/ec2` (`vpc_security_group_ingress_rule.go`,
+ * `vpc_security_group_egress_rule.go`, framework resources); add others as programs use them.
+ */
+export const PLUGIN_FRAMEWORK: ReadonlySet<string> = new Set([
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+]);
+
+/**
+ * The provider's `ignoreTags` (`{ keys, keyPrefixes }`, a JSON string from stack config and from an
+ * explicit provider alike): tags the provider leaves out of `tagsAll`. UNKNOWN when not known yet.
+ */
+export function ignoredTags(
+    provider: ProviderView | null,
+): { keys: string[]; keyPrefixes: string[] } | typeof UNKNOWN {
+    const raw = provider?.props.ignoreTags;
+    if (raw === UNKNOWN) return UNKNOWN;
+    let parsed: unknown = raw;
+    if (typeof raw === "string") {
+        try {
+            parsed = JSON.parse(raw);
+        } catch {
+            parsed = undefined;
+        }
+    }
+    const list = (v: unknown): string[] =>
+        Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
+    const p = (parsed ?? {}) as { keys?: unknown; keyPrefixes?: unknown };
+    if (containsUnknown(p)) return UNKNOWN;
+    return { keys: list(p.keys), keyPrefixes: list(p.keyPrefixes) };
 }
 
 /** Every registered resource as the engine hands it to a policy pack, plus the default providers it creates. */
