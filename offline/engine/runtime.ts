@@ -16,6 +16,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Differ } from "./steps";
 import { RESOURCE_SIG, SECRET_SIG, SIG_KEY } from "./wire";
 import { StackState } from "./state";
+import { secretPaths } from "./secrets";
 import { MockAws } from "./mockAws";
 import { configString } from "./project";
 import { UNKNOWN_SENTINEL } from "../../policies/model/values";
@@ -40,8 +41,10 @@ export interface Registration {
     /** Explicit `dependsOn` plus every resource whose outputs feed an input, deduplicated. */
     readonly dependencies: string[];
     readonly propertyDependencies: Record<string, string[]>;
-    /** Inputs as the engine receives them: unknown values are the `UNKNOWN` sentinel. */
+    /** Inputs as the engine receives them: unknown values are the `UNKNOWN` sentinel, secrets read plainly. */
     readonly inputs: Record<string, any>;
+    /** Where the inputs hold a secret (`password`, `environment[0].value`): the engine keeps them marked. */
+    readonly secrets: string[];
     /** What the mock answered as the resource's state (known inputs only, in a preview). */
     readonly state: Record<string, any>;
     /** The explicit provider reference (`urn::id`), or null for the package's default provider. */
@@ -320,6 +323,7 @@ function toRegistration(req: any, resp: any): Registration {
         inputs:
             converted.get(req) ??
             (engineValue(req.getObject()?.toJavaScript() ?? {}) as Record<string, any>),
+        secrets: secretPaths(req.getObject()?.toJavaScript() ?? {}),
         state: engineValue(resp.getObject()?.toJavaScript() ?? {}) as Record<string, any>,
         provider: req.getProvider() || null,
         protect: req.getProtect() ?? false,

@@ -6,6 +6,7 @@
  * `parent`, `protect`, `dependencies`, `provider` (`<provider urn>::<provider id>`),
  * `propertyDependencies`, `aliases`, `ignoreChanges` and more, most of them optional.
  */
+import { secretPaths } from "./secrets";
 import * as fs from "fs";
 import * as path from "path";
 import { UNKNOWN_SENTINEL } from "../../policies/model/values";
@@ -226,6 +227,8 @@ export function stateResources(state: StackState): EngineResource[] {
             propertyDependencies: r.propertyDependencies,
             inputs: r.inputs,
             outputs: r.outputs,
+            secrets: secretPaths(r.inputs),
+            outputSecrets: secretPaths(r.outputs),
             provider: null,
             options: {
                 deleteBeforeReplace: false,

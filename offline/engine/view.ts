@@ -50,6 +50,10 @@ export interface EngineResource {
     inputs: Record<string, any>;
     /** The property Check filled with an auto-name (the program left it unset); the name is not the program's. */
     autoNamed?: string;
+    /** Where the inputs hold a secret (property paths): marked on the wire, `[secret]` in reports. */
+    secrets: string[];
+    /** Where the outputs hold one: the inputs' secrets, and the outputs the program asked to keep secret. */
+    outputSecrets: string[];
     /** What `AnalyzeStack` sees: the outputs (unknown where the provider computes them, in a preview). */
     outputs: Record<string, any>;
     provider: ProviderView | null;
@@ -377,6 +381,8 @@ export function engineView(registrations: Registration[], ctx: EngineContext): E
                 ? { autoNamed: autoNamedIn(r.type, r.inputs) }
                 : {}),
             outputs: r.custom ? outputsOf(r, inputs, ctx.mode) : r.inputs,
+            secrets: r.secrets,
+            outputSecrets: [...new Set([...r.secrets, ...r.additionalSecretOutputs])],
             provider,
             options: {
                 deleteBeforeReplace: r.deleteBeforeReplace,
@@ -399,6 +405,8 @@ export function engineView(registrations: Registration[], ctx: EngineContext): E
         propertyDependencies: {},
         inputs: p.props,
         outputs: p.props,
+        secrets: [],
+        outputSecrets: [],
         provider: null,
         options: {
             deleteBeforeReplace: false,

@@ -9,6 +9,8 @@ import { ChildProcess, spawn } from "child_process";
 import * as grpc from "@grpc/grpc-js";
 import * as path from "path";
 import * as readline from "readline";
+import { atPaths, secretPaths, secretValue } from "../engine/secrets";
+import { engineValue } from "../engine/runtime";
 
 const analyzerRpc = require("@pulumi/pulumi/proto/analyzer_grpc_pb");
 const analyzerPb = require("@pulumi/pulumi/proto/analyzer_pb");
@@ -41,6 +43,8 @@ export interface AnalyzedResource {
     type: string;
     name: string;
     props: Record<string, unknown>;
+    /** Where `props` holds a secret (property paths): sent marked, as the engine keeps it. */
+    secrets?: string[];
     /** The resource's provider with its inputs, as the engine sends it with every request. */
     provider?: { urn: string; type: string; name: string; props: Record<string, unknown> } | null;
     aliases?: string[];
@@ -170,6 +174,8 @@ export class PolicyPackClient {
      */
     async remediate(resource: AnalyzedResource): Promise<{
         props: Record<string, unknown>;
+        /** Where the remediated props hold a secret: the SDK keeps a remediated secret marked. */
+        secrets: string[];
         remediated: { policy: string; urn: string }[];
         diagnostics: Diagnostic[];
     }> {
@@ -177,11 +183,14 @@ export class PolicyPackClient {
         fillResource(req, resource);
         const resp = await call<any>(this.client, "remediate", req);
         let props = resource.props;
+        let secrets = resource.secrets ?? [];
         const remediated: { policy: string; urn: string }[] = [];
         const diagnostics: Diagnostic[] = [];
         for (const r of resp.getRemediationsList()) {
             if (r.getProperties()) {
-                props = r.getProperties().toJavaScript();
+                const raw = r.getProperties().toJavaScript();
+                secrets = secretPaths(raw);
+                props = engineValue(raw) as Record<string, unknown>;
                 remediated.push({ policy: r.getPolicyname(), urn: resource.urn });
             }
             if (r.getDiagnostic()) {
@@ -194,7 +203,7 @@ export class PolicyPackClient {
                 });
             }
         }
-        return { props, remediated, diagnostics };
+        return { props, secrets, remediated, diagnostics };
     }
 
     async analyzeStack(resources: AnalyzedResource[]): Promise<Diagnostic[]> {
@@ -241,8 +250,9 @@ function fillResource(req: any, r: AnalyzedResource): void {
     req.setType(r.type);
     req.setName(r.name);
     req.setUrn(r.urn);
-    // JSON round trip: protobuf Structs hold no `undefined`.
-    req.setProperties(structPb.Struct.fromJavaScript(JSON.parse(JSON.stringify(r.props ?? {}))));
+    // JSON round trip: protobuf Structs hold no `undefined`. Secrets go marked (KeepSecrets).
+    const props = atPaths(JSON.parse(JSON.stringify(r.props ?? {})), r.secrets ?? [], secretValue);
+    req.setProperties(structPb.Struct.fromJavaScript(props as any));
     const options = new analyzerPb.AnalyzerResourceOptions();
     options.setProtect(r.protect ?? false);
     options.setIgnorechangesList(r.ignoreChanges ?? []);

@@ -21,6 +21,8 @@ export interface Remediation {
     urn: string;
     /** The inputs after the remediating policies ran. */
     props: Record<string, unknown>;
+    /** Where those inputs hold a secret. */
+    secrets: string[];
 }
 
 export interface PolicyCheck {
@@ -29,12 +31,17 @@ export interface PolicyCheck {
     remediations: Remediation[];
 }
 
-function analyzed(r: EngineResource, props: Record<string, unknown>): AnalyzedResource {
+function analyzed(
+    r: EngineResource,
+    props: Record<string, unknown>,
+    secrets: string[],
+): AnalyzedResource {
     return {
         urn: r.urn,
         type: r.type,
         name: r.name,
         props,
+        secrets,
         provider: r.provider,
         aliases: r.options.aliases,
         parent: r.parent,
@@ -71,29 +78,37 @@ export async function checkPolicies(
     // results keep the registration order.
     const results = await mapConcurrently(resources, IN_FLIGHT, async (r) => {
         let props = r.inputs;
+        let secrets = r.secrets;
         const remediated: Remediation[] = [];
         const notRun: Diagnostic[] = [];
         if (remediates) {
-            const result = await client.remediate(analyzed(r, props));
+            const result = await client.remediate(analyzed(r, props, secrets));
             props = result.props;
-            remediated.push(...result.remediated.map((x) => ({ ...x, props })));
+            secrets = result.secrets;
+            remediated.push(...result.remediated.map((x) => ({ ...x, props, secrets })));
             notRun.push(...result.diagnostics);
         }
         return {
             urn: r.urn,
             props,
+            secrets,
             remediated,
-            violations: [...notRun, ...(await client.analyze(analyzed(r, props)))],
+            violations: [...notRun, ...(await client.analyze(analyzed(r, props, secrets)))],
         };
     });
     const violations = results.flatMap((r) => r.violations);
     // AnalyzeStack sees every resource's final outputs; a remediated input is what the resource gets.
     const remediatedProps = new Map(
-        results.filter((r) => r.remediated.length > 0).map((r) => [r.urn, r.props]),
+        results.filter((r) => r.remediated.length > 0).map((r) => [r.urn, r]),
     );
     const stackUrn = resources.find((r) => r.type === "pulumi:pulumi:Stack")?.urn ?? "";
     const stackDiagnostics = await client.analyzeStack(
-        resources.map((r) => analyzed(r, { ...r.outputs, ...(remediatedProps.get(r.urn) ?? {}) })),
+        resources.map((r) => {
+            const fixed = remediatedProps.get(r.urn);
+            return analyzed(r, { ...r.outputs, ...(fixed?.props ?? {}) }, [
+                ...new Set([...r.outputSecrets, ...(fixed?.secrets ?? [])]),
+            ]);
+        }),
     );
     // A stack policy's diagnostic without a URN is reported against the root stack, as the engine does.
     violations.push(...stackDiagnostics.map((d) => ({ ...d, urn: d.urn || stackUrn })));

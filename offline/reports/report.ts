@@ -19,6 +19,7 @@ import { PolicyCheck } from "../policy/check";
 import type { PolicyInfo } from "../policy/analyzer";
 import { Evaluation } from "../engine/program";
 import { Refusal } from "../engine/refusals";
+import { atPaths, SECRET_TEXT } from "../engine/secrets";
 import type { LoadBalancerRoute, ReportResource, ServiceConnectEntry } from "./model";
 
 export type { LoadBalancerRoute, ReportResource, ServiceConnectEntry };
@@ -369,9 +370,10 @@ function changedPaths(
 }
 
 /** The resources as the report shows them: inputs after remediation, unknowns as `<unknown>`. */
+/** The resources as the reports show them: inputs after remediation, each secret printed `[secret]`. */
 export function toReportResources(
     resources: EngineResource[],
-    remediated = new Map<string, Record<string, unknown>>(),
+    remediated = new Map<string, { props: Record<string, unknown>; secrets: string[] }>(),
 ): ReportResource[] {
     return resources.map((r) => ({
         urn: r.urn,
@@ -381,7 +383,13 @@ export function toReportResources(
         parent: r.parent,
         dependsOn: r.dependencies,
         propertyDependencies: r.propertyDependencies,
-        inputs: displayValue(remediated.get(r.urn) ?? r.inputs) as Record<string, any>,
+        inputs: displayValue(
+            atPaths(
+                remediated.get(r.urn)?.props ?? r.inputs,
+                remediated.get(r.urn)?.secrets ?? r.secrets,
+                () => SECRET_TEXT,
+            ),
+        ) as Record<string, any>,
         options: r.options,
     }));
 }
@@ -394,7 +402,7 @@ export function buildReport(
     policyPacks: PackRun[],
     policyComparison?: PolicyComparison,
 ): PlanReport {
-    const remediated = new Map(check.remediations.map((r) => [r.urn, r.props]));
+    const remediated = new Map(check.remediations.map((r) => [r.urn, r]));
     const byUrn = new Map(evaluation.resources.map((r) => [r.urn, r]));
     const advisories = unknownAdvisories(check);
     return {

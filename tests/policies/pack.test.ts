@@ -8,6 +8,9 @@ import { listStacks } from "../../offline/engine/project";
 import { POLICIES } from "../../policies/rules";
 import { insecureResources } from "../fixtures/insecure";
 import { startRuntime } from "../support/helpers";
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { toReportResources } from "../../offline/reports/report";
 
 const ROOT = path.resolve(__dirname, "../..");
 const PACK = path.join(ROOT, PACK_DIR);
@@ -123,6 +126,64 @@ describe("the policy pack", () => {
             assert.deepStrictEqual(remediated, [
                 { policy: "no-public-ip-on-sensitive-tasks", urn: "urn:svc" },
             ]);
+        });
+
+        // The engine sends secrets marked (analyzer_plugin.go marshals with KeepSecrets: true); the
+        // SDK unwraps them for a policy and marks a remediated secret again, so one sent plainly
+        // would come back plain: the round trip shows it was marked.
+        it("keeps a secret marked through remediation, and the reports print it [secret]", async () => {
+            await client.configure({ "no-public-ip-on-sensitive-tasks": "remediate" });
+            await client.configureStack({ project: "p", stack: "s" });
+            const { props, secrets } = await client.remediate({
+                urn: "urn:svc",
+                type: "aws:ecs/service:Service",
+                name: "payments",
+                props: {
+                    networkConfiguration: { subnets: ["s"], assignPublicIp: true },
+                    tags: { "data-classification": "confidential", owner: "ops@example.com" },
+                },
+                secrets: ["tags.owner"],
+            });
+            assert.deepStrictEqual(
+                [
+                    (props as any).networkConfiguration.assignPublicIp,
+                    (props as any).tags.owner,
+                    secrets,
+                ],
+                [false, "ops@example.com", ["tags.owner"]],
+            );
+            const plain = await client.remediate({
+                urn: "urn:svc",
+                type: "aws:ecs/service:Service",
+                name: "payments",
+                props: {
+                    networkConfiguration: { subnets: ["s"], assignPublicIp: true },
+                    tags: { "data-classification": "confidential", owner: "ops@example.com" },
+                },
+            });
+            assert.deepStrictEqual(plain.secrets, []);
+            const runtime = await startRuntime("us-east-1", undefined, "preview");
+            new aws.ssm.Parameter("db-password", {
+                type: "SecureString",
+                value: pulumi.secret("hunter2"),
+            });
+            await runtime.settle();
+            const view = engineView(runtime.registrations, {
+                mode: "preview",
+                project: "ecsnet",
+                stack: "s",
+                config: {},
+            });
+            const parameter = view.find((r) => r.name === "db-password")!;
+            assert.deepStrictEqual(
+                [parameter.secrets, parameter.inputs.value],
+                [["value"], "hunter2"],
+                "read plainly by the plan, remembered as a secret",
+            );
+            assert.strictEqual(
+                toReportResources(view).find((r) => r.name === "db-password")!.inputs.value,
+                "[secret]",
+            );
         });
 
         it("a remediation that cannot run in a preview (it copies inputs that are unknown) is an advisory naming it, and the violation stays mandatory", async () => {
