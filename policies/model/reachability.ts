@@ -62,6 +62,11 @@ export interface ReachabilityEntry {
     unknowns: string[];
     /** Sources admitted on this port that are not an ECS service's security group (CIDRs, prefix lists, other groups), each with its rule. */
     foreignSources: string[];
+    /**
+     * What may admit a foreign source on this port but is not known in this preview: a rule whose
+     * CIDR, group or ports are unknown. A CIDR is foreign whatever its value; a group may be a service's.
+     */
+    foreignUnknowns: string[];
 }
 
 const PRIVATE = [
@@ -634,6 +639,7 @@ export function analyzeReachability(resources: readonly ModelResource[]): Reacha
                 serviceConnect: maybeServer(runner),
                 unknowns: [ports.what],
                 foreignSources: [],
+                foreignUnknowns: [],
             });
         } else if (ports.length === 0) {
             // Nothing can connect to a service that maps no port; how it reaches out still matters.
@@ -651,9 +657,32 @@ export function analyzeReachability(resources: readonly ModelResource[]): Reacha
                 serviceConnect: false,
                 unknowns: [],
                 foreignSources: [],
+                foreignUnknowns: [],
             });
         }
-        for (const spec of isUnknown(ports) ? [] : ports) {
+        const override = isUnknown(ports)
+            ? { specs: [], unknown: [] }
+            : overridePorts(runner, ports, endpoints.get(runner)!.mode);
+        if (override.unknown.length > 0) {
+            // Where the proxy listens is not known yet: the server's verdict waits on it.
+            out.push({
+                service: r(runner),
+                urn: runner.resource.urn,
+                port: null,
+                protocol: "tcp",
+                fromInternet: "unknown",
+                internetPaths: [],
+                fromServices: [],
+                egress: egress.egress,
+                egressVia: egress.via,
+                natAzIndependent: egress.natAzIndependent,
+                serviceConnect: true,
+                unknowns: override.unknown.map((u) => u.what),
+                foreignSources: [],
+                foreignUnknowns: [],
+            });
+        }
+        for (const spec of isUnknown(ports) ? [] : [...ports, ...override.specs]) {
             const unknowns = [...endpoint.unknown.map((u) => u.what)];
             const paths: string[][] = [];
             let fromInternet: Tri = false;
@@ -708,8 +737,13 @@ export function analyzeReachability(resources: readonly ModelResource[]): Reacha
             // Other services, and sources that are neither a service's nor a load balancer's group.
             const fromServices = new Set<string>();
             const foreign = new Set<string>();
+            const foreignUnknown = new Set<string>();
             for (const rule of rules) {
-                if (admits(rule, spec.protocol, spec.port) !== true) {
+                const admitted = admits(rule, spec.protocol, spec.port);
+                if (admitted !== true) {
+                    // Ports or protocol unknown: a CIDR or another group there may be admitted.
+                    if (isUnknown(admitted) && rule.sources.some((x) => x.kind !== "securityGroup"))
+                        foreignUnknown.add(`which ports ${ruleLabel(rule)} opens`);
                     continue;
                 }
                 const { cidrs } = ruleCidrs(rule, net.lists);
@@ -772,6 +806,13 @@ export function analyzeReachability(resources: readonly ModelResource[]): Reacha
                         foreign.add(
                             `${ruleLabel(rule)} admits ${x.kind === "cidr" ? `CIDR ${x.text}` : `prefix list ${x.lists[0] ? `"${x.lists[0].name}"` : x.ref}`}`,
                         );
+                    } else if (x.kind === "unknown") {
+                        // Any CIDR on a server port is foreign, known or not; an unknown group may be a service's.
+                        if (x.of === "securityGroup") foreignUnknown.add(x.unknown.what);
+                        else
+                            foreign.add(
+                                `${ruleLabel(rule)} admits a CIDR not known in this preview (${x.unknown.what})`,
+                            );
                     }
                 }
             }
@@ -789,9 +830,39 @@ export function analyzeReachability(resources: readonly ModelResource[]): Reacha
                 serviceConnect: spec.name !== undefined && serverPorts.has(spec.name),
                 unknowns: fromInternet === "unknown" ? [...new Set(unknowns)] : [],
                 foreignSources: [...foreign],
+                foreignUnknowns: [...foreignUnknown],
             });
         }
     }
+    return out;
+}
+
+/**
+ * Where a Service Connect entry's `ingressPortOverride` makes the proxy listen instead of the
+ * container port (awsvpc and host tasks: the proxy shares the task's network): the port clients and
+ * any other source reach, judged like the container port. An override unknown in this preview is
+ * returned as such: the server's verdict waits on it.
+ */
+function overridePorts(
+    runner: TaskRunnerModel,
+    ports: PortSpec[],
+    mode: string | Unknown,
+): { specs: PortSpec[]; unknown: Unknown[] } {
+    const { enabled, services } = serviceConnectOf(runner);
+    const out: { specs: PortSpec[]; unknown: Unknown[] } = { specs: [], unknown: [] };
+    if (enabled === false || isUnknown(services) || mode === "bridge") return out;
+    services.forEach((entry, i) => {
+        const override = at(
+            entry,
+            "ingressPortOverride",
+            `${label(runner.resource)} serviceConnectConfiguration.services[${i}]`,
+        );
+        const mapping = ports.find((p) => p.name === (entry as Record<string, unknown>)?.portName);
+        if (override === undefined || override === null || mapping === undefined) return;
+        if (isUnknown(override)) return void out.unknown.push(override);
+        const port = Number(override);
+        if (Number.isInteger(port) && port !== mapping.port) out.specs.push({ ...mapping, port });
+    });
     return out;
 }
 

@@ -72,6 +72,11 @@ export const serviceConnectServersInternal: StackValidationPolicy = waivable({
                             `Admit the calling services' security groups only.`,
                         service.urn,
                     );
+                } else if (e.foreignUnknowns.length > 0) {
+                    undecided(
+                        `whether Service Connect server ${who} admits only ECS services' security groups on ${e.protocol} ${e.port}`,
+                        e.foreignUnknowns,
+                    );
                 }
             }
             const direct = e.internetPaths.filter((p) => p.some((step) => /public IP/.test(step)));
