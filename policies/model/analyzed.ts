@@ -64,7 +64,7 @@ export const COMPUTED_WHEN_UNSET: Record<string, readonly string[]> = {
     "aws:ec2/routeTable:RouteTable": ["routes"],
     "aws:ec2/managedPrefixList:ManagedPrefixList": ["entries"],
     "aws:ecs/service:Service": ["launchType", "platformVersion"],
-    "aws:ec2/instance:Instance": ["associatePublicIpAddress"],
+    "aws:ec2/instance:Instance": ["associatePublicIpAddress", "networkInterfaces"],
     "aws:ec2/launchTemplate:LaunchTemplate": ["metadataOptions"],
     "aws:autoscaling/group:Group": ["launchTemplate", "mixedInstancesPolicy"],
     "aws:lb/loadBalancer:LoadBalancer": ["internal", "ipAddressType", "subnetMappings"],

@@ -16,7 +16,7 @@
  * it "unknown", named. Linear in the number of resources: every index is built once.
  */
 import { Cidr, parseCidr } from "./cidr";
-import { isNative, label, ModelResource, References } from "./resources";
+import { isKind, isNative, label, ModelResource, References } from "./resources";
 import {
     admits,
     IngressRuleModel,
@@ -482,6 +482,17 @@ function endpointOf(
     let publicIp: Tri = false;
     let why = "";
     for (const g of hostGroups) {
+        if (isKind(g, "instance")) {
+            // One EC2 instance: its subnet and its groups.
+            subnets.push(
+                ...refs
+                    .follow(g, "subnetId", "subnet")
+                    .found.map((s) => net.subnets.get(s)!)
+                    .filter(Boolean),
+            );
+            for (const field of ["vpcSecurityGroupIds", "securityGroups", "securityGroupIds"])
+                groups.push(...refs.follow(g, field, "securityGroup").found);
+        }
         const field = isNative(g) ? "vpcZoneIdentifier" : "vpcZoneIdentifiers";
         subnets.push(
             ...refs

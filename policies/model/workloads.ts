@@ -217,37 +217,115 @@ export function groupsOf(provider: ModelResource, refs: References): ModelResour
 }
 
 /**
- * The Auto Scaling groups whose instances join `cluster` by their user data (`ECS_CLUSTER=<name>`),
- * the way the ECS agent is told its cluster: with `launchType: "EC2"`, tasks land on them too.
+ * The container instances' sources whose instances join `cluster` by their user data
+ * (`ECS_CLUSTER=<name>`, the way the ECS agent is told its cluster): Auto Scaling groups (through a
+ * launch template or configuration) and single EC2 instances (their own user data, or their launch
+ * template's). With `launchType: "EC2"`, tasks land on them too.
  */
 export function groupsJoining(cluster: ModelResource, refs: References): ModelResource[] {
     const name = at(cluster.props, isNative(cluster) ? "clusterName" : "name", label(cluster));
     if (typeof name !== "string" || name === "") {
         return [];
     }
-    const joins = (template: ModelResource) => {
-        // A launch template keeps its user data under launchTemplateData in aws-native; a launch
-        // configuration, of either provider, at its top level.
-        const nested = isNative(template) && isKind(template, "launchTemplate");
-        const data = at(
-            template.props,
-            nested ? "launchTemplateData.userData" : "userData",
-            label(template),
-        );
-        if (typeof data !== "string") {
-            return false;
-        }
+    const pattern = new RegExp(
+        `ECS_CLUSTER=["']?${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}["']?(\\s|$)`,
+        "m",
+    );
+    const says = (data: unknown) => {
+        if (typeof data !== "string") return false;
         const text = /^[A-Za-z0-9+/=\s]+$/.test(data)
             ? Buffer.from(data, "base64").toString("utf8")
             : data;
-        return new RegExp(
-            `ECS_CLUSTER=["']?${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}["']?(\\s|$)`,
-            "m",
-        ).test(text);
+        return pattern.test(text);
     };
-    return refs
-        .all("autoScalingGroup")
-        .filter((g) => [...templatesOf(g, refs), ...configurationsOf(g, refs)].some(joins));
+    const joins = (template: ModelResource) =>
+        // A launch template keeps its user data under launchTemplateData in aws-native; a launch
+        // configuration, of either provider, at its top level.
+        says(
+            at(
+                template.props,
+                isNative(template) && isKind(template, "launchTemplate")
+                    ? "launchTemplateData.userData"
+                    : "userData",
+                label(template),
+            ),
+        );
+    const instances = refs
+        .all("instance")
+        .filter(
+            (i) =>
+                says(at(i.props, "userData", label(i))) ||
+                says(at(i.props, "userDataBase64", label(i))) ||
+                instanceTemplatesOf(i, refs).some(joins),
+        );
+    return [
+        ...refs
+            .all("autoScalingGroup")
+            .filter((g) => [...templatesOf(g, refs), ...configurationsOf(g, refs)].some(joins)),
+        ...instances,
+    ];
+}
+
+/** The launch template an EC2 instance launches from, when it names one. */
+function instanceTemplatesOf(instance: ModelResource, refs: References): ModelResource[] {
+    return refs.follow(instance, "launchTemplate", "launchTemplate", [
+        isNative(instance) ? "launchTemplate.launchTemplateId" : "launchTemplate.id",
+        isNative(instance) ? "launchTemplate.launchTemplateName" : "launchTemplate.name",
+    ]).found;
+}
+
+/** Whether an EC2 instance gets a public IP: its own setting, its interfaces', its launch template's, else its subnet's. */
+function instancePublicIp(instance: ModelResource, refs: References): HostPublicIp {
+    const own = flag(at(instance.props, "associatePublicIpAddress", label(instance)));
+    if (own === true)
+        return { public: true, reason: `${label(instance)} sets associatePublicIpAddress` };
+    if (isUnknown(own)) return { public: own };
+    const nics = listAt(instance.props, "networkInterfaces", label(instance));
+    if (isUnknown(nics)) return { public: nics };
+    for (const [i, nic] of nics.entries()) {
+        const f = isUnknown(nic)
+            ? nic
+            : flag(
+                  at(nic, "associatePublicIpAddress", `${label(instance)} networkInterfaces[${i}]`),
+              );
+        if (f === true)
+            return {
+                public: true,
+                reason: `${label(instance)} networkInterfaces[${i}] sets associatePublicIpAddress`,
+            };
+        if (isUnknown(f)) return { public: f };
+    }
+    if (own === false) return { public: false };
+    for (const template of instanceTemplatesOf(instance, refs)) {
+        const interfaces = listAt(
+            template.props,
+            isNative(template) ? "launchTemplateData.networkInterfaces" : "networkInterfaces",
+            label(template),
+        );
+        if (isUnknown(interfaces)) return { public: interfaces };
+        for (const nic of interfaces) {
+            const f = isUnknown(nic)
+                ? nic
+                : flag(at(nic, "associatePublicIpAddress", label(template)));
+            if (f === true)
+                return {
+                    public: true,
+                    reason: `${label(template)}, which ${label(instance)} launches from, sets associatePublicIpAddress`,
+                };
+            if (isUnknown(f)) return { public: f };
+        }
+    }
+    // Unset: its subnet decides, through mapPublicIpOnLaunch.
+    for (const subnet of refs.follow(instance, "subnetId", "subnet").found) {
+        const f = flag(at(subnet.props, "mapPublicIpOnLaunch", label(subnet)));
+        if (f === true)
+            return {
+                public: true,
+                reason: `its ${label(subnet)} maps public IPs on launch and ${label(instance)} leaves associatePublicIpAddress unset`,
+            };
+        if (isUnknown(f)) return { public: f };
+    }
+    return { public: false };
 }
 
 /** The launch configurations an Auto Scaling group launches its instances with. */
@@ -276,8 +354,9 @@ function templatesOf(group: ModelResource, refs: References): ModelResource[] {
     return [...direct, ...mixed];
 }
 
-/** Whether the instances of an Auto Scaling group get public IPs, and through what. */
+/** Whether the instances of an Auto Scaling group, or one EC2 instance, get public IPs, and through what. */
 export function hostPublicIp(group: ModelResource, refs: References): HostPublicIp {
+    if (isKind(group, "instance")) return instancePublicIp(group, refs);
     const native = isNative(group);
     const unknowns: Unknown[] = [];
     let explicitlyPrivate = false;

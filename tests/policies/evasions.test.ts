@@ -1,7 +1,9 @@
 /**
- * Service Connect servers that other tools let through, each a family: the proxy moved to another
- * port by `ingressPortOverride`, a CIDR whose value is unknown in the preview, a rule whose ports are
- * unknown. Raw `@pulumi/aws` resources, as another team writes them, through the real pack.
+ * Evasions other tools let through, each a family, in raw `@pulumi/aws` resources as another team
+ * writes them, through the real pack:
+ * - Service Connect servers: the proxy moved to another port by `ingressPortOverride`, a CIDR whose
+ *   value is unknown in the preview, a rule whose ports are unknown;
+ * - sensitive EC2 tasks on a single `aws.ec2.Instance` that joins the cluster by its user data.
  */
 import * as assert from "assert";
 import * as path from "path";
@@ -164,4 +166,96 @@ describe("Service Connect servers: evasions by port override and unknown values,
             `mandatory: ECS service "api" serves tcp 15000 through Service Connect, but its security groups admit more than ECS services there: security group rule "from-group" admits security group "bastion-sg". Admit the calling services' security groups only.`,
         ]);
     });
+});
+
+describe("sensitive EC2 tasks on single instances that join the cluster by user data, through the real pack", function () {
+    this.timeout(60_000);
+    let client: PolicyPackClient;
+    before(async () => {
+        client = await PolicyPackClient.start(PACK);
+    });
+    after(() => client?.close());
+
+    /** A cluster, one instance joining it (`ECS_CLUSTER=solo`), and a sensitive service with launchType EC2. */
+    async function verdicts(
+        mode: Mode,
+        instance: Partial<aws.ec2.InstanceArgs>,
+        how: "userData" | "userDataBase64" | "template",
+    ): Promise<string[]> {
+        const runtime = await startRuntime("us-east-1", undefined, mode);
+        const vpc = new aws.ec2.Vpc("vpc", { cidrBlock: "10.0.0.0/16" });
+        const subnet = new aws.ec2.Subnet("public", {
+            vpcId: vpc.id,
+            cidrBlock: "10.0.0.0/24",
+            mapPublicIpOnLaunch: true,
+        });
+        const cluster = new aws.ecs.Cluster("solo", { name: "solo" });
+        const script = "#!/bin/bash\necho ECS_CLUSTER=solo >> /etc/ecs/ecs.config\n";
+        const template =
+            how === "template"
+                ? new aws.ec2.LaunchTemplate("solo-lt", {
+                      userData: Buffer.from(script).toString("base64"),
+                  })
+                : undefined;
+        new aws.ec2.Instance("host", {
+            ami: "ami-1",
+            instanceType: "t3.small",
+            subnetId: subnet.id,
+            ...(how === "userData" ? { userData: script } : {}),
+            ...(how === "userDataBase64"
+                ? { userDataBase64: Buffer.from(script).toString("base64") }
+                : {}),
+            ...(template ? { launchTemplate: { id: template.id } } : {}),
+            ...instance,
+        });
+        const task = new aws.ecs.TaskDefinition("ledger", {
+            family: "ledger",
+            networkMode: "bridge",
+            containerDefinitions: JSON.stringify([
+                {
+                    name: "ledger",
+                    image: "x",
+                    memory: 256,
+                    portMappings: [{ containerPort: 8080, hostPort: 0 }],
+                },
+            ]),
+        });
+        new aws.ecs.Service("ledger", {
+            cluster: cluster.arn,
+            taskDefinition: task.arn,
+            launchType: "EC2",
+            tags: { "data-classification": "confidential" },
+        });
+        await runtime.settle();
+        const resources = engineView(runtime.registrations, {
+            mode,
+            project: "ecsnet",
+            stack: "solo",
+            config: {},
+        });
+        const { violations } = await checkPolicies(client, resources, {
+            project: "ecsnet",
+            stack: "solo",
+            mode,
+        });
+        return violations.map(
+            (v) => `${v.policy} ${v.urn.split("::").pop()} ${v.enforcementLevel}`,
+        );
+    }
+
+    for (const mode of ["preview", "after-up"] as const) {
+        for (const how of ["userData", "userDataBase64", "template"] as const) {
+            it(`finds the instance's public IP, from its subnet (${how}, ${mode})`, async () => {
+                assert.deepStrictEqual(await verdicts(mode, {}, how), [
+                    "no-public-ip-on-sensitive-tasks-by-reference ledger mandatory",
+                ]);
+            });
+        }
+        it(`passes the same instance told to take no public IP (${mode})`, async () => {
+            assert.deepStrictEqual(
+                await verdicts(mode, { associatePublicIpAddress: false }, "userData"),
+                [],
+            );
+        });
+    }
 });
