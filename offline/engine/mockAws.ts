@@ -166,6 +166,13 @@ export class MockAws implements pulumi.runtime.Mocks {
                 state.arnWithoutRevision = state.arn;
                 state.arn = `${state.arn}:1`;
                 break;
+            case "aws:ec2/vpc:Vpc":
+                // The main route table, default ACL and default group AWS creates with every VPC.
+                state.mainRouteTableId = `<routetable:${args.name}-main>`;
+                state.defaultRouteTableId = state.mainRouteTableId;
+                state.defaultNetworkAclId = `<networkacl:${args.name}-default>`;
+                state.defaultSecurityGroupId = `<securitygroup:${args.name}-default>`;
+                break;
             case "aws:ec2/launchTemplate:LaunchTemplate":
                 state.latestVersion = 1;
                 break;

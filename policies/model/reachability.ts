@@ -90,18 +90,23 @@ const isWorldRoute = (c: Cidr | undefined) => c !== undefined && c.prefix === 0;
 interface Subnet {
     r: ModelResource;
     cidr?: Cidr;
+    /** Whether the subnet gives every ENI it creates an IPv6 address (dual-stack or IPv6-only). */
+    ipv6: boolean | Unknown;
     az?: string;
     vpc?: ModelResource;
     routeTable?: RouteTable;
     nacl?: Nacl;
     unknown: Unknown[];
 }
+type DefaultRoute =
+    | { kind: "igw" | "nat" | "other"; target?: ModelResource; via: ModelResource }
+    | { kind: "unknown"; unknown: Unknown; via: ModelResource };
 interface RouteTable {
     r: ModelResource;
-    /** The default route's target: the internet gateway or NAT gateway (with the route's resource), or an unknown. */
-    internet?:
-        | { kind: "igw" | "nat" | "other"; target?: ModelResource; via: ModelResource }
-        | { kind: "unknown"; unknown: Unknown; via: ModelResource };
+    /** The IPv4 default route's (0.0.0.0/0) target: the internet gateway or NAT gateway (with the route's resource), or an unknown. */
+    internet?: DefaultRoute;
+    /** The IPv6 default route's (::/0) target, kept apart: a table may send IPv4 to a NAT and IPv6 to the internet gateway. */
+    internet6?: DefaultRoute;
 }
 interface NaclRule {
     number: number;
@@ -141,10 +146,8 @@ function buildNetwork(refs: References) {
             base === "" ? "destinationIpv6CidrBlock" : `${base}.ipv6CidrBlock`,
             label(via),
         );
-        const isDefault = [dest, dest6].some(
-            (d) => typeof d === "string" && isWorldRoute(parseCidr(d)),
-        );
-        if (!isDefault) {
+        const world = (d: unknown) => typeof d === "string" && isWorldRoute(parseCidr(d));
+        if (!world(dest) && !world(dest6)) {
             return;
         }
         const property = base === "" ? undefined : base.split("[")[0];
@@ -175,8 +178,11 @@ function buildNetwork(refs: References) {
                   ? { kind: "nat" as const, via }
                   : { kind: "other" as const, via };
         };
-        table.internet = pick("gatewayId", "internetGateway") ??
-            pick("natGatewayId", "natGateway") ?? { kind: "other", via };
+        // An egress-only internet gateway (egressOnlyGatewayId) lets nothing in: "other".
+        const target = pick("gatewayId", "internetGateway") ??
+            pick("natGatewayId", "natGateway") ?? { kind: "other" as const, via };
+        if (world(dest)) table.internet = target;
+        if (world(dest6)) table.internet6 = target;
     };
     for (const r of refs.all("routeTable")) {
         const table: RouteTable = { r };
@@ -186,10 +192,28 @@ function buildNetwork(refs: References) {
             routes.forEach((_, i) => setDefault(table, r, r.props, `routes[${i}]`, r));
         }
     }
+    // A route added to `vpc.mainRouteTableId` (or `defaultRouteTableId`) goes into the main table,
+    // which every subnet without an association of its own uses: one table per VPC stands for it.
+    const mainOf = new Map<ModelResource, RouteTable>();
+    const mainTableOf = (vpc: ModelResource) => {
+        if (!mainOf.has(vpc))
+            mainOf.set(vpc, {
+                r: {
+                    urn: `${vpc.urn}#main-route-table`,
+                    type: "aws:ec2/routeTable:RouteTable",
+                    name: `${vpc.name} main`,
+                    props: {},
+                },
+            });
+        return mainOf.get(vpc)!;
+    };
     for (const route of refs.all("route")) {
         const table = first(route, "routeTableId", "routeTable");
+        const vpc = table ? undefined : first(route, "routeTableId", "vpc");
         if (table) {
             setDefault(tables.get(table)!, route, route.props, "", route);
+        } else if (vpc) {
+            setDefault(mainTableOf(vpc), route, route.props, "", route);
         }
     }
     // Subnets, with their route table (explicit association, else the VPC's main table).
@@ -197,8 +221,18 @@ function buildNetwork(refs: References) {
     for (const r of refs.all("subnet")) {
         const cidr = at(r.props, "cidrBlock", label(r));
         const az = at(r.props, "availabilityZone", label(r));
+        const assign = flag(at(r.props, "assignIpv6AddressOnCreation", label(r)));
+        const native6 = flag(at(r.props, "ipv6Native", label(r)));
         subnets.set(r, {
             r,
+            ipv6:
+                assign === true || native6 === true
+                    ? true
+                    : isUnknown(assign)
+                      ? assign
+                      : isUnknown(native6)
+                        ? native6
+                        : false,
             cidr: typeof cidr === "string" ? parseCidr(cidr) : undefined,
             az: typeof az === "string" ? az : undefined,
             vpc: first(r, "vpcId", "vpc"),
@@ -223,6 +257,14 @@ function buildNetwork(refs: References) {
         if (t.r.type.includes("defaultRouteTable")) {
             const vpc = first(t.r, "defaultRouteTableId", "vpc");
             vpc && !mainTables.has(vpc) && mainTables.set(vpc, t);
+        }
+    }
+    for (const [vpc, table] of mainOf) {
+        const main = mainTables.get(vpc);
+        if (!main) mainTables.set(vpc, table);
+        else {
+            main.internet ??= table.internet;
+            main.internet6 ??= table.internet6;
         }
     }
     for (const s of subnets.values()) {
@@ -382,6 +424,11 @@ function ruleCidrs(
         } else if (s.kind === "unknown") {
             s.of !== "securityGroup" && unknown.push(s.unknown);
         } else if (s.kind === "prefixList") {
+            // A list outside the stack (AWS-managed, another account's) holds what this plan cannot read.
+            if (s.lists.length === 0)
+                unknown.push(
+                    new Unknown(`the entries of prefix list ${s.ref}, outside this stack`),
+                );
             for (const l of s.lists) {
                 for (const c of lists.get(l)?.cidrs ?? []) {
                     isUnknown(c) ? unknown.push(c) : cidrs.push(c);
@@ -473,6 +520,20 @@ function endpointOf(
                 ...subnets.unknown,
                 ...groups.unknown,
                 ...(isUnknown(runner.assignPublicIp) && !onEc2 ? [runner.assignPublicIp] : []),
+                // Subnets and groups outside the stack: their routes and rules cannot be read here.
+                ...(publicIp !== false
+                    ? [
+                          ...subnets.outside.map(
+                              (id) => new Unknown(`the routes of subnet ${id}, outside this stack`),
+                          ),
+                          ...groups.outside.map(
+                              (id) =>
+                                  new Unknown(
+                                      `the rules of security group ${id}, outside this stack`,
+                                  ),
+                          ),
+                      ]
+                    : []),
             ],
         };
     }
@@ -700,10 +761,19 @@ export function analyzeReachability(resources: readonly ModelResource[]): Reacha
             const rules = endpoint.groups
                 .flatMap((g) => net.groups.get(g)?.rules ?? [])
                 .filter((r) => admits(r, spec.protocol, spec.port) !== false);
-            // Direct: a public IP on the task or host.
-            if (endpoint.publicIp !== false) {
-                for (const subnet of endpoint.subnets) {
-                    const route = subnet.routeTable?.internet;
+            // Direct: a public IPv4 address on the task or host, over the subnet's 0.0.0.0/0 route;
+            // or an IPv6 address, which is public, over its ::/0 route (dual-stack subnets assign
+            // one to every ENI they create; a public IPv4 is not needed).
+            const direct = (
+                family: 4 | 6,
+                publicIp: Tri,
+                why: (subnet: Subnet) => string,
+                subnets: Subnet[],
+            ) => {
+                if (publicIp === false) return;
+                for (const subnet of subnets) {
+                    const route =
+                        family === 4 ? subnet.routeTable?.internet : subnet.routeTable?.internet6;
                     if (!route || route.kind !== "igw") {
                         route?.kind === "unknown" && unknowns.push(route.unknown.what);
                         continue;
@@ -713,6 +783,7 @@ export function analyzeReachability(resources: readonly ModelResource[]): Reacha
                         unknowns.push(...unknown.map((u) => u.what));
                         const open = internetCandidates(cidrs, [subnet.nacl]).some(
                             (a) =>
+                                a.family === family &&
                                 cidrs.some((c) => contains(c, a.family, a.address)) &&
                                 naclAllows(
                                     subnet.nacl,
@@ -725,20 +796,33 @@ export function analyzeReachability(resources: readonly ModelResource[]): Reacha
                                 naclReplies(subnet.nacl, spec.protocol, a.family, a.address),
                         );
                         if (open && admits(rule, spec.protocol, spec.port) === true) {
-                            if (endpoint.publicIp === true) {
+                            if (publicIp === true) {
                                 paths.push([
                                     route.target ? label(route.target) : "an internet gateway",
                                     label(subnet.routeTable!.r),
                                     label(subnet.r),
-                                    endpoint.publicIpWhy,
+                                    why(subnet),
                                     ruleLabel(rule),
                                 ]);
                             } else {
-                                unknowns.push(`whether ${label(runner.resource)} gets a public IP`);
+                                unknowns.push(
+                                    family === 4
+                                        ? `whether ${label(runner.resource)} gets a public IP`
+                                        : `whether ${label(subnet.r)} gives ${label(runner.resource)} an IPv6 address`,
+                                );
                             }
                         }
                     }
                 }
+            };
+            direct(4, endpoint.publicIp, () => endpoint.publicIpWhy, endpoint.subnets);
+            for (const subnet of endpoint.subnets) {
+                direct(
+                    6,
+                    isUnknown(subnet.ipv6) ? "unknown" : subnet.ipv6,
+                    () => `IPv6 address (${label(subnet.r)} assigns one on creation)`,
+                    [subnet],
+                );
             }
             // Through an internet-facing load balancer.
             for (const lbPath of loadBalancerPaths(runner, spec, endpoint, net, listeners)) {
@@ -958,20 +1042,63 @@ function listenersByTargetGroup(
         const lb = refs.follow(listener, "loadBalancerArn", "loadBalancer").found[0];
         out.set(tg, [...(out.get(tg) ?? []), { listener, lb }]);
     };
+    // ALB evaluates a listener's rules lowest priority first; a rule that matches every request
+    // shadows every rule after it, and the default action (taken only when no rule matches).
+    const catchAllAt = new Map<ModelResource, number>();
+    const rules = refs.all("listenerRule").map((rule) => ({
+        rule,
+        listener: refs.follow(rule, "listenerArn", "listener").found[0],
+        priority: Number(at(rule.props, "priority", label(rule))),
+    }));
+    for (const { rule, listener, priority } of rules) {
+        if (listener && Number.isInteger(priority) && matchesEveryRequest(rule))
+            catchAllAt.set(listener, Math.min(priority, catchAllAt.get(listener) ?? Infinity));
+    }
     for (const l of refs.all("listener")) {
+        if (catchAllAt.has(l)) continue;
         for (const tg of refs.follow(l, "defaultActions", "targetGroup").found) {
             add(tg, l);
         }
     }
-    for (const rule of refs.all("listenerRule")) {
-        const listener = refs.follow(rule, "listenerArn", "listener").found[0];
-        if (listener) {
-            for (const tg of refs.follow(rule, "actions", "targetGroup").found) {
-                add(tg, listener);
-            }
+    for (const { rule, listener, priority } of rules) {
+        // An unknown priority may come first: only a known later one is shadowed.
+        if (!listener || priority > (catchAllAt.get(listener) ?? Infinity)) continue;
+        for (const tg of refs.follow(rule, "actions", "targetGroup").found) {
+            add(tg, listener);
         }
     }
     return out;
+}
+
+/**
+ * Whether a listener rule matches every request: its only conditions are a path pattern `*` or `/*`
+ * and a host header `*` (either provider's shape), all known.
+ */
+function matchesEveryRequest(rule: ModelResource): boolean {
+    const conditions = listAt(rule.props, "conditions", label(rule));
+    if (isUnknown(conditions) || conditions.length === 0) return false;
+    const wild = (v: unknown) =>
+        Array.isArray(v) && v.length > 0 && v.every((x) => x === "*" || x === "/*");
+    return conditions.every((c) => {
+        if (isUnknown(c) || c === null || typeof c !== "object") return false;
+        const x = c as Record<string, unknown>;
+        if (isNative(rule)) {
+            const values =
+                (x.pathPatternConfig as { values?: unknown })?.values ??
+                (x.hostHeaderConfig as { values?: unknown })?.values ??
+                x.values;
+            return (x.field === "path-pattern" || x.field === "host-header") && wild(values);
+        }
+        const keys = Object.keys(x).filter((k) => x[k] !== undefined && x[k] !== null);
+        return (
+            keys.length > 0 &&
+            keys.every(
+                (k) =>
+                    (k === "pathPattern" || k === "hostHeader") &&
+                    wild((x[k] as { values?: unknown }).values),
+            )
+        );
+    });
 }
 
 type LbPath = { path: string[] } | { unknown: string };

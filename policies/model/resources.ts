@@ -254,20 +254,24 @@ export class References {
         property: string,
         kind: Kind,
         paths: string[] = [property],
-    ): { found: ModelResource[]; unknown: Unknown[] } {
+    ): { found: ModelResource[]; unknown: Unknown[]; outside: string[] } {
         const viaDependency = this.dependencies(from, property, kind);
         if (viaDependency.length > 0) {
-            return { found: viaDependency, unknown: [] };
+            return { found: viaDependency, unknown: [], outside: [] };
         }
         const found: ModelResource[] = [];
         const unknown: Unknown[] = [];
+        const outside: string[] = [];
         for (const path of paths) {
             const value = at(from.props, path, label(from));
             for (const v of Array.isArray(value) ? value : [value]) {
                 if (isUnknown(v)) {
                     unknown.push(v);
                 } else {
-                    for (const r of this.named(v, kind)) {
+                    const named = this.named(v, kind);
+                    // A value that names nothing here is a resource outside the stack (an adopted subnet).
+                    if (named.length === 0 && typeof v === "string" && v !== "") outside.push(v);
+                    for (const r of named) {
                         if (!found.includes(r)) {
                             found.push(r);
                         }
@@ -275,7 +279,7 @@ export class References {
                 }
             }
         }
-        return { found, unknown };
+        return { found, unknown, outside };
     }
 }
 
