@@ -278,6 +278,30 @@ describe("the plan's policy packs (--policy-pack, --compare-policy-pack)", funct
             report.resources.length,
         );
         assert.strictEqual(report.violations.length, 1 + byPack("probe").length);
+        // What the probe saw is what the real engine sends: known auto-names, an unset input the
+        // provider computes unknown at AnalyzeStack, Analyze for the root Stack, engine URNs (a
+        // resource under the root Stack has no Stack in its type chain), no tagsAll from a Plugin
+        // Framework resource's Check.
+        const seen = (policy: string, type: string) =>
+            byPack("probe")
+                .filter((v: any) => v.policy === policy)
+                .map((v: any) => ({ urn: v.urn, ...JSON.parse(v.message.split("\n").pop()) }))
+                .filter((e: any) => e.type === type);
+        const [group] = seen("probe-analyze-stack", "aws:ec2/securityGroup:SecurityGroup");
+        assert.match(group.props.name, /-[0-9a-f]{7}$/);
+        assert.strictEqual(group.props.ingress, "<unknown>");
+        assert.strictEqual(seen("probe-analyze", "pulumi:pulumi:Stack").length, 1);
+        const rules = seen(
+            "probe-analyze",
+            "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+        );
+        assert.ok(rules.length > 0);
+        for (const rule of rules) assert.strictEqual("tagsAll" in rule.props, false);
+        assert.ok(
+            report.resources.every(
+                (r: any) => r.parent === null || !r.urn.includes("pulumi:pulumi:Stack$"),
+            ),
+        );
         const sarif = JSON.parse(fs.readFileSync(sarifFile, "utf8"));
         assert.deepStrictEqual(
             sarif.runs.map((r: any) => [r.tool.driver.name, r.results.length]),
