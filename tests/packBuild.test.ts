@@ -96,3 +96,34 @@ describe("the compiled policy pack (npm run plan builds it on a fresh clone, whe
         }
     });
 });
+
+describe("the compiled pack's start (policies/lazySdk.ts)", () => {
+    it("serves the policy SDK's assets, Outputs and (de)serialisation without loading @pulumi/pulumi's index, and loads it whole on any other use", function () {
+        this.timeout(60_000);
+        const script = `
+            require(${JSON.stringify(path.join(ROOT, PACK_DIR, "lazySdk.js"))});
+            const { serializeProperties, deserializeProperties } = require("@pulumi/policy/deserialize");
+            const struct = require("google-protobuf/google/protobuf/struct_pb");
+            const props = { name: "web", asset: new (require("@pulumi/pulumi").asset.StringAsset)("x") };
+            const roundTrip = deserializeProperties(struct.Struct.fromJavaScript({ a: 1, b: ["c"] }), true);
+            serializeProperties(roundTrip).then((s) => {
+                const loaded = (m) => Object.keys(require.cache).some((k) => k.includes(m));
+                const before = [loaded("@pulumi/pulumi/automation"), loaded("closure/codePaths")];
+                const pulumi = require("@pulumi/pulumi");
+                const version = pulumi.ComponentResource;
+                console.log(JSON.stringify({ before, after: loaded("@pulumi/pulumi/automation"), asset: props.asset.constructor.name, version: typeof version, s: Object.keys(s) }));
+            });
+        `;
+        const out = require("child_process").execFileSync(process.execPath, ["-e", script], {
+            cwd: ROOT,
+            encoding: "utf8",
+        });
+        assert.deepStrictEqual(JSON.parse(out), {
+            before: [false, false],
+            after: true,
+            asset: "StringAsset",
+            version: "function",
+            s: ["a", "b"],
+        });
+    });
+});
