@@ -694,65 +694,47 @@ export function analyzeReachability(resources: readonly ModelResource[]): Reacha
         const { endpoint, ports } = endpoints.get(runner)!;
         const serverPorts = serviceConnectPortNames(runner);
         const egress = egressOf(endpoint, net);
+        // An entry with no port to judge: what it waits for (or that nothing can connect), and its egress.
+        const portless = (
+            fromInternet: Tri,
+            serviceConnect: boolean,
+            unknowns: string[],
+        ): ReachabilityEntry => ({
+            service: r(runner),
+            urn: runner.resource.urn,
+            port: null,
+            protocol: "tcp",
+            fromInternet,
+            internetPaths: [],
+            fromServices: [],
+            egress: egress.egress,
+            egressVia: egress.via,
+            natAzIndependent: egress.natAzIndependent,
+            serviceConnect,
+            unknowns,
+            foreignSources: [],
+            foreignUnknowns: [],
+        });
         if (isUnknown(ports)) {
-            // Which ports it serves is not known yet: nothing about them can be proven.
-            out.push({
-                service: r(runner),
-                urn: runner.resource.urn,
-                port: null,
-                protocol: "tcp",
-                fromInternet: "unknown",
-                internetPaths: [],
-                fromServices: [],
-                egress: egress.egress,
-                egressVia: egress.via,
-                natAzIndependent: egress.natAzIndependent,
-                // A server stays a server while its ports are unknown: its verdict waits, never passes.
-                serviceConnect: maybeServer(runner),
-                unknowns: [ports.what],
-                foreignSources: [],
-                foreignUnknowns: [],
-            });
+            // Which ports it serves is not known yet: nothing about them can be proven. A server
+            // stays a server while its ports are unknown: its verdict waits, never passes.
+            out.push(portless("unknown", maybeServer(runner), [ports.what]));
         } else if (ports.length === 0) {
             // Nothing can connect to a service that maps no port; how it reaches out still matters.
-            out.push({
-                service: r(runner),
-                urn: runner.resource.urn,
-                port: null,
-                protocol: "tcp",
-                fromInternet: false,
-                internetPaths: [],
-                fromServices: [],
-                egress: egress.egress,
-                egressVia: egress.via,
-                natAzIndependent: egress.natAzIndependent,
-                serviceConnect: false,
-                unknowns: [],
-                foreignSources: [],
-                foreignUnknowns: [],
-            });
+            out.push(portless(false, false, []));
         }
         const override = isUnknown(ports)
             ? { specs: [], unknown: [] }
             : overridePorts(runner, ports, endpoints.get(runner)!.mode);
         if (override.unknown.length > 0) {
             // Where the proxy listens is not known yet: the server's verdict waits on it.
-            out.push({
-                service: r(runner),
-                urn: runner.resource.urn,
-                port: null,
-                protocol: "tcp",
-                fromInternet: "unknown",
-                internetPaths: [],
-                fromServices: [],
-                egress: egress.egress,
-                egressVia: egress.via,
-                natAzIndependent: egress.natAzIndependent,
-                serviceConnect: true,
-                unknowns: override.unknown.map((u) => u.what),
-                foreignSources: [],
-                foreignUnknowns: [],
-            });
+            out.push(
+                portless(
+                    "unknown",
+                    true,
+                    override.unknown.map((u) => u.what),
+                ),
+            );
         }
         for (const spec of isUnknown(ports) ? [] : [...ports, ...override.specs]) {
             const unknowns = [...endpoint.unknown.map((u) => u.what)];
