@@ -9,10 +9,9 @@ import * as assert from "assert";
 import * as path from "path";
 import * as aws from "@pulumi/aws";
 import { PolicyPackClient, PACK_DIR } from "../../offline/policy/analyzer";
-import { engineView } from "../../offline/engine/view";
 import { checkPolicies } from "../../offline/policy/check";
 import { Mode } from "../../offline/engine/runtime";
-import { startRuntime } from "../support/helpers";
+import { engineViewOf } from "../support/helpers";
 
 const PACK = path.resolve(__dirname, "../..", PACK_DIR);
 
@@ -66,18 +65,10 @@ describe("Service Connect servers: evasions by port override and unknown values,
     after(() => client?.close());
 
     async function verdicts(mode: Mode, build: () => void): Promise<string[]> {
-        const runtime = await startRuntime("us-east-1", undefined, mode);
-        build();
-        await runtime.settle();
-        const resources = engineView(runtime.registrations, {
-            mode,
-            project: "ecsnet",
-            stack: "sc",
-            config: {},
-        });
+        const resources = await engineViewOf(mode, build);
         const { violations } = await checkPolicies(client, resources, {
             project: "ecsnet",
-            stack: "sc",
+            stack: "test",
             mode,
         });
         return violations
@@ -182,60 +173,54 @@ describe("sensitive EC2 tasks on single instances that join the cluster by user 
         instance: Partial<aws.ec2.InstanceArgs>,
         how: "userData" | "userDataBase64" | "template",
     ): Promise<string[]> {
-        const runtime = await startRuntime("us-east-1", undefined, mode);
-        const vpc = new aws.ec2.Vpc("vpc", { cidrBlock: "10.0.0.0/16" });
-        const subnet = new aws.ec2.Subnet("public", {
-            vpcId: vpc.id,
-            cidrBlock: "10.0.0.0/24",
-            mapPublicIpOnLaunch: true,
-        });
-        const cluster = new aws.ecs.Cluster("solo", { name: "solo" });
-        const script = "#!/bin/bash\necho ECS_CLUSTER=solo >> /etc/ecs/ecs.config\n";
-        const template =
-            how === "template"
-                ? new aws.ec2.LaunchTemplate("solo-lt", {
-                      userData: Buffer.from(script).toString("base64"),
-                  })
-                : undefined;
-        new aws.ec2.Instance("host", {
-            ami: "ami-1",
-            instanceType: "t3.small",
-            subnetId: subnet.id,
-            ...(how === "userData" ? { userData: script } : {}),
-            ...(how === "userDataBase64"
-                ? { userDataBase64: Buffer.from(script).toString("base64") }
-                : {}),
-            ...(template ? { launchTemplate: { id: template.id } } : {}),
-            ...instance,
-        });
-        const task = new aws.ecs.TaskDefinition("ledger", {
-            family: "ledger",
-            networkMode: "bridge",
-            containerDefinitions: JSON.stringify([
-                {
-                    name: "ledger",
-                    image: "x",
-                    memory: 256,
-                    portMappings: [{ containerPort: 8080, hostPort: 0 }],
-                },
-            ]),
-        });
-        new aws.ecs.Service("ledger", {
-            cluster: cluster.arn,
-            taskDefinition: task.arn,
-            launchType: "EC2",
-            tags: { "data-classification": "confidential" },
-        });
-        await runtime.settle();
-        const resources = engineView(runtime.registrations, {
-            mode,
-            project: "ecsnet",
-            stack: "solo",
-            config: {},
+        const resources = await engineViewOf(mode, () => {
+            const vpc = new aws.ec2.Vpc("vpc", { cidrBlock: "10.0.0.0/16" });
+            const subnet = new aws.ec2.Subnet("public", {
+                vpcId: vpc.id,
+                cidrBlock: "10.0.0.0/24",
+                mapPublicIpOnLaunch: true,
+            });
+            const cluster = new aws.ecs.Cluster("solo", { name: "solo" });
+            const script = "#!/bin/bash\necho ECS_CLUSTER=solo >> /etc/ecs/ecs.config\n";
+            const template =
+                how === "template"
+                    ? new aws.ec2.LaunchTemplate("solo-lt", {
+                          userData: Buffer.from(script).toString("base64"),
+                      })
+                    : undefined;
+            new aws.ec2.Instance("host", {
+                ami: "ami-1",
+                instanceType: "t3.small",
+                subnetId: subnet.id,
+                ...(how === "userData" ? { userData: script } : {}),
+                ...(how === "userDataBase64"
+                    ? { userDataBase64: Buffer.from(script).toString("base64") }
+                    : {}),
+                ...(template ? { launchTemplate: { id: template.id } } : {}),
+                ...instance,
+            });
+            const task = new aws.ecs.TaskDefinition("ledger", {
+                family: "ledger",
+                networkMode: "bridge",
+                containerDefinitions: JSON.stringify([
+                    {
+                        name: "ledger",
+                        image: "x",
+                        memory: 256,
+                        portMappings: [{ containerPort: 8080, hostPort: 0 }],
+                    },
+                ]),
+            });
+            new aws.ecs.Service("ledger", {
+                cluster: cluster.arn,
+                taskDefinition: task.arn,
+                launchType: "EC2",
+                tags: { "data-classification": "confidential" },
+            });
         });
         const { violations } = await checkPolicies(client, resources, {
             project: "ecsnet",
-            stack: "solo",
+            stack: "test",
             mode,
         });
         return violations.map(

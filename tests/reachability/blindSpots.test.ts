@@ -9,22 +9,13 @@
  */
 import * as assert from "assert";
 import * as aws from "@pulumi/aws";
-import { engineView } from "../../offline/engine/view";
 import { Mode } from "../../offline/engine/runtime";
 import { reachabilityOf } from "../../offline/reports/report";
 import { ReachabilityEntry } from "../../policies/model/reachability";
-import { startRuntime } from "../support/helpers";
+import { engineViewOf } from "../support/helpers";
 
 async function analyze(mode: Mode, build: () => void): Promise<Record<string, ReachabilityEntry>> {
-    const runtime = await startRuntime("us-east-1", undefined, mode);
-    build();
-    await runtime.settle();
-    const resources = engineView(runtime.registrations, {
-        mode,
-        project: "ecsnet",
-        stack: "spots",
-        config: {},
-    });
+    const resources = await engineViewOf(mode, build);
     return Object.fromEntries(reachabilityOf(resources).map((e) => [`${e.service}:${e.port}`, e]));
 }
 

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
 import { evaluateStack } from "../../offline/engine/program";
 import { Mode, OfflineRuntime, Registration } from "../../offline/engine/runtime";
+import { engineView, EngineResource } from "../../offline/engine/view";
 
 export const T = {
     vpc: "aws:ec2/vpc:Vpc",
@@ -54,6 +55,22 @@ export async function startRuntime(
     mode: Mode = "after-up",
 ): Promise<OfflineRuntime> {
     return OfflineRuntime.start({ project: "ecsnet", stack: "test", region, config, mode });
+}
+
+/**
+ * What a hand-written program registers, as the engine hands it to a policy pack: `build` runs under
+ * a fresh runtime in `mode` (us-east-1, stack "test"), and its registrations come back as the engine's view.
+ */
+export async function engineViewOf(mode: Mode, build: () => void): Promise<EngineResource[]> {
+    const runtime = await startRuntime("us-east-1", undefined, mode);
+    build();
+    await runtime.settle();
+    return engineView(runtime.registrations, {
+        mode,
+        project: "ecsnet",
+        stack: "test",
+        config: {},
+    });
 }
 
 export function ofType(regs: Registration[], type: string): Registration[] {
