@@ -27,6 +27,19 @@ export interface SizeResult {
     /** The check of a live stack (`--against` its state), and its ratio to the plain check in each round. */
     updateMs?: Spread;
     updateOverCheck?: Spread;
+    /** The CDK peer (bench/peers/cdk): the same architecture, constructed and synthesised by aws-cdk-lib. */
+    cdk?: {
+        resources: number;
+        stacks: number;
+        /** Construction and synthesis without CDK's built-in CloudFormation validation. */
+        synthMs: Spread;
+        /** The same with it (CDK's default). */
+        validatedMs: Spread;
+        peakMb: Spread;
+        validatedPeakMb: Spread;
+        /** Our evaluation time per resource over CDK's synthesis time per resource, in each round. */
+        evalOverSynth: Spread;
+    };
 }
 
 export interface BenchResults {
@@ -125,6 +138,27 @@ export function targetsOf(r: Omit<BenchResults, "targets">): Target[] {
                     : "not measured",
         },
         {
+            what: "evaluation time per resource at most CDK's synthesis without validation (median ratio, side by side, at 100, 500 and 1,000 services)",
+            holds: [100, 500, 1000].every(
+                (n) => (at(n)?.cdk?.evalOverSynth.median ?? Infinity) <= 1,
+            ),
+            measured: [100, 500, 1000]
+                .map((n) => at(n)?.cdk)
+                .map((c, i) =>
+                    c
+                        ? `${[100, 500, 1000][i]}: ${range(c.evalOverSynth, (v) => v.toFixed(2))}x`
+                        : `${[100, 500, 1000][i]}: not measured`,
+                )
+                .join("; "),
+        },
+        {
+            what: "peak memory of a 500-service evaluation at most 2x CDK's synthesis without validation",
+            holds: !!t500?.cdk && t500.evalPeakMb.median <= 2 * t500.cdk.peakMb.median,
+            measured: t500?.cdk
+                ? `${n0(t500.evalPeakMb.median)} MB against CDK's ${n0(t500.cdk.peakMb.median)} MB (${x2(t500.evalPeakMb.median / t500.cdk.peakMb.median)})`
+                : "not measured",
+        },
+        {
             what: "peak memory of a 500-service evaluation at most 1 GB",
             holds: !!t500 && t500.evalPeakMb.median <= 1024,
             measured: t500
@@ -156,6 +190,23 @@ export function textReport(r: BenchResults): string {
         ),
         `Fitted growth (time ~ services^b over every size): pull request check b=${r.fits.total.toFixed(2)}, evaluation b=${r.fits.evaluation.toFixed(2)}, reachability b=${r.fits.reachability.toFixed(2)}.`,
         "",
+        "CDK peer (bench/peers/cdk, same architecture): construct + synth",
+        "services  CDK resources  stacks  synth ms  validated ms  eval/synth per resource  CDK peak MB  validated peak MB",
+        ...r.sizes
+            .filter((s) => s.cdk)
+            .map((s) =>
+                [
+                    String(s.services).padStart(8),
+                    n0(s.cdk!.resources).padStart(14),
+                    String(s.cdk!.stacks).padStart(7),
+                    n0(s.cdk!.synthMs.median).padStart(9),
+                    n0(s.cdk!.validatedMs.median).padStart(13),
+                    range(s.cdk!.evalOverSynth, (v) => v.toFixed(2)).padEnd(24),
+                    n0(s.cdk!.peakMb.median).padStart(12),
+                    n0(s.cdk!.validatedPeakMb.median).padStart(18),
+                ].join(" "),
+            ),
+        "",
         "Targets",
         ...r.targets.map((t) => `  ${t.holds ? "HOLDS " : "MISSED"} ${t.what}: ${t.measured}`),
     ];
@@ -180,6 +231,21 @@ export function readmeSection(r: BenchResults): string {
         "",
         `Fitted growth over every size (time ~ services^b): pull request check b = ${r.fits.total.toFixed(2)}, evaluation b = ${r.fits.evaluation.toFixed(2)}, reachability b = ${r.fits.reachability.toFixed(2)} (1 is linear).`,
         "",
+        ...(r.sizes.some((s) => s.cdk)
+            ? [
+                  "The CDK peer (`bench/peers/cdk`: the same architecture in aws-cdk-lib, split into stacks of 40 services as CloudFormation's 500-resource limit makes a CDK user do), constructed and synthesised in the same rounds:",
+                  "",
+                  "| services | CDK resources | stacks | synth ms | synth with validation ms | our evaluation / CDK synth, per resource | CDK peak MB | with validation peak MB |",
+                  "|---:|---:|---:|---:|---:|---:|---:|---:|",
+                  ...r.sizes
+                      .filter((s) => s.cdk)
+                      .map(
+                          (s) =>
+                              `| ${s.services} | ${n0(s.cdk!.resources)} | ${s.cdk!.stacks} | ${n0(s.cdk!.synthMs.median)} | ${n0(s.cdk!.validatedMs.median)} | ${range(s.cdk!.evalOverSynth, (v) => v.toFixed(2))} | ${n0(s.cdk!.peakMb.median)} | ${n0(s.cdk!.validatedPeakMb.median)} |`,
+                      ),
+                  "",
+              ]
+            : []),
         "| target | holds | measured |",
         "|---|---|---|",
         ...r.targets.map((t) => `| ${t.what} | ${t.holds ? "yes" : "**no**"} | ${t.measured} |`),

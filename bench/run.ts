@@ -49,7 +49,7 @@ function worker(args: string[]): any {
 function measureSize(services: number): SizeResult {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-${services}-`));
     worker(["recipe", String(services), dir]);
-    const order = ["components", "update", "floor", "pack", "noop"];
+    const order = ["components", "update", "floor", "pack", "noop", "cdk", "cdk-validate"];
     const rounds: Record<string, any>[] = [];
     for (let k = 0; k < ROUNDS; k++) {
         const round: Record<string, any> = {};
@@ -93,7 +93,36 @@ function measureSize(services: number): SizeResult {
         evalPeakMb: spread(c.map((x) => x.evalPeakMb)),
         heapUsedMb: spread(c.map((x) => x.heapUsedMb)).median,
         packPeakMb: spread(rounds.map((r) => r.pack.packPeakMb)),
+        cdk: {
+            resources: rounds[0].cdk.resources,
+            stacks: rounds[0].cdk.stacks,
+            synthMs: spread(rounds.map((r) => r.cdk.ms)),
+            validatedMs: spread(rounds.map((r) => r["cdk-validate"].ms)),
+            peakMb: spread(rounds.map((r) => r.cdk.peakMb)),
+            validatedPeakMb: spread(rounds.map((r) => r["cdk-validate"].peakMb)),
+            // Per resource, side by side in each round: our evaluation against CDK's synth.
+            evalOverSynth: spread(
+                rounds.map(
+                    (r) =>
+                        r.components.evalMs / r.components.resources / (r.cdk.ms / r.cdk.resources),
+                ),
+            ),
+        },
     };
+}
+
+/**
+ * The CDK peer's packages, installed here only (a user's `npm ci` never carries CDK): npm installs
+ * bench/peers/cdk's pinned aws-cdk-lib and constructs when they are missing.
+ */
+function installCdkPeer(): void {
+    const dir = path.join(HERE, "peers", "cdk");
+    if (fs.existsSync(path.join(dir, "node_modules", "aws-cdk-lib", "package.json"))) return;
+    process.stderr.write("bench: installing the CDK peer (bench/peers/cdk)\n");
+    execFileSync("npm", ["ci", "--no-audit", "--no-fund"], {
+        cwd: dir,
+        stdio: ["ignore", "ignore", "inherit"],
+    });
 }
 
 /** Writes the chart and the README's section from a results document. */
@@ -121,6 +150,7 @@ function main(): void {
         console.log(textReport(results));
         return;
     }
+    installCdkPeer();
     const sizes = SIZES.map(measureSize);
     process.stderr.write("bench: pack startup\n");
     const startup = worker(["startup", "5"]);

@@ -17,7 +17,9 @@
  * Prints one JSON line.
  */
 import * as aws from "@pulumi/aws";
+import { execFileSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { performance } from "perf_hooks";
 import { loadStackConfig } from "../stack/config";
@@ -305,6 +307,31 @@ async function main(): Promise<object> {
                 mode === "pack" ? path.join(ROOT, PACK_DIR) : path.join(__dirname, "noop-pack"),
             );
             return { mode, services: count, policyMs: result.ms, packPeakMb: result.packPeakMb };
+        }
+        case "cdk":
+        case "cdk-validate": {
+            // The CDK peer (bench/peers/cdk), in its own process like every worker.
+            const out = fs.mkdtempSync(path.join(os.tmpdir(), "bench-cdk-"));
+            try {
+                const result = JSON.parse(
+                    execFileSync(
+                        process.execPath,
+                        [
+                            path.join(__dirname, "peers", "cdk", "app.js"),
+                            String(count),
+                            out,
+                            ...(mode === "cdk-validate" ? ["validate"] : []),
+                        ],
+                        { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 },
+                    )
+                        .trim()
+                        .split("\n")
+                        .pop()!,
+                );
+                return { mode, services: count, ...result };
+            } finally {
+                fs.rmSync(out, { recursive: true, force: true });
+            }
         }
         case "startup": {
             const runs = count;
