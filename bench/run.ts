@@ -1,7 +1,7 @@
 /**
  * npm run bench: what a pull request's check costs as stacks grow, measured side by side.
  * For 10, 50, 100, 500 and 1,000 Service Connect services (private pattern; half servers, half
- * clients calling one or two servers), BENCH_ROUNDS rounds (default 3). In each round five workers
+ * clients calling one or two servers), BENCH_ROUNDS rounds (default 3). In each round seven workers
  * run, each in a fresh process, in an order that rotates from round to round:
  * - components: the pull request's check: evaluation in preview mode (the plan's default), the
  *   policy check through the compiled pack, the reachability analysis, the report;
@@ -9,7 +9,9 @@
  *   hand-written program would be, in preview mode;
  * - update: the same check of a live stack, planned --against its state after up (steps, refusals);
  * - pack and no-op: the policy check alone on the same resources, through the real pack and through
- *   a pack with policies that judge nothing (the protocol's own floor).
+ *   a pack with policies that judge nothing (the protocol's own floor);
+ * - cdk and cdk-validate: the CDK peer (bench/peers/cdk, the same architecture in aws-cdk-lib),
+ *   constructed and synthesised without and with CDK's built-in validation.
  * Ratios are taken within each round (components / floor, pack / no-op) and reported as the median
  * with min-max across rounds, next to the absolute times. Growth is fitted over every size. Peak
  * memory is the evaluation's alone (before the pack starts) and the pack process's, separately.
