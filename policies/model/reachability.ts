@@ -28,12 +28,10 @@ import {
 } from "./securityGroups";
 import { at, flag, isUnknown, listAt, Unknown } from "./values";
 import {
-    capacityOf,
     launchesAsEc2,
     clusterCapacity,
-    groupsJoining,
-    groupsOf,
     hostPublicIp,
+    hostsOf,
     taskRunner,
     TaskRunnerModel,
 } from "./workloads";
@@ -487,15 +485,7 @@ function endpointOf(
 ): Endpoint {
     const { refs } = net;
     const r = runner.resource;
-    const { providers } = capacityOf(runner, capacity);
-    const hostGroups = [
-        ...new Set([
-            ...providers.flatMap((p) => groupsOf(p, refs)),
-            ...(launchesAsEc2(runner, capacity)
-                ? runner.clusters.flatMap((c) => groupsJoining(c, refs))
-                : []),
-        ]),
-    ];
+    const hostGroups = hostsOf(runner, capacity, refs).map((h) => h.group);
     const onEc2 = hostGroups.length > 0 || launchesAsEc2(runner, capacity);
     if (mode === "awsvpc") {
         const subnets = refs.follow(r, "networkConfiguration", "subnet", [

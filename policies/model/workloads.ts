@@ -209,6 +209,32 @@ export function capacityOf(
     return { providers: [...new Set(providers)], unknown: clusters.flatMap((c) => c.unknown) };
 }
 
+/**
+ * Where a runner's tasks can land on EC2, each with how: the Auto Scaling groups behind its capacity
+ * providers, and, when it launches as EC2 (`launchesAsEc2`), every container instance that joins its
+ * clusters by user data (`groupsJoining`). Each host once, the first way found.
+ */
+export function hostsOf(
+    runner: TaskRunnerModel,
+    capacity: Map<ModelResource, ClusterCapacity>,
+    refs: References,
+): { group: ModelResource; via: string }[] {
+    const hosts = capacityOf(runner, capacity).providers.flatMap((p) =>
+        groupsOf(p, refs).map((group) => ({ group, via: `EC2 capacity provider "${p.name}"` })),
+    );
+    if (launchesAsEc2(runner, capacity)) {
+        for (const cluster of runner.clusters) {
+            for (const group of groupsJoining(cluster, refs)) {
+                hosts.push({
+                    group,
+                    via: `${runner.launchType === "EC2" ? "launchType EC2" : "no launch type or strategy (EC2, as the cluster has no default strategy)"} on cluster "${cluster.name}", which places tasks on any container instance, including ${label(group)}'s`,
+                });
+            }
+        }
+    }
+    return hosts.filter((h, i) => hosts.findIndex((x) => x.group === h.group) === i);
+}
+
 /** The Auto Scaling groups behind a capacity provider. */
 export function groupsOf(provider: ModelResource, refs: References): ModelResource[] {
     return refs.follow(provider, "autoScalingGroupProvider", "autoScalingGroup", [

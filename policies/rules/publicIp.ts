@@ -5,15 +5,13 @@ import {
     StackValidationArgs,
     StackValidationPolicy,
 } from "@pulumi/policy";
-import { isKind, isNative, label, ModelResource, References } from "../model/resources";
+import { isKind, isNative, label, References } from "../model/resources";
 import { isUnknown, Unknown } from "../model/values";
 import {
     capacityOf,
-    launchesAsEc2,
     clusterCapacity,
-    groupsJoining,
-    groupsOf,
     hostPublicIp,
+    hostsOf,
     taskRunner,
     TaskRunnerModel,
 } from "../model/workloads";
@@ -161,32 +159,11 @@ export const noPublicIpOnSensitiveTasksByReference: StackValidationPolicy = waiv
                 continue;
             }
             capacity ??= clusterCapacity(refs);
-            const { providers, unknown } = capacityOf(runner, capacity);
+            const { unknown } = capacityOf(runner, capacity);
             if (unknown.length > 0 && s.sensitive === true) {
                 undecided(`which EC2 capacity sensitive ${who} runs on`, unknown);
             }
-            const hosts: { via: string; group: ModelResource }[] = providers.flatMap((p) =>
-                groupsOf(p, refs).map((group) => ({
-                    via: `EC2 capacity provider "${p.name}"`,
-                    group,
-                })),
-            );
-            if (launchesAsEc2(runner, capacity)) {
-                for (const cluster of runner.clusters) {
-                    for (const group of groupsJoining(cluster, refs)) {
-                        hosts.push({
-                            via: `${runner.launchType === "EC2" ? "launchType EC2" : "no launch type or strategy (EC2, as the cluster has no default strategy)"} on cluster "${cluster.name}", which places tasks on any container instance, including ${label(group)}'s`,
-                            group,
-                        });
-                    }
-                }
-            }
-            const seen = new Set<ModelResource>();
-            for (const { via, group } of hosts) {
-                if (seen.has(group)) {
-                    continue;
-                }
-                seen.add(group);
+            for (const { via, group } of hostsOf(runner, capacity, refs)) {
                 const host = hostPublicIp(group, refs);
                 if (host.public === false) {
                     continue;
