@@ -153,6 +153,32 @@ async function check(
     }
 }
 
+/** The plan's report of a benchmark evaluation, text and JSON, as the plan command writes it. */
+function reportText(
+    registrations: Registration[],
+    resources: EngineResource[],
+    update: Parameters<typeof buildReport>[3],
+): string {
+    const report = buildReport(
+        {
+            project: loadProject(ROOT),
+            stack: "bench",
+            region: "us-east-1",
+            config: {},
+            mode: "preview",
+            registrations,
+            resources,
+            outputs: {},
+            diagnostics: [],
+        },
+        { levels: {}, violations: [], remediations: [] },
+        estimateCost(resources, { natGbPerMonth: 100, region: "us-east-1" }),
+        update,
+        [],
+    );
+    return renderText(report) + JSON.stringify(report);
+}
+
 async function main(): Promise<object> {
     const [mode, arg, dir] = process.argv.slice(2);
     const count = Number(arg);
@@ -195,33 +221,15 @@ async function main(): Promise<object> {
             // The pack's own time, as the plain check counts it (its process's start is not).
             const policy = await check(resources, path.join(ROOT, PACK_DIR));
             const reportStart = performance.now();
-            const project = loadProject(ROOT);
-            const report = buildReport(
-                {
-                    project,
-                    stack: "bench",
+            const text = reportText(registrations, resources, {
+                against: "state.json",
+                steps,
+                refusals,
+                costBefore: estimateCost(stateResources(state), {
+                    natGbPerMonth: 100,
                     region: "us-east-1",
-                    config: {},
-                    mode: "preview",
-                    registrations,
-                    resources,
-                    outputs: {},
-                    diagnostics: [],
-                },
-                { levels: {}, violations: [], remediations: [] },
-                estimateCost(resources, { natGbPerMonth: 100, region: "us-east-1" }),
-                {
-                    against: "state.json",
-                    steps,
-                    refusals,
-                    costBefore: estimateCost(stateResources(state), {
-                        natGbPerMonth: 100,
-                        region: "us-east-1",
-                    }),
-                },
-                [],
-            );
-            const text = renderText(report) + JSON.stringify(report);
+                }),
+            });
             const reportMs = performance.now() - reportStart;
             return {
                 mode,
@@ -252,27 +260,8 @@ async function main(): Promise<object> {
                 reachRuns.push(performance.now() - t);
             }
             const reachMs = reachRuns.sort((a, b) => a - b)[1];
-            let start = performance.now();
-            start = performance.now();
-            const project = loadProject(ROOT);
-            const report = buildReport(
-                {
-                    project,
-                    stack: "bench",
-                    region: "us-east-1",
-                    config: {},
-                    mode: "preview",
-                    registrations,
-                    resources,
-                    outputs: {},
-                    diagnostics: [],
-                },
-                { levels: {}, violations: [], remediations: [] },
-                estimateCost(resources, { natGbPerMonth: 100, region: "us-east-1" }),
-                undefined,
-                [],
-            );
-            const text = renderText(report) + JSON.stringify(report);
+            const start = performance.now();
+            const text = reportText(registrations, resources, undefined);
             const reportMs = performance.now() - start;
             return {
                 mode,
