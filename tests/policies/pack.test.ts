@@ -134,7 +134,7 @@ describe("the policy pack", () => {
         it("keeps a secret marked through remediation, and the reports print it [secret]", async () => {
             await client.configure({ "no-public-ip-on-sensitive-tasks": "remediate" });
             await client.configureStack({ project: "p", stack: "s" });
-            const { props, secrets } = await client.remediate({
+            const service = {
                 urn: "urn:svc",
                 type: "aws:ecs/service:Service",
                 name: "payments",
@@ -142,6 +142,9 @@ describe("the policy pack", () => {
                     networkConfiguration: { subnets: ["s"], assignPublicIp: true },
                     tags: { "data-classification": "confidential", owner: "ops@example.com" },
                 },
+            };
+            const { props, secrets } = await client.remediate({
+                ...service,
                 secrets: ["tags.owner"],
             });
             assert.deepStrictEqual(
@@ -152,15 +155,7 @@ describe("the policy pack", () => {
                 ],
                 [false, "ops@example.com", ["tags.owner"]],
             );
-            const plain = await client.remediate({
-                urn: "urn:svc",
-                type: "aws:ecs/service:Service",
-                name: "payments",
-                props: {
-                    networkConfiguration: { subnets: ["s"], assignPublicIp: true },
-                    tags: { "data-classification": "confidential", owner: "ops@example.com" },
-                },
-            });
+            const plain = await client.remediate(service);
             assert.deepStrictEqual(plain.secrets, []);
             const runtime = await startRuntime("us-east-1", undefined, "preview");
             new aws.ssm.Parameter("db-password", {
