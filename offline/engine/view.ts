@@ -144,40 +144,31 @@ function readSchema(type: string): TypeSchema | undefined {
     return {
         outputs: [...new Set(outputs)],
         inputs: [...new Set(inputs)],
-        computedWhenUnset: requiredOutputs(pkg, file).filter((p) =>
-            optionalArgs(pkg, file).includes(p),
-        ),
+        computedWhenUnset: computedWhenUnset(pkg, file),
     };
 }
 
-/** The inputs a program may leave out: `name?: pulumi.Input<...>` in the resource's `...Args` interface. */
-function optionalArgs(pkg: string, file: string): string[] {
+/**
+ * The inputs a program may leave out (`name?: pulumi.Input<...>` in the resource's `...Args`
+ * interface) whose output is not optional (`readonly name: pulumi.Output<X>;` in the class, with no
+ * `| undefined`), from the package's `.d.ts`.
+ */
+function computedWhenUnset(pkg: string, file: string): string[] {
     let declaration: string;
     try {
         declaration = fs.readFileSync(require.resolve(`@pulumi/${pkg}/${file}.d.ts`), "utf8");
     } catch {
         return [];
     }
-    const start = declaration.search(/export interface \w+Args \{/);
-    if (start < 0) return [];
-    const body = declaration.slice(start, declaration.indexOf("\n}", start));
-    return [...body.matchAll(/^ {4}(\w+)\?: /gm)].map((m) => m[1]);
-}
-
-/** The class's outputs whose type has no `| undefined` (`readonly ingress: pulumi.Output<X[]>;`). */
-function requiredOutputs(pkg: string, file: string): string[] {
-    let declaration: string;
-    try {
-        declaration = fs.readFileSync(require.resolve(`@pulumi/${pkg}/${file}.d.ts`), "utf8");
-    } catch {
-        return [];
-    }
+    const argsAt = declaration.search(/export interface \w+Args \{/);
+    const args = argsAt < 0 ? "" : declaration.slice(argsAt, declaration.indexOf("\n}", argsAt));
+    const optional = new Set([...args.matchAll(/^ {4}(\w+)\?: /gm)].map((m) => m[1]));
     const body = declaration.slice(
         declaration.indexOf("export declare class "),
         declaration.indexOf("    constructor("),
     );
     return [...body.matchAll(/readonly (\w+): pulumi\.Output<([\s\S]*?)>;\n/g)]
-        .filter((m) => !/\|\s*undefined\s*$/.test(m[2].trim()))
+        .filter((m) => !/\|\s*undefined\s*$/.test(m[2].trim()) && optional.has(m[1]))
         .map((m) => m[1]);
 }
 
