@@ -115,7 +115,8 @@ describe("upgrading the committed stacks from earlier releases' states", () => {
             ],
         );
         // The namespace took the stack's name and the log groups fixed names in 0.1.1; task definitions
-        // follow both. The namespace is created first, so the services move to it before the old one goes.
+        // follow both. The namespace is created first, so the services move to it before the old one goes;
+        // each service's resources are registered before the next service's (the program yields between them).
         assert.deepStrictEqual(
             steps
                 .filter((s) => s.op === "replace")
@@ -123,9 +124,9 @@ describe("upgrading the committed stacks from earlier releases' states", () => {
             [
                 ["dev-namespace", ["name"], false],
                 ["internal-nginx-logs", ["name"], true],
+                ["internal-nginx-task", ["containerDefinitions", "family"], false],
                 ["client-nginx-logs", ["name"], true],
                 ["client-nginx-task", ["containerDefinitions", "family"], false],
-                ["internal-nginx-task", ["containerDefinitions", "family"], false],
             ],
         );
     });
