@@ -274,6 +274,27 @@ describe("the offline preview, as a policy pack receives it", () => {
         assert.strictEqual(analyzed.length, evaluation.resources.length);
     });
 
+    it("conformance: with stack traces off, the SDK's promises keep their leak bookkeeping and the program registers the same resources in the same order", async () => {
+        const sdk = require("@pulumi/pulumi/runtime/debuggable");
+        const sdkState = require("@pulumi/pulumi/runtime/state");
+        const traced = await evaluateStack(ROOT, "web", { captureStackTraces: true });
+        const sdkWrapper = sdk.debuggablePromise;
+        const lean = await evaluateStack(ROOT, "web", { captureStackTraces: false });
+        assert.notStrictEqual(sdk.debuggablePromise, sdkWrapper, "the lean wrapper ran");
+        assert.deepStrictEqual(lean.registrations, traced.registrations);
+        assert.deepStrictEqual(lean.outputs, traced.outputs);
+        // Every promise the program made settled, and a pending one is a leak candidate until it does.
+        const candidates: Set<Promise<unknown>> = sdkState.getStore().leakCandidates;
+        assert.strictEqual(candidates.size, 0);
+        let settle!: () => void;
+        const pending = new Promise<void>((resolve) => (settle = resolve));
+        const wrapped = sdk.debuggablePromise(pending, "a test's promise");
+        assert.ok(candidates.has(pending));
+        settle();
+        await wrapped;
+        assert.strictEqual(candidates.size, 0);
+    });
+
     it("after up, the same references resolve to placeholder ids", async () => {
         const evaluation = await evaluateStack(ROOT, "dev", { mode: "after-up" });
         const { analyze, stack } = await seen(evaluation.resources, "after-up", "client-nginx");

@@ -21,8 +21,43 @@ import { MockAws } from "./mockAws";
 import { configString } from "./project";
 import { UNKNOWN_SENTINEL } from "../../policies/model/values";
 
-// Internal SDK modules: the runtime's own settings (monitor, RPC tracking).
+// Internal SDK modules: the runtime's own settings (monitor, RPC tracking), its promise wrapper and
+// the store that wrapper keeps its leak candidates in.
 const settings = require("@pulumi/pulumi/runtime/settings");
+const debuggable = require("@pulumi/pulumi/runtime/debuggable");
+const sdkState = require("@pulumi/pulumi/runtime/state");
+const sdkDebuggablePromise = debuggable.debuggablePromise;
+
+/**
+ * The SDK wraps nearly every promise it makes in `debuggablePromise` (@pulumi/pulumi
+ * runtime/debuggable.js), four per output property of every resource (runtime/rpc.js
+ * `transferProperties`). The wrapper does two things. It keeps the promise in the leak candidates the
+ * SDK reports at exit while the promise is pending. It also gives the promise an id, its label and a
+ * captured stack, which only the PULUMI_DEBUG_PROMISE_LEAKS report prints: three `defineProperty`
+ * calls (they turn the promise into a dictionary-mode object) and an `Error` per promise.
+ * With stack traces off, the runtime keeps the first part and the very same `.then().catch()` chain,
+ * so every callback runs in the same turn as before and the registrations come in the same order, and
+ * it leaves out the second: a 500-service evaluation took 3.0 s instead of 3.7 s and peaked 60 MB
+ * lower. With traces on (tests, ECSNET_STACK_TRACES) or PULUMI_DEBUG_PROMISE_LEAKS set, the SDK's own
+ * wrapper runs.
+ */
+function leanDebuggablePromise<T>(p: Promise<T>): Promise<T> {
+    const candidates: Set<Promise<unknown>> = sdkState.getStore().leakCandidates;
+    candidates.add(p);
+    return p
+        .then((value) => {
+            candidates.delete(p);
+            return value;
+        })
+        .catch((err) => {
+            candidates.delete(p);
+            err.promise = p;
+            throw err;
+        });
+}
+// The SDK schedules its exit-time leak report on the first promise it wraps: wrap one, so the report
+// runs whichever wrapper the SDK calls afterwards.
+void sdkDebuggablePromise(Promise.resolve(), "offline runtime");
 
 export type Mode = "preview" | "after-up";
 export const MODES: readonly Mode[] = ["preview", "after-up"];
@@ -122,9 +157,12 @@ export class OfflineRuntime {
             // ts-node installed source-map-support's formatter; without one, V8 formats natively.
             Reflect.deleteProperty(Error, "prepareStackTrace");
         }
-        if (opts.captureStackTraces === false && !process.env.ECSNET_STACK_TRACES) {
+        const capture = opts.captureStackTraces !== false || !!process.env.ECSNET_STACK_TRACES;
+        if (!capture) {
             Error.stackTraceLimit = 0;
         }
+        debuggable.debuggablePromise =
+            capture || debuggable.debugPromiseLeaks ? sdkDebuggablePromise : leanDebuggablePromise;
         const mode = opts.mode ?? "preview";
         const runtime = new OfflineRuntime(new MockAws(opts.region, mode), mode);
         runtime.mocks.diagnostics = runtime.diagnostics;
