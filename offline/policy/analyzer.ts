@@ -9,7 +9,8 @@ import { ChildProcess, spawn } from "child_process";
 import * as grpc from "@grpc/grpc-js";
 import * as path from "path";
 import * as readline from "readline";
-import { atPaths, secretPaths, secretValue } from "../engine/secrets";
+import { secretPaths } from "../engine/secrets";
+import { analyzeRequest, analyzeStackRequest } from "./requests";
 import { engineValue } from "../engine/runtime";
 
 const analyzerRpc = require("@pulumi/pulumi/proto/analyzer_grpc_pb");
@@ -161,9 +162,7 @@ export class PolicyPackClient {
     }
 
     async analyze(resource: AnalyzedResource): Promise<Diagnostic[]> {
-        const req = new analyzerPb.AnalyzeRequest();
-        fillResource(req, resource);
-        const resp = await call<any>(this.client, "analyze", req);
+        const resp = await send<any>(this.client, "analyze", analyzeRequest(resource));
         return diagnosticsOf(resp, resource.urn);
     }
 
@@ -179,9 +178,7 @@ export class PolicyPackClient {
         remediated: { policy: string; urn: string }[];
         diagnostics: Diagnostic[];
     }> {
-        const req = new analyzerPb.AnalyzeRequest();
-        fillResource(req, resource);
-        const resp = await call<any>(this.client, "remediate", req);
+        const resp = await send<any>(this.client, "remediate", analyzeRequest(resource));
         let props = resource.props;
         let secrets = resource.secrets ?? [];
         const remediated: { policy: string; urn: string }[] = [];
@@ -207,22 +204,7 @@ export class PolicyPackClient {
     }
 
     async analyzeStack(resources: AnalyzedResource[]): Promise<Diagnostic[]> {
-        const req = new analyzerPb.AnalyzeStackRequest();
-        req.setResourcesList(
-            resources.map((r) => {
-                const ar = new analyzerPb.AnalyzerResource();
-                fillResource(ar, r);
-                ar.setParent(r.parent ?? "");
-                ar.setDependenciesList(r.dependencies ?? []);
-                for (const [key, urns] of Object.entries(r.propertyDependencies ?? {})) {
-                    const deps = new analyzerPb.AnalyzerPropertyDependencies();
-                    deps.setUrnsList(urns);
-                    ar.getPropertydependenciesMap().set(key, deps);
-                }
-                return ar;
-            }),
-        );
-        const resp = await call<any>(this.client, "analyzeStack", req);
+        const resp = await send<any>(this.client, "analyzeStack", analyzeStackRequest(resources));
         return diagnosticsOf(resp, "");
     }
 
@@ -246,34 +228,6 @@ export class PolicyPackClient {
     }
 }
 
-function fillResource(req: any, r: AnalyzedResource): void {
-    req.setType(r.type);
-    req.setName(r.name);
-    req.setUrn(r.urn);
-    // JSON round trip: protobuf Structs hold no `undefined`. Secrets go marked (KeepSecrets).
-    const props = atPaths(JSON.parse(JSON.stringify(r.props ?? {})), r.secrets ?? [], secretValue);
-    req.setProperties(structPb.Struct.fromJavaScript(props as any));
-    const options = new analyzerPb.AnalyzerResourceOptions();
-    options.setProtect(r.protect ?? false);
-    options.setIgnorechangesList(r.ignoreChanges ?? []);
-    options.setDeletebeforereplace(r.deleteBeforeReplace ?? false);
-    options.setDeletebeforereplacedefined(r.deleteBeforeReplace !== undefined);
-    options.setAdditionalsecretoutputsList(r.additionalSecretOutputs ?? []);
-    options.setAliasesList(r.aliases ?? []);
-    options.setParent(r.parent ?? "");
-    req.setOptions(options);
-    if (r.provider) {
-        const provider = new analyzerPb.AnalyzerProviderResource();
-        provider.setUrn(r.provider.urn);
-        provider.setType(r.provider.type);
-        provider.setName(r.provider.name);
-        provider.setProperties(
-            structPb.Struct.fromJavaScript(JSON.parse(JSON.stringify(r.provider.props))),
-        );
-        req.setProvider(provider);
-    }
-}
-
 function diagnosticsOf(resp: any, urn: string): Diagnostic[] {
     return resp.getDiagnosticsList().map((d: any) => ({
         pack: d.getPolicypackname(),
@@ -282,6 +236,23 @@ function diagnosticsOf(resp: any, urn: string): Diagnostic[] {
         urn: d.getUrn() || urn,
         message: d.getMessage(),
     }));
+}
+
+/**
+ * A unary call whose request is already bytes (requests.ts): the generated client's method, path and
+ * response reader (@pulumi/pulumi proto/analyzer_grpc_pb.js `AnalyzerService`), without its serializer.
+ */
+function send<T>(client: any, method: string, bytes: Buffer): Promise<T> {
+    const { path: route, responseDeserialize } = analyzerRpc.AnalyzerService[method];
+    return new Promise((resolve, reject) =>
+        client.makeUnaryRequest(
+            route,
+            (b: Buffer) => b,
+            responseDeserialize,
+            bytes,
+            (err: Error | null, resp: T) => (err ? reject(err) : resolve(resp)),
+        ),
+    );
 }
 
 function call<T>(client: any, method: string, req: unknown): Promise<T> {

@@ -31,7 +31,8 @@ export interface PolicyCheck {
     remediations: Remediation[];
 }
 
-function analyzed(
+/** A resource as a request carries it: its inputs (Analyze) or its outputs (AnalyzeStack), with its options. */
+export function analyzed(
     r: EngineResource,
     props: Record<string, unknown>,
     secrets: string[],
