@@ -21,10 +21,10 @@ import {
     stateResources,
 } from "../engine/state";
 import { buildPack, PackBuildError, PACK_DIR, stalePackReason } from "../policy/packBuild";
-import { checkPolicies, PolicyCheck } from "../policy/check";
+import { PolicyCheck, PolicyRun } from "../policy/check";
 import { policyConfigProblems } from "../policy/config";
 import { helpUriBase, repositoryPath, toSarif } from "../reports/sarif";
-import { evaluateStack } from "../engine/program";
+import { Evaluation, evaluateStack } from "../engine/program";
 import {
     listStacks,
     loadProject,
@@ -343,24 +343,29 @@ function makeDirs(dir: string): void {
  * Started packs kept for the next plan in this process (tests plan many stacks in one process). A
  * kept pack is sent Configure and ConfigureStack afresh for every plan, as the engine does at the start
  * of each run; the SDK's policy server holds no other state between runs (@pulumi/policy server.js:
- * `configure` replaces the config, `configureStack` the stack tags). The command itself never keeps one.
+ * `configure` replaces the config, `configureStack` the stack tags). A plan leases each pack it runs
+ * and gives it back when it has finished, so two runs of one directory in a plan (a pack compared with
+ * itself under another config) get a process each. The command itself never keeps one.
  */
 export class PackPool {
-    private readonly started = new Map<string, Promise<PolicyPackClient>>();
+    private readonly idle = new Map<string, PolicyPackClient[]>();
+    private readonly all: Promise<PolicyPackClient>[] = [];
 
-    client(dir: string): Promise<PolicyPackClient> {
-        if (!this.started.has(dir)) {
-            const starting = PolicyPackClient.start(dir);
-            // A pack that failed to start is started again next time.
-            starting.catch(() => this.started.delete(dir));
-            this.started.set(dir, starting);
-        }
-        return this.started.get(dir)!;
+    async lease(dir: string): Promise<PolicyPackClient> {
+        const kept = this.idle.get(dir)?.pop();
+        if (kept) return kept;
+        const starting = PolicyPackClient.start(dir);
+        this.all.push(starting);
+        return starting;
+    }
+
+    giveBack(dir: string, client: PolicyPackClient): void {
+        this.idle.set(dir, [...(this.idle.get(dir) ?? []), client]);
     }
 
     async close(): Promise<void> {
-        const clients = await Promise.allSettled(this.started.values());
-        this.started.clear();
+        const clients = await Promise.allSettled(this.all.splice(0));
+        this.idle.clear();
         for (const c of clients) if (c.status === "fulfilled") c.value.close();
     }
 }
@@ -433,15 +438,32 @@ async function plan(root: string, argv: string[], io: PlanIo, pool?: PackPool): 
         opts.against === undefined ? undefined : readPrior(opts.against, project.name, stack);
 
     if (opts.policyPacks.length === 0) ensurePackBuilt(root, io);
-    const evaluate = (mode: Mode) =>
+    const context = { project: project.name, stack, mode: opts.mode, stackTags: opts.stackTags };
+    // The packs start while the program runs, and each resource goes to them as the engine steps it.
+    const sessions = [...packs.decisive, ...(packs.compare ? [packs.compare] : [])].map(
+        (spec) => new PackSession(root, spec, context, pool),
+    );
+    const evaluate = (mode: Mode, onResources?: (stepped: EngineResource[]) => void) =>
         evaluateStack(programDir, stack, {
             stackFile: file,
             mode,
             nativeStackTraces: true,
             captureStackTraces: false,
             prior,
+            onResources,
         });
-    const evaluation = await evaluate(opts.mode);
+    let evaluation: Evaluation;
+    let results: PackResult[];
+    try {
+        evaluation = await evaluate(opts.mode, (stepped) => {
+            for (const session of sessions) for (const r of stepped) session.analyze(r);
+        });
+        results = await Promise.all(sessions.map((s) => s.finish(evaluation.resources)));
+    } finally {
+        for (const session of sessions) session.close();
+    }
+    const runs = results.slice(0, packs.decisive.length);
+    const compared = packs.compare ? results[results.length - 1] : undefined;
     if (stateOut) {
         // The state `pulumi up` leaves: after this update when planned --against a state.
         const after = opts.mode === "after-up" ? evaluation : await evaluate("after-up");
@@ -459,12 +481,6 @@ async function plan(root: string, argv: string[], io: PlanIo, pool?: PackPool): 
             region: evaluation.region,
         }),
     };
-    const context = { project: project.name, stack, mode: opts.mode, stackTags: opts.stackTags };
-    const runs: PackResult[] = [];
-    for (const pack of packs.decisive)
-        runs.push(await runPack(root, pack, evaluation.resources, context, pool));
-    const compared =
-        packs.compare && (await runPack(root, packs.compare, evaluation.resources, context, pool));
     const check = mergeChecks(runs.map((r) => r.check));
     const cost = estimateCost(evaluation.resources, {
         natGbPerMonth: opts.natGb,
@@ -611,38 +627,90 @@ interface PackResult {
     check: PolicyCheck;
 }
 
-/** Starts a pack, checks its config against its schemas, and sends it the plan's resources. */
-async function runPack(
-    root: string,
-    spec: PackSpec,
-    resources: EngineResource[],
-    context: { project: string; stack: string; mode: Mode; stackTags: Record<string, string> },
-    pool?: PackPool,
-): Promise<PackResult> {
-    const { config, source } =
-        spec.configFile === undefined
-            ? { config: {}, source: null }
-            : readPolicyConfig(root, spec.configFile);
-    const client = pool ? await pool.client(spec.dir) : await PolicyPackClient.start(spec.dir);
-    try {
-        const configProblems = policyConfigProblems(config, client.policies);
-        if (configProblems.length > 0) {
-            throw new PlanInputError(
-                `the policy config ${path.resolve(spec.configFile!)} is refused: ${configProblems.join("; ")}.`,
-            );
-        }
-        const check = await checkPolicies(client, resources, {
-            ...context,
-            config: config as PackConfig,
-        });
-        const directory = asGiven(root, spec.dir);
+/**
+ * One pack in one plan, as the CLI runs it: started (or taken from the pool), its config checked
+ * against its schemas and sent (Configure, ConfigureStack) while the program starts; each resource
+ * sent as it is stepped (resources stepped before the pack is ready wait for it); AnalyzeStack once
+ * the program has finished.
+ */
+class PackSession {
+    private readonly ready: Promise<{ client: PolicyPackClient; run: PolicyRun }>;
+    private run?: PolicyRun;
+    private readonly early: EngineResource[] = [];
+    private readonly source: PolicyConfigSource | null;
+    private readonly directory: string;
+
+    constructor(
+        root: string,
+        private readonly spec: PackSpec,
+        context: { project: string; stack: string; mode: Mode; stackTags: Record<string, string> },
+        private readonly pool?: PackPool,
+    ) {
+        const { config, source } =
+            spec.configFile === undefined
+                ? { config: {}, source: null }
+                : readPolicyConfig(root, spec.configFile);
+        this.source = source;
+        this.directory = asGiven(root, spec.dir);
+        this.ready = (async () => {
+            const client = pool
+                ? await pool.lease(spec.dir)
+                : await PolicyPackClient.start(spec.dir);
+            try {
+                const configProblems = policyConfigProblems(config, client.policies);
+                if (configProblems.length > 0) {
+                    throw new PlanInputError(
+                        `the policy config ${path.resolve(spec.configFile!)} is refused: ${configProblems.join("; ")}.`,
+                    );
+                }
+                this.run = await PolicyRun.begin(client, {
+                    ...context,
+                    config: config as PackConfig,
+                });
+            } catch (e) {
+                this.release(client);
+                throw e;
+            }
+            for (const r of this.early.splice(0)) this.run.analyze(r);
+            return { client, run: this.run };
+        })();
+        // Awaited in `finish`; a pack that fails to start while the program runs is reported then.
+        this.ready.catch(() => undefined);
+    }
+
+    analyze(r: EngineResource): void {
+        if (this.run) this.run.analyze(r);
+        else this.early.push(r);
+    }
+
+    async finish(resources: EngineResource[]): Promise<PackResult> {
+        const { client, run } = await this.ready;
+        const check = await run.finish(resources);
         return {
-            run: { name: client.name, version: client.version, directory, config: source },
+            run: {
+                name: client.name,
+                version: client.version,
+                directory: this.directory,
+                config: this.source,
+            },
             policies: client.policies,
             check,
         };
-    } finally {
-        if (!pool) client.close();
+    }
+
+    /** Stops what is still queued (the program failed) and lets the pack go. */
+    close(): void {
+        this.run?.abandon();
+        this.ready.then(
+            ({ client }) => this.release(client),
+            () => undefined,
+        );
+    }
+
+    /** Gives the pack back to its pool, or closes it. */
+    private release(client: PolicyPackClient): void {
+        if (this.pool) this.pool.giveBack(this.spec.dir, client);
+        else client.close();
     }
 }
 

@@ -4,7 +4,7 @@
  * loads it, inside a root Stack resource. Returns every registration and the stack outputs.
  */
 import * as path from "path";
-import { EngineResource, engineView } from "./view";
+import { EngineResource, EngineViewBuilder } from "./view";
 import { loadProject, Project, regionOf, stackConfig } from "./project";
 import { StackState } from "./state";
 import { Differ, Step } from "./steps";
@@ -40,6 +40,12 @@ export interface EvaluateOptions {
     observe?: (registrations: Registration[]) => void;
     /** The stack's state before this run: plan the update `pulumi preview` would show (after up: the state it leaves). */
     prior?: StackState;
+    /**
+     * Called while the program runs with what the engine steps for each registration (the resource as
+     * a pack receives it, its default provider first when it is the provider's first user): the
+     * engine sends each to the analyzers then (step_generator.go `generateSteps`), not at the end.
+     */
+    onResources?: (stepped: EngineResource[]) => void;
 }
 
 export async function evaluateStack(
@@ -63,6 +69,11 @@ export async function evaluateStack(
         captureStackTraces: opts.captureStackTraces ?? false,
         prior: opts.prior,
     });
+    const view = new EngineViewBuilder({ mode, project: project.name, stack, config });
+    runtime.onRegistration = (r) => {
+        const stepped = view.add(r);
+        opts.onResources?.(stepped);
+    };
     // The program's entry as the language host finds it: Pulumi.yaml's main, else the directory
     // (package.json's main, else index.js or index.ts).
     const entry = require.resolve(path.resolve(dir, project.main ?? "."));
@@ -90,12 +101,7 @@ export async function evaluateStack(
                 return typeof programExport === "function" ? programExport() : programExport;
             }),
     );
-    const resources = engineView(runtime.registrations, {
-        mode,
-        project: project.name,
-        stack,
-        config,
-    });
+    const resources = view.view();
     const update =
         runtime.differ && opts.prior
             ? {

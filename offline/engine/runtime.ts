@@ -143,6 +143,8 @@ export class OfflineRuntime {
     readonly mocks: MockAws;
     /** With a prior state: the step of each registration, as the engine decides it. */
     differ?: Differ;
+    /** Called with each registration once the monitor has answered it, as the engine steps it. */
+    onRegistration?: (registration: Registration) => void;
 
     private constructor(
         mocks: MockAws,
@@ -242,7 +244,9 @@ export class OfflineRuntime {
             }
             return original(req, (err: any, resp: any) => {
                 if (!err) {
-                    this.registrations.push(toRegistration(req, resp));
+                    const registration = toRegistration(req, resp);
+                    this.registrations.push(registration);
+                    this.onRegistration?.(registration);
                 }
                 callback(err, resp);
             });

@@ -329,63 +329,96 @@ export function ignoredTags(
 }
 
 /** Every registered resource as the engine hands it to a policy pack, plus the default providers it creates. */
+/**
+ * The view built one registration at a time, as the engine steps each resource while the program
+ * runs (and sends it to the analyzers then): `add` returns what the engine steps for a registration,
+ * the package's default provider first when the registration is its first user
+ * (default_providers.go: the default provider is registered before the resource that needs it).
+ */
+export class EngineViewBuilder {
+    private readonly explicit = new Map<string, ProviderView>();
+    private readonly defaults = new Map<string, { view: ProviderView; resource: EngineResource }>();
+    private readonly resources: EngineResource[] = [];
+
+    constructor(private readonly ctx: EngineContext) {}
+
+    add(r: Registration): EngineResource[] {
+        if (r.type.startsWith("pulumi:providers:"))
+            this.explicit.set(r.urn, { urn: r.urn, type: r.type, name: r.name, props: r.inputs });
+        const stepped: EngineResource[] = [];
+        let provider: ProviderView | null = null;
+        if (r.custom && !r.type.startsWith("pulumi:providers:")) {
+            if (r.provider) {
+                provider = this.explicit.get(providerUrn(r.provider)) ?? null;
+            } else {
+                const pkg = packageOf(r.type);
+                if (!this.defaults.has(pkg)) {
+                    const view = defaultProvider(pkg, this.ctx);
+                    const resource = providerResource(view, this.ctx);
+                    this.defaults.set(pkg, { view, resource });
+                    stepped.push(resource);
+                }
+                provider = this.defaults.get(pkg)!.view;
+            }
+        }
+        const resource = resourceView(r, provider, this.ctx);
+        this.resources.push(resource);
+        stepped.push(resource);
+        return stepped;
+    }
+
+    /** Every resource, the default providers first (the order `engineView` gives). */
+    view(): EngineResource[] {
+        return [...[...this.defaults.values()].map((d) => d.resource), ...this.resources];
+    }
+}
+
 export function engineView(registrations: Registration[], ctx: EngineContext): EngineResource[] {
-    const explicit = new Map(
-        registrations
-            .filter((r) => r.type.startsWith("pulumi:providers:"))
-            .map((r) => [
-                r.urn,
-                { urn: r.urn, type: r.type, name: r.name, props: r.inputs } as ProviderView,
-            ]),
-    );
-    const defaults = new Map<string, ProviderView>();
-    const providerOf = (r: Registration): ProviderView | null => {
-        if (!r.custom || r.type.startsWith("pulumi:providers:")) {
-            return null;
-        }
-        if (r.provider) {
-            return explicit.get(providerUrn(r.provider)) ?? null;
-        }
-        const pkg = packageOf(r.type);
-        if (!defaults.has(pkg)) {
-            defaults.set(pkg, defaultProvider(pkg, ctx));
-        }
-        return defaults.get(pkg)!;
+    const builder = new EngineViewBuilder(ctx);
+    for (const r of registrations) builder.add(r);
+    return builder.view();
+}
+
+function resourceView(
+    r: Registration,
+    provider: ProviderView | null,
+    ctx: EngineContext,
+): EngineResource {
+    const inputs = r.custom
+        ? checkedInputs(r, provider, r.id !== null ? r.state : undefined)
+        : r.inputs;
+    return {
+        urn: r.urn,
+        type: r.type,
+        name: r.name,
+        custom: r.custom,
+        // In a preview, only a resource the stack's state already holds (an update's same or update step) has its id.
+        id: !r.custom ? null : r.id,
+        parent: r.parent,
+        dependencies: r.dependencies,
+        propertyDependencies: r.propertyDependencies,
+        inputs,
+        ...(r.custom && autoNamedIn(r.type, r.inputs)
+            ? { autoNamed: autoNamedIn(r.type, r.inputs) }
+            : {}),
+        outputs: r.custom ? outputsOf(r, inputs, ctx.mode) : r.inputs,
+        secrets: r.secrets,
+        outputSecrets: [...new Set([...r.secrets, ...r.additionalSecretOutputs])],
+        provider,
+        options: {
+            deleteBeforeReplace: r.deleteBeforeReplace,
+            protect: r.protect,
+            ignoreChanges: r.ignoreChanges,
+            provider: provider?.urn ?? null,
+            aliases: r.aliases,
+            additionalSecretOutputs: r.additionalSecretOutputs,
+        },
     };
-    const resources = registrations.map((r): EngineResource => {
-        const provider = providerOf(r);
-        const inputs = r.custom
-            ? checkedInputs(r, provider, r.id !== null ? r.state : undefined)
-            : r.inputs;
-        return {
-            urn: r.urn,
-            type: r.type,
-            name: r.name,
-            custom: r.custom,
-            // In a preview, only a resource the stack's state already holds (an update's same or update step) has its id.
-            id: !r.custom ? null : r.id,
-            parent: r.parent,
-            dependencies: r.dependencies,
-            propertyDependencies: r.propertyDependencies,
-            inputs,
-            ...(r.custom && autoNamedIn(r.type, r.inputs)
-                ? { autoNamed: autoNamedIn(r.type, r.inputs) }
-                : {}),
-            outputs: r.custom ? outputsOf(r, inputs, ctx.mode) : r.inputs,
-            secrets: r.secrets,
-            outputSecrets: [...new Set([...r.secrets, ...r.additionalSecretOutputs])],
-            provider,
-            options: {
-                deleteBeforeReplace: r.deleteBeforeReplace,
-                protect: r.protect,
-                ignoreChanges: r.ignoreChanges,
-                provider: provider?.urn ?? null,
-                aliases: r.aliases,
-                additionalSecretOutputs: r.additionalSecretOutputs,
-            },
-        };
-    });
-    const synthesized = [...defaults.values()].map((p): EngineResource => ({
+}
+
+/** A default provider as the engine steps it: a resource of its own, with the stack's config as inputs. */
+function providerResource(p: ProviderView, ctx: EngineContext): EngineResource {
+    return {
         urn: p.urn,
         type: p.type,
         name: p.name,
@@ -407,9 +440,7 @@ export function engineView(registrations: Registration[], ctx: EngineContext): E
             aliases: [],
             additionalSecretOutputs: [],
         },
-    }));
-    // The engine registers a default provider before any resource that uses it.
-    return [...synthesized, ...resources];
+    };
 }
 
 function outputsOf(r: Registration, inputs: Record<string, any>, mode: Mode): Record<string, any> {
