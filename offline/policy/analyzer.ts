@@ -20,6 +20,14 @@ const emptyPb = require("google-protobuf/google/protobuf/empty_pb");
 
 export { PACK_DIR, PACK_SOURCE_DIR } from "./packBuild";
 
+/**
+ * The packs this process started and has not closed. The SDK's pack server runs until it is killed
+ * (it never watches its parent), so a pack left open when this process exits (a test that failed
+ * before its `close`, a plan that threw) is killed with it instead of living on.
+ */
+const running = new Set<ChildProcess>();
+process.once("exit", () => running.forEach((child) => child.kill()));
+
 export type EnforcementLevel = "advisory" | "mandatory" | "remediate" | "disabled";
 const LEVELS: EnforcementLevel[] = ["advisory", "mandatory", "disabled", "remediate"];
 
@@ -81,6 +89,8 @@ export class PolicyPackClient {
             cwd: packDir,
             stdio: ["ignore", "pipe", "pipe"],
         });
+        running.add(child);
+        child.once("exit", () => running.delete(child));
         let stderr = "";
         child.stderr!.on("data", (d) => (stderr += d));
         const port = await new Promise<string>((resolve, reject) => {
