@@ -6,14 +6,13 @@
  * (with resource options, as the CLI sends them), AnalyzeStack at the end.
  */
 import { ChildProcess, spawn } from "child_process";
-import * as grpc from "@grpc/grpc-js";
 import * as path from "path";
 import * as readline from "readline";
 import { secretPaths } from "../engine/secrets";
 import { analyzeRequest, analyzeStackRequest } from "./requests";
+import { AnalyzerConnection } from "./connection";
 import { engineValue } from "../engine/runtime";
 
-const analyzerRpc = require("@pulumi/pulumi/proto/analyzer_grpc_pb");
 const analyzerPb = require("@pulumi/pulumi/proto/analyzer_pb");
 const structPb = require("google-protobuf/google/protobuf/struct_pb");
 const emptyPb = require("google-protobuf/google/protobuf/empty_pb");
@@ -75,7 +74,7 @@ export type PackConfig = Record<
 export class PolicyPackClient {
     private constructor(
         private readonly child: ChildProcess,
-        private readonly client: any,
+        private readonly client: AnalyzerConnection,
         readonly name: string,
         readonly version: string,
         readonly policies: PolicyInfo[],
@@ -102,11 +101,8 @@ export class PolicyPackClient {
                 ),
             );
         });
-        const client = new analyzerRpc.AnalyzerClient(
-            `127.0.0.1:${port}`,
-            grpc.credentials.createInsecure(),
-        );
-        const info = await call<any>(client, "getAnalyzerInfo", new emptyPb.Empty());
+        const client = new AnalyzerConnection(`127.0.0.1:${port}`);
+        const info = await client.call<any>("getAnalyzerInfo", new emptyPb.Empty());
         const policies: PolicyInfo[] = info.getPoliciesList().map((p: any) => ({
             name: p.getName(),
             description: p.getDescription(),
@@ -149,7 +145,7 @@ export class PolicyPackClient {
             pc.setProperties(structPb.Struct.fromJavaScript(props));
             req.getPolicyconfigMap().set(policy.name, pc);
         }
-        await call(this.client, "configure", req);
+        await this.client.call("configure", req);
         return levels;
     }
 
@@ -168,11 +164,11 @@ export class PolicyPackClient {
         for (const [k, v] of Object.entries(opts.tags ?? {})) {
             req.getTagsMap().set(k, v);
         }
-        await call(this.client, "configureStack", req);
+        await this.client.call("configureStack", req);
     }
 
     async analyze(resource: AnalyzedResource): Promise<Diagnostic[]> {
-        const resp = await send<any>(this.client, "analyze", analyzeRequest(resource));
+        const resp = await this.client.call<any>("analyze", analyzeRequest(resource));
         return diagnosticsOf(resp, resource.urn);
     }
 
@@ -188,7 +184,7 @@ export class PolicyPackClient {
         remediated: { policy: string; urn: string }[];
         diagnostics: Diagnostic[];
     }> {
-        const resp = await send<any>(this.client, "remediate", analyzeRequest(resource));
+        const resp = await this.client.call<any>("remediate", analyzeRequest(resource));
         let props = resource.props;
         let secrets = resource.secrets ?? [];
         const remediated: { policy: string; urn: string }[] = [];
@@ -214,7 +210,7 @@ export class PolicyPackClient {
     }
 
     async analyzeStack(resources: AnalyzedResource[]): Promise<Diagnostic[]> {
-        const resp = await send<any>(this.client, "analyzeStack", analyzeStackRequest(resources));
+        const resp = await this.client.call<any>("analyzeStack", analyzeStackRequest(resources));
         return diagnosticsOf(resp, "");
     }
 
@@ -246,27 +242,4 @@ function diagnosticsOf(resp: any, urn: string): Diagnostic[] {
         urn: d.getUrn() || urn,
         message: d.getMessage(),
     }));
-}
-
-/**
- * A unary call whose request is already bytes (requests.ts): the generated client's method, path and
- * response reader (@pulumi/pulumi proto/analyzer_grpc_pb.js `AnalyzerService`), without its serializer.
- */
-function send<T>(client: any, method: string, bytes: Buffer): Promise<T> {
-    const { path: route, responseDeserialize } = analyzerRpc.AnalyzerService[method];
-    return new Promise((resolve, reject) =>
-        client.makeUnaryRequest(
-            route,
-            (b: Buffer) => b,
-            responseDeserialize,
-            bytes,
-            (err: Error | null, resp: T) => (err ? reject(err) : resolve(resp)),
-        ),
-    );
-}
-
-function call<T>(client: any, method: string, req: unknown): Promise<T> {
-    return new Promise((resolve, reject) =>
-        client[method](req, (err: Error | null, resp: T) => (err ? reject(err) : resolve(resp))),
-    );
 }
