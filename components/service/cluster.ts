@@ -45,6 +45,12 @@ export class ServiceConnectCluster extends pulumi.ComponentResource {
         region: pulumi.Output<string>;
         partition: pulumi.Output<string>;
     };
+    /**
+     * The stack's `aws:region` (the default provider's Region), read once for all the cluster's
+     * services: every read of a config value parses the whole stack config again (@pulumi/pulumi
+     * runtime/config.js `parseConfig`), which a read per service made quadratic in services.
+     */
+    readonly defaultProviderRegion: string | undefined;
     /** The trust policy of every task role of this cluster: ECS tasks of this account and Region only. */
     readonly taskRoleTrustPolicy: pulumi.Output<string>;
     /** The trust policy of every task execution role, as AWS documents it. */
@@ -69,6 +75,7 @@ export class ServiceConnectCluster extends pulumi.ComponentResource {
         this.endpointRegister = new EndpointRegister(args.namespaceName);
 
         this.namespaceName = args.namespaceName;
+        this.defaultProviderRegion = aws.config.region;
         this.awsContext = {
             accountId: aws.getCallerIdentityOutput({}, { parent: this }).accountId,
             region: aws.getRegionOutput({}, { parent: this }).region,

@@ -168,7 +168,7 @@ export class EcsService extends pulumi.ComponentResource {
             // The default provider's Region; a service given its own provider is checked at deploy time.
             region:
                 opts?.provider === undefined && opts?.providers === undefined
-                    ? aws.config.region
+                    ? args.cluster.defaultProviderRegion
                     : undefined,
         });
         const priority =
