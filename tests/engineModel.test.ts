@@ -274,13 +274,16 @@ describe("the offline preview, as a policy pack receives it", () => {
         assert.strictEqual(analyzed.length, evaluation.resources.length);
     });
 
-    it("conformance: with stack traces off, the SDK's promises keep their leak bookkeeping and the program registers the same resources in the same order", async () => {
+    it("conformance: with stack traces off, the SDK's promises keep their leak bookkeeping, no callsites are captured, and the program registers the same resources in the same order", async () => {
         const sdk = require("@pulumi/pulumi/runtime/debuggable");
         const sdkState = require("@pulumi/pulumi/runtime/state");
+        const { Resource } = require("@pulumi/pulumi/resource");
         const traced = await evaluateStack(ROOT, "web", { captureStackTraces: true });
         const sdkWrapper = sdk.debuggablePromise;
+        assert.ok(Resource.callsites().length > 0, "traced: each resource captures its callsites");
         const lean = await evaluateStack(ROOT, "web", { captureStackTraces: false });
         assert.notStrictEqual(sdk.debuggablePromise, sdkWrapper, "the lean wrapper ran");
+        assert.deepStrictEqual(Resource.callsites(), [], "untraced: no callsites captured");
         assert.deepStrictEqual(lean.registrations, traced.registrations);
         assert.deepStrictEqual(lean.outputs, traced.outputs);
         // Every promise the program made settled, and a pending one is a leak candidate until it does.

@@ -59,6 +59,17 @@ function leanDebuggablePromise<T>(p: Promise<T>): Promise<T> {
 // runs whichever wrapper the SDK calls afterwards.
 void sdkDebuggablePromise(Promise.resolve(), "offline runtime");
 
+/**
+ * Every resource's constructor captures the whole stack, whatever `Error.stackTraceLimit` says
+ * (@pulumi/pulumi resource.js `Resource.callsites` sets it to Infinity), and parses it into the
+ * source position and stack trace the registration carries for the engine's diagnostics; the mock
+ * monitor reads neither. With stack traces off, there are no callsites: 1,000 services evaluated in
+ * 5.0 s instead of 5.8 s. The registrations are the same (a conformance test compares them).
+ */
+const sdkResource = require("@pulumi/pulumi/resource").Resource;
+const sdkCallsites = sdkResource.callsites;
+const noCallsites = () => [];
+
 export type Mode = "preview" | "after-up";
 export const MODES: readonly Mode[] = ["preview", "after-up"];
 
@@ -165,6 +176,7 @@ export class OfflineRuntime {
         }
         debuggable.debuggablePromise =
             capture || debuggable.debugPromiseLeaks ? sdkDebuggablePromise : leanDebuggablePromise;
+        sdkResource.callsites = capture ? sdkCallsites : noCallsites;
         const mode = opts.mode ?? "preview";
         const runtime = new OfflineRuntime(new MockAws(opts.region, mode), mode);
         runtime.mocks.diagnostics = runtime.diagnostics;
