@@ -88,13 +88,13 @@ export function targetsOf(r: Omit<BenchResults, "targets">): Target[] {
         at(1000) && at(100) ? at(1000)!.reachMs.median / at(100)!.reachMs.median : undefined;
     return [
         {
-            what: "pull request check of 500 services (evaluation, policy, reachability, report) under 10 s",
+            what: "pull request check of 500 services (evaluation with the policy check beside it, AnalyzeStack, reachability, report) under 10 s",
             holds: !!t500 && t500.totalMs.median < 10_000,
             measured: t500 ? `${range(t500.totalMs, s2)} s` : "not measured",
         },
         {
-            what: "pull request check of 1,000 services under 20 s",
-            holds: !!t1000 && t1000.totalMs.median < 20_000,
+            what: "pull request check of 1,000 services under 10 s",
+            holds: !!t1000 && t1000.totalMs.median < 10_000,
             measured: t1000 ? `${range(t1000.totalMs, s2)} s` : "not measured",
         },
         {
@@ -120,8 +120,8 @@ export function targetsOf(r: Omit<BenchResults, "targets">): Target[] {
                     : `${x2(reach)} (fitted exponent ${r.fits.reachability.toFixed(2)})`,
         },
         {
-            what: "compiled pack ready (spawn to GetAnalyzerInfo) under 0.8 s",
-            holds: r.startup.compiled.ms.median < 800,
+            what: "compiled pack ready (spawn to GetAnalyzerInfo) under 0.6 s",
+            holds: r.startup.compiled.ms.median < 600,
             measured: `${range(r.startup.compiled.ms, n0)} ms (TypeScript source: ${n0(r.startup.source.ms.median)} ms)`,
         },
         {
@@ -278,7 +278,7 @@ export function chartSvg(r: BenchResults): string {
     const yr = (v: number) => H - B - ((v - minR) / (maxR - minR)) * (H - B - T);
     const series = [
         {
-            name: "pull request check (evaluation + policy + report)",
+            name: "pull request check (evaluation with the policy check beside it, report)",
             color: "#1f77b4",
             v: (s: SizeResult) => s.totalMs,
         },

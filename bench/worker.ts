@@ -4,9 +4,11 @@
  *   worker.ts recipe <services> <dir>      untimed: writes <dir>/recipe.json (the after-up registrations,
  *                                          for the floor's wiring) and <dir>/view.json (the preview's
  *                                          resources as the engine hands them to a pack)
- *   worker.ts components <services> <dir>  the pull request's check: evaluation in preview mode
- *                                          (buildStack under the mock runtime), the policy check
- *                                          through the compiled pack, the reachability analysis, the report
+ *   worker.ts eval <services> <dir>        the evaluation alone, in preview mode (buildStack under the
+ *                                          mock runtime): its time and peak memory, for the floor and CDK
+ *   worker.ts components <services> <dir>  the pull request's check as the plan runs it: the evaluation,
+ *                                          each resource sent to the compiled pack as it is stepped,
+ *                                          AnalyzeStack, the reachability analysis, the report
  *   worker.ts floor <services> <dir>       the same resources registered as plain @pulumi/aws resources,
  *                                          wired by Outputs as a hand-written program would be, in preview mode
  *   worker.ts update <services> <dir>      the same check of a live stack: planned --against its state after up
@@ -25,9 +27,9 @@ import { performance } from "perf_hooks";
 import { loadStackConfig } from "../stack/config";
 import { PACK_DIR, PACK_SOURCE_DIR, PolicyPackClient } from "../offline/policy/analyzer";
 import { estimateCost } from "../offline/reports/cost";
-import { EngineResource, engineView } from "../offline/engine/view";
+import { EngineResource, engineView, EngineViewBuilder } from "../offline/engine/view";
 import { MockAws } from "../offline/engine/mockAws";
-import { checkPolicies } from "../offline/policy/check";
+import { checkPolicies, PolicyRun } from "../offline/policy/check";
 import { loadProject } from "../offline/engine/project";
 import { reachabilityOf, buildReport, renderText } from "../offline/reports/report";
 import { Mode, OfflineRuntime, Registration } from "../offline/engine/runtime";
@@ -55,6 +57,7 @@ async function evaluate(
     count: number,
     mode: Mode,
     prior?: StackState,
+    onRegistration?: (registration: Registration) => void,
 ): Promise<{ ms: number; registrations: Registration[]; runtime: OfflineRuntime }> {
     const runtime = await OfflineRuntime.start({
         project: "ecsnet",
@@ -66,6 +69,7 @@ async function evaluate(
         captureStackTraces: false,
         prior,
     });
+    runtime.onRegistration = onRegistration;
     const start = performance.now();
     await runtime.runProgram(() => buildStack(loadStackConfig()));
     return { ms: performance.now() - start, registrations: runtime.registrations, runtime };
@@ -209,83 +213,101 @@ async function main(): Promise<object> {
             );
             return { mode, services: count };
         }
-        case "update": {
-            // The pull request's check of a live stack: the same program planned --against its state
-            // after up (every step same), with the steps, AWS's refusals, the policy check and the report.
-            const state = parseState(
-                JSON.parse(fs.readFileSync(path.join(dir, "state.json"), "utf8")),
-                "state.json",
-            );
-            // Timed as the plain check is: the evaluation itself (not the runtime's start), then everything after it.
-            const { ms: evalMs, registrations, runtime } = await evaluate(count, "preview", state);
-            const start = performance.now();
-            const resources = engineView(registrations, CTX("preview"));
-            const steps = stepsOf(runtime.differ!, resources, registrations);
-            const refusals = predictRefusals(steps, resources, state);
-            if (refusals.length > 0 || steps.some((x) => x.op !== "same"))
-                throw new Error("the bench stack does not plan as unchanged against its own state");
-            const stepsMs = performance.now() - start;
-            // The pack's own time, as the plain check counts it (its process's start is not).
-            const policy = await check(resources, path.join(ROOT, PACK_DIR));
-            const reportStart = performance.now();
-            const text = reportText(registrations, resources, {
-                against: "state.json",
-                steps,
-                refusals,
-                costBefore: estimateCost(stateResources(state), {
-                    natGbPerMonth: 100,
-                    region: "us-east-1",
-                }),
-            });
-            const reportMs = performance.now() - reportStart;
-            return {
-                mode,
-                services: count,
-                updateMs: evalMs + stepsMs + policy.ms + reportMs,
-                evalMs,
-                stepsMs,
-                policyMs: policy.ms,
-                reportMs,
-                reportBytes: text.length,
-            };
-        }
-        case "components": {
+        case "eval": {
+            // The evaluation alone: what the floor and the CDK peer are compared with.
             const { ms: evalMs, registrations } = await evaluate(count, "preview");
-            // The evaluation's own peak, before anything else runs in this process.
-            const evalPeakMb = rssMb();
             const heap = process.memoryUsage();
-            const resources = engineView(registrations, CTX("preview"));
-            const policy = await check(resources, path.join(ROOT, PACK_DIR));
-            if (policy.violations > 0) throw new Error("the bench stack has policy violations");
-            // The analysis's own cost (its growth is the target): the median of three runs, so one
-            // run's JIT warm-up does not pass for growth. The report below runs it once more.
-            const reachRuns: number[] = [];
-            let reachability: ReturnType<typeof reachabilityOf> = [];
-            for (let i = 0; i < 3; i++) {
-                const t = performance.now();
-                reachability = reachabilityOf(resources);
-                reachRuns.push(performance.now() - t);
-            }
-            const reachMs = reachRuns.sort((a, b) => a - b)[1];
-            const start = performance.now();
-            const text = reportText(registrations, resources, undefined);
-            const reportMs = performance.now() - start;
             return {
                 mode,
                 services: count,
                 resources: registrations.filter((r) => r.custom).length,
-                ports: reachability.length,
                 evalMs,
-                policyMs: policy.ms,
-                reachMs,
-                reportMs,
-                reportBytes: text.length,
-                evalPeakMb,
+                evalPeakMb: rssMb(),
                 heapUsedMb: heap.heapUsed / 2 ** 20,
-                heapTotalMb: heap.heapTotal / 2 ** 20,
-                externalMb: heap.external / 2 ** 20,
-                packPeakMb: policy.packPeakMb,
             };
+        }
+        case "components":
+        case "update": {
+            // The pull request's check as the plan command runs it: the pack started and configured
+            // (untimed: it starts beside the runtime), each resource sent to it as it is stepped while
+            // the program runs, AnalyzeStack and the rest once it has finished, then the report. The
+            // update check plans the same program --against its state after up (every step same).
+            const prior =
+                mode === "update"
+                    ? parseState(
+                          JSON.parse(fs.readFileSync(path.join(dir, "state.json"), "utf8")),
+                          "state.json",
+                      )
+                    : undefined;
+            const client = await PolicyPackClient.start(path.join(ROOT, PACK_DIR));
+            try {
+                const run = await PolicyRun.begin(client, {
+                    project: "ecsnet",
+                    stack: "bench",
+                    mode: "preview",
+                });
+                const view = new EngineViewBuilder(CTX("preview"));
+                const {
+                    ms: evalMs,
+                    registrations,
+                    runtime,
+                } = await evaluate(count, "preview", prior, (r) =>
+                    view.add(r).forEach((x) => run.analyze(x)),
+                );
+                const start = performance.now();
+                const resources = view.view();
+                const policy = await run.finish(resources);
+                if (policy.violations.length > 0)
+                    throw new Error("the bench stack has policy violations");
+                let update: Parameters<typeof buildReport>[3];
+                if (prior) {
+                    const steps = stepsOf(runtime.differ!, resources, registrations);
+                    const refusals = predictRefusals(steps, resources, prior);
+                    if (refusals.length > 0 || steps.some((x) => x.op !== "same"))
+                        throw new Error(
+                            "the bench stack does not plan as unchanged against its own state",
+                        );
+                    update = {
+                        against: "state.json",
+                        steps,
+                        refusals,
+                        costBefore: estimateCost(stateResources(prior), {
+                            natGbPerMonth: 100,
+                            region: "us-east-1",
+                        }),
+                    };
+                }
+                // After the program: the rest of the policy check (and the update's steps).
+                const policyMs = performance.now() - start;
+                // The analysis's own cost (its growth is the target): the median of three runs, so
+                // one run's JIT warm-up does not pass for growth. The report runs it once more.
+                const reachRuns: number[] = [];
+                let reachability: ReturnType<typeof reachabilityOf> = [];
+                for (let i = 0; i < 3; i++) {
+                    const t = performance.now();
+                    reachability = reachabilityOf(resources);
+                    reachRuns.push(performance.now() - t);
+                }
+                const reachMs = reachRuns.sort((a, b) => a - b)[1];
+                const reportStart = performance.now();
+                const text = reportText(registrations, resources, update);
+                const reportMs = performance.now() - reportStart;
+                return {
+                    mode,
+                    services: count,
+                    resources: registrations.filter((r) => r.custom).length,
+                    ports: reachability.length,
+                    evalMs,
+                    policyMs,
+                    reachMs,
+                    reportMs,
+                    checkMs: evalMs + policyMs + reportMs,
+                    reportBytes: text.length,
+                    packPeakMb: client.peakMemoryMb(),
+                };
+            } finally {
+                client.close();
+            }
         }
         case "floor": {
             const recipe = JSON.parse(
