@@ -439,10 +439,15 @@ async function plan(root: string, argv: string[], io: PlanIo, pool?: PackPool): 
 
     if (opts.policyPacks.length === 0) ensurePackBuilt(root, io);
     const context = { project: project.name, stack, mode: opts.mode, stackTags: opts.stackTags };
-    // The packs start while the program runs, and each resource goes to them as the engine steps it.
-    const sessions = [...packs.decisive, ...(packs.compare ? [packs.compare] : [])].map(
-        (spec) => new PackSession(root, spec, context, pool),
+    // Every pack's config file is read first (a refused file starts no pack); then the packs start
+    // while the program runs, and each resource goes to them as the engine steps it.
+    const specs = [...packs.decisive, ...(packs.compare ? [packs.compare] : [])];
+    const configs = specs.map((spec) =>
+        spec.configFile === undefined
+            ? { config: {}, source: null }
+            : readPolicyConfig(root, spec.configFile),
     );
+    const sessions = specs.map((spec, i) => new PackSession(root, spec, configs[i], context, pool));
     const evaluate = (mode: Mode, onResources?: (stepped: EngineResource[]) => void) =>
         evaluateStack(programDir, stack, {
             stackFile: file,
@@ -643,13 +648,10 @@ class PackSession {
     constructor(
         root: string,
         private readonly spec: PackSpec,
+        { config, source }: { config: unknown; source: PolicyConfigSource | null },
         context: { project: string; stack: string; mode: Mode; stackTags: Record<string, string> },
         private readonly pool?: PackPool,
     ) {
-        const { config, source } =
-            spec.configFile === undefined
-                ? { config: {}, source: null }
-                : readPolicyConfig(root, spec.configFile);
         this.source = source;
         this.directory = asGiven(root, spec.dir);
         this.ready = (async () => {
