@@ -11,9 +11,29 @@
  * call; in the plan that CPU is taken from the program, since each resource is sent while it runs.
  */
 import * as http2 from "http2";
-import { status as GrpcStatus } from "@grpc/grpc-js";
 
 const analyzerRpc = require("@pulumi/pulumi/proto/analyzer_grpc_pb");
+
+/** gRPC's status codes by number (https://github.com/grpc/grpc/blob/master/doc/statuscodes.md). */
+const STATUS_NAMES = [
+    "OK",
+    "CANCELLED",
+    "UNKNOWN",
+    "INVALID_ARGUMENT",
+    "DEADLINE_EXCEEDED",
+    "NOT_FOUND",
+    "ALREADY_EXISTS",
+    "PERMISSION_DENIED",
+    "RESOURCE_EXHAUSTED",
+    "FAILED_PRECONDITION",
+    "ABORTED",
+    "OUT_OF_RANGE",
+    "UNIMPLEMENTED",
+    "INTERNAL",
+    "UNAVAILABLE",
+    "DATA_LOSS",
+    "UNAUTHENTICATED",
+];
 
 /** A method of the Analyzer service, as the generated code describes it (analyzer_grpc_pb.js). */
 export type AnalyzerMethod = keyof typeof analyzerRpc.AnalyzerService & string;
@@ -35,6 +55,10 @@ export class AnalyzerConnection {
         const spec = analyzerRpc.AnalyzerService[method];
         const body = Buffer.isBuffer(request) ? request : Buffer.from(request.serializeBinary());
         return new Promise<T>((resolve, reject) => {
+            if (this.session.destroyed || this.session.closed) {
+                reject(new Error(`${spec.path}: the connection to the pack is closed`));
+                return;
+            }
             const stream = this.session.request({
                 ":method": "POST",
                 ":path": spec.path,
@@ -60,10 +84,13 @@ export class AnalyzerConnection {
                 } else if (grpcStatus !== "0") {
                     const code = Number(grpcStatus);
                     reject(
-                        Object.assign(new Error(`${code} ${GrpcStatus[code]}: ${grpcMessage}`), {
-                            code,
-                            details: grpcMessage,
-                        }),
+                        Object.assign(
+                            new Error(`${code} ${STATUS_NAMES[code] ?? "status"}: ${grpcMessage}`),
+                            {
+                                code,
+                                details: grpcMessage,
+                            },
+                        ),
                     );
                 } else {
                     const message = Buffer.concat(chunks);
