@@ -123,8 +123,11 @@ export interface RuntimeOptions {
      * Whether stack traces are captured at all. The SDK captures one for every resource and every
      * Output to record source positions for the engine, which mocks never read; capturing them made a
      * 500-service evaluation 2.7 times slower (12.2 s against 4.5 s) and held 180 MB more at its peak.
-     * The plan and the benchmark turn capture off (`Error.stackTraceLimit = 0`) for their own process;
-     * set ECSNET_STACK_TRACES=1 to keep traces when debugging a program. @default true
+     * The plan and the benchmark turn capture off for their own process: `Error.stackTraceLimit = 0`,
+     * the SDK's promise wrapper without its debug fields (`leanDebuggablePromise`) and no resource
+     * callsites (`noCallsites`); each runtime's start sets all three, so a later start with traces on
+     * restores the SDK's own. Set ECSNET_STACK_TRACES=1 to keep traces when debugging a program.
+     * @default true
      */
     captureStackTraces?: boolean;
     /**
