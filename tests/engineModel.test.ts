@@ -13,7 +13,7 @@ import { COMPUTED_WHEN_UNSET } from "../policies/model/analyzed";
 import { checkPolicies } from "../offline/policy/check";
 import { evaluateStack } from "../offline/engine/program";
 import { Mode, UNKNOWN } from "../offline/engine/runtime";
-import { startRuntime } from "./support/helpers";
+import { engineViewOf, startRuntime } from "./support/helpers";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -105,15 +105,9 @@ describe("the offline preview, as a policy pack receives it", () => {
             "the user data that joins instances to the cluster names it, known at preview",
         );
         // A name the program sets is its own; one built from a namePrefix is AWS's, unknown.
-        const runtime = await startRuntime("us-east-1", undefined, "preview");
-        new aws.ec2.SecurityGroup("fixed", { name: "fixed-name" });
-        new aws.ec2.SecurityGroup("prefixed", { namePrefix: "web-" });
-        await runtime.settle();
-        const view = engineView(runtime.registrations, {
-            mode: "preview",
-            project: "ecsnet",
-            stack: "test",
-            config: {},
+        const view = await engineViewOf("preview", () => {
+            new aws.ec2.SecurityGroup("fixed", { name: "fixed-name" });
+            new aws.ec2.SecurityGroup("prefixed", { namePrefix: "web-" });
         });
         const [fixed, prefixed] = ["fixed", "prefixed"].map((n) => view.find((r) => r.name === n)!);
         assert.deepStrictEqual(
@@ -164,34 +158,32 @@ describe("the offline preview, as a policy pack receives it", () => {
     // its Plugin Framework ones (vpc.SecurityGroupIngressRule computes tags_all at plan); one unknown
     // tag or provider setting leaves the map unknown; ignoreTags keeps its keys out.
     it("conformance: tagsAll only on SDKv2 resources, wholly unknown with one unknown tag, without the ignored tags", async () => {
-        const runtime = await startRuntime("us-east-1", undefined, "preview");
-        const provider = new aws.Provider("p", {
-            region: "us-east-1",
-            defaultTags: {
-                tags: { team: "payments", "ops:owner": "x", "data-classification": "confidential" },
-            },
-            ignoreTags: { keys: ["team"], keyPrefixes: ["ops:"] },
-        });
-        const group = new aws.ec2.SecurityGroup("g", { tags: { app: "web" } }, { provider });
-        new aws.vpc.SecurityGroupIngressRule(
-            "in",
-            {
-                securityGroupId: group.id,
-                ipProtocol: "tcp",
-                fromPort: 443,
-                toPort: 443,
-                cidrIpv4: "10.0.0.0/8",
-                tags: { app: "web" },
-            },
-            { provider },
-        );
-        new aws.ec2.SecurityGroup("owned", { tags: { owner: group.arn } }, { provider });
-        await runtime.settle();
-        const view = engineView(runtime.registrations, {
-            mode: "preview",
-            project: "ecsnet",
-            stack: "test",
-            config: {},
+        const view = await engineViewOf("preview", () => {
+            const provider = new aws.Provider("p", {
+                region: "us-east-1",
+                defaultTags: {
+                    tags: {
+                        team: "payments",
+                        "ops:owner": "x",
+                        "data-classification": "confidential",
+                    },
+                },
+                ignoreTags: { keys: ["team"], keyPrefixes: ["ops:"] },
+            });
+            const group = new aws.ec2.SecurityGroup("g", { tags: { app: "web" } }, { provider });
+            new aws.vpc.SecurityGroupIngressRule(
+                "in",
+                {
+                    securityGroupId: group.id,
+                    ipProtocol: "tcp",
+                    fromPort: 443,
+                    toPort: 443,
+                    cidrIpv4: "10.0.0.0/8",
+                    tags: { app: "web" },
+                },
+                { provider },
+            );
+            new aws.ec2.SecurityGroup("owned", { tags: { owner: group.arn } }, { provider });
         });
         const of = (n: string) => view.find((r) => r.name === n)!;
         assert.deepStrictEqual(of("g").inputs.tagsAll, {
@@ -336,23 +328,23 @@ describe("the offline preview, as a policy pack receives it", () => {
     });
 
     it("an explicit provider's defaultTags reaches the pack as a JSON string, and tagsAll merges them under the resource's own tags", async () => {
-        const runtime = await startRuntime("eu-west-1", undefined, "preview");
-        const provider = new aws.Provider("tagged", {
-            region: "eu-west-1",
-            defaultTags: { tags: { "data-classification": "confidential", owner: "platform" } },
-        });
-        new aws.ec2.Vpc(
-            "own",
-            { cidrBlock: "10.9.0.0/16", tags: { "data-classification": "public" } },
-            { provider },
+        const resources = await engineViewOf(
+            "preview",
+            () => {
+                const provider = new aws.Provider("tagged", {
+                    region: "eu-west-1",
+                    defaultTags: {
+                        tags: { "data-classification": "confidential", owner: "platform" },
+                    },
+                });
+                new aws.ec2.Vpc(
+                    "own",
+                    { cidrBlock: "10.9.0.0/16", tags: { "data-classification": "public" } },
+                    { provider },
+                );
+            },
+            { region: "eu-west-1", config: { "aws:region": "eu-west-1" } },
         );
-        await runtime.settle();
-        const resources = engineView(runtime.registrations, {
-            mode: "preview",
-            project: "ecsnet",
-            stack: "test",
-            config: { "aws:region": "eu-west-1" },
-        });
         const { analyze, stack } = await seen(resources, "preview", "own");
         assert.strictEqual(typeof analyze.provider!.props.defaultTags, "string");
         assert.deepStrictEqual(JSON.parse(analyze.provider!.props.defaultTags), {

@@ -89,15 +89,18 @@ describe("the plan command refuses bad input in one paragraph with exit 2, sever
     });
 
     it("lists several problems one per line, each in the stack file's keys", async () => {
-        const file = stackFile("many", [
-            "aws:region: us-east-1",
-            "ecsnet:vpcCidr: 10.0.0.0/8",
+        const flawedServices = [
             "ecsnet:services:",
             "  - name: api",
             "    image: nginx latest",
             "  - name: worker",
             "    image: public.ecr.aws/nginx/nginx:stable",
             "    desiredCount: -1",
+        ];
+        const file = stackFile("many", [
+            "aws:region: us-east-1",
+            "ecsnet:vpcCidr: 10.0.0.0/8",
+            ...flawedServices,
         ]);
         assert.strictEqual(
             await refused("--stack-file", file),
@@ -105,12 +108,7 @@ describe("the plan command refuses bad input in one paragraph with exit 2, sever
         );
         const services = stackFile("services", [
             "aws:region: us-east-1",
-            "ecsnet:services:",
-            "  - name: api",
-            "    image: nginx latest",
-            "  - name: worker",
-            "    image: public.ecr.aws/nginx/nginx:stable",
-            "    desiredCount: -1",
+            ...flawedServices,
             "    memory: 100",
         ]);
         assert.strictEqual(

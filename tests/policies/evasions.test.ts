@@ -12,6 +12,7 @@ import { PolicyPackClient, PACK_DIR } from "../../offline/policy/analyzer";
 import { checkPolicies } from "../../offline/policy/check";
 import { Mode } from "../../offline/engine/runtime";
 import { engineViewOf } from "../support/helpers";
+import { SHARED_PACKS } from "../support/packs";
 
 const PACK = path.resolve(__dirname, "../..", PACK_DIR);
 
@@ -60,9 +61,10 @@ describe("Service Connect servers: evasions by port override and unknown values,
     this.timeout(60_000);
     let client: PolicyPackClient;
     before(async () => {
-        client = await PolicyPackClient.start(PACK);
+        client = await SHARED_PACKS.lease(PACK);
     });
-    after(() => client?.close());
+    // Given back for the next describe in this file; the root hook closes it after the file.
+    after(() => client && SHARED_PACKS.giveBack(PACK, client));
 
     async function verdicts(mode: Mode, build: () => void): Promise<string[]> {
         const resources = await engineViewOf(mode, build);
@@ -163,9 +165,10 @@ describe("sensitive EC2 tasks on single instances that join the cluster by user 
     this.timeout(60_000);
     let client: PolicyPackClient;
     before(async () => {
-        client = await PolicyPackClient.start(PACK);
+        client = await SHARED_PACKS.lease(PACK);
     });
-    after(() => client?.close());
+    // Given back for the next describe in this file; the root hook closes it after the file.
+    after(() => client && SHARED_PACKS.giveBack(PACK, client));
 
     /** A cluster, one instance joining it (`ECS_CLUSTER=solo`), and a sensitive service with launchType EC2. */
     async function verdicts(

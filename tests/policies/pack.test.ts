@@ -1,13 +1,12 @@
 import * as assert from "assert";
 import * as path from "path";
 import { PolicyPackClient, PACK_DIR } from "../../offline/policy/analyzer";
-import { engineView } from "../../offline/engine/view";
 import { checkPolicies } from "../../offline/policy/check";
 import { evaluateStack } from "../../offline/engine/program";
 import { listStacks } from "../../offline/engine/project";
 import { POLICIES } from "../../policies/rules";
 import { insecureResources } from "../fixtures/insecure";
-import { startRuntime } from "../support/helpers";
+import { engineViewOf } from "../support/helpers";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { toReportResources } from "../../offline/reports/report";
@@ -157,17 +156,11 @@ describe("the policy pack", () => {
             );
             const plain = await client.remediate(service);
             assert.deepStrictEqual(plain.secrets, []);
-            const runtime = await startRuntime("us-east-1", undefined, "preview");
-            new aws.ssm.Parameter("db-password", {
-                type: "SecureString",
-                value: pulumi.secret("hunter2"),
-            });
-            await runtime.settle();
-            const view = engineView(runtime.registrations, {
-                mode: "preview",
-                project: "ecsnet",
-                stack: "s",
-                config: {},
+            const view = await engineViewOf("preview", () => {
+                new aws.ssm.Parameter("db-password", {
+                    type: "SecureString",
+                    value: pulumi.secret("hunter2"),
+                });
             });
             const parameter = view.find((r) => r.name === "db-password")!;
             assert.deepStrictEqual(
@@ -258,15 +251,7 @@ describe("the policy pack", () => {
 
         for (const mode of ["preview", "after-up"] as const) {
             it(`rejects the insecure variant, mandatory (${mode}): SSH open to the world, sensitive services with public IPs, on Fargate and on EC2`, async () => {
-                const runtime = await startRuntime("us-east-1", undefined, mode);
-                insecureResources();
-                await runtime.settle();
-                const resources = engineView(runtime.registrations, {
-                    mode: runtime.mode,
-                    project: "ecsnet",
-                    stack: "insecure",
-                    config: {},
-                });
+                const resources = await engineViewOf(mode, insecureResources);
                 const { violations } = await checkPolicies(client, resources, {
                     project: "ecsnet",
                     stack: "insecure",

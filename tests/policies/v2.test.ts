@@ -1,23 +1,16 @@
 import * as assert from "assert";
 import * as path from "path";
 import { PolicyPackClient, PACK_DIR, PACK_SOURCE_DIR } from "../../offline/policy/analyzer";
-import { engineView } from "../../offline/engine/view";
 import { checkPolicies, PolicyCheck } from "../../offline/policy/check";
 import { Mode } from "../../offline/engine/runtime";
 import { otherTeamsResources } from "../fixtures/otherTeams";
-import { startRuntime } from "../support/helpers";
+import { engineViewOf } from "../support/helpers";
 
 const PACK = path.resolve(__dirname, "../..", PACK_DIR);
 
 /** Runs the hand-written stack through the real pack as `pulumi preview|up --policy-pack` would. */
 async function check(client: PolicyPackClient, mode: Mode, config = {}): Promise<PolicyCheck> {
-    const runtime = await startRuntime("us-east-1", undefined, mode);
-    otherTeamsResources();
-    await runtime.settle();
-    const resources = engineView(runtime.registrations, {
-        mode,
-        project: "ecsnet",
-        stack: "teams",
+    const resources = await engineViewOf(mode, otherTeamsResources, {
         config: { "aws:region": "us-east-1", "aws-native:region": "us-east-1" },
     });
     return checkPolicies(client, resources, { project: "ecsnet", stack: "teams", mode, config });

@@ -59,18 +59,21 @@ export async function startRuntime(
 
 /**
  * What a hand-written program registers, as the engine hands it to a policy pack: `build` runs under
- * a fresh runtime in `mode` (us-east-1, stack "test"), and its registrations come back as the engine's view.
+ * a fresh runtime in `mode` (us-east-1 unless `region` says, stack "test"), and its registrations come
+ * back as the engine's view, whose default providers carry `config` (the stack's `aws:*` keys).
  */
-export async function engineViewOf(mode: Mode, build: () => void): Promise<EngineResource[]> {
-    const runtime = await startRuntime("us-east-1", undefined, mode);
+export async function engineViewOf(
+    mode: Mode,
+    build: () => void,
+    {
+        region = "us-east-1",
+        config = {},
+    }: { region?: string; config?: Record<string, unknown> } = {},
+): Promise<EngineResource[]> {
+    const runtime = await startRuntime(region, undefined, mode);
     build();
     await runtime.settle();
-    return engineView(runtime.registrations, {
-        mode,
-        project: "ecsnet",
-        stack: "test",
-        config: {},
-    });
+    return engineView(runtime.registrations, { mode, project: "ecsnet", stack: "test", config });
 }
 
 export function ofType(regs: Registration[], type: string): Registration[] {
